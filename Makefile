@@ -1,0 +1,44 @@
+# Strikewatch: two commands for a new user.
+#   make run   set up on first use, then serve the demo at http://127.0.0.1:$(PORT)
+#   make test  set up the same way, then run the whole test suite
+# Without DATABASE_URL both use an embedded PostgreSQL kept in .pgdata/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test setup lint bench clean-db
+
+$(PY_STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m config.vendor
+	touch $@
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+run: setup
+	PORT=$(PORT) $(PY) -m config.embedded_pg -- $(PY) -m config.devserver
+
+test: setup
+	$(PY) -m config.embedded_pg -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Not part of `make test`: measures speed at SCALE attacks and writes docs/BENCHMARKS.md.
+SCALE ?= 20000
+bench: setup
+	SCALE=$(SCALE) $(PY) -m config.embedded_pg -- $(PY) -m bench.run
+
+# Throws away the embedded database (the next `make run` rebuilds the demo).
+clean-db:
+	rm -rf .pgdata

@@ -1,0 +1,133 @@
+"""Figures: every claim from every source, the editors' decisions, and the published result."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from config.db import TimeStampedModel, choices_check
+from casualties.choices import Category, ClaimOrigin, ClaimRank, FigureStatus, Qualifier
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Claim(TimeStampedModel):
+    """One figure (killed, injured, launched...) from one source about one attack, as an interval [low, high]."""
+
+    attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="claims")
+    article = models.ForeignKey("sources.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    # For figures from a dataset or a person rather than an article ("UCDP GED 22.1", "ACLED").
+    source_label = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    value = models.PositiveIntegerField(help_text="The number as written.")
+    low = models.PositiveIntegerField()
+    high = models.PositiveIntegerField(null=True, blank=True, help_text="Empty when open-ended ('at least 12').")
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    quote = models.TextField(blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    reported_at = models.DateTimeField(help_text="When the source published this figure.")
+    origin = models.CharField(max_length=10, choices=ClaimOrigin.choices, default=ClaimOrigin.ENTERED)
+    rank = models.CharField(max_length=10, choices=ClaimRank.choices, default=ClaimRank.NORMAL)
+    rank_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn by an analyst; kept, never deleted.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["attack", "category", "reported_at", "id"]
+        constraints = [
+            choices_check("category", Category, "casualties_claim_category_valid"),
+            choices_check("qualifier", Qualifier, "casualties_claim_qualifier_valid"),
+            choices_check("origin", ClaimOrigin, "casualties_claim_origin_valid"),
+            choices_check("rank", ClaimRank, "casualties_claim_rank_valid"),
+            models.CheckConstraint(condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("low")),
+                                   name="casualties_claim_high_not_below_low"),
+            models.CheckConstraint(condition=~models.Q(rank=ClaimRank.DEPRECATED) | ~models.Q(rank_reason=""),
+                                   name="casualties_claim_deprecation_has_reason"),
+            models.CheckConstraint(condition=models.Q(article__isnull=False) | ~models.Q(source_label=""),
+                                   name="casualties_claim_has_source"),
+            # Linking the same article twice must not add a second extracted claim.
+            models.UniqueConstraint(fields=["attack", "article", "category"],
+                                    condition=models.Q(origin=ClaimOrigin.EXTRACTED),
+                                    name="casualties_claim_one_extracted_per_article"),
+        ]
+        indexes = [
+            models.Index(fields=["attack", "category"], name="casualties_claim_attack_cat"),  # reconciliation per figure
+            models.Index(fields=["updated_at"], name="casualties_claim_updated"),  # updated_since sync
+            models.Index(fields=["article"], name="casualties_claim_article"),  # an article's claims (review screen)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.qualifier} {self.value} (attack {self.attack_id})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Decision(TimeStampedModel):
+    """One version of an editor's figure for (attack, category); every save adds a version."""
+
+    attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="decisions")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    version = models.PositiveIntegerField()
+    is_current = models.BooleanField(default=True)
+    best = models.PositiveIntegerField()
+    low = models.PositiveIntegerField()
+    high = models.PositiveIntegerField(null=True, blank=True)
+    claims = models.ManyToManyField(Claim, blank=True, related_name="decisions")
+    # Claim ranks as set with this version ({claim_id: {"rank": ..., "reason": ...}}), so a restore restores them.
+    claim_ranks = models.JSONField(default=dict, blank=True)
+    rationale = models.TextField()
+    source_label = models.CharField(max_length=200, blank=True, help_text="For decisions taken from a dataset (UCDP).")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    restored_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["attack", "category", "-version"]
+        constraints = [
+            choices_check("category", Category, "casualties_decision_category_valid"),
+            models.CheckConstraint(condition=models.Q(low__lte=models.F("best")), name="casualties_decision_low_not_above_best"),
+            models.CheckConstraint(condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("best")),
+                                   name="casualties_decision_high_not_below_best"),
+            models.UniqueConstraint(fields=["attack", "category", "version"], name="casualties_decision_version_unique"),
+            models.UniqueConstraint(fields=["attack", "category"], condition=models.Q(is_current=True),
+                                    name="casualties_decision_one_current"),
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="casualties_decision_updated")]  # updated_since sync
+
+    def __str__(self) -> str:
+        return f"{self.category} v{self.version}: {self.best} (attack {self.attack_id})"
+
+
+class PublishedFigure(models.Model):
+    """The figure shown everywhere for (attack, category): decision, consensus, or disputed range.
+
+    Derived from claims and decisions by the figures service and stored, so the API,
+    map, timeline and exports read one row instead of reconciling on every request.
+    """
+
+    attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="figures")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    status = models.CharField(max_length=10, choices=FigureStatus.choices)
+    best = models.PositiveIntegerField(null=True, blank=True)
+    low = models.PositiveIntegerField(null=True, blank=True)
+    high = models.PositiveIntegerField(null=True, blank=True)
+    claim_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conflict = models.JSONField(null=True, blank=True, help_text="Which claims disagree and by how much.")
+    # Queue order: larger disagreements and larger tolls first.
+    severity = models.FloatField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["attack", "category"]
+        constraints = [
+            choices_check("category", Category, "casualties_publishedfigure_category_valid"),
+            choices_check("status", FigureStatus, "casualties_publishedfigure_status_valid"),
+            models.UniqueConstraint(fields=["attack", "category"], name="casualties_publishedfigure_one_per_category"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-severity"], name="casualties_pf_queue"),  # editors' queue, most severe first
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.best} [{self.low}, {self.high}] ({self.status})"

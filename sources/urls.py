@@ -1,0 +1,3 @@
+"""Page routes for the sources app."""
+
+urlpatterns = []

@@ -1,0 +1,211 @@
+"""Where and when strikes happened: the gazetteer, the munition catalogue,
+nightly waves and the attacks themselves."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from config.db import TimeStampedModel, choices_check
+from strikes.choices import (
+    AttackStatus,
+    ExternalSource,
+    GeoPrecision,
+    MunitionCategory,
+    PlaceKind,
+    TargetType,
+    TimePrecision,
+)
+from strikes.querysets import AttackQuerySet, PlaceQuerySet
+
+
+class Place(TimeStampedModel):
+    """A gazetteer entry: the country, an oblast, a raion, a city or a city district."""
+
+    name = models.CharField(max_length=200)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True,
+                         help_text="Other spellings: English, Ukrainian, Russian, transliterations.")
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Denormalised from the parent chain so "attacks in this oblast" is one join, not a recursive walk.
+    oblast = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"kind": PlaceKind.OBLAST})
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # The key the reference loader uses to stay idempotent ("oblast:12", "geonames:703448").
+    ref_key = models.CharField(max_length=50, unique=True, null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            choices_check("kind", PlaceKind, "strikes_place_kind_valid"),
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                                   name="strikes_place_latitude_range"),
+            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
+                                   name="strikes_place_longitude_range"),
+        ]
+        indexes = [
+            models.Index(models.functions.Lower("name"), name="strikes_place_lower_name"),  # autocomplete and exact lookups
+            GinIndex(fields=["aliases"], name="strikes_place_aliases_gin"),  # lookups by any spelling
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Munition(TimeStampedModel):
+    """A weapon model in the catalogue (KN-23, Shahed-136, Kh-101), or a generic class of weapon."""
+
+    name = models.CharField(max_length=100, unique=True)
+    aliases = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    category = models.CharField(max_length=30, choices=MunitionCategory.choices)
+    origin_country = models.CharField(max_length=100, blank=True)
+    nato_name = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    # True for catalogue rows that name a class ("ballistic missile"), not a model.
+    is_generic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choices_check("category", MunitionCategory, "strikes_munition_category_valid")]
+        indexes = [
+            GinIndex(fields=["aliases"], name="strikes_munition_aliases_gin"),  # munition=<alias> filter
+            models.Index(fields=["category"], name="strikes_munition_category"),  # munition_category filter
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(TimeStampedModel):
+    """One night's (or day's) combined attack, nationwide, as the Air Force reports it."""
+
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    external_source = models.CharField(max_length=20, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
+                                   name="strikes_wave_ends_after_start"),
+            models.UniqueConstraint(fields=["external_source", "external_id"], condition=~models.Q(external_id=""),
+                                    name="strikes_wave_external_unique"),
+        ]
+        indexes = [models.Index(fields=["started_at"], name="strikes_wave_started")]  # timeline buckets
+
+    def __str__(self) -> str:
+        return f"Wave {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WaveMunition(models.Model):
+    """How many of one weapon (as the source names it) were launched and intercepted in a wave."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="counts")
+    # The model as the source wrote it ("X-101/X-555 and Kalibr"); it may name several catalogue rows.
+    label = models.CharField(max_length=300)
+    munitions = models.ManyToManyField(Munition, blank=True, related_name="wave_counts")
+    launched = models.PositiveIntegerField(null=True, blank=True)
+    intercepted = models.PositiveIntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True, help_text="Source columns kept as they were (targets, regions).")
+
+    class Meta:
+        ordering = ["wave", "label"]
+        constraints = [models.UniqueConstraint(fields=["wave", "label"], name="strikes_wavemunition_one_per_label")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.launched} launched, {self.intercepted} intercepted"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Attack(TimeStampedModel):
+    """One strike at one place and time, with the munitions used and its status in review."""
+
+    wave = models.ForeignKey(Wave, null=True, blank=True, on_delete=models.SET_NULL, related_name="attacks")
+    occurred_at = models.DateTimeField()
+    time_precision = models.CharField(max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="attacks")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices, default=GeoPrecision.CITY)
+    target_type = models.CharField(max_length=20, choices=TargetType.choices, default=TargetType.UNKNOWN)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=AttackStatus.choices, default=AttackStatus.DRAFT)
+    retraction_reason = models.TextField(blank=True)
+    munitions = models.ManyToManyField(Munition, through="AttackMunition", blank=True, related_name="attacks")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    external_source = models.CharField(max_length=20, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    # Published figures, denormalised from casualties.PublishedFigure by the figures service, so
+    # that filtering and ordering by toll on a million rows needs no join.
+    killed_best = models.PositiveIntegerField(null=True, blank=True)
+    injured_best = models.PositiveIntegerField(null=True, blank=True)
+    disputed = models.BooleanField(default=False)
+    # description + article titles and texts, kept by the search service for `q=`.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = AttackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            choices_check("time_precision", TimePrecision, "strikes_attack_time_precision_valid"),
+            choices_check("geo_precision", GeoPrecision, "strikes_attack_geo_precision_valid"),
+            choices_check("target_type", TargetType, "strikes_attack_target_type_valid"),
+            choices_check("status", AttackStatus, "strikes_attack_status_valid"),
+            models.CheckConstraint(condition=~models.Q(status=AttackStatus.RETRACTED) | ~models.Q(retraction_reason=""),
+                                   name="strikes_attack_retraction_has_reason"),
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                                   name="strikes_attack_latitude_range"),
+            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
+                                   name="strikes_attack_longitude_range"),
+            models.CheckConstraint(condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                                   | models.Q(latitude__isnull=False, longitude__isnull=False),
+                                   name="strikes_attack_coordinates_paired"),
+            models.UniqueConstraint(fields=["external_source", "external_id"], condition=~models.Q(external_id=""),
+                                    name="strikes_attack_external_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-occurred_at", "-id"], name="strikes_attack_status_occ"),  # public list, timeline
+            models.Index(fields=["place", "occurred_at"], name="strikes_attack_place_occ"),  # place filter, linking window
+            models.Index(fields=["updated_at"], name="strikes_attack_updated"),  # updated_since sync
+            models.Index(fields=["longitude", "latitude"], name="strikes_attack_lonlat"),  # bbox filter and map
+            models.Index(fields=["killed_best"], name="strikes_attack_killed"),  # killed_min/max, order by toll
+            GinIndex(fields=["search_vector"], name="strikes_attack_search"),  # q= full-text
+        ]
+
+    def __str__(self) -> str:
+        where = self.place.name if self.place_id else "unknown place"
+        return f"{where}, {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def event_id_cnty(self) -> str:
+        """A stable public id in ACLED's style (country code + number)."""
+        return f"UKR-SW{self.pk}"
+
+
+class AttackMunition(models.Model):
+    """A munition used in an attack, with how many when a source says."""
+
+    attack = models.ForeignKey(Attack, on_delete=models.CASCADE, related_name="attack_munitions")
+    munition = models.ForeignKey(Munition, on_delete=models.PROTECT, related_name="attack_munitions")
+    count = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["attack", "munition"]
+        constraints = [models.UniqueConstraint(fields=["attack", "munition"], name="strikes_attackmunition_once")]
+        indexes = [models.Index(fields=["munition", "attack"], name="strikes_am_munition")]  # munition filter
+
+    def __str__(self) -> str:
+        return f"{self.munition} in {self.attack_id}"
