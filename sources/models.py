@@ -19,7 +19,9 @@ class Outlet(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             choices_check("grade", OutletGrade, "sources_outlet_grade_valid"),
-            models.UniqueConstraint(fields=["domain"], condition=~models.Q(domain=""), name="sources_outlet_domain_unique"),
+            models.UniqueConstraint(
+                fields=["domain"], condition=~models.Q(domain=""), name="sources_outlet_domain_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -46,9 +48,13 @@ class Feed(TimeStampedModel):
     class Meta:
         ordering = ["url"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(poll_interval_minutes__gte=1), name="sources_feed_interval_positive"),
+            models.CheckConstraint(
+                condition=models.Q(poll_interval_minutes__gte=1), name="sources_feed_interval_positive"
+            ),
         ]
-        indexes = [models.Index(fields=["is_active", "next_poll_at"], name="sources_feed_due")]  # beat: feeds due a poll
+        indexes = [
+            models.Index(fields=["is_active", "next_poll_at"], name="sources_feed_due")
+        ]  # beat: feeds due a poll
 
     def __str__(self) -> str:
         return self.title or self.url
@@ -67,7 +73,9 @@ class Article(TimeStampedModel):
     language = models.CharField(max_length=10, blank=True)
     text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the normalised text.")
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     origin = models.CharField(max_length=10, choices=ArticleOrigin.choices, default=ArticleOrigin.URL)
     status = models.CharField(max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.QUEUED)
     error = models.TextField(blank=True)
@@ -77,12 +85,15 @@ class Article(TimeStampedModel):
     raw_content_type = models.CharField(max_length=200, blank=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     # Extraction output (strikes.extraction report as JSON) and the link it led to.
     report = models.JSONField(null=True, blank=True)
-    attack = models.ForeignKey("strikes.Attack", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    attack = models.ForeignKey(
+        "strikes.Attack", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     link_score = models.FloatField(null=True, blank=True)
     link_explanation = models.TextField(blank=True)
     review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
@@ -94,11 +105,15 @@ class Article(TimeStampedModel):
             choices_check("origin", ArticleOrigin, "sources_article_origin_valid"),
             choices_check("review_state", ReviewState, "sources_article_review_state_valid"),
             # Exactly one original per text: later copies point at it through duplicate_of.
-            models.UniqueConstraint(fields=["content_hash"],
-                                    condition=~models.Q(content_hash="") & models.Q(duplicate_of__isnull=True),
-                                    name="sources_article_hash_unique_original"),
-            models.CheckConstraint(condition=~models.Q(status=ArticleStatus.DUPLICATE) | models.Q(duplicate_of__isnull=False),
-                                   name="sources_article_duplicate_has_original"),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~models.Q(content_hash="") & models.Q(duplicate_of__isnull=True),
+                name="sources_article_hash_unique_original",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ArticleStatus.DUPLICATE) | models.Q(duplicate_of__isnull=False),
+                name="sources_article_duplicate_has_original",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="sources_article_status"),  # ingest page by status
@@ -114,8 +129,9 @@ class BulkJob(TimeStampedModel):
     """A list of URLs submitted at once, whose progress is shown while it runs."""
 
     name = models.CharField(max_length=300, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     total = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
     duplicate = models.PositiveIntegerField(default=0)

@@ -25,13 +25,23 @@ class Place(TimeStampedModel):
     """A gazetteer entry: the country, an oblast, a raion, a city or a city district."""
 
     name = models.CharField(max_length=200)
-    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True,
-                         help_text="Other spellings: English, Ukrainian, Russian, transliterations.")
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other spellings: English, Ukrainian, Russian, transliterations.",
+    )
     kind = models.CharField(max_length=20, choices=PlaceKind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # Denormalised from the parent chain so "attacks in this oblast" is one join, not a recursive walk.
-    oblast = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               limit_choices_to={"kind": PlaceKind.OBLAST})
+    oblast = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": PlaceKind.OBLAST},
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
@@ -45,13 +55,19 @@ class Place(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             choices_check("kind", PlaceKind, "strikes_place_kind_valid"),
-            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
-                                   name="strikes_place_latitude_range"),
-            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
-                                   name="strikes_place_longitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                name="strikes_place_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
+                name="strikes_place_longitude_range",
+            ),
         ]
         indexes = [
-            models.Index(models.functions.Lower("name"), name="strikes_place_lower_name"),  # autocomplete and exact lookups
+            models.Index(
+                models.functions.Lower("name"), name="strikes_place_lower_name"
+            ),  # autocomplete and exact lookups
             GinIndex(fields=["aliases"], name="strikes_place_aliases_gin"),  # lookups by any spelling
         ]
 
@@ -96,10 +112,15 @@ class Wave(TimeStampedModel):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
-                                   name="strikes_wave_ends_after_start"),
-            models.UniqueConstraint(fields=["external_source", "external_id"], condition=~models.Q(external_id=""),
-                                    name="strikes_wave_external_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
+                name="strikes_wave_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="strikes_wave_external_unique",
+            ),
         ]
         indexes = [models.Index(fields=["started_at"], name="strikes_wave_started")]  # timeline buckets
 
@@ -116,7 +137,9 @@ class WaveMunition(models.Model):
     munitions = models.ManyToManyField(Munition, blank=True, related_name="wave_counts")
     launched = models.PositiveIntegerField(null=True, blank=True)
     intercepted = models.PositiveIntegerField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True, help_text="Source columns kept as they were (targets, regions).")
+    details = models.JSONField(
+        default=dict, blank=True, help_text="Source columns kept as they were (targets, regions)."
+    )
 
     class Meta:
         ordering = ["wave", "label"]
@@ -142,8 +165,9 @@ class Attack(TimeStampedModel):
     status = models.CharField(max_length=10, choices=AttackStatus.choices, default=AttackStatus.DRAFT)
     retraction_reason = models.TextField(blank=True)
     munitions = models.ManyToManyField(Munition, through="AttackMunition", blank=True, related_name="attacks")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     external_source = models.CharField(max_length=20, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     # Published figures, denormalised from casualties.PublishedFigure by the figures service, so
@@ -163,21 +187,36 @@ class Attack(TimeStampedModel):
             choices_check("geo_precision", GeoPrecision, "strikes_attack_geo_precision_valid"),
             choices_check("target_type", TargetType, "strikes_attack_target_type_valid"),
             choices_check("status", AttackStatus, "strikes_attack_status_valid"),
-            models.CheckConstraint(condition=~models.Q(status=AttackStatus.RETRACTED) | ~models.Q(retraction_reason=""),
-                                   name="strikes_attack_retraction_has_reason"),
-            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
-                                   name="strikes_attack_latitude_range"),
-            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
-                                   name="strikes_attack_longitude_range"),
-            models.CheckConstraint(condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                                   | models.Q(latitude__isnull=False, longitude__isnull=False),
-                                   name="strikes_attack_coordinates_paired"),
-            models.UniqueConstraint(fields=["external_source", "external_id"], condition=~models.Q(external_id=""),
-                                    name="strikes_attack_external_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status=AttackStatus.RETRACTED) | ~models.Q(retraction_reason=""),
+                name="strikes_attack_retraction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                name="strikes_attack_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
+                name="strikes_attack_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="strikes_attack_coordinates_paired",
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="strikes_attack_external_unique",
+            ),
         ]
         indexes = [
-            models.Index(fields=["status", "-occurred_at", "-id"], name="strikes_attack_status_occ"),  # public list, timeline
-            models.Index(fields=["place", "occurred_at"], name="strikes_attack_place_occ"),  # place filter, linking window
+            models.Index(
+                fields=["status", "-occurred_at", "-id"], name="strikes_attack_status_occ"
+            ),  # public list, timeline
+            models.Index(
+                fields=["place", "occurred_at"], name="strikes_attack_place_occ"
+            ),  # place filter, linking window
             models.Index(fields=["updated_at"], name="strikes_attack_updated"),  # updated_since sync
             models.Index(fields=["longitude", "latitude"], name="strikes_attack_lonlat"),  # bbox filter and map
             models.Index(fields=["killed_best"], name="strikes_attack_killed"),  # killed_min/max, order by toll

@@ -40,6 +40,4 @@ class AttackQuerySet(models.QuerySet):
         return qs
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
-        return self.filter(
-            longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
-        )
+        return self.filter(longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat)

@@ -109,10 +109,24 @@ class WorkerProcess:
         env["INGEST_ALLOWED_HOSTS"] = ",".join(settings.INGEST_ALLOWED_HOSTS)
         env["CELERY_TASK_ALWAYS_EAGER"] = "false"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-             f"--concurrency={concurrency}", "-Q", "default,feeds,fetch,extract", "--without-gossip",
-             "--without-mingle", "--without-heartbeat"],
-            cwd=BASE_DIR, env=env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=WARNING",
+                f"--concurrency={concurrency}",
+                "-Q",
+                "default,feeds,fetch,extract",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
         )
         self._wait_ready()
 
