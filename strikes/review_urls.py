@@ -1,0 +1,3 @@
+"""Routes of the article review screen (extraction and linking)."""
+
+urlpatterns = []
