@@ -10,10 +10,36 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class StrictEnv(environ.Env):
+    """django-environ, but a boolean that is not clearly true or false is an error.
+
+    Plain django-environ reads DEBUG=maybe as False; a typo must not silently change
+    how the app behaves.
+    """
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        raw = self.str(var, default=None)
+        if raw is None or raw == "":
+            if default is environ.Env.NOTSET:
+                raise ImproperlyConfigured(f"Set the {var} environment variable")
+            return default
+        value = raw.strip().lower()
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise ImproperlyConfigured(f"{var}={raw!r} is not a boolean: use true or false")
+
+
+env = StrictEnv()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core ---

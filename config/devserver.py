@@ -1,0 +1,105 @@
+"""What `make run` runs (inside config.embedded_pg, so the database is up).
+
+Migrates, loads the reference and demo data, prints the demo users, then serves
+the app at http://127.0.0.1:$PORT. When Redis answers at REDIS_URL it also runs a
+Celery worker and beat beside the server; otherwise tasks run in-process and it
+says so. Ctrl-C stops everything it started.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATE = BASE_DIR / ".state"
+
+
+def manage(*args: str, env: dict) -> None:
+    """Run a management command; stop `make run` with its message if it fails."""
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env)
+    if result.returncode != 0:
+        sys.exit(f"`manage.py {' '.join(args)}` failed (exit {result.returncode}); see above.")
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (redis.RedisError, ValueError):
+        return False
+
+
+def _stop_on_sigterm(signum, frame):
+    # `kill` or a supervisor stops us like Ctrl-C does: children first, then the database.
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    port = env.get("PORT", "8000")
+    redis_url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    STATE.mkdir(exist_ok=True)
+
+    started = time.monotonic()
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("load_reference", env=env)
+    manage("load_demo", env=env)
+    manage("create_demo_users", env=env)
+    print(f"Set-up checked in {time.monotonic() - started:.1f} s.", flush=True)
+
+    children: list[subprocess.Popen] = []
+    if redis_answers(redis_url):
+        env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
+        children.append(
+            subprocess.Popen(
+                [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-Q", "default,feeds,fetch,extract"],
+                cwd=BASE_DIR,
+                env=env,
+            )
+        )
+        children.append(
+            subprocess.Popen(
+                [*celery, "beat", "--loglevel=INFO", "--schedule", str(STATE / "celerybeat-schedule")],
+                cwd=BASE_DIR,
+                env=env,
+            )
+        )
+        print(f"Redis answered at {redis_url}: a Celery worker and beat are running beside the server.", flush=True)
+    else:
+        env["CELERY_TASK_ALWAYS_EAGER"] = "true"
+        print(
+            f"No Redis at {redis_url}: background tasks run in-process (feeds are not polled on a schedule).",
+            flush=True,
+        )
+
+    print(f"Serving Strikewatch at http://127.0.0.1:{port}/  (Ctrl-C stops everything)", flush=True)
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env)
+    children.insert(0, server)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        failed = next(child for child in children if child.poll() is not None)
+        print(f"A process stopped (exit {failed.returncode}); stopping the rest.", flush=True)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
