@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from config.db import TimeStampedModel, choices_check
 from strikes.choices import (
@@ -149,7 +150,9 @@ class WaveMunition(models.Model):
         return f"{self.label}: {self.launched} launched, {self.intercepted} intercepted"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# The search vector is an index rebuilt from articles, not a fact about the attack: keeping it
+# out of the history stops every search refresh from writing an event (and a copy of the vector).
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_vector"])
 class Attack(TimeStampedModel):
     """One strike at one place and time, with the munitions used and its status in review."""
 
@@ -211,15 +214,31 @@ class Attack(TimeStampedModel):
             ),
         ]
         indexes = [
+            # Public list in default order (keyset), timeline buckets; the figures ride along so
+            # the timeline is an index-only scan.
             models.Index(
-                fields=["status", "-occurred_at", "-id"], name="strikes_attack_status_occ"
-            ),  # public list, timeline
+                fields=["status", "-occurred_at", "-id"],
+                include=["killed_best", "injured_best"],
+                name="strikes_attack_status_occ",
+            ),
+            # Staff lists (every status) in default order.
+            models.Index(fields=["-occurred_at", "-id"], name="strikes_attack_occ"),
             models.Index(
                 fields=["place", "occurred_at"], name="strikes_attack_place_occ"
-            ),  # place filter, linking window
-            models.Index(fields=["updated_at"], name="strikes_attack_updated"),  # updated_since sync
-            models.Index(fields=["longitude", "latitude"], name="strikes_attack_lonlat"),  # bbox filter and map
-            models.Index(fields=["killed_best"], name="strikes_attack_killed"),  # killed_min/max, order by toll
+            ),  # place/oblast filter, linking window
+            # updated_since sync and ordering=updated_at (keyset on updated_at, id).
+            models.Index(fields=["status", "updated_at", "id"], name="strikes_attack_status_upd"),
+            models.Index(fields=["updated_at", "id"], name="strikes_attack_updated"),
+            # bbox filter and map clusters: index-only scan over the coordinates.
+            models.Index(fields=["longitude", "latitude"], include=["status"], name="strikes_attack_lonlat"),
+            models.Index(fields=["killed_best"], name="strikes_attack_killed"),  # killed_min/max
+            # ordering=-killed_best (keyset on the never-null sort key the filterset uses).
+            models.Index(
+                "status",
+                Coalesce("killed_best", models.Value(-1)).desc(),
+                models.F("id").desc(),
+                name="strikes_attack_status_toll",
+            ),
             GinIndex(fields=["search_vector"], name="strikes_attack_search"),  # q= full-text
         ]
 

@@ -1,0 +1,421 @@
+"""The one filterset for attacks: the API, the HTML list, the map and the timeline
+all read the same query string the same way.
+
+Semantics (documented for researchers in docs/API.md):
+
+- ``occurred_after`` / ``occurred_before`` are inclusive. A date alone (``2025-04-24``)
+  means that whole day in Kyiv time (the same calendar day as the CSV's ``event_date``);
+  a date-time without an offset is Kyiv time.
+- ``oblast``, ``place``, ``munition``, ``munition_category``, ``target_type`` and
+  ``status`` take one value or several separated by commas (any of them matches).
+  A name that matches nothing is a 400, not an empty answer.
+- ``place`` matches the place and the places inside it (a city's districts).
+- ``killed_*`` and ``injured_*`` compare the published best figure; attacks without a
+  published figure never match them.
+- ``status`` other than ``published`` is for analysts, editors and admins; anyone else
+  asking for it gets a 400 (never a silently empty list).
+- Staff see every status when ``status`` is not given; everyone else sees published only.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django_filters import rest_framework as filters
+
+from config.roles import can_see_unpublished
+from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, PlaceKind, TargetType
+from strikes.models import Attack, AttackMunition, Munition, Place
+from strikes.services import SEARCH_CONFIG
+
+MAX_INT = 2**31 - 1
+MAX_LIST = 50  # values in one comma-separated parameter
+MAX_Q = 500  # characters in a full-text query
+
+# What ``ordering`` accepts, and the sort key each one means. Attacks without a
+# published toll sort as if it were -1 (after every real toll when descending),
+# so the key is never NULL and keyset paging stays exact.
+ORDERINGS = {
+    "occurred_at": F("occurred_at"),
+    "killed_best": Coalesce("killed_best", Value(-1)),
+    "updated_at": F("updated_at"),
+}
+ORDERING_CHOICES = [(name, name) for name in ORDERINGS] + [(f"-{name}", f"-{name}") for name in ORDERINGS]
+DEFAULT_ORDERING = "-occurred_at"
+
+
+# --- Fields: parse and validate one parameter each ---
+
+
+class TextField(forms.CharField):
+    """Text without NUL characters (PostgreSQL refuses them: a 400 here, not a 500 later)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if "\x00" in value:
+            raise ValidationError("Null characters are not allowed.")
+        return value
+
+
+class MomentField(TextField):
+    """An ISO 8601 date or date-time; returns ``(aware datetime, is_date_only)``."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        tz = timezone.get_default_timezone()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                day = dt.date.fromisoformat(value)
+                moment, date_only = dt.datetime(day.year, day.month, day.day, tzinfo=tz), True
+            else:
+                moment = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
+                if timezone.is_naive(moment):
+                    moment = moment.replace(tzinfo=tz)
+                date_only = False
+            if not 1000 <= moment.year <= 9998:
+                raise ValueError
+            moment.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                "Use an ISO 8601 date (2025-04-24) or date-time (2025-04-24T03:00:00+03:00)."
+            ) from None
+        return moment, date_only
+
+
+class BBoxField(TextField):
+    """``min_lon,min_lat,max_lon,max_lat`` in degrees (WGS 84)."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise ValidationError("Give four numbers: min_lon,min_lat,max_lon,max_lat.")
+        try:
+            min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+        except ValueError:
+            raise ValidationError("Give four numbers: min_lon,min_lat,max_lon,max_lat.") from None
+        if any(v != v or v in (float("inf"), float("-inf")) for v in (min_lon, min_lat, max_lon, max_lat)):
+            raise ValidationError("Coordinates must be finite numbers.")
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise ValidationError("Longitudes must be between -180 and 180.")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise ValidationError("Latitudes must be between -90 and 90.")
+        if not (min_lon < max_lon and min_lat < max_lat):
+            raise ValidationError("min_lon must be below max_lon and min_lat below max_lat.")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+class ListField(TextField):
+    """Comma-separated values, stripped, at most ``MAX_LIST``; optionally from fixed choices."""
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        self.allowed = allowed
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        if not value.strip():
+            return None
+        if not items:
+            raise ValidationError("Give at least one value.")
+        if len(items) > MAX_LIST:
+            raise ValidationError(f"Give at most {MAX_LIST} values.")
+        if self.allowed is not None:
+            bad = [v for v in items if v not in self.allowed]
+            if bad:
+                raise ValidationError(f"Unknown value(s) {', '.join(bad)}; valid: {', '.join(self.allowed)}.")
+        return items
+
+
+class StrictBooleanField(TextField):
+    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+    def to_python(self, value):
+        value = super().to_python(value).strip().lower()
+        if not value:
+            return None
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise ValidationError("Use true or false.")
+
+
+# --- Reference lookups (id, name or alias) ---
+
+
+def _split_ids(values: list[str]) -> tuple[list[int], list[str]]:
+    ids, names = [], []
+    for v in values:
+        if v.isdigit() and len(v) < 18:
+            ids.append(int(v))
+        else:
+            names.append(v)
+    return ids, names
+
+
+def _resolve(queryset, values: list[str], what: str) -> list[int]:
+    """Ids of the rows named by ``values`` (ids, names or aliases, any case); a form error
+    for any value naming none.
+
+    A name matching some rows by name and others only by alias means the former: "Kyiv"
+    is the city, not every place that lists Kyiv among its other spellings.
+    """
+    ids, names = _split_ids(values)
+    lowered = sorted({n.lower() for n in names})
+    alias_hit = RawSQL(
+        "EXISTS (SELECT 1 FROM unnest(aliases) AS alias WHERE lower(alias) = ANY(%s))",
+        (lowered,),
+        output_field=BooleanField(),
+    )
+    rows = list(
+        queryset.annotate(_lname=Lower("name"), _alias_hit=alias_hit)
+        .filter(Q(pk__in=ids) | Q(_lname__in=lowered) | Q(_alias_hit=True))
+        .values_list("pk", "_lname", "aliases")
+    )
+    found, missing = set(), []
+    for i in ids:
+        if any(pk == i for pk, _n, _a in rows):
+            found.add(i)
+        else:
+            missing.append(str(i))
+    for name in names:
+        low = name.lower()
+        by_name = {pk for pk, lname, _a in rows if lname == low}
+        by_alias = {pk for pk, _n, aliases in rows if low in {a.lower() for a in aliases}}
+        hits = by_name or by_alias
+        if hits:
+            found |= hits
+        else:
+            missing.append(name)
+    if missing:
+        raise ValidationError(f"No {what} matches {', '.join(missing)}.")
+    return sorted(found)
+
+
+class RefField(ListField):
+    """A list of ids or names resolved against a reference table while the form is cleaned."""
+
+    def __init__(self, *args, resolver=None, **kwargs):
+        self.resolver = resolver
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        items = super().to_python(value)
+        if items is None:
+            return None
+        return self.resolver(items)
+
+
+def resolve_oblasts(values):
+    return _resolve(Place.objects.filter(kind=PlaceKind.OBLAST), values, "oblast")
+
+
+def resolve_places(values):
+    return _resolve(Place.objects.all(), values, "place")
+
+
+def resolve_munitions(values):
+    return _resolve(Munition.objects.all(), values, "munition")
+
+
+class _Filter(filters.Filter):
+    """A filter whose value was fully parsed by its field; ``method`` does the query."""
+
+
+class MomentFilter(_Filter):
+    field_class = MomentField
+
+
+class BBoxFilter(_Filter):
+    field_class = BBoxField
+
+
+class ListFilter(_Filter):
+    field_class = ListField
+
+
+class RefFilter(_Filter):
+    field_class = RefField
+
+
+class BoolFilter(_Filter):
+    field_class = StrictBooleanField
+
+
+class QueryFilter(_Filter):
+    field_class = TextField
+
+
+class CountFilter(_Filter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_INT)
+        super().__init__(*args, **kwargs)
+
+
+class AttackFilterSet(filters.FilterSet):
+    """Attack filters shared by the API, the pages, the map and the timeline.
+
+    Restricts to what ``request.user`` may see (published only without a request).
+    ``apply_ordering = False`` skips ordering, for aggregates (map, timeline).
+    """
+
+    occurred_after = MomentFilter(method="filter_occurred_after", help_text="On or after (ISO date or date-time).")
+    occurred_before = MomentFilter(
+        method="filter_occurred_before", help_text="On or before (ISO date or date-time; a date covers the whole day)."
+    )
+    bbox = BBoxFilter(method="filter_bbox", help_text="min_lon,min_lat,max_lon,max_lat (WGS 84 degrees).")
+    oblast = RefFilter(
+        method="filter_oblast", resolver=resolve_oblasts, help_text="Oblast id, name or alias; comma-separated for any."
+    )
+    place = RefFilter(
+        method="filter_place",
+        resolver=resolve_places,
+        help_text="Place id or name; includes places inside it (a city's districts).",
+    )
+    munition = RefFilter(method="filter_munition", resolver=resolve_munitions, help_text="Munition id, name or alias.")
+    munition_category = ListFilter(
+        method="filter_munition_category", allowed=MunitionCategory.values, help_text="Munition category."
+    )
+    origin_country = ListFilter(method="filter_origin_country", help_text="Country that made the munition.")
+    target_type = ListFilter(method="filter_target_type", allowed=TargetType.values, help_text="Target type.")
+    killed_min = CountFilter(field_name="killed_best", lookup_expr="gte", help_text="Published killed (best) ≥ this.")
+    killed_max = CountFilter(field_name="killed_best", lookup_expr="lte", help_text="Published killed (best) ≤ this.")
+    injured_min = CountFilter(
+        field_name="injured_best", lookup_expr="gte", help_text="Published injured (best) ≥ this."
+    )
+    geo_precision_max = CountFilter(
+        field_name="geo_precision",
+        lookup_expr="lte",
+        min_value=min(GeoPrecision.values),
+        max_value=max(GeoPrecision.values),
+        help_text="Location at least this precise (1 exact … 6 country).",
+    )
+    disputed = BoolFilter(field_name="disputed", help_text="Sources disagree on a published figure.")
+    status = ListFilter(method="filter_status", allowed=AttackStatus.values, help_text="Staff only except 'published'.")
+    q = QueryFilter(method="filter_q", max_length=MAX_Q, help_text="Full-text search (web search syntax).")
+    updated_since = MomentFilter(method="filter_updated_since", help_text="Changed on or after this moment.")
+    ordering = filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_noop", help_text="Sort order; default -occurred_at."
+    )
+
+    apply_ordering = True
+
+    class Meta:
+        model = Attack
+        fields = []
+
+    # --- validation that depends on the user ---
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and not can_see_unpublished(getattr(self.request, "user", None)):
+            statuses = self.form.cleaned_data.get("status") or []
+            if any(s != AttackStatus.PUBLISHED for s in statuses):
+                self.form.add_error(
+                    "status", "Only published attacks are public; drafts and retractions need a staff role."
+                )
+                return False
+        return valid
+
+    def filter_queryset(self, queryset):
+        queryset = queryset.visible_to(getattr(self.request, "user", None))
+        queryset = super().filter_queryset(queryset)
+        if self.apply_ordering:
+            queryset = self.order(queryset)
+        return queryset
+
+    def order(self, queryset):
+        """Order by ``ordering`` (default: rank for ``q``, else newest first), ties by id."""
+        data = self.form.cleaned_data
+        ordering = data.get("ordering")
+        if not ordering and data.get("q"):
+            rank = SearchRank(F("search_vector"), self._search_query(data["q"]))
+            return queryset.annotate(sort_key=rank).order_by("-sort_key", "-id")
+        ordering = ordering or DEFAULT_ORDERING
+        name = ordering.lstrip("-")
+        direction = "-" if ordering.startswith("-") else ""
+        return queryset.annotate(sort_key=ORDERINGS[name]).order_by(f"{direction}sort_key", f"{direction}id")
+
+    # --- filters ---
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_occurred_after(self, queryset, name, value):
+        moment, _date_only = value
+        return queryset.filter(occurred_at__gte=moment)
+
+    def filter_occurred_before(self, queryset, name, value):
+        moment, date_only = value
+        if date_only:
+            next_day = (moment + dt.timedelta(days=1)).date()
+            end = dt.datetime(next_day.year, next_day.month, next_day.day, tzinfo=moment.tzinfo)
+            return queryset.filter(occurred_at__lt=end)
+        return queryset.filter(occurred_at__lte=moment)
+
+    def filter_updated_since(self, queryset, name, value):
+        moment, _date_only = value
+        return queryset.filter(updated_at__gte=moment)
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.in_bbox(*value)
+
+    def filter_oblast(self, queryset, name, ids):
+        # The oblast itself or any place whose oblast it is; a semi-join on the small place table.
+        places = Place.objects.filter(Q(oblast_id__in=ids) | Q(pk__in=ids)).values("pk")
+        return queryset.filter(place_id__in=places)
+
+    def filter_place(self, queryset, name, ids):
+        places = Place.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids)).values("pk")
+        return queryset.filter(place_id__in=places)
+
+    def _with_munitions(self, queryset, condition: Q):
+        return queryset.filter(Exists(AttackMunition.objects.filter(condition, attack_id=OuterRef("pk"))))
+
+    def filter_munition(self, queryset, name, ids):
+        return self._with_munitions(queryset, Q(munition_id__in=ids))
+
+    def filter_munition_category(self, queryset, name, values):
+        return self._with_munitions(queryset, Q(munition__category__in=values))
+
+    def filter_origin_country(self, queryset, name, values):
+        lowered = [v.lower() for v in values]
+        munitions = Munition.objects.annotate(_origin=Lower("origin_country")).filter(_origin__in=lowered)
+        return self._with_munitions(queryset, Q(munition_id__in=munitions.values("pk")))
+
+    def filter_target_type(self, queryset, name, values):
+        return queryset.filter(target_type__in=values)
+
+    def filter_status(self, queryset, name, values):
+        return queryset.filter(status__in=values)
+
+    @staticmethod
+    def _search_query(text: str) -> SearchQuery:
+        return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(search_vector=self._search_query(value))
+
+
+def attack_filterset_timezone():
+    """The zone whose calendar days ``occurred_*`` dates and ``event_date`` use."""
+    return settings.TIME_ZONE

@@ -1,0 +1,228 @@
+"""Writes for the strikes app: creating, editing, publishing and retracting attacks.
+
+Every service validates (``full_clean``), writes inside a transaction, and records
+who did it in the history through a pghistory context, so a write made from a
+task, a command or a request carries its author the same way.
+"""
+
+from collections.abc import Iterable
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from strikes.choices import AttackStatus, GeoPrecision, PlaceKind
+from strikes.models import Attack, AttackMunition, Munition
+
+# The text search configuration used both to build and to query ``search_vector``.
+# English stemming; Ukrainian and Russian words are still indexed (lower-cased, unstemmed).
+SEARCH_CONFIG = "english"
+
+# Article texts beyond this many characters add little to ranking and cost index size.
+SEARCH_TEXT_LIMIT = 100_000
+
+# Fields the API and forms may set; status changes go through publish/retract only.
+EDITABLE_FIELDS = frozenset(
+    {
+        "wave",
+        "occurred_at",
+        "time_precision",
+        "place",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "target_type",
+        "description",
+        "external_source",
+        "external_id",
+    }
+)
+
+# When an attack is placed at a gazetteer entry without its own coordinates, the
+# entry's coordinates are only as precise as the entry itself.
+PRECISION_BY_PLACE_KIND = {
+    PlaceKind.DISTRICT: GeoPrecision.DISTRICT,
+    PlaceKind.CITY: GeoPrecision.CITY,
+    PlaceKind.RAION: GeoPrecision.OBLAST,
+    PlaceKind.OBLAST: GeoPrecision.OBLAST,
+    PlaceKind.COUNTRY: GeoPrecision.COUNTRY,
+}
+
+
+def _history(by, service: str):
+    return pghistory.context(user=by.pk if by else None, service=service)
+
+
+def _munition_rows(munitions) -> list[tuple[Munition | int, int | None, str]]:
+    """Normalise ``munitions`` items to (munition or id, count, quote).
+
+    An item may be a ``Munition``, a munition id, a ``(munition, count)`` pair or a
+    dict with ``munition`` and optional ``count`` and ``quote``.
+    """
+    rows = []
+    for item in munitions:
+        if isinstance(item, dict):
+            rows.append((item["munition"], item.get("count"), item.get("quote") or ""))
+        elif isinstance(item, (tuple, list)):
+            munition, count = item[0], item[1] if len(item) > 1 else None
+            rows.append((munition, count, ""))
+        else:
+            rows.append((item, None, ""))
+    seen = set()
+    for munition, count, _quote in rows:
+        key = munition.pk if isinstance(munition, Munition) else munition
+        if key in seen:
+            raise ValidationError({"munitions": f"Munition {key} is listed twice."})
+        seen.add(key)
+        if count is not None and (not isinstance(count, int) or count < 0):
+            raise ValidationError({"munitions": f"Count for munition {key} must be a whole number ≥ 0."})
+    return rows
+
+
+def _munitions_set(*, attack: Attack, munitions: Iterable) -> None:
+    rows = _munition_rows(munitions)
+    ids = [m.pk if isinstance(m, Munition) else m for m, _c, _q in rows]
+    known = set(Munition.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ValidationError({"munitions": f"Unknown munition id(s): {', '.join(map(str, missing))}."})
+    AttackMunition.objects.filter(attack=attack).exclude(munition_id__in=ids).delete()
+    existing = {am.munition_id: am for am in AttackMunition.objects.filter(attack=attack)}
+    for munition, count, quote in rows:
+        mid = munition.pk if isinstance(munition, Munition) else munition
+        current = existing.get(mid)
+        if current is None:
+            AttackMunition.objects.create(attack=attack, munition_id=mid, count=count, quote=quote)
+        elif (current.count, current.quote) != (count, quote):
+            current.count, current.quote = count, quote
+            current.save(update_fields=["count", "quote"])
+
+
+def _place_defaults(attack: Attack, explicit: set[str]) -> None:
+    """Fill coordinates (and their precision) from the place when none were given."""
+    place = attack.place
+    if place is None or attack.latitude is not None or attack.longitude is not None:
+        return
+    if place.latitude is None or place.longitude is None:
+        return
+    attack.latitude, attack.longitude = place.latitude, place.longitude
+    if "geo_precision" not in explicit:
+        attack.geo_precision = PRECISION_BY_PLACE_KIND.get(place.kind, GeoPrecision.CITY)
+
+
+def attack_create(*, by, munitions=(), **fields) -> Attack:
+    """Create an attack (a draft unless ``status`` says otherwise) with its munitions."""
+    unknown = set(fields) - EDITABLE_FIELDS - {"status", "retraction_reason"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
+    attack = Attack(created_by=by if by and by.pk else None, **fields)
+    _place_defaults(attack, set(fields))
+    attack.full_clean(exclude=["search_vector"])
+    with transaction.atomic(), _history(by, "attack_create"):
+        attack.save()
+        _munitions_set(attack=attack, munitions=munitions)
+        attack_search_refresh(attack_ids=[attack.pk])
+    return attack
+
+
+def attack_update(*, attack: Attack, by, munitions=None, **fields) -> Attack:
+    """Edit an attack's facts (not its status); ``munitions`` replaces the whole list when given."""
+    not_editable = set(fields) - EDITABLE_FIELDS
+    if not_editable:
+        raise ValidationError(
+            dict.fromkeys(sorted(not_editable), "Use attack_publish or attack_retract to change the status.")
+        )
+    with transaction.atomic(), _history(by, "attack_update"):
+        locked = Attack.objects.select_for_update().get(pk=attack.pk)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if "place" in fields and "latitude" not in fields and "longitude" not in fields:
+            # A new place with no new coordinates: the old coordinates belonged to the old place.
+            locked.latitude = locked.longitude = None
+        _place_defaults(locked, set(fields))
+        locked.full_clean(exclude=["search_vector"])
+        locked.save()
+        if munitions is not None:
+            # The save above moved updated_at, so a sync client sees munition changes too.
+            _munitions_set(attack=locked, munitions=munitions)
+        if "description" in fields:
+            attack_search_refresh(attack_ids=[locked.pk])
+    _copy_state(locked, attack)
+    return attack
+
+
+def _copy_state(source: Attack, target: Attack) -> None:
+    if source is target:
+        return
+    for field in Attack._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    # Cached relations (place) may be stale after an edit.
+    target._state.fields_cache.clear()
+
+
+def attack_publish(*, attack: Attack, by) -> Attack:
+    """Make an attack public (from draft, or again after a retraction). Publishing twice changes nothing."""
+    with transaction.atomic(), _history(by, "attack_publish"):
+        locked = Attack.objects.select_for_update().get(pk=attack.pk)
+        if locked.status != AttackStatus.PUBLISHED:
+            if locked.place_id is None and locked.latitude is None:
+                raise ValidationError({"place": "An attack needs a place or coordinates before it is published."})
+            locked.status = AttackStatus.PUBLISHED
+            locked.retraction_reason = ""
+            locked.full_clean(exclude=["search_vector"])
+            locked.save(update_fields=["status", "retraction_reason", "updated_at"])
+    _copy_state(locked, attack)
+    return attack
+
+
+def attack_retract(*, attack: Attack, by, reason: str) -> Attack:
+    """Withdraw an attack from public view, with the reason why (kept in the history)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "A retraction needs a reason."})
+    with transaction.atomic(), _history(by, "attack_retract"):
+        locked = Attack.objects.select_for_update().get(pk=attack.pk)
+        if locked.status == AttackStatus.DRAFT:
+            raise ValidationError({"status": "Only a published attack can be retracted; this one is a draft."})
+        locked.status = AttackStatus.RETRACTED
+        locked.retraction_reason = reason
+        locked.save(update_fields=["status", "retraction_reason", "updated_at"])
+    _copy_state(locked, attack)
+    return attack
+
+
+_SEARCH_SQL = f"""
+UPDATE strikes_attack AS a
+SET search_vector =
+    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(a.description, '')), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(src.titles, '')), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(src.texts, '')), 'C')
+FROM (
+    SELECT ids.id,
+           string_agg(ar.title, ' ' ORDER BY ar.id) AS titles,
+           string_agg(left(ar.text, {SEARCH_TEXT_LIMIT}), ' ' ORDER BY ar.id) AS texts
+    FROM unnest(%s::bigint[]) AS ids(id)
+    LEFT JOIN sources_article AS ar ON ar.attack_id = ids.id
+    GROUP BY ids.id
+) AS src
+WHERE a.id = src.id
+"""  # noqa: S608 -- only module constants are interpolated; ids are a bound parameter
+
+# Ids per UPDATE: big enough to be fast, small enough not to hold locks on half the table.
+SEARCH_BATCH = 5_000
+
+
+def attack_search_refresh(*, attack_ids: Iterable[int]) -> int:
+    """Rebuild ``search_vector`` of these attacks from their description (weight A) and
+    their linked articles' titles (B) and texts (C). Returns how many rows changed.
+
+    One ``UPDATE ... FROM`` per batch of ids. It does not touch ``updated_at`` or the
+    history: the search vector is an index, not a fact about the attack.
+    """
+    ids = sorted({int(i) for i in attack_ids if i is not None})
+    changed = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), SEARCH_BATCH):
+            cursor.execute(_SEARCH_SQL, [ids[start : start + SEARCH_BATCH]])
+            changed += cursor.rowcount
+    return changed
