@@ -5,14 +5,28 @@
 - ``CursorPagination``: stable under inserts, no depth limit, up to 1,000 a page.
 - ``FieldsMixin``: ``fields=`` and ``omit=`` on serializers.
 - ``CountMixin``: ``count=on`` returns only ``{"count": N}``.
+- ``KeysetPagination``: cursor paging over any (key..., id) ordering, including
+  annotated sort keys, with row-value comparisons PostgreSQL serves from an index.
+- ``AnonThrottle`` / ``UserThrottle``: rates read at request time (testable).
+- ``StrictContentNegotiation``: an unknown ``format=`` is a 400, not a 404.
 - ``exception_handler``: every error is JSON with a message.
 """
 
+import base64
+import binascii
+import datetime as dt
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import BooleanField, F, Func, Value
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import pagination
+from rest_framework import pagination, throttling
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 # Parameters every list endpoint understands, besides its filterset's.
@@ -39,9 +53,13 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         allowed = self.allowed_params(request, queryset, view)
-        for name in request.query_params:
+        for name, values in request.query_params.lists():
             if name not in allowed:
                 raise bad_parameter(name, f"Unknown query parameter '{name}'.", allowed)
+            if len(values) > 1:
+                raise bad_parameter(name, f"'{name}' was given {len(values)} times; give it once.", allowed)
+            if "\x00" in values[0]:
+                raise bad_parameter(name, f"'{name}' contains a null character.", allowed)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -104,6 +122,232 @@ class CountMixin:
                 raise bad_parameter("count", "count takes the value 'on'.")
             return Response({"count": self.filter_queryset(self.get_queryset()).count()})
         return super().list(request, *args, **kwargs)
+
+
+# --- Keyset (cursor) pagination ---
+
+
+class RowCompare(Func):
+    """``(a, b, ...) < (x, y, ...)``: a row-value comparison, which PostgreSQL can answer
+    from a multi-column index in one range scan (unlike the equivalent OR of ANDs)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, left, op: str, right):
+        if op not in ("<", ">"):
+            raise ValueError(op)
+        self.op, self.width = op, len(left)
+        super().__init__(*left, *right)
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(p)
+        left, right = ", ".join(parts[: self.width]), ", ".join(parts[self.width :])
+        return f"(({left}) {self.op} ({right}))", params
+
+
+def _encode_value(value):
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"Cannot page on a value of type {type(value).__name__}")
+
+
+def _decode_value(value):
+    if isinstance(value, dict) and set(value) == {"dt"} and isinstance(value["dt"], str):
+        return dt.datetime.fromisoformat(value["dt"])
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    raise ValueError("bad value")
+
+
+class KeysetPagination(pagination.BasePagination):
+    """Cursor paging over the queryset's own ordering: stable under inserts, no depth limit.
+
+    The queryset must be ordered by one or more keys in one direction ending with ``id``
+    (``("-sort_key", "-id")``, ``("name", "id")``); no key may be NULL (order by a
+    ``Coalesce`` annotation instead). The cursor holds the last row's keys, so the next
+    page is ``WHERE (keys) < (cursor)``, an index range scan however deep the page.
+    """
+
+    page_size = 100
+    max_page_size = 1000
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+
+    def get_page_size(self, request):
+        return CursorPagination.get_page_size(self, request)
+
+    @staticmethod
+    def _keys(queryset) -> tuple[list[str], bool]:
+        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        names = [o.lstrip("-") for o in ordering]
+        directions = {o.startswith("-") for o in ordering}
+        if not names or names[-1] not in ("id", "pk") or len(directions) != 1:
+            raise ValueError(f"KeysetPagination needs one direction ending with id, got {ordering}")
+        return names, directions.pop()
+
+    def _decode(self, request, signature: str):
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return None
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
+            if data["o"] != signature:
+                raise bad_parameter("cursor", "This cursor belongs to another ordering; start again without a cursor.")
+            if not isinstance(data["k"], list) or not data["k"]:
+                raise ValueError
+            values = [_decode_value(v) for v in data["k"]]
+            reverse = bool(data.get("r", False))
+        except ValidationError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+            raise bad_parameter("cursor", "Invalid cursor; use the next or previous link as given.") from None
+        return values, reverse
+
+    def _encode(self, row, names, signature, reverse: bool) -> str:
+        keys = [_encode_value(getattr(row, name)) for name in names]
+        data = {"o": signature, "k": keys}
+        if reverse:
+            data["r"] = 1
+        raw = json.dumps(data, separators=(",", ":")).encode("utf-8")
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        names, descending = self._keys(queryset)
+        names = ["id" if n == "pk" else n for n in names]
+        signature = ",".join(("-" if descending else "") + n for n in names)
+        cursor = self._decode(request, signature)
+        if cursor is not None and len(cursor[0]) != len(names):
+            raise bad_parameter("cursor", "Invalid cursor; use the next or previous link as given.")
+        reverse = bool(cursor and cursor[1])
+        if cursor is not None:
+            # Forward past the cursor: smaller keys when descending; backward: the other side.
+            op = "<" if descending != reverse else ">"
+            queryset = queryset.filter(RowCompare([F(n) for n in names], op, [Value(v) for v in cursor[0]]))
+        if reverse:
+            queryset = queryset.reverse()
+        rows = list(queryset[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if reverse:
+            rows.reverse()
+        self.next_cursor = self.previous_cursor = None
+        if rows:
+            if has_more or reverse:
+                self.next_cursor = self._encode(rows[-1], names, signature, reverse=False)
+            if cursor is not None and (has_more or not reverse):
+                self.previous_cursor = self._encode(rows[0], names, signature, reverse=True)
+        return rows
+
+    def _link(self, cursor):
+        if cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_next_link(self):
+        return self._link(self.next_cursor)
+
+    def get_previous_link(self):
+        return self._link(self.previous_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page, or null on the last page."},
+                "previous": {**link, "description": "The previous page, or null on the first page."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position from a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+def without_cursor(url: str) -> str:
+    """``url`` with its cursor removed (the first page of the same query)."""
+    return remove_query_param(url, "cursor")
+
+
+# --- Throttling ---
+
+
+class _RatesAtRequestTime:
+    """DRF reads throttle rates once at import; reading them per request lets settings
+    (and tests) change them without a restart."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_RatesAtRequestTime, throttling.AnonRateThrottle):
+    """Anonymous clients, per IP address (set NUM_PROXIES behind a proxy)."""
+
+
+class UserThrottle(_RatesAtRequestTime, throttling.UserRateThrottle):
+    """Signed-in clients (token or session), per user."""
+
+    def get_cache_key(self, request, view):
+        # Anonymous requests are AnonThrottle's business; counting them here too would
+        # let the user rate cap anonymous clients when it is the lower of the two.
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
+
+
+# --- Formats ---
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` naming no renderer of the endpoint is a 400 listing the valid ones."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [r for r in renderers if r.format == format]
+        if not matching:
+            valid = sorted({r.format for r in renderers})
+            raise bad_parameter("format", f"Unknown format '{format}'; valid: {', '.join(valid)}.")
+        return matching
+
+
+class JSONErrorsMixin:
+    """View mixin: errors are JSON even when CSV or GeoJSON was asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "status_code", 200) >= 400 and getattr(response, "data", None) is not None:
+            renderer = getattr(request, "accepted_renderer", None)
+            if renderer is None or renderer.format not in ("json", "api"):
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def exception_handler(exc, context):

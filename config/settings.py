@@ -251,3 +251,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- API (research API v1) ---
+# Throttle rates are read per request (config.api), so changing THROTTLE_* needs no code change.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.api.AnonThrottle", "config.api.UserThrottle"]
+# An unknown ?format= is a 400 naming the valid formats, not a bare 404.
+REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "config.api.StrictContentNegotiation"
+# Behind a reverse proxy, how many X-Forwarded-For hops to trust for the anonymous client's IP.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# Rows per database round trip in CSV and GeoJSON exports (memory stays constant in the set's size).
+API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
