@@ -1,0 +1,146 @@
+"""Finding a dataset's place names in the gazetteer, in memory.
+
+:class:`Gazetteer` is built once per import from plain tuples (one query), so matching
+thousands of rows costs no further queries. Oblast names are matched with or without
+"oblast"/"region" and in the spellings datasets use ("Zaporizhzhya oblast", "Kiev Special
+Republican city"); towns by name or alias, preferring one in the row's oblast and near
+the row's coordinates, and never one far from them (Ukraine has many homonymous villages).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# A name match farther than this from the row's own coordinates is a homonym, not the place.
+MAX_CITY_DISTANCE_KM = 40.0
+
+# Words datasets append to a settlement's name ("Vuhledar town", "Pisky village").
+_SETTLEMENT_SUFFIX = re.compile(
+    r"\s+(?:urban[- ]type settlement|settlement|village|town|city|township|smt|selo|hamlet|"
+    r"(?:international\s+)?airport|railway station|station)$",
+    re.IGNORECASE,
+)
+_REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|obl\.?|region|province|oblast region)$", re.IGNORECASE)
+_REPUBLICAN = re.compile(r"\b(?:special\s+)?republican\b|\bautonomous republic of\b", re.IGNORECASE)
+
+
+def place_key(name: str) -> str:
+    """Case, accent, apostrophe and hyphen-insensitive form of a place name."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub("['\u2019\u02bc`\"]", "", text)
+    return re.sub(r"[\s\-.,]+", " ", text).strip()
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+@dataclass(frozen=True)
+class GazPlace:
+    """The fields of a gazetteer entry that matching needs."""
+
+    id: int
+    name: str
+    kind: str
+    oblast_id: int | None
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+
+
+class Gazetteer:
+    """In-memory name index over the gazetteer."""
+
+    def __init__(self, rows):
+        """``rows``: iterable of (id, name, aliases, kind, oblast_id, latitude, longitude, population)."""
+        self.places: dict[int, GazPlace] = {}
+        self._oblasts: dict[str, int] = {}
+        self._settlements: dict[str, list[int]] = {}
+        self.country_id: int | None = None
+        for pid, name, aliases, kind, oblast_id, lat, lon, population in rows:
+            place = GazPlace(pid, name, kind, oblast_id if kind != "oblast" else pid, lat, lon, population)
+            self.places[pid] = place
+            spellings = [name, *(aliases or ())]
+            if kind == "country":
+                self.country_id = pid
+            elif kind == "oblast":
+                for s in spellings:
+                    self._oblasts.setdefault(place_key(s), pid)
+            elif kind in ("city", "district", "raion"):
+                for s in spellings:
+                    ids = self._settlements.setdefault(place_key(s), [])
+                    if pid not in ids:
+                        ids.append(pid)
+
+    def oblast(self, name: str) -> int | None:
+        """An oblast-level unit by any spelling: "Donetsk", "Donetsk oblast", "Kharkiv Oblast",
+        "Kiev Special Republican city", "Crimea"."""
+        text = (name or "").strip()
+        if not text:
+            return None
+        base = _REGION_SUFFIX.sub("", _REPUBLICAN.sub(" ", text)).strip()
+        base = re.sub(r"\s+", " ", base)
+        for candidate in (text, base, f"{base} oblast", f"{base} region"):
+            pid = self._oblasts.get(place_key(candidate))
+            if pid is not None:
+                return pid
+        # "Kiev city" / "Sevastopol" as an admin1 value means the city with oblast status.
+        for candidate in (f"{_SETTLEMENT_SUFFIX.sub('', base)} city",):
+            pid = self._oblasts.get(place_key(candidate))
+            if pid is not None:
+                return pid
+        return None
+
+    def settlement(
+        self,
+        name: str,
+        *,
+        oblast_id: int | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> int | None:
+        """A city, town or city district by name, in the given oblast when there is one,
+        the nearest to the coordinates when several match, and none beyond
+        :data:`MAX_CITY_DISTANCE_KM` from them."""
+        text = (name or "").strip()
+        if not text or "?" in text:  # "??" is a name lost to a bad encoding upstream
+            return None
+        candidates: list[int] = []
+        for candidate in (text, _SETTLEMENT_SUFFIX.sub("", text).strip()):
+            candidates = self._settlements.get(place_key(candidate), [])
+            if candidates:
+                break
+        if not candidates:
+            return None
+        places = [self.places[i] for i in candidates]
+        if oblast_id is not None:
+            in_oblast = [p for p in places if p.oblast_id == oblast_id or p.id == oblast_id]
+            if in_oblast:
+                places = in_oblast
+        if latitude is not None and longitude is not None:
+            located = [p for p in places if p.latitude is not None and p.longitude is not None]
+            near = [
+                (distance_km(latitude, longitude, p.latitude, p.longitude), p.kind != "city", p.id) for p in located
+            ]
+            near = [n for n in near if n[0] <= MAX_CITY_DISTANCE_KM]
+            return min(near)[2] if near else None
+        # No coordinates to tell homonyms apart: a city before a district, then the biggest.
+        places.sort(key=lambda p: (p.kind != "city", -(p.population or 0), p.id))
+        return places[0].id
+
+
+def gazetteer_load() -> Gazetteer:
+    """The gazetteer as it is in the database now (one query)."""
+    from strikes.models import Place
+
+    return Gazetteer(
+        Place.objects.values_list("id", "name", "aliases", "kind", "oblast_id", "latitude", "longitude", "population")
+    )
