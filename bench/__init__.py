@@ -1,0 +1,1 @@
+"""Scale benchmark: synthetic data generator (``bench.generate``) and harness (``python -m bench.run``)."""
