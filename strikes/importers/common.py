@@ -70,6 +70,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped: Counter = field(default_factory=Counter)  # reason -> rows deliberately left out
     problems: list[RowProblem] = field(default_factory=list)  # bad rows, not imported
+    warnings: list[RowProblem] = field(default_factory=list)  # imported, but a cell was kept as written
     not_matched: Counter = field(default_factory=Counter)  # value -> rows it appeared in
     counts: Counter = field(default_factory=Counter)  # other figures worth reporting
     notes: list[str] = field(default_factory=list)
@@ -79,9 +80,13 @@ class ImportSummary:
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(RowProblem(line, reason))
 
+    def warning(self, line: int, reason: str) -> None:
+        self.warnings.append(RowProblem(line, reason))
+
     def finish(self) -> ImportSummary:
         self.seconds = time.monotonic() - self._started
         self.problems.sort(key=lambda p: p.line)
+        self.warnings.sort(key=lambda p: p.line)
         return self
 
     def lines(self, *, max_problems: int = 50) -> list[str]:
@@ -107,6 +112,12 @@ class ImportSummary:
                 out.append(f"    {p}")
             if len(self.problems) > max_problems:
                 out.append(f"    ... and {len(self.problems) - max_problems} more")
+        if self.warnings:
+            out.append(f"  warnings (rows imported, but check them): {len(self.warnings)}")
+            for p in self.warnings[:max_problems]:
+                out.append(f"    {p}")
+            if len(self.warnings) > max_problems:
+                out.append(f"    ... and {len(self.warnings) - max_problems} more")
         out.extend(f"  note: {n}" for n in self.notes)
         return out
 

@@ -76,6 +76,11 @@ class DailyRow:
     intercepted: int | None
     source: str
     details: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+# Counts beyond this are typing errors, not a night's launches (the record is a few hundred).
+MAX_COUNT = 100_000
 
 
 def _time_point(value, *, name: str, end: bool) -> tuple[dt.datetime, str]:
@@ -107,7 +112,13 @@ def daily_row_parse(line: int, row: dict[str, str]) -> DailyRow:
         raise RowError(f"model is {len(label)} characters long (at most 300)")
     launched = parse_count(row.get("launched"), name="launched")
     intercepted = parse_count(row.get("destroyed"), name="destroyed")
+    for name, value in (("launched", launched), ("destroyed", intercepted)):
+        if value is not None and value > MAX_COUNT:
+            raise RowError(f"{name} {value} is not a plausible count (more than {MAX_COUNT:,})")
     details: dict = {}
+    warnings: list[str] = []
+    if launched is not None and intercepted is not None and intercepted > launched:
+        warnings.append(f"destroyed ({intercepted}) is more than launched ({launched}); imported as written")
     for col in _TEXT_COLUMNS:
         if not blank(row.get(col)):
             details[col] = clean(row[col])
@@ -119,8 +130,13 @@ def daily_row_parse(line: int, row: dict[str, str]) -> DailyRow:
         except RowError:
             details[col] = clean(row[col])  # kept as written; not a figure we use
     for col in _LITERAL_COLUMNS:
-        value = parse_literal(row.get(col), name=col)
-        if value not in (None, {}, []):
+        try:
+            value = parse_literal(row.get(col), name=col)
+        except RowError as exc:
+            # The counts are still good; the cell is kept as text and reported.
+            warnings.append(f"{exc}; kept as text")
+            value = clean(row.get(col))
+        if value not in (None, {}, [], ""):
             details[col] = value
     source = clean(row.get("source"))
     if source:
@@ -135,6 +151,7 @@ def daily_row_parse(line: int, row: dict[str, str]) -> DailyRow:
         intercepted=intercepted,
         source=source,
         details=details,
+        warnings=warnings,
     )
 
 
@@ -254,6 +271,9 @@ def waves_import(
             parsed.append(daily_row_parse(line, row))
         except RowError as exc:
             summary.problem(line, str(exc))
+            continue
+        for warning in parsed[-1].warnings:
+            summary.warning(line, warning)
     waves, merged = waves_group(parsed)
     if merged:
         summary.counts["rows summed into a label already in their wave"] = merged
