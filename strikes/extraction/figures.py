@@ -1,0 +1,431 @@
+"""Casualty and weapons figures in one sentence: which number counts what.
+
+Numbers are first replaced by one placeholder character each (private-use code
+points), so the rules below are regexes over words and placeholders instead of
+over every way a number can be written. Each rule yields a figure with its
+category, the number it binds, and the span of the words that say so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from strikes.extraction.numbers import NumberMention, number_mentions
+
+PH0 = 0xE000
+N = r"[\uE000-\uE3FF]"
+
+
+def ph(i: int) -> str:
+    return chr(PH0 + i)
+
+
+def ph_index(ch: str) -> int:
+    return ord(ch) - PH0
+
+
+PERSON = (
+    r"(?:people|persons?|civilians?|residents?|children|child|kids|minors|adults|men|women|others|individuals|"
+    r"victims|citizens|inhabitants|passengers|employees|workers|rescuers|police(?:\s+officers)?|officers|"
+    r"policemen|soldiers|servicemen|troops|firefighters|medics|doctors|journalists|teenagers|boys|girls|babies|"
+    r"infants|pensioners|Ukrainians|patients|students|more|of\s+them|in\s+total)"
+)
+CHILD = r"(?:children|child|kids|minors|teenagers|boys|girls|babies|infants|a\s+child|schoolchildren)"
+CHILD_NOUNS = frozenset(
+    {"children", "child", "kids", "minors", "teenagers", "boys", "girls", "babies", "infants", "schoolchildren"}
+)
+NOUN_GAP = r"(?:\s+(?:[A-Za-z'-]+\s+){0,2}?" + PERSON + r")"
+AUX = (
+    r"(?:\s+(?:were|was|have|has|had|are|is|been|being|be|got|reportedly|also|still|now|later|confirmed|reported|"
+    r"officially|so\s+far|already|all|feared|believed|thought|presumed|known\s+to\s+have|said\s+to\s+be|left|"
+    r"to\s+have|to\s+be|may\s+have|may\s+be|seriously|severely|critically|slightly|fatally|badly|lightly|in\s+total))*"
+)
+PAREN = r"(?P<paren>\s*\([^)]{0,80}\)|\s*,\s*(?:including|among\s+them|of\s+whom|incl\.)[^,;]{0,60},)?"
+
+KILLED_W = r"killed|dead|died|perished|slain|lost\s+their\s+lives|dies"
+INJURED_W = r"injured|wounded|hurt|injuries|wounds"
+MISSING_W = r"missing|unaccounted\s+for"
+
+WEAPON_NOUN = (
+    r"(?:missiles?|drones?|rockets?|UAVs?|Shaheds?|Gerans?|weapons|projectiles|bombs|munitions|aerial\s+targets|"
+    r"air\s+targets|targets|means\s+of\s+air\s+attack|air\s+attack\s+means|aircraft|kamikaze\s+drones)"
+)
+WEAPON = (
+    r"(?:\s+(?:[A-Za-z0-9'-]+\s+){0,3}?" + WEAPON_NOUN + r"(?:\s+(?:and|or)\s+(?:[A-Za-z-]+\s+){0,2}?"
+    r"(?:drones?|missiles?|UAVs?|rockets?|bombs))?)"
+)
+LAUNCH_W = r"launched|fired|used|deployed|sent|unleashed|involved|involving|using|launching|firing|hurled"
+INTERCEPT_W = r"shot\s+down|downed|intercepted|destroyed|neutrali[sz]ed|eliminated|repelled|suppressed"
+
+
+def _c(p: str) -> re.Pattern:
+    return re.compile(p, re.IGNORECASE)
+
+
+RULES: list[tuple[str, re.Pattern]] = [
+    # "11 children and nine adults were killed": a sum, and the children figure.
+    (
+        "sum",
+        _c(
+            rf"(?P<n>{N})\s+(?P<noun1>{PERSON})\s*(?:,\s*(?P<n2>{N})\s+(?P<noun2>{PERSON})\s*)?,?\s+and\s+"
+            rf"(?P<n3>{N})\s+(?P<noun3>{PERSON}){AUX}\s+(?P<trig>{KILLED_W}|{INJURED_W})\b"
+        ),
+    ),
+    # "25 missiles of 38 fired were shot down"
+    (
+        "intercept_of_post",
+        _c(
+            rf"(?P<n>{N})(?:{WEAPON})?\s+(?:out\s+)?of\s+(?P<m>{N})(?:{WEAPON})?(?:\s+(?:fired|launched))?"
+            rf"\s+(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?(?P<trig>{INTERCEPT_W})"
+        ),
+    ),
+    # "destroyed 21 out of 23 cruise missiles"
+    ("intercept_of", _c(rf"(?P<trig>{INTERCEPT_W})\s+(?P<n>{N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<m>{N})(?:{WEAPON})?")),
+    # "180 drones were shot down"
+    (
+        "intercept_post",
+        _c(rf"(?P<n>{N}){WEAPON}\s+(?:were|have\s+been|had\s+been|was|got)\s+(?:\w+\s+)?(?P<trig>{INTERCEPT_W})"),
+    ),
+    # "shot down 180 (drones)"
+    ("intercept", _c(rf"(?P<trig>{INTERCEPT_W})\s+(?:a\s+total\s+of\s+|in\s+total\s+)?(?P<n>{N})(?P<w>{WEAPON})?")),
+    # "launched 215 missiles and drones", "used more than 200 weapons"
+    (
+        "launch",
+        _c(
+            rf"(?P<trig>{LAUNCH_W})\s+(?:(?:a\s+total\s+of|in\s+total|overnight|against\s+Ukraine|at\s+Ukraine)\s+)?"
+            rf"(?P<n>{N}){WEAPON}"
+        ),
+    ),
+    # "215 missiles and drones fired", "200 missiles were launched"
+    (
+        "launch_post",
+        _c(
+            rf"(?P<n>{N}){WEAPON}[^\uE000-\uE3FF.;]{{0,25}}?(?:were\s+|had\s+been\s+|have\s+been\s+|was\s+)?"
+            rf"(?P<trig>launched|fired|used)\b"
+        ),
+    ),
+    # "the death toll rose from 12 to 14": the second supersedes the first
+    (
+        "toll_from",
+        _c(
+            r"(?P<trig>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|killed|victims|injured|"
+            r"wounded|injuries|missing)|fatalities)[^\uE000-\uE3FF.;]{0,160}?\s(?:rose|risen|rises|increased|climbed|"
+            rf"jumped|grew|grown|went\s+up)\s+from\s+(?P<m>{N})\s+to\s+(?P<n>{N})"
+        ),
+    ),
+    # "the death toll ... has risen to 35", "the number of injured reached 90"
+    (
+        "toll",
+        _c(
+            r"(?P<trig>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|killed|victims|those\s+killed|"
+            r"people\s+killed|people\s+who\s+died|dead\s+people|injured|wounded|injuries|people\s+injured|"
+            r"those\s+injured|those\s+wounded|missing|people\s+missing)|fatalities|injury\s+toll)"
+            rf"[^\uE000-\uE3FF.;]{{0,160}}?\s(?P<verb>rose|risen|rises|rising|increased|increases|climbed|climbs|jumped|"
+            r"grew|grown|reached|reaches|hit|stands\s+at|stood\s+at|is\s+now|now\s+stands\s+at|is|was|are|were|has\s+"
+            rf"reached|of|at|to)\s+(?:to\s+|at\s+)?(?P<n>{N})"
+        ),
+    ),
+    # "Twelve people were killed", "87 injured", "35 others are missing", "90 civilians, including six children, were injured"  # noqa: E501
+    (
+        "post",
+        _c(rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?{PAREN}{AUX}\s+(?:as\s+)?(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W})\b"),
+    ),
+    # "killing at least 35 people", "which also wounded 90 people"
+    (
+        "active",
+        _c(
+            r"(?P<trig>killing|killed|kills|kill|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|claiming\s+the\s+"
+            r"lives\s+of|injuring|injured|injures|wounding|wounded|wounds|hurting|hurt|left|leaving)\s+"
+            rf"(?P<n>{N})(?:(?P<noun>{NOUN_GAP})|(?=\s*[,.;)]|\s+and\b|\s+in\b|\s+on\b|\s+at\b|\s+during\b|\s*$))"
+            r"(?:\s+(?P<post>dead|injured|wounded))?"
+        ),
+    ),
+    # "44 deaths", "4,078 injuries", "the deaths of 12 civilians"
+    (
+        "noun",
+        _c(
+            rf"(?P<n>{N})\s+(?:(?:more|other|further|confirmed|civilian|reported|new)\s+)?(?P<trig>deaths|fatalities|injuries)\b"
+            rf"|(?P<trig2>deaths|lives)\s+of\s+(?P<n2b>{N})"
+        ),
+    ),
+]
+
+CHILD_FOLLOW = _c(
+    rf"\s*,?\s*\(?\s*(?:including|among\s+them|of\s+whom|of\s+which|incl\.|among\s+whom)?\s*(?P<n>{N})\s+"
+    rf"(?:of\s+them\s+)?(?:are\s+|were\s+)?{CHILD}\b"
+)
+CHILD_OF_THEM = _c(
+    rf"(?:of\s+(?:them|whom|which|those)[,]?\s+(?P<n>{N})\s+(?:are|were|is|was)\s+{CHILD}"
+    rf"|(?P<n2>{N})\s+of\s+(?:them|those|the\s+victims|the\s+dead|the\s+injured)\s+(?:are|were|is|was)\s+{CHILD})"
+)
+CHILD_AMONG = _c(
+    rf"(?P<n>{N})\s+{CHILD}\s+(?:were|are|was|is)\s+among\s+the\s+(?P<trig>dead|killed|victims|injured|wounded|casualties)"
+    rf"|among\s+the\s+(?P<trig2>dead|killed|victims|injured|wounded)[^\uE000-\uE3FF.;]{{0,30}}?(?P<n2>{N})\s+{CHILD}"
+)
+
+STALE_BEFORE = _c(
+    r"\b(?:earlier|previously|initially|at\s+first|had\s+reported|had\s+said|up\s+from|before\s+that|"
+    r"initial\s+reports?|first\s+reports?)\b[^\uE000-\uE3FF]{0,80}$"
+)
+UPDATE_BEFORE = _c(
+    r"\b(?:rose|risen|rises|increased|climbed|jumped|grown|grew|reached|risen|updated|now)\s+(?:to\s+)?$"
+)
+UPDATE_SENTENCE = _c(
+    r"^\s*(?:update|updated)\b|\blater\s+(?:reported|said|confirmed|announced)\b|\blatest\s+(?:figures|data|toll)\b"
+)
+TOTAL_SENTENCE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
+
+
+@dataclass(slots=True)
+class RawFigure:
+    """A figure found in one sentence, before scope and headline are decided."""
+
+    category: str
+    value: int
+    qualifier: str
+    start: int  # offsets in the article
+    end: int
+    vague: bool = False
+    stale: bool = False
+    update: bool = False
+    total: bool = False
+    heading: bool = False
+    sentence: int = 0
+    parts: list[int] = field(default_factory=list)
+
+
+def _category(trig: str) -> str | None:
+    t = trig.lower()
+    if re.match(
+        KILLED_W
+        + r"|killing|kill|claim|took|death|toll|fatalit|number\s+of\s+(?:the\s+)?(?:dead|death|fatal|killed|victims|those\s+killed|people\s+killed|people\s+who|dead\s+people)|lives",  # noqa: E501
+        t,
+    ):
+        return "killed"
+    if re.match(INJURED_W + r"|injur|wound|hurt", t) or "injur" in t or "wound" in t:
+        return "injured"
+    if "missing" in t or "unaccounted" in t:
+        return "missing"
+    return None
+
+
+def _child_category(base: str) -> str | None:
+    return {"killed": "children_killed", "injured": "children_injured"}.get(base)
+
+
+class SentenceFigures:
+    """Run the rules over one sentence (text plus its offset in the article)."""
+
+    def __init__(self, text: str, offset: int, skip: list[tuple[int, int]]):
+        self.text = text
+        self.offset = offset
+        self.nums: list[NumberMention] = number_mentions(text, skip)
+        parts = []
+        self.map_start: list[int] = []
+        self.map_end: list[int] = []
+        pos = 0
+        for i, n in enumerate(self.nums[:0x3FF]):
+            parts.append(text[pos : n.start])
+            self.map_start.extend(range(pos, n.start))
+            self.map_end.extend(range(pos + 1, n.start + 1))
+            parts.append(ph(i))
+            self.map_start.append(n.start)
+            self.map_end.append(n.end)
+            pos = n.end
+        parts.append(text[pos:])
+        self.map_start.extend(range(pos, len(text)))
+        self.map_end.extend(range(pos + 1, len(text) + 1))
+        self.norm = "".join(parts)
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Article offsets of the normalised span [a, b)."""
+        if b <= a:
+            b = a + 1
+        return self.offset + self.map_start[a], self.offset + self.map_end[b - 1]
+
+    def run(self) -> list[RawFigure]:
+        if not self.nums:
+            return []
+        used: set[int] = set()
+        out: list[RawFigure] = []
+        norm = self.norm
+
+        def num(m: re.Match, group: str) -> NumberMention | None:
+            g = m.group(group)
+            return self.nums[ph_index(g)] if g else None
+
+        def idx(m: re.Match, group: str) -> int:
+            return ph_index(m.group(group))
+
+        def add(cat, n: NumberMention, a, b, ni, stale: bool = False) -> RawFigure:
+            s, e = self.span(a, b)
+            f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, parts=[ni])
+            at = m_start_of(ni)
+            before = norm[:at]
+            from_to = re.search(r"\bfrom\s+$", before) and re.match(rf"{N}\s+to\s+{N}", norm[at:])
+            f.stale = stale or bool(STALE_BEFORE.search(before)) or bool(from_to)
+            f.update = bool(UPDATE_BEFORE.search(before))
+            out.append(f)
+            used.add(ni)
+            return f
+
+        def m_start_of(ni: int) -> int:
+            return norm.index(ph(ni))
+
+        for name, rx in RULES:
+            for m in rx.finditer(norm):
+                if name == "sum":
+                    ids = [idx(m, g) for g in ("n", "n2", "n3") if m.group(g)]
+                    if any(i in used for i in ids):
+                        continue
+                    nouns = [m.group(g).lower() for g in ("noun1", "noun2", "noun3") if m.group(g)]
+                    if len(set(nouns)) < len(nouns):
+                        continue
+                    cat = _category(m.group("trig"))
+                    if cat not in ("killed", "injured"):
+                        continue
+                    values = [self.nums[i] for i in ids]
+                    total = sum(v.value for v in values)
+                    qual = "exact" if all(v.qualifier == "exact" for v in values) else "at_least"
+                    s, e = self.span(m.start(), m.end())
+                    f = RawFigure(cat, total, qual, s, e, parts=ids)
+                    out.append(f)
+                    used.update(ids)
+                    for v, noun in zip(values, nouns, strict=False):
+                        if noun in CHILD_NOUNS:
+                            out.append(RawFigure(_child_category(cat), v.value, v.qualifier, s, e))
+                    continue
+                if name in ("intercept_of_post", "intercept_of"):
+                    a, b = idx(m, "n"), idx(m, "m")
+                    if a in used or b in used:
+                        continue
+                    add("intercepted", self.nums[a], m.start(), m.end(), a)
+                    add("launched", self.nums[b], m.start(), m.end(), b)
+                    continue
+                if name in ("intercept_post", "intercept"):
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    trig = m.group("trig").lower()
+                    if name == "intercept" and not m.group("w") and not re.match(r"shot|downed|intercept", trig):
+                        continue
+                    add("intercepted", self.nums[a], m.start(), m.end(), a)
+                    continue
+                if name in ("launch", "launch_post"):
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    add("launched", self.nums[a], m.start(), m.end(), a)
+                    continue
+                if name == "toll_from":
+                    a, b = idx(m, "n"), idx(m, "m")
+                    cat = _category(m.group("trig"))
+                    if cat is None or a in used or b in used:
+                        continue
+                    add(cat, self.nums[b], m.start(), m.end(), b, stale=True)
+                    add(cat, self.nums[a], m.start(), m.end(), a).update = True
+                    continue
+                if name == "toll":
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    cat = _category(m.group("trig"))
+                    if cat is None:
+                        continue
+                    f = add(cat, self.nums[a], m.start(), m.end(), a)
+                    verb = m.group("verb").lower()
+                    if re.match(
+                        r"rose|risen|rises|rising|increased|increases|climbed|climbs|jumped|grew|grown|reached|reaches|hit|now|is\s+now|has\s+reached",
+                        verb,
+                    ):
+                        f.update = True
+                    continue
+                if name == "post":
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    cat = _category(m.group("trig"))
+                    if cat is None:
+                        continue
+                    noun = (m.group("noun") or "").strip().lower()
+                    last_word = noun.split()[-1] if noun else ""
+                    if last_word in CHILD_NOUNS or noun.endswith("a child"):
+                        ccat = _child_category(cat)
+                        if ccat:
+                            add(ccat, self.nums[a], m.start(), m.end(), a)
+                        continue
+                    f = add(cat, self.nums[a], m.start(), m.end(), a)
+                    paren = m.group("paren")
+                    if paren:
+                        pm = re.search(rf"(?P<n>{N})\s+{CHILD}", paren, re.IGNORECASE)
+                        ccat = _child_category(cat)
+                        if pm and ccat:
+                            ci = ph_index(pm.group("n"))
+                            if ci not in used:
+                                add(ccat, self.nums[ci], m.start(), m.end(), ci, stale=f.stale)
+                    self._child_follow(m.end(), cat, used, out, add)
+                    continue
+                if name == "active":
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    trig = m.group("trig").lower()
+                    if trig in ("left", "leaving"):
+                        post = (m.group("post") or "").lower()
+                        if not post:
+                            continue
+                        trig = post
+                    cat = _category(trig)
+                    if cat is None:
+                        continue
+                    noun = (m.group("noun") or "").strip().lower()
+                    last_word = noun.split()[-1] if noun else ""
+                    if last_word in CHILD_NOUNS:
+                        ccat = _child_category(cat)
+                        if ccat:
+                            add(ccat, self.nums[a], m.start(), m.end(), a)
+                        continue
+                    add(cat, self.nums[a], m.start(), m.end(), a)
+                    self._child_follow(m.end(), cat, used, out, add)
+                    continue
+                if name == "noun":
+                    g = "n" if m.group("n") else "n2b"
+                    a = idx(m, g)
+                    if a in used:
+                        continue
+                    cat = _category(m.group("trig") or m.group("trig2"))
+                    if cat is None:
+                        continue
+                    add(cat, self.nums[a], m.start(), m.end(), a)
+                    self._child_follow(m.end(), cat, used, out, add)
+                    continue
+
+        for m in CHILD_AMONG.finditer(norm):
+            g = "n" if m.group("n") else "n2"
+            a = idx(m, g)
+            if a in used:
+                continue
+            cat = _child_category(_category(m.group("trig") or m.group("trig2")) or "")
+            if cat:
+                add(cat, self.nums[a], m.start(), m.end(), a)
+        self._pending_of_them = []
+        for m in CHILD_OF_THEM.finditer(norm):
+            g = "n" if m.group("n") else "n2"
+            a = idx(m, g)
+            if a in used:
+                continue
+            self._pending_of_them.append((a, m.start(), m.end()))
+        out.sort(key=lambda f: f.start)
+        return out
+
+    def _child_follow(self, pos, cat, used, out, add):
+        ccat = _child_category(cat)
+        if not ccat:
+            return
+        m = CHILD_FOLLOW.match(self.norm, pos)
+        if m:
+            a = ph_index(m.group("n"))
+            if a not in used:
+                stale = out[-1].stale if out else False
+                add(ccat, self.nums[a], m.start("n"), m.end(), a, stale=stale)

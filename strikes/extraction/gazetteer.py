@@ -1,0 +1,435 @@
+# ruff: noqa: RUF001, RUF002  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+"""The gazetteer and munition catalogue as the extractor sees them: plain records, fast lookups.
+
+``Gazetteer.from_records(place_records, munition_records)`` takes the same dicts as
+``strikes.reference.place_records()`` and ``strikes.reference.MUNITIONS`` (or rows
+read from the database), so extraction never needs a database. Building one takes
+a few tens of milliseconds; :func:`default_gazetteer` builds it once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# --- Normalisation shared by names and text tokens ---
+
+_APOSTROPHES = "'’ʼ`‘"
+_SKY_RE = re.compile(r"(?<=sk)(?:yi|iy|yy|yj|ij|ii|i|y)$")
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+# English words that are also names (or aliases) of Ukrainian places: never matched.
+STOP_NAMES = frozenset(
+    {
+        "human",
+        "bar",
+        "mena",
+        "snow",
+        "orange",
+        "rome",
+        "sokal",
+        "ukraine",
+        "ukraina",
+        "russia",
+        "city",
+        "lucky",
+        "boyar",
+        "star",
+        "nova",
+        "novo",
+        "may",
+        "gold",
+        "mariy",
+        "hola",
+        "vita",
+        "lutsk region",
+    }
+)
+
+CYRILLIC_ENDINGS = (
+    "а",
+    "я",
+    "у",
+    "ю",
+    "і",
+    "ї",
+    "е",
+    "є",
+    "и",
+    "ы",
+    "ом",
+    "ем",
+    "ой",
+    "ей",
+    "ою",
+    "ею",
+    "ові",
+    "еві",
+    "ах",
+    "ях",
+    "ам",
+    "ям",
+)
+_CYR_VOWEL_END = "аяоеєиіїьйуюы"
+
+
+@lru_cache(maxsize=50_000)
+def norm_token(token: str) -> str:
+    """Lower case, Latin accents removed, possessive and apostrophes dropped, -skyi/-sky unified."""
+    t = token.lower()
+    for a in _APOSTROPHES:
+        if t.endswith(a + "s"):
+            t = t[:-2]
+            break
+    out = []
+    for ch in t:
+        if ch in _APOSTROPHES:
+            continue
+        if ord(ch) < 0x0400 and not ch.isascii():
+            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(ch)
+    t = "".join(out)
+    return _SKY_RE.sub("y", t)
+
+
+def norm_name(name: str) -> str:
+    """A place or munition name as a lookup key: its normalised tokens joined by spaces."""
+    return " ".join(norm_token(t) for t in TOKEN_RE.findall(name.replace("-", " ")))
+
+
+def is_cyrillic(s: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in s)
+
+
+def cyrillic_stems(word: str) -> set[str]:
+    """Stems of a one-word Cyrillic name, with the і/о/е alternation (Київ -> Києв-і, Харків -> Харков-а)."""
+    stem = word[:-1] if word[-1] in _CYR_VOWEL_END else word
+    stems = {stem}
+    tail_start = max(0, len(stem) - 3)
+    for i in range(len(stem) - 1, tail_start - 1, -1):
+        if stem[i] in "іїо":
+            for repl in ("е", "є", "о", "і"):
+                stems.add(stem[:i] + repl + stem[i + 1 :])
+            break
+    return {s for s in stems if len(s) >= 3}
+
+
+# --- Records ---
+
+
+@dataclass(slots=True)
+class PlaceRec:
+    """A gazetteer entry as extraction uses it."""
+
+    ref_key: str
+    name: str
+    kind: str
+    parent_ref: str | None
+    oblast_ref: str | None
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MunitionRec:
+    """A munition catalogue entry (a model, or a generic class when ``is_generic``)."""
+
+    name: str
+    category: str
+    origin_country: str
+    is_generic: bool
+    aliases: list[str] = field(default_factory=list)
+    nato_name: str = ""
+
+
+KIND_RANK = {"district": 0, "city": 1, "raion": 2, "oblast": 3, "country": 4}
+REGION_WORDS = frozenset({"region", "oblast", "province", "regional", "oblasts", "regions", "область", "области"})
+
+# Generic weapon classes written in news text, with the catalogue category they mean.
+GENERIC_PATTERNS: list[tuple[str, str]] = [
+    (r"ballistic\s+missiles?|ballistic", "ballistic_missile"),
+    (r"cruise\s+missiles?", "cruise_missile"),
+    (r"(?:guided\s+)?air[-\s]to[-\s]surface\s+missiles?|air[-\s]launched\s+missiles?", "air_to_surface_missile"),
+    (r"anti[-\s]ship\s+missiles?", "anti_ship_missile"),
+    (r"(?:surface|ground)[-\s]to[-\s]air\s+missiles?|air[-\s]defen[cs]e\s+missiles?", "surface_to_air_missile"),
+    (
+        r"(?:guided\s+(?:aerial\s+|air\s+)?|glide\s+|gliding\s+|aerial\s+guided\s+)bombs?|KABs?|UMPKs?",
+        "guided_bomb",
+    ),
+    (r"aerial\s+bombs?|unguided\s+bombs?|air\s+bombs?", "unguided_bomb"),
+    (
+        r"(?:(?:attack|kamikaze|strike|loitering|suicide|one[-\s]way(?:\s+attack)?|Shahed[-\s]type|Iranian[-\s]made)\s+)"
+        r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?)",
+        "attack_drone",
+    ),
+    (r"drones?|UAVs?|unmanned\s+aerial\s+vehicles?", "attack_drone"),
+    (r"(?:multiple\s+launch\s+)?rocket\s+(?:launchers?|systems?)|MLRS", "rocket"),
+    (r"rockets?", "rocket"),
+    (r"artillery\s+shells?|shelling|artillery", "artillery"),
+    (r"missiles?", "missile"),
+]
+
+CATEGORY_LABELS = {
+    "ballistic_missile": "ballistic missile",
+    "cruise_missile": "cruise missile",
+    "air_to_surface_missile": "air-to-surface missile",
+    "anti_ship_missile": "anti-ship missile",
+    "surface_to_air_missile": "surface-to-air missile",
+    "attack_drone": "drone",
+    "recon_drone": "reconnaissance drone",
+    "guided_bomb": "guided bomb",
+    "unguided_bomb": "unguided bomb",
+    "rocket": "rocket",
+    "artillery": "artillery",
+    "missile": "missile",
+    "other": "other",
+}
+
+
+def _alias_pattern(alias: str) -> str:
+    """A regex for a munition alias tolerant of hyphen/space variants and Cyrillic 'Х' for 'Kh'."""
+    parts = re.split(r"[-\s‐–]+", alias.strip())
+    out = []
+    for part in parts:
+        esc = re.escape(part)
+        if part[:2].lower() == "kh":
+            esc = r"(?:Kh|Х|X)" + re.escape(part[2:])
+        out.append(esc)
+    return r"[-\s‐–]?".join(out)
+
+
+class Gazetteer:
+    """Place and munition lookups for the extractor, built from plain records."""
+
+    def __init__(self, places: list[PlaceRec], munitions: list[MunitionRec]):
+        self.places = places
+        self.by_ref = {p.ref_key: p for p in places}
+        self.keys: dict[str, list[int]] = {}
+        self.cyr_stems: dict[str, list[int]] = {}
+        self.max_ngram = 1
+        for idx, p in enumerate(places):
+            for name in [p.name, *p.aliases]:
+                key = norm_name(name)
+                if not key or key in STOP_NAMES or len(key) < 3:
+                    continue
+                bucket = self.keys.setdefault(key, [])
+                if idx not in bucket:
+                    bucket.append(idx)
+                self.max_ngram = max(self.max_ngram, key.count(" ") + 1)
+                if is_cyrillic(key) and " " not in key:
+                    for stem in cyrillic_stems(key):
+                        sb = self.cyr_stems.setdefault(stem, [])
+                        if idx not in sb:
+                            sb.append(idx)
+        self.max_ngram = min(self.max_ngram, 5)
+        self.munitions = munitions
+        self._build_munition_regex()
+
+    @classmethod
+    def from_records(cls, place_records, munition_records) -> Gazetteer:
+        """A gazetteer from dicts shaped like ``strikes.reference.place_records()`` and ``MUNITIONS``."""
+        places = [
+            PlaceRec(
+                ref_key=str(r.get("ref_key") or r["name"]),
+                name=r["name"],
+                kind=r.get("kind", "city"),
+                parent_ref=r.get("parent_ref"),
+                oblast_ref=r.get("oblast_ref"),
+                latitude=r.get("latitude"),
+                longitude=r.get("longitude"),
+                population=r.get("population"),
+                aliases=list(r.get("aliases") or []),
+            )
+            for r in place_records
+        ]
+        munitions = [
+            MunitionRec(
+                name=m["name"],
+                category=m.get("category", "other"),
+                origin_country=m.get("origin_country", "") or "",
+                is_generic=bool(m.get("is_generic")),
+                aliases=list(m.get("aliases") or []),
+                nato_name=m.get("nato_name", "") or "",
+            )
+            for m in munition_records
+        ]
+        return cls(places, munitions)
+
+    # --- Places ---
+
+    def oblast_name(self, place: PlaceRec) -> str | None:
+        ob = self.by_ref.get(place.oblast_ref or "")
+        return ob.name if ob else None
+
+    def city_of(self, place: PlaceRec) -> PlaceRec:
+        """The city a district belongs to (the place itself otherwise)."""
+        if place.kind == "district" and place.parent_ref in self.by_ref:
+            return self.by_ref[place.parent_ref]
+        return place
+
+    def related(self, a: PlaceRec, b: PlaceRec) -> bool:
+        """True when one place contains the other (or they are the same)."""
+        if a.ref_key == b.ref_key:
+            return True
+        return self._contains(a, b) or self._contains(b, a)
+
+    def _contains(self, outer: PlaceRec, inner: PlaceRec) -> bool:
+        if outer.kind == "country":
+            return True
+        if outer.kind == "oblast" and inner.oblast_ref == outer.ref_key:
+            return True
+        ref = inner.parent_ref
+        for _ in range(4):
+            if not ref:
+                return False
+            if ref == outer.ref_key:
+                return True
+            parent = self.by_ref.get(ref)
+            ref = parent.parent_ref if parent else None
+        return False
+
+    def _lookup(self, key: str) -> list[int]:
+        hit = self.keys.get(key)
+        if hit:
+            return hit
+        if " " not in key and is_cyrillic(key):
+            for cut in (1, 2, 3):
+                if len(key) - cut < 3:
+                    break
+                if key[-cut:] in CYRILLIC_ENDINGS:
+                    hit = self.cyr_stems.get(key[:-cut])
+                    if hit:
+                        return hit
+            hit = self.cyr_stems.get(key)
+            if hit:
+                return hit
+        return []
+
+    def find_places(self, text: str) -> list[tuple[int, int, list[PlaceRec]]]:
+        """Every gazetteer mention in ``text``: (start, end, candidates best first), longest match first."""
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text.replace("-", " "))]
+        normed = [norm_token(t[2]) for t in tokens]
+        out = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            first = tokens[i][2]
+            if not first[0].isupper():
+                i += 1
+                continue
+            matched = False
+            for size in range(min(self.max_ngram, n - i), 0, -1):
+                key = " ".join(normed[i : i + size])
+                idxs = self._lookup(key)
+                if not idxs:
+                    continue
+                start, end = tokens[i][0], tokens[i + size - 1][1]
+                nxt = normed[i + size] if i + size < n else ""
+                cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS)
+                if not cands:
+                    continue
+                if nxt in REGION_WORDS and cands[0].kind == "oblast":
+                    end = tokens[i + size][1]
+                    size += 1
+                out.append((start, end, cands))
+                i += size
+                matched = True
+                break
+            if not matched:
+                i += 1
+        return out
+
+    def _choose(self, idxs: list[int], key: str, region_follows: bool) -> list[PlaceRec]:
+        cands = [self.places[i] for i in idxs]
+        if region_follows:
+            # "Kharkiv region", "Dnipropetrovsk regional council": the oblast, not the city.
+            for suffix in (" oblast", " region"):
+                ob = self.keys.get(key + suffix)
+                if ob:
+                    obl = [self.places[i] for i in ob if self.places[i].kind == "oblast"]
+                    if obl:
+                        return obl[:1]
+            obl = [p for p in cands if p.kind == "oblast"]
+            if obl:
+                return obl[:1]
+            city = next((p for p in cands if p.kind == "city" and p.oblast_ref in self.by_ref), None)
+            if city is not None:
+                return [self.by_ref[city.oblast_ref]]
+        # A bare name: the most populous city, else a district, else an oblast. The caller
+        # may prefer another candidate that fits the rest of the text (a district of a city
+        # the article names).
+        cands.sort(key=lambda p: (KIND_RANK.get(p.kind, 9) != 1, -(p.population or 0), KIND_RANK.get(p.kind, 9)))
+        if key.endswith(" district"):
+            cands.sort(key=lambda p: p.kind != "district")
+        return cands
+
+    # --- Munitions ---
+
+    def _build_munition_regex(self) -> None:
+        alts = []
+        self._mun_by_group: dict[str, MunitionRec] = {}
+        seen: set[str] = set()
+        entries: list[tuple[str, MunitionRec]] = []
+        for m in self.munitions:
+            if m.is_generic:
+                continue
+            for alias in [m.name, *m.aliases, *([m.nato_name] if m.nato_name else [])]:
+                if len(alias) < 3 or alias.lower() in seen:
+                    continue
+                seen.add(alias.lower())
+                entries.append((alias, m))
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+        for i, (alias, m) in enumerate(entries):
+            group = f"m{i}"
+            self._mun_by_group[group] = m
+            alts.append(f"(?P<{group}>{_alias_pattern(alias)})")
+        self.model_re = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE) if alts else None
+        generic_alts = []
+        self._generic_by_group: dict[str, str] = {}
+        for i, (pattern, category) in enumerate(GENERIC_PATTERNS):
+            group = f"g{i}"
+            self._generic_by_group[group] = category
+            generic_alts.append(f"(?P<{group}>{pattern})")
+        self.generic_re = re.compile(r"(?<![\w-])(?:" + "|".join(generic_alts) + r")(?![\w])", re.IGNORECASE)
+        self.generic_rows = {m.category: m for m in self.munitions if m.is_generic}
+
+    def find_models(self, text: str) -> list[tuple[int, int, MunitionRec]]:
+        if self.model_re is None:
+            return []
+        out = []
+        for m in self.model_re.finditer(text):
+            rec = self._mun_by_group[m.lastgroup]
+            # Short all-letter aliases ("Grom") only count written with a capital.
+            if m.group()[0].islower() and not any(ch.isdigit() for ch in m.group()):
+                continue
+            out.append((m.start(), m.end(), rec))
+        return out
+
+    def find_generics(self, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self._generic_by_group[m.lastgroup]) for m in self.generic_re.finditer(text)]
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer from the packaged reference data, built on first use and kept for the process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.from_records(*_reference_records())
+    return _DEFAULT
+
+
+def _reference_records():
+    # Imported here so that importing the extractor stays free of Django and of the
+    # reference module's start-up cost.
+    try:
+        from strikes.reference import MUNITIONS, place_records
+    except ImportError:  # pragma: no cover - while the reference package is being written
+        from strikes.extraction._fallback import MUNITIONS
+        from strikes.reference.places import place_records
+    return place_records(), MUNITIONS

@@ -1,0 +1,214 @@
+"""Numbers as news reports write them: digits, number words, "a dozen", "dozens", with qualifiers.
+
+Pure Python. ``number_mentions(text)`` finds every number phrase in a sentence,
+with the qualifier written before it ("at least", "more than", "up to", "about")
+and its character span, so figure rules can work on placeholders instead of
+re-parsing numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1000}
+
+# Vague quantities: the lowest value the word can honestly mean, as an open-ended
+# figure. "Dozens" is at least two dozen (24); "hundreds" at least 200. They are
+# flagged vague so that any specific number in the same text wins over them.
+VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
+
+QUALIFIERS = [
+    # (regex, qualifier); longest first so "no fewer than" is not read as "than".
+    (r"no\s+(?:fewer|less)\s+than", "at_least"),
+    (r"not\s+(?:fewer|less)\s+than", "at_least"),
+    (r"a\s+minimum\s+of", "at_least"),
+    (r"at\s+least", "at_least"),
+    (r"more\s+than", "more_than"),
+    (r"upwards\s+of", "more_than"),
+    (r"in\s+excess\s+of", "more_than"),
+    (r"over", "more_than"),
+    (r"as\s+many\s+as", "up_to"),
+    (r"up\s+to", "up_to"),
+    (r"at\s+most", "up_to"),
+    (r"no\s+more\s+than", "up_to"),
+    (r"fewer\s+than", "up_to"),
+    (r"less\s+than", "up_to"),
+    (r"approximately", "about"),
+    (r"roughly", "about"),
+    (r"around", "about"),
+    (r"about", "about"),
+    (r"nearly", "about"),
+    (r"almost", "about"),
+    (r"some", "about"),
+    (r"an\s+estimated", "about"),
+    (r"close\s+to", "about"),
+    (r"circa", "about"),
+    (r"~", "about"),
+]
+# "fewer than 10" is below 10: the interval arithmetic treats it like "up to" (open below).
+
+_word_unit = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
+_word_number = (
+    rf"(?:(?:{_word_unit})(?:[-\s](?:{_word_unit}))?"
+    rf"(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?(?:{_word_unit})(?:[-\s](?:{_word_unit}))?)?)?)"
+)
+_digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)"
+_qualifier = "|".join(f"(?:{q})" for q, _ in QUALIFIERS)
+
+NUMBER_RE = re.compile(
+    rf"""
+    (?<![\w$€£%.,:/-])
+    (?:(?P<qual>{_qualifier})\s+)?
+    (?:
+        (?P<half>half\s+a\s+dozen)
+      | (?P<dozen>(?:(?P<dozen_mult>a|one|two|three|four|five|\d+)\s+)dozen)(?!s)
+      | (?P<vague>dozens|scores|hundreds|thousands)(?=\s+(?:of|more|were|are|have|had|people|civilians|killed|injured|wounded|dead)\b|\s*[,.;)]|\s*$|\s+and\b)  # noqa: E501
+      | (?P<digits>{_digits})(?![:.]\d)(?:\s+(?P<digit_scale>thousand|million))?
+      | (?P<words>{_word_number})
+    )
+    (?![\w%])(?!-year)(?!\s*(?:%|percent|per\s+cent|km|kilomet|metres|meters|years?\s+old|-year|a\.m\.|p\.m\.|am\b|pm\b|hours?\b|minutes?\b|UAH|hryvnia|dollars|euros|tonnes|tons))
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_QUAL_LOOKUP = [(re.compile(rf"^{q}$", re.IGNORECASE), name) for q, name in QUALIFIERS]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """One number phrase in a text: value as written, qualifier, span (qualifier included)."""
+
+    value: int
+    qualifier: str
+    start: int
+    end: int
+    num_start: int
+    vague: bool = False
+
+
+def words_to_int(phrase: str) -> int | None:
+    """'twenty-one' -> 21, 'one hundred and five' -> 105, 'twelve' -> 12."""
+    total = 0
+    current = 0
+    seen = False
+    for word in re.split(r"[-\s]+", phrase.lower().strip()):
+        if not word or word == "and":
+            continue
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word in SCALES:
+            current = max(current, 1) * SCALES[word]
+            if SCALES[word] >= 1000:
+                total += current
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def qualifier_name(phrase: str | None) -> str:
+    if not phrase:
+        return "exact"
+    phrase = " ".join(phrase.split())
+    for rx, name in _QUAL_LOOKUP:
+        if rx.match(phrase):
+            return name
+    return "exact"
+
+
+def parse_match(m: re.Match) -> tuple[int, bool] | None:
+    """(value, vague) of a NUMBER_RE match."""
+    if m.group("half"):
+        return 6, False
+    if m.group("dozen"):
+        mult = m.group("dozen_mult").lower()
+        n = 1 if mult in ("a", "one") else (int(mult) if mult.isdigit() else UNITS.get(mult, 1))
+        return 12 * n, False
+    if m.group("vague"):
+        return VAGUE[m.group("vague").lower()], True
+    if m.group("digits"):
+        value = int(m.group("digits").replace(",", ""))
+        scale = (m.group("digit_scale") or "").lower()
+        if scale == "thousand":
+            value *= 1000
+        elif scale == "million":
+            value *= 1_000_000
+        return value, False
+    if m.group("words"):
+        value = words_to_int(m.group("words"))
+        return (value, False) if value is not None else None
+    return None
+
+
+def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
+    """Every number phrase in ``text``, leaving out spans in ``skip`` (dates, times)."""
+    found: list[NumberMention] = []
+    for m in NUMBER_RE.finditer(text):
+        if skip and any(a < m.end() and m.start() < b for a, b in skip):
+            continue
+        parsed = parse_match(m)
+        if parsed is None:
+            continue
+        value, vague = parsed
+        qual = qualifier_name(m.group("qual"))
+        if vague and qual == "exact":
+            qual = "at_least"
+        num_start = m.start()
+        if m.group("qual"):
+            num_start = m.end("qual")
+            while num_start < len(text) and text[num_start].isspace():
+                num_start += 1
+        found.append(NumberMention(value, qual, m.start(), m.end(), num_start, vague))
+    return found
+
+
+def bounds(value: int, qualifier: str) -> tuple[int, int | None]:
+    """The interval [low, high] a figure stands for (high None when open-ended)."""
+    if qualifier == "exact":
+        return value, value
+    if qualifier == "at_least":
+        return value, None
+    if qualifier == "more_than":
+        return value + 1, None
+    if qualifier == "up_to":
+        return 0, value
+    # "about N": ten per cent either side, at least one.
+    spread = max(1, round(value * 0.1))
+    return max(0, value - spread), value + spread

@@ -1,0 +1,650 @@
+# ruff: noqa: RUF001  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+"""From an article's text (and publication date) to a structured report. Pure Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+from strikes.extraction.dates import DateMention, all_dates, time_spans
+from strikes.extraction.figures import PH0, RawFigure, SentenceFigures, _child_category
+from strikes.extraction.gazetteer import CATEGORY_LABELS, Gazetteer, PlaceRec, default_gazetteer
+from strikes.extraction.numbers import bounds, number_mentions
+from strikes.extraction.text import Sentence, sentences
+
+CASUALTY = ("killed", "injured", "missing", "children_killed", "children_injured")
+WEAPONS = ("launched", "intercepted")
+CATEGORIES = CASUALTY + WEAPONS
+
+
+def _c(p: str) -> re.Pattern:
+    return re.compile(p, re.IGNORECASE)
+
+
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+WAR_RE = _c(
+    r"\b(?:in\s+the\s+war\b|of\s+the\s+war\b|during\s+the\s+war|since\s+the\s+(?:start|beginning|outbreak)|"
+    r"since\s+(?:the\s+|Russia'?s\s+)?(?:full[-\s]scale\s+)?invasion|full[-\s]scale\s+invasion|"
+    r"since\s+(?:24\s+)?(?:February\s+)?(?:24,?\s+)?20(?:14|22)|since\s+February|war[-\s]wide|throughout\s+the\s+war|"
+    r"over\s+the\s+course\s+of\s+the\s+war|UN\s+(?:report|data|monitor|figures|human\s+rights)|OHCHR|HRMMU|"
+    r"territory\s+controlled\s+by|territories\s+controlled|government[-\s]controlled|occupied\s+territor|"
+    r"so\s+far\s+this\s+year|since\s+the\s+start\s+of\s+the\s+year|in\s+20\d\d\s+alone|since\s+the\s+war\s+began)"
+)
+NATIONWIDE_RE = _c(
+    r"\b(?:across\s+(?:Ukraine|the\s+country|the\s+nation|(?:several|multiple|many|various|\w+)\s+(?:regions|oblasts|"
+    r"cities|Ukrainian\s+cities))|nationwide|throughout\s+Ukraine|all\s+over\s+Ukraine|over\s+Ukraine|"
+    r"(?:on|across|over)\s+the\s+territory\s+of\s+Ukraine|whole\s+country|entire\s+country|in\s+total\s+across|"
+    r"against\s+(?:our|Ukrainian)\s+cities|across\s+multiple|in\s+(?:several|multiple|various|\d+|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve)\s+(?:regions|oblasts)|other\s+regions|the\s+rest\s+of\s+the\s+country)"
+)
+PAST_RE = _c(
+    r"\b(?:last\s+(?:month|year|spring|summer|autumn|fall|winter)|a\s+(?:similar|previous|separate|earlier)\s+"
+    r"(?:attack|strike)|(?:weeks|months|years)\s+(?:ago|earlier)|earlier\s+this\s+(?:month|year)|"
+    rf"in\s+{_MONTHS}\s+(?:19|20)\d\d)"
+)
+OTHER_SITE_RE = _c(
+    r"\b(?:elsewhere|more\s+locations|other\s+locations|another\s+(?:location|site|building|district|city|town|"
+    r"village|region|strike|attack)|in\s+a\s+separate\s+(?:attack|strike)|separately|meanwhile)\b"
+)
+CONTINUATION_RE = _c(r"^\s*(?:another|in\s+addition|additionally|of\s+them|of\s+those|of\s+these|also)\b")
+STALE_SENTENCE_RE = _c(r"^\s*[\"“]?\s*(?:earlier|previously|initially|at\s+first|before\s+that)\b")
+UPDATE_SENTENCE_RE = _c(
+    r"^\s*(?:update|updated)\b|\blater\s+(?:reported|said|confirmed|announced|clarified|updated)\b|"
+    r"\blatest\s+(?:figures|data|toll)\b|\bhas\s+(?:risen|increased|grown)\b|\bnow\s+stands\b"
+)
+TOTAL_RE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
+STRIKE_RE = _c(
+    r"\b(?:attack(?:s|ed)?|strikes?|struck|hit|hits|shell(?:ing|ed)|bombard\w*|barrage|assault|explosions?|"
+    r"blasts?|missiles?|drones?|rockets?|airstrikes?|air\s+raid|bomb(?:s|ed|ing)?|debris|rubble|destroyed|damaged|"
+    r"killed|killing|wounded|injured|casualties|dead)\b"
+)
+STRONG_STRIKE_RE = _c(
+    r"\b(?:(?:missile|drone|rocket|air|artillery|bomb|ballistic|combined|massive|russian)\s+(?:attacks?|strikes?)|"
+    r"attack(?:ed)?\s+(?:on|against)|strikes?\s+on|struck|(?:was|were)\s+hit|hit\s+(?:a|an|the)|shelled|shelling|"
+    r"killed|killing|wounded|injured|dead|death\s+toll)\b"
+)
+OFF_TOPIC_RE = _c(
+    r"\b(?:talks|negotiat\w+|ceasefire|cease-fire|peace\s+(?:deal|plan|accord|process|talks)|prisoner|exchange|swap|"
+    r"sanctions|summit|delegation|memorandum|diplomat\w*|econom\w+|GDP|inflation|budget|loan|tariffs?|exports?|"
+    r"imports?|elections?|parliament|referendum|visit|agreement|treaty)\b"
+)
+SPEECH_BEFORE_RE = _c(
+    r"\b(?:said|says|told|stated|states|reported|reports|announced|wrote|added|address|declared|posted|denied|"
+    r"confirmed|speaking|statement|published|updated|noted|claimed|tweeted|briefing)\b[^.;]{0,22}$"
+)
+SPEECH_AFTER_RE = _c(
+    r"^[^.;]{0,30}?\b(?:said|says|told|stated|announced|wrote|declared|denied|has\s+declared|will|mourning)\b"
+)
+SINCE_BEFORE_RE = _c(r"\bsince\s+(?:a|an|the)?\s*$")
+ORIGIN_RE = _c(
+    r"\b(?P<adj>North\s+Korean|DPRK|Iranian|Russian|Chinese|Belarusian)(?:[-\s](?:made|designed|produced|built|"
+    r"manufactured|supplied|origin))?\b|\b(?:made|produced|manufactured|built|designed)\s+in\s+(?P<country>North\s+"
+    r"Korea|Iran|Russia|China|Belarus|the\s+DPRK|Pyongyang)"
+)
+ORIGINS = {
+    "north korean": "North Korea",
+    "dprk": "North Korea",
+    "north korea": "North Korea",
+    "the dprk": "North Korea",
+    "pyongyang": "North Korea",
+    "iranian": "Iran",
+    "iran": "Iran",
+    "russian": "Russia",
+    "russia": "Russia",
+    "chinese": "China",
+    "china": "China",
+    "belarusian": "Belarus",
+    "belarus": "Belarus",
+}
+
+
+@dataclass
+class Figure:
+    """One figure in the report, with its scope and the quote it came from."""
+
+    category: str
+    value: int
+    low: int
+    high: int | None
+    qualifier: str
+    scope: str
+    quote: str
+    start: int
+    end: int
+    stale: bool = False
+    update: bool = False
+    vague: bool = False
+    total: bool = False
+    heading: bool = False
+
+
+@dataclass
+class Report:
+    """What one article says about a strike: whether it reports one, when, where, with what, and the figures."""
+
+    is_strike_report: bool
+    event_date: str | None
+    event_date_precision: str | None
+    places: list[dict] = field(default_factory=list)
+    munitions: list[dict] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    headline: dict = field(default_factory=dict)
+    published: str | None = None
+    event_date_source: str | None = None
+    event_date_hint: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "is_strike_report": self.is_strike_report,
+            "event_date": self.event_date,
+            "event_date_precision": self.event_date_precision,
+            "event_date_source": self.event_date_source,
+            "event_date_hint": self.event_date_hint,
+            "published": self.published,
+            "places": self.places,
+            "munitions": self.munitions,
+            "figures": [asdict(f) for f in self.figures],
+            "headline": self.headline,
+        }
+
+    @property
+    def main_place(self) -> dict | None:
+        return self.places[0] if self.places else None
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# --- Places ---
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    place: PlaceRec
+    sentence: int = -1
+
+
+def _resolve_places(gaz: Gazetteer, raw) -> list[PlaceMention]:
+    firsts = [c[0] for _, _, c in raw]
+    out = []
+    for i, (a, b, cands) in enumerate(raw):
+        chosen = cands[0]
+        if len(cands) > 1:
+            others = [p for j, p in enumerate(firsts) if j != i and p.kind in ("city", "oblast")]
+            for c in cands:
+                if any(gaz._contains(o, c) for o in others if o.kind == "city"):
+                    chosen = c
+                    break
+        out.append(PlaceMention(a, b, chosen))
+    return out
+
+
+def _sentence_of(sents: list[Sentence], pos: int) -> int:
+    lo, hi = 0, len(sents) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if sents[mid].end <= pos:
+            lo = mid + 1
+        elif sents[mid].start > pos:
+            hi = mid - 1
+        else:
+            return mid
+    return -1
+
+
+def _rank_places(gaz: Gazetteer, mentions: list[PlaceMention], sents: list[Sentence], strike_sents: set[int]):
+    """Score places (districts count for their city): headline and lead mentions, frequency, strike context."""
+    scores: dict[str, float] = {}
+    first_pos: dict[str, int] = {}
+    first_body = next((s.index for s in sents if not s.heading), 0)
+    for m in mentions:
+        top = gaz.city_of(m.place)
+        if top.kind == "country":
+            continue
+        w = 1.0
+        s = sents[m.sentence] if m.sentence >= 0 else None
+        if s is not None:
+            if s.index == 0 and s.heading:
+                w += 3
+            elif s.index <= first_body + 1:
+                w += 2
+            if s.index in strike_sents:
+                w += 1
+        w *= {"city": 1.5, "district": 1.2, "oblast": 0.5}.get(top.kind, 1.0)
+        scores[top.ref_key] = scores.get(top.ref_key, 0) + w
+        first_pos.setdefault(top.ref_key, m.start)
+    return sorted(scores, key=lambda k: (-scores[k], first_pos[k])), scores
+
+
+def _place_dict(gaz: Gazetteer, p: PlaceRec, mentions: int, first: int, last: int | None = None) -> dict:
+    return {
+        "name": p.name,
+        "kind": p.kind,
+        "oblast": gaz.oblast_name(p),
+        "lat": p.latitude,
+        "lon": p.longitude,
+        "ref_key": p.ref_key,
+        "mentions": mentions,
+        "start": first,
+        "end": last,
+    }
+
+
+# --- The extractor ---
+
+
+def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Report:
+    """The report for one article: pure, no database (the gazetteer is plain data)."""
+    gaz = gazetteer or default_gazetteer()
+    pub = _as_date(published)
+    sents = sentences(text)
+
+    # Dates first: their digits are never figures, and they give the anchor when no
+    # publication date is known (the latest full date the text writes).
+    anchor = pub
+    if anchor is None:
+        full = [d for d in all_dates(text, None) if d.date is not None and d.kind == "explicit" and d.has_year]
+        if full:
+            anchor = max(d.date for d in full)
+    dates = all_dates(text, anchor)
+    skip_global = [(d.start, d.end) for d in dates if d.kind != "relative"] + time_spans(text)
+
+    strike_sents = {s.index for s in sents if STRIKE_RE.search(s.text)}
+
+    # Places
+    raw_places = gaz.find_places(text)
+    pmentions = _resolve_places(gaz, raw_places)
+    for m in pmentions:
+        m.sentence = _sentence_of(sents, m.start)
+    order, _scores = _rank_places(gaz, pmentions, sents, strike_sents)
+    main = gaz.by_ref[order[0]] if order else None
+
+    sent_places: dict[int, list[PlaceRec]] = {}
+    for m in pmentions:
+        sent_places.setdefault(m.sentence, []).append(m.place)
+
+    # Scope of each sentence
+    scopes: list[str] = []
+    totals: list[bool] = []
+    other_site_para = -1
+    war_para = -1
+    for s in sents:
+        t = s.text
+        scope = "event"
+        places_here = [p for p in sent_places.get(s.index, []) if p.kind != "country"]
+        mentions_main = main is not None and any(gaz.related(p, main) for p in places_here)
+        if OTHER_SITE_RE.search(t):
+            other_site_para = s.paragraph
+        if WAR_RE.search(t):
+            scope = "war"
+            war_para = s.paragraph
+        elif NATIONWIDE_RE.search(t):
+            scope = "nationwide"
+        elif PAST_RE.search(t):
+            scope = "past"
+        elif (main is not None and places_here and not mentions_main) or s.paragraph == other_site_para:
+            scope = "other_place"
+        elif s.paragraph == war_para and not mentions_main:
+            scope = "war"
+        elif scopes and CONTINUATION_RE.search(t) and sents[s.index - 1].paragraph == s.paragraph:
+            scope = scopes[-1]
+        total = bool(TOTAL_RE.search(t)) or bool(
+            totals and CONTINUATION_RE.search(t) and sents[s.index - 1].paragraph == s.paragraph and totals[-1]
+        )
+        scopes.append(scope)
+        totals.append(total)
+
+    # Figures
+    figures: list[Figure] = []
+    last_casualty: RawFigure | None = None
+    event_day = None  # filled after the date is known; used for the "past date" scope below
+    raw_all: list[tuple[RawFigure, Sentence]] = []
+    for s in sents:
+        local_skip = [(a - s.start, b - s.start) for a, b in skip_global if a < s.end and b > s.start]
+        sf = SentenceFigures(s.text, s.start, local_skip)
+        if not sf.nums:
+            continue
+        found = sf.run()
+        stale_all = bool(STALE_SENTENCE_RE.search(s.text))
+        update_all = bool(UPDATE_SENTENCE_RE.search(s.text))
+        for f in found:
+            f.sentence = s.index
+            f.heading = s.heading
+            f.total = totals[s.index]
+            f.stale = f.stale or stale_all
+            f.update = (f.update or update_all) and not f.stale
+            raw_all.append((f, s))
+            if f.category in ("killed", "injured"):
+                last_casualty = f
+        for ni, a, b in getattr(sf, "_pending_of_them", []):
+            # "Four of them are children": children among the last casualty figure.
+            if last_casualty is None:
+                continue
+            ccat = _child_category(last_casualty.category)
+            n = sf.nums[ni]
+            st, en = sf.span(a, b)
+            cf = RawFigure(ccat, n.value, n.qualifier, st, en, stale=last_casualty.stale)
+            cf.sentence = s.index
+            cf.heading = s.heading
+            raw_all.append((cf, s))
+    del event_day
+
+    for f, s in raw_all:
+        scope = scopes[s.index]
+        # A place named right after the figure ("12 in Kharkiv") decides its scope.
+        tail = text[f.end : min(f.end + 30, s.end)]
+        tm = re.match(r"\s*(?:in|on|at)\s+(?:the\s+)?(?:city\s+of\s+)?", tail)
+        if tm and main is not None:
+            for pm in pmentions:
+                if pm.start == f.end + tm.end():
+                    scope = "event" if gaz.related(pm.place, main) else "other_place"
+                    break
+        low, high = bounds(f.value, f.qualifier)
+        figures.append(
+            Figure(
+                category=f.category,
+                value=f.value,
+                low=low,
+                high=high,
+                qualifier=f.qualifier,
+                scope=scope,
+                quote=text[f.start : f.end],
+                start=f.start,
+                end=f.end,
+                stale=f.stale,
+                update=f.update,
+                vague=f.vague,
+                total=f.total,
+                heading=f.heading,
+            )
+        )
+    figures.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
+
+    # Event date
+    event_date, precision, source, hint = _event_date(text, sents, dates, pub, anchor)
+
+    # A figure in a sentence dated days away from the event is about another attack.
+    if event_date:
+        ev = dt.date.fromisoformat(event_date)
+        for f in figures:
+            si = _sentence_of(sents, f.start)
+            if si < 0 or f.scope != "event":
+                continue
+            s = sents[si]
+            for d in dates:
+                if s.start <= d.start < s.end and d.date and d.precision == "day" and abs((d.date - ev).days) > 3:
+                    f.scope = "past"
+
+    headline = _headline(figures)
+    munitions = _munitions(gaz, text, sents, scopes)
+
+    # Places for the report: main first, then the rest by score; districts of the main city follow it.
+    places_out = []
+    counts: dict[str, list[PlaceMention]] = {}
+    for m in pmentions:
+        counts.setdefault(m.place.ref_key, []).append(m)
+    listed: list[str] = []
+    if main is not None:
+        listed.append(main.ref_key)
+        listed += [k for k in counts if k != main.ref_key and gaz.by_ref[k].parent_ref == main.ref_key]
+    listed += [k for k in order if k not in listed]
+    listed += [k for k in counts if k not in listed and gaz.by_ref[k].kind != "country"]
+    for k in listed:
+        ms = counts.get(k, [])
+        first = ms[0].start if ms else None
+        places_out.append(_place_dict(gaz, gaz.by_ref[k], len(ms), first, ms[0].end if ms else None))
+
+    is_strike = _is_strike_report(sents, main, figures, munitions, strike_sents, scopes)
+    if not is_strike:
+        event_date = precision = source = None
+        hint = None
+    return Report(
+        is_strike_report=is_strike,
+        event_date=event_date,
+        event_date_precision=precision,
+        places=places_out,
+        munitions=munitions,
+        figures=figures,
+        headline=headline,
+        published=pub.isoformat() if pub else None,
+        event_date_source=source,
+        event_date_hint=hint,
+    )
+
+
+def _event_date(text, sents, dates: list[DateMention], pub, anchor):
+    """The strike's date: the best-placed date written in a strike context, else the publication date."""
+    best = None
+    best_score = -99.0
+    hint = None
+    for d in dates:
+        si = _sentence_of(sents, d.start)
+        if si < 0:
+            continue
+        s = sents[si]
+        before = text[s.start : d.start]
+        after = text[d.end : s.end]
+        score = 0.0
+        window = text[max(s.start, d.start - 90) : min(s.end, d.end + 90)]
+        if STRIKE_RE.search(window):
+            score += 2
+        if STRONG_STRIKE_RE.search(window):
+            score += 1
+        if re.search(r"(?:night|morning|evening)\s+of\s+$|overnight\s+on\s+$", before, re.IGNORECASE):
+            score += 1
+        if (
+            d.kind == "relative"
+            and d.precision == "day"
+            and re.match(r"overnight|last\s+night", text[d.start : d.end], re.I)
+        ):
+            score += 1
+        if re.match(
+            r"\s*(?:['’]s)?\s*(?:\w+\s+){0,2}(?:strike|attack|shelling|barrage|assault|wave|bombardment)", after, re.I
+        ) or re.match(r"['’]s", text[d.end - 2 : d.end]):
+            score += 2
+        if SPEECH_BEFORE_RE.search(before):
+            score -= 3
+        if SPEECH_AFTER_RE.search(after):
+            score -= 2
+        if SINCE_BEFORE_RE.search(before):
+            score -= 6
+        if s.heading:
+            score -= 3
+        if d.precision == "month":
+            score -= 2
+        if d.precision == "week":
+            score -= 0.5
+        score -= si * 0.05  # the lead comes first in news writing
+        if d.date is None:
+            if score >= 1 and hint is None:
+                if d.weekday is not None:
+                    hint = {"weekday": d.weekday}
+                elif d.month_day:
+                    hint = {"month": d.month_day[0], "day": d.month_day[1]}
+            continue
+        if pub and d.date > pub + dt.timedelta(days=1):
+            continue
+        if score > best_score:
+            best, best_score = d, score
+    if best is not None and best_score >= 0.5:
+        return best.date.isoformat(), best.precision, "text", None
+    if pub is not None:
+        return pub.isoformat(), "day", "published", None
+    if best is not None and best_score >= -1:
+        return best.date.isoformat(), best.precision, "text", None
+    return None, None, None, hint
+
+
+def _headline(figures: list[Figure]) -> dict:
+    """Per category, the event's figure: current over superseded, specific over vague, body over
+    headline, the latest update of a rising toll, else the first (lead) figure."""
+    out = {}
+    for cat in CATEGORIES:
+        allowed = ("event", "nationwide") if cat in WEAPONS else ("event",)
+        cands = [f for f in figures if f.category == cat and f.scope in allowed]
+        if not cands:
+            continue
+
+        def key(f: Figure):
+            return (
+                not f.stale,
+                not f.vague,
+                f.scope == "event",
+                not f.total,
+                not f.heading,
+                f.update,
+                f.start if f.update else -f.start,
+            )
+
+        best = max(cands, key=key)
+        out[cat] = {
+            "value": best.value,
+            "qualifier": best.qualifier,
+            "low": best.low,
+            "high": best.high,
+            "quote": best.quote,
+            "start": best.start,
+            "end": best.end,
+            "scope": best.scope,
+        }
+    return out
+
+
+def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[str]) -> list[dict]:
+    models: dict[str, dict] = {}
+    generics: dict[str, dict] = {}
+    model_spans = []
+    for a, b, rec in gaz.find_models(text):
+        si = _sentence_of(sents, a)
+        model_spans.append((a, b))
+        entry = models.get(rec.name)
+        origin = _origin_near(text, sents, si, a) or rec.origin_country or None
+        count = _count_before(text, sents, si, a, b, scopes)
+        if entry is None:
+            models[rec.name] = {
+                "category": CATEGORY_LABELS.get(rec.category, rec.category),
+                "category_code": rec.category,
+                "model": rec.name,
+                "origin": origin,
+                "count": count,
+                "quote": _quote(text, sents, si, a, b),
+                "start": a,
+                "end": b,
+            }
+        else:
+            entry["origin"] = entry["origin"] or origin
+            entry["count"] = entry["count"] or count
+    for a, b, cat in gaz.find_generics(text):
+        if any(x < b and a < y for x, y in model_spans):
+            continue
+        si = _sentence_of(sents, a)
+        if si >= 0 and scopes[si] in ("war", "past", "other_place"):
+            continue
+        origin = _origin_near(text, sents, si, a)
+        count = _count_before(text, sents, si, a, b, scopes)
+        entry = generics.get(cat)
+        if entry is None:
+            generics[cat] = {
+                "category": CATEGORY_LABELS.get(cat, cat),
+                "category_code": cat,
+                "model": None,
+                "origin": origin,
+                "count": count,
+                "quote": _quote(text, sents, si, a, b),
+                "start": a,
+                "end": b,
+            }
+        else:
+            entry["origin"] = entry["origin"] or origin
+            entry["count"] = entry["count"] or count
+    out = list(models.values())
+    model_cats = {m["category_code"] for m in out}
+    for cat, g in generics.items():
+        if cat in model_cats:
+            for m in out:
+                if m["category_code"] == cat:
+                    m["count"] = m["count"] or g["count"]
+                    if g["origin"] and not m["origin"]:
+                        m["origin"] = g["origin"]
+            continue
+        out.append(g)
+    specific_missiles = {c for c in model_cats | set(generics) if c.endswith("missile") and c != "missile"}
+    if specific_missiles:
+        out = [m for m in out if m["category_code"] != "missile"]
+    if "artillery" in generics and len(out) > 1:
+        out = [m for m in out if m["category_code"] != "artillery"]
+    return out
+
+
+def _quote(text, sents, si, a, b) -> str:
+    if si < 0:
+        return text[a:b]
+    s = sents[si]
+    if len(s.text) <= 300:
+        return s.text
+    lo = max(s.start, a - 120)
+    return text[lo : min(s.end, b + 120)].strip()
+
+
+def _origin_near(text, sents, si, a) -> str | None:
+    if si < 0:
+        return None
+    s = sents[si]
+    before = text[max(s.start, a - 40) : a]
+    found = list(ORIGIN_RE.finditer(before))
+    if found:
+        m = found[-1]
+        # A bare "Russian" names the attacker, not where the weapon was made; "Russian-made" does.
+        made = re.search(r"[-\s](?:made|designed|produced|built|manufactured)", m.group(0), re.I)
+        adj = (m.group("adj") or "").lower()
+        if adj != "russian" or made:
+            key = " ".join((m.group("adj") or m.group("country")).lower().split())
+            return ORIGINS.get(key)
+    m2 = ORIGIN_RE.search(s.text)
+    if m2 and m2.group("country"):
+        return ORIGINS.get(" ".join(m2.group("country").lower().split()))
+    return None
+
+
+def _count_before(text, sents, si, a, b, scopes) -> int | None:
+    """'two ballistic missiles' -> 2; none for a combined count ('215 missiles and drones') or a wider scope."""
+    if si < 0 or scopes[si] != "event":
+        return None
+    s = sents[si]
+    if re.match(r"\s+(?:and|or)\s+(?:\w+\s+)?(?:drones?|missiles?|UAVs?|rockets?)", text[b : b + 30], re.I):
+        return None
+    window = text[max(s.start, a - 40) : a]
+    nums = number_mentions(window)
+    if not nums:
+        return None
+    n = nums[-1]
+    gap = window[n.end :]
+    if not re.fullmatch(r"\s+(?:[A-Za-z-]+\s+){0,2}", gap) or re.search(r"\b(?:of|out|and|in|on|at)\b", gap):
+        return None
+    if n.qualifier != "exact" or n.value > 500:
+        return None
+    return n.value
+
+
+def _is_strike_report(sents, main, figures, munitions, strike_sents, scopes) -> bool:
+    """A strike on a place: a Ukrainian place, and strike language or event figures outweigh other topics."""
+    if main is None:
+        return False
+    strong = sum(1 for s in sents if scopes[s.index] in ("event", "other_place") and STRONG_STRIKE_RE.search(s.text))
+    off = sum(1 for s in sents if OFF_TOPIC_RE.search(s.text))
+    event_figs = sum(1 for f in figures if f.scope == "event" and f.category in CASUALTY)
+    score = strong + 2 * min(event_figs, 3) + (1 if munitions else 0)
+    return score >= 2 and score > off * 0.75
+
+
+__all__ = ["PH0", "Figure", "Report", "extract"]
