@@ -137,6 +137,11 @@ class PublishedFigure(models.Model):
     low = models.PositiveIntegerField(null=True, blank=True)
     high = models.PositiveIntegerField(null=True, blank=True)
     claim_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # The other API modes (figures=conservative|range), stored beside the default so any
+    # mode is one indexed read per page of attacks (casualties.reconcile defines them).
+    conservative = models.PositiveIntegerField(null=True, blank=True, help_text="Lowest credible value (ACLED).")
+    range_low = models.PositiveIntegerField(null=True, blank=True, help_text="Lowest reported value (Airwars).")
+    range_high = models.PositiveIntegerField(null=True, blank=True, help_text="Highest reported value (Airwars).")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     conflict = models.JSONField(null=True, blank=True, help_text="Which claims disagree and by how much.")
     # Queue order: larger disagreements and larger tolls first.

@@ -1,0 +1,190 @@
+"""Reads for figures: published figures in any API mode, the editors' queue, suggestions, history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from casualties import reconcile
+from casualties.choices import Category, FigureStatus
+from casualties.models import Claim, Decision, PublishedFigure
+from strikes.choices import AttackStatus
+
+MODES = reconcile.MODES
+
+
+def figures_for_attacks(attack_ids: Iterable[int], mode: str = "decided") -> dict[int, dict[str, dict]]:
+    """``{attack_id: {category: {"best", "low", "high", "status", "disputed", "claim_ids"}}}``.
+
+    One query for any number of attacks (the stored ``PublishedFigure`` rows carry every
+    mode). Every requested id is a key; an attack without figures maps to ``{}``.
+    """
+    if mode not in MODES:
+        raise ValueError(f"Unknown figures mode {mode!r}; expected one of {', '.join(MODES)}.")
+    ids = sorted({int(i) for i in attack_ids})
+    out: dict[int, dict[str, dict]] = {i: {} for i in ids}
+    if not ids:
+        return out
+    rows = PublishedFigure.objects.filter(attack_id__in=ids).values_list(
+        "attack_id", "category", "status", "best", "low", "high", "claim_ids", "conservative", "range_low", "range_high"
+    )
+    for attack_id, category, status, best, low, high, claim_ids, conservative, range_low, range_high in rows:
+        out[attack_id][category] = reconcile.figure_mode(
+            mode,
+            status=status,
+            best=best,
+            low=low,
+            high=high,
+            claim_ids=claim_ids,
+            conservative=conservative,
+            range_low=range_low,
+            range_high=range_high,
+        )
+    return out
+
+
+def conflicts_queue(*, include_drafts: bool = False):
+    """Open conflicts: disputed figures with no current decision, most severe first.
+
+    Severity (``reconcile.severity``) weighs the size of the disagreement, the size of the
+    toll and the category; among equals the older incident comes first. Retracted attacks
+    never appear; drafts only when asked for.
+    """
+    statuses = [AttackStatus.PUBLISHED] + ([AttackStatus.DRAFT] if include_drafts else [])
+    return (
+        PublishedFigure.objects.filter(status=FigureStatus.DISPUTED, decision__isnull=True, attack__status__in=statuses)
+        .select_related("attack", "attack__place")
+        .order_by("-severity", "attack__occurred_at", "attack_id", "category")
+    )
+
+
+def figure_claims(attack_id: int, category: str) -> list[Claim]:
+    """Every claim of one figure, with its article and outlet, oldest report first."""
+    return list(
+        Claim.objects.filter(attack_id=attack_id, category=category)
+        .select_related("article__outlet", "created_by")
+        .order_by("reported_at", "id")
+    )
+
+
+def suggest_decision(attack, category: str) -> list[reconcile.Suggestion]:
+    """Decisions to offer the editor, the recommended one first (consensus, latest official,
+    most conservative, widest credible range), each with its reason."""
+    from casualties.services import claim_facts
+
+    facts = [claim_facts(c) for c in figure_claims(getattr(attack, "pk", attack), category)]
+    return reconcile.suggest(facts, category)
+
+
+@dataclass
+class ClaimRow:
+    """A claim as the decision page shows it: the claim, and whether it counts and why not."""
+
+    claim: Claim
+    counts: bool
+    excluded_reason: str = ""
+    excluded_by: int | None = None
+    interval_text: str = ""
+
+
+@dataclass
+class VersionRow:
+    """One version of a decision with what changed from the version before it."""
+
+    decision: Decision
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FigureReview:
+    """Everything the decision page needs for one (attack, category)."""
+
+    attack: object
+    category: str
+    claims: list[ClaimRow]
+    figure: PublishedFigure | None
+    suggestions: list[reconcile.Suggestion]
+    current: Decision | None
+    history: list[VersionRow]
+
+    @property
+    def current_version(self) -> int:
+        return self.current.version if self.current else 0
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+
+EXCLUSION_TEXT = {
+    "withdrawn": "withdrawn by an analyst",
+    "deprecated": "deprecated by an editor",
+    "correction": "corrected by the same source in claim {by}",
+    "rising_toll": "superseded by the later, higher claim {by}",
+}
+
+
+def figure_review(attack, category: str) -> FigureReview:
+    """The claims side by side, the published figure, suggestions and the version history."""
+    from casualties.services import claim_facts
+
+    claims = figure_claims(attack.pk, category)
+    facts = [claim_facts(c) for c in claims]
+    _live, excluded = reconcile.live_claims(facts, category)
+    why = {e.claim_id: e for e in excluded}
+    rows = []
+    for claim, fact in zip(claims, facts, strict=True):
+        e = why.get(claim.pk)
+        rows.append(
+            ClaimRow(
+                claim=claim,
+                counts=e is None,
+                excluded_reason=EXCLUSION_TEXT[e.reason].format(by=e.by_claim_id) if e else "",
+                excluded_by=e.by_claim_id if e else None,
+                interval_text=reconcile.format_interval(fact.low, fact.high),
+            )
+        )
+    versions = list(
+        Decision.objects.filter(attack_id=attack.pk, category=category)
+        .select_related("decided_by", "restored_from")
+        .order_by("-version")
+    )
+    current = next((d for d in versions if d.is_current), None)
+    history = [
+        VersionRow(d, decision_changes(older, d)) for d, older in zip(versions, [*versions[1:], None], strict=True)
+    ]
+    return FigureReview(
+        attack=attack,
+        category=category,
+        claims=rows,
+        figure=PublishedFigure.objects.filter(attack_id=attack.pk, category=category).first(),
+        suggestions=reconcile.suggest(facts, category),
+        current=current,
+        history=history,
+    )
+
+
+def _fmt(value) -> str:
+    return "open-ended" if value is None else str(value)
+
+
+def decision_changes(before: Decision | None, after: Decision) -> list[str]:
+    """What ``after`` changed compared with ``before``, in words an editor reads."""
+    if before is None:
+        return [f"First decision: best {after.best}, range {reconcile.format_interval(after.low, after.high)}."]
+    out = []
+    for name in ("best", "low", "high"):
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            out.append(f"{name}: {_fmt(old)} → {_fmt(new)}")
+    if before.rationale != after.rationale:
+        out.append("rationale changed")
+    old_ranks, new_ranks = before.claim_ranks or {}, after.claim_ranks or {}
+    for cid in sorted(set(old_ranks) | set(new_ranks), key=int):
+        old = (old_ranks.get(cid) or {}).get("rank", "normal")
+        new = (new_ranks.get(cid) or {}).get("rank", "normal")
+        if old != new:
+            out.append(f"claim {cid}: {old} → {new}")
+    if after.restored_from_id:
+        out.insert(0, f"Restored version {after.restored_from.version}.")
+    return out or ["No change in figures or ranks."]
