@@ -45,13 +45,18 @@ class StrictFilterBackend(DjangoFilterBackend):
     """django-filter backend that refuses unknown parameters and bad values."""
 
     def allowed_params(self, request, queryset, view) -> set[str]:
-        allowed = set(COMMON_PARAMS) | set(getattr(view, "extra_query_params", ()))
+        """The filterset's filters, plus the view's ``common_query_params`` (default
+        ``COMMON_PARAMS``) and ``extra_query_params``."""
+        allowed = set(getattr(view, "common_query_params", COMMON_PARAMS)) | set(
+            getattr(view, "extra_query_params", ())
+        )
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)
         return allowed
 
-    def filter_queryset(self, request, queryset, view):
+    def get_valid_filterset(self, request, queryset, view):
+        """The view's filterset for this request; a 400 for any unknown, repeated or malformed parameter."""
         allowed = self.allowed_params(request, queryset, view)
         for name, values in request.query_params.lists():
             if name not in allowed:
@@ -61,11 +66,15 @@ class StrictFilterBackend(DjangoFilterBackend):
             if "\x00" in values[0]:
                 raise bad_parameter(name, f"'{name}' contains a null character.", allowed)
         filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid():
+        if filterset is not None and not filterset.is_valid():
             name, errors = next(iter(filterset.errors.items()))
             raise bad_parameter(name, f"Invalid value for '{name}': {' '.join(errors)}", allowed)
+        return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_valid_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
         return filterset.qs
 
 

@@ -21,7 +21,6 @@ import datetime as dt
 import re
 
 from django import forms
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, Value
@@ -29,10 +28,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from config.roles import can_see_unpublished
 from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, PlaceKind, TargetType
-from strikes.models import Attack, AttackMunition, Munition, Place
+from strikes.models import Attack, AttackMunition, Munition, Place, Wave
 from strikes.services import SEARCH_CONFIG
 
 MAX_INT = 2**31 - 1
@@ -235,30 +236,37 @@ class _Filter(filters.Filter):
     """A filter whose value was fully parsed by its field; ``method`` does the query."""
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MomentFilter(_Filter):
     field_class = MomentField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(_Filter):
     field_class = BBoxField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ListFilter(_Filter):
     field_class = ListField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RefFilter(_Filter):
     field_class = RefField
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class BoolFilter(_Filter):
     field_class = StrictBooleanField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class QueryFilter(_Filter):
     field_class = TextField
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class CountFilter(_Filter):
     field_class = forms.IntegerField
 
@@ -364,9 +372,7 @@ class AttackFilterSet(filters.FilterSet):
     def filter_occurred_before(self, queryset, name, value):
         moment, date_only = value
         if date_only:
-            next_day = (moment + dt.timedelta(days=1)).date()
-            end = dt.datetime(next_day.year, next_day.month, next_day.day, tzinfo=moment.tzinfo)
-            return queryset.filter(occurred_at__lt=end)
+            return queryset.filter(occurred_at__lt=_upper_bound(value))
         return queryset.filter(occurred_at__lte=moment)
 
     def filter_updated_since(self, queryset, name, value):
@@ -416,6 +422,133 @@ class AttackFilterSet(filters.FilterSet):
         return queryset.filter(search_vector=self._search_query(value))
 
 
-def attack_filterset_timezone():
-    """The zone whose calendar days ``occurred_*`` dates and ``event_date`` use."""
-    return settings.TIME_ZONE
+class AttackAggregateFilterSet(AttackFilterSet):
+    """The attack filters without ordering, for the map and the timeline (which group rows)."""
+
+    apply_ordering = False
+
+
+del AttackAggregateFilterSet.base_filters["ordering"]
+
+
+# --- Reference data and waves ---
+
+
+class _OrderedFilterSet(filters.FilterSet):
+    """A filterset whose result is ordered by ``order_by`` (ending with id, for keyset paging)."""
+
+    order_by: tuple[str, ...] = ("id",)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).order_by(*self.order_by)
+
+
+def _name_contains(queryset, value: str):
+    """Name contains ``value`` (any case), or an alias equals it (any case)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    alias_hit = RawSQL(
+        "EXISTS (SELECT 1 FROM unnest(aliases) AS alias WHERE lower(alias) = %s)",
+        (value.lower(),),
+        output_field=BooleanField(),
+    )
+    return queryset.annotate(_alias_hit=alias_hit).filter(Q(name__icontains=value) | Q(_alias_hit=True))
+
+
+class PlaceFilterSet(_OrderedFilterSet):
+    """Gazetteer filters: kind, oblast, parent, name search."""
+
+    kind = ListFilter(method="filter_kind", allowed=PlaceKind.values, help_text="Place kind(s).")
+    oblast = RefFilter(method="filter_oblast", resolver=resolve_oblasts, help_text="Oblast id, name or alias.")
+    parent = CountFilter(field_name="parent_id", help_text="Id of the enclosing place.")
+    q = QueryFilter(method="filter_q", max_length=200, help_text="Name contains, or an alias equals (any case).")
+
+    order_by = ("name", "id")
+
+    class Meta:
+        model = Place
+        fields = []
+
+    def filter_kind(self, queryset, name, values):
+        return queryset.filter(kind__in=values)
+
+    def filter_oblast(self, queryset, name, ids):
+        return queryset.filter(Q(oblast_id__in=ids) | Q(pk__in=ids))
+
+    def filter_q(self, queryset, name, value):
+        return _name_contains(queryset, value)
+
+
+class MunitionFilterSet(_OrderedFilterSet):
+    """Catalogue filters: category, origin country, generic classes, name search."""
+
+    category = ListFilter(method="filter_category", allowed=MunitionCategory.values, help_text="Category(ies).")
+    origin_country = ListFilter(method="filter_origin", help_text="Country that made it (any case).")
+    is_generic = BoolFilter(field_name="is_generic", help_text="Catalogue rows naming a class, not a model.")
+    q = QueryFilter(method="filter_q", max_length=200, help_text="Name contains, or an alias equals (any case).")
+
+    order_by = ("name", "id")
+
+    class Meta:
+        model = Munition
+        fields = []
+
+    def filter_category(self, queryset, name, values):
+        return queryset.filter(category__in=values)
+
+    def filter_origin(self, queryset, name, values):
+        return queryset.annotate(_origin=Lower("origin_country")).filter(_origin__in=[v.lower() for v in values])
+
+    def filter_q(self, queryset, name, value):
+        return _name_contains(queryset, value)
+
+
+class WaveFilterSet(_OrderedFilterSet):
+    """Wave filters: when it started, which munitions it counted, what changed."""
+
+    started_after = MomentFilter(method="filter_started_after", help_text="Started on or after.")
+    started_before = MomentFilter(method="filter_started_before", help_text="Started on or before (a date: that day).")
+    munition = RefFilter(method="filter_munition", resolver=resolve_munitions, help_text="Munition id, name or alias.")
+    updated_since = MomentFilter(method="filter_updated_since", help_text="Changed on or after this moment.")
+
+    order_by = ("-started_at", "-id")
+
+    class Meta:
+        model = Wave
+        fields = []
+
+    def filter_started_after(self, queryset, name, value):
+        return queryset.filter(started_at__gte=value[0])
+
+    def filter_started_before(self, queryset, name, value):
+        return (
+            queryset.filter(started_at__lt=_upper_bound(value))
+            if value[1]
+            else queryset.filter(started_at__lte=value[0])
+        )
+
+    def filter_munition(self, queryset, name, ids):
+        return queryset.filter(counts__munitions__in=ids).distinct()
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(updated_at__gte=value[0])
+
+
+def _upper_bound(value) -> dt.datetime:
+    """For a date-only value, the first moment of the next day (exclusive bound)."""
+    moment, _date_only = value
+    next_day = (moment + dt.timedelta(days=1)).date()
+    return dt.datetime(next_day.year, next_day.month, next_day.day, tzinfo=moment.tzinfo)
+
+
+def date_range(cleaned: dict) -> tuple[dt.datetime | None, dt.datetime | None, bool]:
+    """(start inclusive, end, end_exclusive) from cleaned ``occurred_after``/``occurred_before``."""
+    start = cleaned.get("occurred_after")
+    end = cleaned.get("occurred_before")
+    start_at = start[0] if start else None
+    if not end:
+        return start_at, None, False
+    if end[1]:
+        return start_at, _upper_bound(end), True
+    return start_at, end[0], False

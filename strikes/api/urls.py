@@ -1,6 +1,25 @@
-"""API routes for the strikes app."""
+"""API routes for the strikes app (under /api/v1/).
 
+Route names carry an ``api-`` prefix: the page names (``attack-detail``...) belong to the pages.
+"""
+
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from strikes.api.aggregates import MapView, TimelineView
+from strikes.api.changes import ChangesView, TokenView
+from strikes.api.views import AttackViewSet, MunitionViewSet, PlaceViewSet, WaveViewSet
+
 router = SimpleRouter()
-urlpatterns = router.urls
+router.register("attacks", AttackViewSet, basename="api-attack")
+router.register("places", PlaceViewSet, basename="api-place")
+router.register("munitions", MunitionViewSet, basename="api-munition")
+router.register("waves", WaveViewSet, basename="api-wave")
+
+urlpatterns = [
+    *router.urls,
+    path("timeline/", TimelineView.as_view(), name="api-timeline"),
+    path("map/", MapView.as_view(), name="api-map"),
+    path("changes/", ChangesView.as_view(), name="api-changes"),
+    path("token/", TokenView.as_view(), name="api-token"),
+]

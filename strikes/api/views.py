@@ -1,0 +1,325 @@
+"""Strikes API: attacks (JSON, GeoJSON, CSV), places, munitions, waves."""
+
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from config.api import (
+    CountMixin,
+    JSONErrorsMixin,
+    KeysetPagination,
+    StrictFilterBackend,
+    bad_parameter,
+)
+from sources.models import Article
+from strikes.api import docs
+from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream
+from strikes.api.figures import FIGURE_MODES, figures_for
+from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
+from strikes.api.serializers import (
+    FIELD_NEEDS,
+    AttackSerializer,
+    AttackWriteSerializer,
+    MunitionSerializer,
+    PlaceSerializer,
+    RetractSerializer,
+    WaveSerializer,
+    attack_representation,
+)
+from strikes.filtersets import AttackFilterSet, MunitionFilterSet, PlaceFilterSet, WaveFilterSet
+from strikes.models import Attack, AttackMunition, Munition, Place, Wave, WaveMunition
+from strikes.services import attack_create, attack_publish, attack_retract, attack_update
+
+
+def figures_mode(request) -> str:
+    mode = request.query_params.get("figures", "decided")
+    if mode not in FIGURE_MODES:
+        raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
+    return mode
+
+
+def attacks_with_relations(queryset, needs: set[str]):
+    """What the attack representation reads, in a fixed number of queries whatever the page size."""
+    queryset = queryset.defer("search_vector")
+    if "place" in needs:
+        queryset = queryset.select_related("place", "place__oblast")
+    if "munitions" in needs:
+        queryset = queryset.prefetch_related(
+            Prefetch("attack_munitions", queryset=AttackMunition.objects.select_related("munition"))
+        )
+    if "sources" in needs:
+        # Only what a source line shows: article texts and raw bodies are large.
+        articles = (
+            Article.objects.select_related("outlet")
+            .only(
+                "id",
+                "attack_id",
+                "title",
+                "url",
+                "canonical_url",
+                "published_at",
+                "outlet_id",
+                "outlet__name",
+                "outlet__grade",
+            )
+            .order_by("published_at", "id")
+        )
+        queryset = queryset.prefetch_related(Prefetch("articles", queryset=articles))
+    return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List attacks",
+        description=docs.ATTACK_LIST,
+        parameters=docs.ATTACK_FILTER_PARAMETERS + docs.LIST_PARAMETERS + docs.ATTACK_FORMAT_PARAMETERS,
+        responses={
+            (200, "application/json"): AttackSerializer(many=True),
+            (200, "application/geo+json"): OpenApiResponse(docs.GEOJSON_SCHEMA, description="FeatureCollection"),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, columns as in docs/API.md"),
+            400: docs.ERROR_RESPONSE,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One attack",
+        parameters=docs.DETAIL_PARAMETERS,
+        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 404: docs.ERROR_RESPONSE},
+    ),
+    create=extend_schema(
+        summary="Log an attack (analysts, editors)",
+        request=AttackWriteSerializer,
+        responses={201: AttackSerializer, 400: docs.ERROR_RESPONSE, 403: docs.ERROR_RESPONSE},
+    ),
+    partial_update=extend_schema(
+        summary="Edit an attack (analysts, editors)",
+        request=AttackWriteSerializer,
+        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 403: docs.ERROR_RESPONSE},
+    ),
+    update=extend_schema(
+        summary="Replace an attack's facts (analysts, editors)",
+        request=AttackWriteSerializer,
+        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 403: docs.ERROR_RESPONSE},
+    ),
+)
+class AttackViewSet(
+    JSONErrorsMixin,
+    CountMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Attacks with their place, munitions, published figures and sources."""
+
+    queryset = Attack.objects.all()
+    serializer_class = AttackSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = AttackFilterSet
+    pagination_class = KeysetPagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer, CSVRenderer]
+    write_capability = "log"
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return AttackWriteSerializer
+        if self.action == "retract":
+            return RetractSerializer
+        return AttackSerializer
+
+    def _needs(self) -> set[str]:
+        names = set(AttackSerializer(context={"request": self.request}).fields)
+        return {need for name, need in FIELD_NEEDS.items() if name in names}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            queryset = attacks_with_relations(queryset, self._needs())
+        return queryset
+
+    def represent(self, attacks) -> list[dict]:
+        """Representations of these attacks, figures fetched once for all of them."""
+        mode = figures_mode(self.request)
+        serializer = AttackSerializer(context={"request": self.request})
+        names = list(serializer.fields)
+        context = {"request": self.request}
+        if "figures" in names:
+            context["figures"] = figures_for([a.pk for a in attacks], mode)
+        return [attack_representation(a, context, names) for a in attacks]
+
+    # --- reads ---
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        paging = {"cursor", "page_size"} & set(request.query_params)
+        if fmt in ("csv", "geojson") and "count" in request.query_params:
+            raise bad_parameter("count", "count=on answers in JSON; leave out format.")
+        if fmt == "csv":
+            if paging:
+                raise bad_parameter(sorted(paging)[0], "CSV is the whole filtered set; it takes no paging.")
+            return self.export_csv(request)
+        if fmt == "geojson" and not paging:
+            return self.export_geojson(request)
+        return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        self._page = super().paginate_queryset(queryset)
+        return self._page
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action == "list" and args:
+            return _Represented(self.represent(args[0]))
+        return super().get_serializer(*args, **kwargs)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.request.accepted_renderer.format == "geojson":
+            features = [feature(a, props) for a, props in zip(self._page, data, strict=True)]
+            response.data = {
+                "type": "FeatureCollection",
+                "features": features,
+                "next": response.data["next"],
+                "previous": response.data["previous"],
+            }
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        attack = self.get_object()
+        return Response(self.represent([attack])[0])
+
+    def export_csv(self, request):
+        mode = figures_mode(request)
+        columns = list(CSV_COLUMNS)
+        for param in ("fields", "omit"):
+            raw = request.query_params.get(param)
+            if raw is None:
+                continue
+            names = [n.strip() for n in raw.split(",") if n.strip()]
+            unknown = [n for n in names if n not in CSV_COLUMNS]
+            if unknown:
+                raise bad_parameter(param, f"Unknown CSV column(s): {', '.join(unknown)}.", CSV_COLUMNS)
+            columns = [c for c in columns if (c in names) == (param == "fields")]
+        queryset = self.filter_queryset(Attack.objects.all())
+        response = StreamingHttpResponse(
+            csv_rows(queryset, mode=mode, columns=columns), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="strikewatch-attacks-{stamp}.csv"'
+        return response
+
+    def export_geojson(self, request):
+        figures_mode(request)  # validate before the stream starts
+        AttackSerializer(context={"request": request})  # validates fields=/omit= likewise
+        queryset = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            geojson_stream(queryset, represent=self.represent), content_type="application/geo+json"
+        )
+        return response
+
+    # --- writes ---
+
+    def create(self, request, *args, **kwargs):
+        serializer = AttackWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        attack = attack_create(by=request.user, **serializer.service_kwargs(serializer.validated_data))
+        return Response(self._fresh(attack), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        attack = self.get_object()
+        serializer = AttackWriteSerializer(attack, data=request.data, partial=partial, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        attack_update(attack=attack, by=request.user, **serializer.service_kwargs(serializer.validated_data))
+        return Response(self._fresh(attack))
+
+    def _fresh(self, attack) -> dict:
+        fresh = attacks_with_relations(Attack.objects.all(), set(FIELD_NEEDS.values())).get(pk=attack.pk)
+        return self.represent([fresh])[0]
+
+    @extend_schema(
+        summary="Publish an attack (editors)",
+        request=None,
+        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 403: docs.ERROR_RESPONSE},
+    )
+    @action(detail=True, methods=["post"], write_capability="decide")
+    def publish(self, request, pk=None):
+        attack = self.get_object()
+        attack_publish(attack=attack, by=request.user)
+        return Response(self._fresh(attack))
+
+    @extend_schema(
+        summary="Retract an attack, with a reason (editors)",
+        request=RetractSerializer,
+        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 403: docs.ERROR_RESPONSE},
+        examples=[OpenApiExample("Retraction", value={"reason": "Duplicate of UKR-SW1532."}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"], write_capability="decide")
+    def retract(self, request, pk=None):
+        attack = self.get_object()
+        serializer = RetractSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attack_retract(attack=attack, by=request.user, reason=serializer.validated_data["reason"])
+        return Response(self._fresh(attack))
+
+
+class _Represented:
+    """Stands in for a serializer whose data was already built."""
+
+    def __init__(self, data):
+        self.data = data
+
+
+# --- Reference data ---
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Gazetteer", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
+    retrieve=extend_schema(summary="One place", parameters=docs.FIELD_PARAMETERS),
+)
+class PlaceViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+    """Places: the country, oblasts, raions, cities and city districts."""
+
+    queryset = Place.objects.all()
+    serializer_class = PlaceSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = PlaceFilterSet
+    pagination_class = KeysetPagination
+    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Munition catalogue", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
+    retrieve=extend_schema(summary="One munition", parameters=docs.FIELD_PARAMETERS),
+)
+class MunitionViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+    """Weapon models and classes."""
+
+    queryset = Munition.objects.all()
+    serializer_class = MunitionSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = MunitionFilterSet
+    pagination_class = KeysetPagination
+    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Nightly waves", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
+    retrieve=extend_schema(summary="One wave", parameters=docs.FIELD_PARAMETERS),
+)
+class WaveViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+    """Nationwide waves with launched and intercepted counts per munition."""
+
+    queryset = Wave.objects.prefetch_related(
+        Prefetch("counts", queryset=WaveMunition.objects.order_by("label").prefetch_related("munitions"))
+    )
+    serializer_class = WaveSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = WaveFilterSet
+    pagination_class = KeysetPagination
+    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
