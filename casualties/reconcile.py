@@ -30,10 +30,10 @@ DECIDED, CONSENSUS, DISPUTED = "decided", "consensus", "disputed"
 # API modes of ``figures=``.
 MODES = ("decided", "conservative", "range")
 
-# Tolls of people rise as rubble is cleared and the injured die; counts of weapons are
-# reported once by the Air Force and are not expected to rise, so the rising-toll rule
-# applies only to these categories.
-RISING_CATEGORIES = frozenset({"killed", "injured", "missing", "children_killed", "children_injured"})
+# Tolls of killed and injured rise as rubble is cleared and the injured die. Not "missing":
+# it falls as people are found (Dnipro, January 2023: 35 missing, then fewer each day).
+# Weapon counts are reported once by the Air Force and are not expected to rise.
+RISING_CATEGORIES = frozenset({"killed", "injured", "children_killed", "children_injured"})
 
 # Queue weight per category: deaths first, then people, then weapon counts.
 CATEGORY_WEIGHT = {
