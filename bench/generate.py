@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from bench import synth
+from casualties import reconcile
 
 # Tables the generator fills; their secondary indexes and constraints are rebuilt after the load.
 BULK_TABLES = [
@@ -74,8 +75,8 @@ DECISION_COLS = [
     "claim_ranks", "rationale", "source_label", "attack_id",
 ]  # fmt: skip
 FIGURE_COLS = [
-    "id", "category", "status", "best", "low", "high", "claim_ids", "conflict", "severity", "updated_at",
-    "attack_id", "decision_id",
+    "id", "category", "status", "best", "low", "high", "claim_ids", "conservative", "range_low", "range_high",
+    "conflict", "severity", "updated_at", "attack_id", "decision_id",
 ]  # fmt: skip
 
 N = "\\N"
@@ -381,16 +382,88 @@ RATIONALE = "Figure from the official statement preferred over the early media r
 
 
 def add_attack(chunk, rec: synth.AttackRec, gen, ids, wave_ids, outlets, now, result: Result) -> None:
-    """Turn one synthetic attack into COPY lines for every table it touches."""
+    """Turn one synthetic attack into COPY lines for every table it touches.
+
+    Published figures come from ``casualties.reconcile.reconcile`` (the same pure function
+    ``figures_refresh`` uses), so the stored figures and the denormalised toll on Attack are
+    exactly what the services would have written.
+    """
     attack_id = ids["strikes_attack"]
     ids["strikes_attack"] += 1
-    figures = gen.figures(rec)
-    killed = figures.get("killed", (None, None))[1]
-    injured = figures.get("injured", (None, None))[1]
-    disputed = any(f[0] == "disputed" for f in figures.values())
     created = rec.articles[0].published_at
     updated = rec.articles[-1].published_at
     wave_id = wave_ids[rec.wave_index] if rec.wave_index is not None else None
+    for m in rec.munitions:
+        chunk["am"].append(f"{ids['strikes_attackmunition']}\t\\N\t\t{attack_id}\t{m.id}\n")
+        ids["strikes_attackmunition"] += 1
+    facts: dict[str, list[reconcile.ClaimFacts]] = {}
+    for a in rec.articles:
+        article_id = ids["sources_article"]
+        ids["sources_article"] += 1
+        domain, grade = synth.OUTLETS[a.outlet_index][1:]
+        url = f"https://{domain}/{a.published_at:%Y/%m/%d}/strike-{article_id}"
+        # Hashed with its URL: template texts repeat across different strikes by design, and two
+        # different reports must not look like duplicates of one another.
+        digest = hashlib.sha256(f"{url}\n{a.text}".encode()).hexdigest()
+        pub = ts(a.published_at)
+        chunk["article"].append(
+            f"{article_id}\t{pub}\t{pub}\t{url}\t{url}\t{url}\t{esc(a.title)}\t{pub}\ten\t{esc(a.text)}\t{digest}\t"
+            f"feed\textracted\t\t1\ttext/html\t200\t{pub}\t0.9\tSynthetic link\tconfirmed\t{attack_id}\t"
+            f"{outlets[a.outlet_index]}\n"
+        )
+        for c in a.claims:
+            claim_id = ids["casualties_claim"]
+            ids["casualties_claim"] += 1
+            facts.setdefault(c.category, []).append(
+                reconcile.ClaimFacts(
+                    id=claim_id,
+                    value=c.value,
+                    qualifier=c.qualifier,
+                    low=c.low,
+                    high=c.high,
+                    reported_at=c.reported_at,
+                    grade=grade,
+                    source_key=str(outlets[a.outlet_index]),
+                )
+            )
+            chunk["claim"].append(
+                f"{claim_id}\t{pub}\t{pub}\t\t{c.category}\t{c.value}\t{c.low}\t{opt(c.high)}\t{c.qualifier}\t"
+                f"{esc(c.quote)}\t{c.quote_start}\t{c.quote_end}\t{ts(c.reported_at)}\textracted\tnormal\t\t"
+                f"{article_id}\t{attack_id}\n"
+            )
+        result.articles += 1
+        result.claims += len(a.claims)
+    shown = {}
+    for category in sorted(facts):
+        decision = None
+        if category in rec.decisions:
+            best, low, high = rec.decisions[category]
+            decision_id = ids["casualties_decision"]
+            ids["casualties_decision"] += 1
+            decision = reconcile.DecisionFacts(id=decision_id, version=1, best=best, low=low, high=high)
+            chunk["decision"].append(
+                f"{decision_id}\t{ts(updated)}\t{ts(updated)}\t{category}\t1\tt\t{best}\t{low}\t{opt(high)}\t{{}}\t"
+                f"{RATIONALE}\t\t{attack_id}\n"
+            )
+            for claim in facts[category]:
+                chunk["decision_claim"].append(f"{ids['casualties_decision_claims']}\t{decision_id}\t{claim.id}\n")
+                ids["casualties_decision_claims"] += 1
+        figure = reconcile.reconcile(facts[category], category, decision)
+        if figure.status is None:
+            continue
+        shown[category] = figure
+        conflict = esc(json.dumps(figure.conflict.to_dict())) if figure.conflict else N
+        ids_literal = "{" + ",".join(map(str, figure.claim_ids)) + "}"
+        chunk["figure"].append(
+            f"{ids['casualties_publishedfigure']}\t{category}\t{figure.status}\t{opt(figure.best)}\t{opt(figure.low)}\t"
+            f"{opt(figure.high)}\t{ids_literal}\t{opt(figure.conservative)}\t{opt(figure.range_low)}\t"
+            f"{opt(figure.range_high)}\t{conflict}\t{figure.severity}\t{ts(now)}\t{attack_id}\t"
+            f"{opt(figure.decision_id)}\n"
+        )
+        ids["casualties_publishedfigure"] += 1
+    killed = shown["killed"].best if "killed" in shown else None
+    injured = shown["injured"].best if "injured" in shown else None
+    disputed = any(f.status == reconcile.DISPUTED for f in shown.values())
     titles = " ".join(a.title for a in rec.articles)
     texts = " ".join(a.text for a in rec.articles)
     chunk["attack"].append(
@@ -399,60 +472,6 @@ def add_attack(chunk, rec: synth.AttackRec, gen, ids, wave_ids, outlets, now, re
         f"{rec.status}\t{rec.retraction_reason}\t\t\t{opt(killed)}\t{opt(injured)}\t{'t' if disputed else 'f'}\t"
         f"{rec.place.id}\t{opt(wave_id)}\t{esc(titles)}\t{esc(texts)}\n"
     )
-    for m in rec.munitions:
-        chunk["am"].append(f"{ids['strikes_attackmunition']}\t\\N\t\t{attack_id}\t{m.id}\n")
-        ids["strikes_attackmunition"] += 1
-    claim_ids: dict[str, list[int]] = {}
-    for a in rec.articles:
-        article_id = ids["sources_article"]
-        ids["sources_article"] += 1
-        domain = synth.OUTLETS[a.outlet_index][1]
-        url = f"https://{domain}/{a.published_at:%Y/%m/%d}/strike-{article_id}"
-        text = esc(a.text)
-        # Hashed with its URL: template texts repeat across different strikes by design, and two
-        # different reports must not look like duplicates of one another.
-        digest = hashlib.sha256(f"{url}\n{a.text}".encode()).hexdigest()
-        pub = ts(a.published_at)
-        chunk["article"].append(
-            f"{article_id}\t{pub}\t{pub}\t{url}\t{url}\t{url}\t{esc(a.title)}\t{pub}\ten\t{text}\t{digest}\t"
-            f"feed\textracted\t\t1\ttext/html\t200\t{pub}\t0.9\tSynthetic link\tconfirmed\t{attack_id}\t"
-            f"{outlets[a.outlet_index]}\n"
-        )
-        for c in a.claims:
-            claim_id = ids["casualties_claim"]
-            ids["casualties_claim"] += 1
-            claim_ids.setdefault(c.category, []).append(claim_id)
-            chunk["claim"].append(
-                f"{claim_id}\t{pub}\t{pub}\t\t{c.category}\t{c.value}\t{c.low}\t{opt(c.high)}\t{c.qualifier}\t"
-                f"{esc(c.quote)}\t{c.quote_start}\t{c.quote_end}\t{ts(c.reported_at)}\textracted\tnormal\t\t"
-                f"{article_id}\t{attack_id}\n"
-            )
-        result.articles += 1
-        result.claims += len(a.claims)
-    for category, (status, best, low, high) in figures.items():
-        decision_id = None
-        if status == "decided":
-            decision_id = ids["casualties_decision"]
-            ids["casualties_decision"] += 1
-            chunk["decision"].append(
-                f"{decision_id}\t{ts(updated)}\t{ts(updated)}\t{category}\t1\tt\t{best}\t{low}\t{opt(high)}\t{{}}\t"
-                f"{RATIONALE}\t\t{attack_id}\n"
-            )
-            for cid in claim_ids[category]:
-                chunk["decision_claim"].append(f"{ids['casualties_decision_claims']}\t{decision_id}\t{cid}\n")
-                ids["casualties_decision_claims"] += 1
-        conflict = N
-        severity = 0.0
-        if status == "disputed":
-            spread = (high if high is not None else low * 2) - low
-            severity = float(spread * (1 + (best or 0)))
-            conflict = esc(json.dumps({"claim_ids": claim_ids[category], "low": low, "high": high}))
-        ids_literal = "{" + ",".join(map(str, claim_ids[category])) + "}"
-        chunk["figure"].append(
-            f"{ids['casualties_publishedfigure']}\t{category}\t{status}\t{opt(best)}\t{opt(low)}\t{opt(high)}\t"
-            f"{ids_literal}\t{conflict}\t{severity}\t{ts(now)}\t{attack_id}\t{opt(decision_id)}\n"
-        )
-        ids["casualties_publishedfigure"] += 1
     result.attacks += 1
     result.rows += 1 + len(rec.munitions) + len(rec.articles) + sum(len(a.claims) for a in rec.articles)
-    result.rows += len(figures) + len(rec.decisions)
+    result.rows += len(shown) + len(rec.decisions)

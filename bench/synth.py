@@ -20,12 +20,13 @@ What "realistic" means here, and why:
 
 from __future__ import annotations
 
-import math
 import random
 from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+
+from casualties.reconcile import claim_interval  # pure (no Django), shared with claim_record
 
 # Four years of war from the full-scale invasion; fixed so a seed means the same data on any day.
 START = datetime(2022, 2, 24, tzinfo=UTC)
@@ -207,37 +208,8 @@ def front_factor(oblast_name: str) -> float:
 
 
 def interval(value: int, qualifier: str) -> tuple[int, int | None]:
-    """[low, high] of a figure as written (high None = open-ended), by the usual reading of each qualifier."""
-    if qualifier == "exact":
-        return value, value
-    if qualifier == "at_least":
-        return value, None
-    if qualifier == "more_than":
-        return value + 1, None
-    if qualifier == "up_to":
-        return 0, value
-    # "about": within 10% either way, at least one either side.
-    spread = max(1, math.ceil(value * 0.1))
-    return max(0, value - spread), value + spread
-
-
-def reconcile(claims: list[tuple[int, int | None, int, datetime]]) -> tuple[str, int | None, int | None, int | None]:
-    """(status, best, low, high) of one figure from its claims' (low, high, value, reported_at).
-
-    Consensus when all intervals overlap: the overlap is the range and the latest claim's value,
-    clamped into it, is the best figure. Otherwise disputed: the range spans every claim and the
-    best figure is the lowest value any source stands by (the conservative reading).
-    """
-    lo = max(c[0] for c in claims)
-    highs = [c[1] for c in claims if c[1] is not None]
-    hi = min(highs) if highs else None
-    latest = max(claims, key=lambda c: c[3])[2]
-    if hi is None or lo <= hi:
-        best = max(lo, latest) if hi is None else min(max(lo, latest), hi)
-        return "consensus", best, lo, hi
-    low = min(c[0] for c in claims)
-    high = None if any(c[1] is None for c in claims) else max(highs)
-    return "disputed", min(c[2] for c in claims), low, high
+    """[low, high] of a figure as written (high None = open-ended): the claims engineer's rule."""
+    return claim_interval(value, qualifier)
 
 
 class Weighted:
@@ -463,18 +435,3 @@ class Synth:
                 high = None if None in highs else max(max(highs), true_value)
                 decisions[bad_cat] = (true_value, low, high)
         return articles, decisions
-
-    def figures(self, attack: AttackRec) -> dict[str, tuple[str, int | None, int | None, int | None]]:
-        """Published figure per category: the decision if there is one, else ``reconcile`` of the claims."""
-        by_cat: dict[str, list] = {}
-        for a in attack.articles:
-            for c in a.claims:
-                by_cat.setdefault(c.category, []).append((c.low, c.high, c.value, c.reported_at))
-        out = {}
-        for cat, claims in by_cat.items():
-            if cat in attack.decisions:
-                best, low, high = attack.decisions[cat]
-                out[cat] = ("decided", best, low, high)
-            else:
-                out[cat] = reconcile(claims)
-        return out

@@ -1,0 +1,261 @@
+"""Ingest throughput: extraction on one core, and feed -> Redis -> two Celery workers -> stored claims.
+
+``measure(base_url)`` is called by ``bench.run``; the end-to-end part runs in a child process
+(``python -m bench.ingest``) against its own database (``<db>_ingest``, emptied each run), so
+the articles and attacks it creates never mix with the generated scale data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ARTICLES_DIR = Path(os.environ.get("BENCH_ARTICLES_DIR", BASE_DIR.parent / "shared" / "data" / "articles-dev"))
+E2E_ARTICLES = int(os.environ.get("BENCH_INGEST_ARTICLES", "400"))
+
+
+def sample_texts(n: int, places=None) -> list[tuple[str, str, object]]:
+    """(title, text, published) of ``n`` distinct synthetic strike reports (bench.synth templates)."""
+    from bench import synth
+
+    if places is None:
+        places = [
+            synth.PlaceRef(1, "Kharkiv Oblast", "oblast", 1, "Kharkiv Oblast", 49.99, 36.23, 0),
+            synth.PlaceRef(2, "Kharkiv", "city", 1, "Kharkiv Oblast", 49.99, 36.23, 1_400_000),
+            synth.PlaceRef(3, "Odesa Oblast", "oblast", 3, "Odesa Oblast", 46.48, 30.73, 0),
+            synth.PlaceRef(4, "Odesa", "city", 3, "Odesa Oblast", 46.48, 30.73, 1_000_000),
+            synth.PlaceRef(5, "Kyiv City", "oblast", 5, "Kyiv City", 50.45, 30.52, 0),
+            synth.PlaceRef(6, "Kyiv", "city", 5, "Kyiv City", 50.45, 30.52, 2_900_000),
+        ]
+    munitions = [
+        synth.MunitionRef(1, "Shahed-136", "attack_drone", False),
+        synth.MunitionRef(2, "Kh-101", "cruise_missile", False),
+        synth.MunitionRef(3, "Iskander-M", "ballistic_missile", False),
+        synth.MunitionRef(4, "KAB-500", "guided_bomb", False),
+    ]
+    gen = synth.Synth(places, munitions, seed=5, n_attacks=n)
+    out = []
+    for i, rec in enumerate(gen.attacks()):
+        a = rec.articles[0]
+        # A closing line keeps every text distinct (the pipeline dedupes identical texts, rightly).
+        out.append((a.title, f"{a.text} Report number {i + 1}.", a.published_at))
+        if len(out) == n:
+            break
+    return out
+
+
+def measure_extraction(seconds: float = 10.0) -> dict:
+    """Articles per second through ``strikes.extraction.extract`` in this process (one core)."""
+    try:
+        from strikes.extraction import extract
+    except ImportError as exc:
+        return {"error": f"strikes.extraction.extract is not available: {exc}"}
+    texts = []
+    if ARTICLES_DIR.is_dir():
+        texts = [p.read_text(errors="replace") for p in sorted(ARTICLES_DIR.glob("*.txt"))]
+    source = f"{len(texts)} development articles, cycled" if texts else "synthetic reports"
+    if not texts:
+        texts = [t for _, t, _ in sample_texts(200)]
+    for t in texts[:3]:  # warm-up: imports, compiled patterns, gazetteer
+        extract(t)
+    n, cpu0 = 0, time.process_time()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        extract(texts[n % len(texts)])
+        n += 1
+    cpu = time.process_time() - cpu0
+    return {"articles": n, "seconds": cpu, "per_s": n / cpu if cpu else 0.0, "source": source}
+
+
+# --- end to end (child process) ---
+
+
+class FeedServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def feed_handler(items):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path == "/feed.xml":
+                body = ['<?xml version="1.0"?><rss version="2.0"><channel><title>Bench feed</title>']
+                for i, (title, _, published) in enumerate(items):
+                    body.append(
+                        f"<item><title>{escape(title)}</title><link>{base}/a/{i}.html</link>"
+                        f"<guid>{base}/a/{i}.html</guid><pubDate>{format_datetime(published)}</pubDate></item>"
+                    )
+                body.append("</channel></rss>")
+                self.send(200, "application/rss+xml", "".join(body))
+            elif self.path.startswith("/a/") and self.path.endswith(".html"):
+                i = int(self.path[3:-5])
+                title, text, published = items[i]
+                html = (
+                    f"<html><head><title>{escape(title)}</title>"
+                    f'<meta property="article:published_time" content="{published.isoformat()}"></head>'
+                    f"<body><article><h1>{escape(title)}</h1><p>{escape(text)}</p></article></body></html>"
+                )
+                self.send(200, "text/html; charset=utf-8", html)
+            else:
+                self.send(404, "text/plain", "not found")
+
+        def send(self, code, ctype, body):
+            data = body.encode()
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def end_to_end(n: int) -> dict:
+    """Runs inside the child: DATABASE_URL is the ingest database, REDIS_URL the benchmark's Redis DB."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    try:
+        from sources.tasks import feed_poll
+
+        from sources.models import Article, Feed
+    except ImportError as exc:
+        return {"error": f"sources.tasks is not available: {exc}"}
+    import redis
+
+    from casualties.models import Claim
+    from config.celery import app
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    with connection.cursor() as cur:
+        cur.execute(
+            "TRUNCATE sources_article, sources_feed, strikes_attack, casualties_claim, casualties_decision,"
+            " casualties_publishedfigure CASCADE"
+        )
+    items = sample_texts(n)
+    server = FeedServer(("127.0.0.1", 0), feed_handler(items))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    env = {**os.environ, "INGEST_ALLOWED_HOSTS": "127.0.0.1", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    workers = []
+    logdir = Path(os.environ.get("BENCH_LOG_DIR", BASE_DIR))
+    for i in (1, 2):
+        log = open(logdir / f"celery-{i}.log", "w")  # noqa: SIM115 -- lives as long as the worker
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    "feeds,fetch,extract,default",
+                    "-c",
+                    "1",
+                    "-n",
+                    f"bench{i}@%h",
+                    "--loglevel=WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(timeout=1) or []) < 2:
+            if time.monotonic() > deadline:
+                return {"error": "the two Celery workers did not answer within 60 s"}
+        feed = Feed.objects.create(url=f"http://127.0.0.1:{port}/feed.xml", title="Bench feed")
+        started = time.monotonic()
+        feed_poll.delay(feed.pk)
+        busy = ("queued", "fetching", "fetched", "extracting")
+        deadline = started + max(120, n / 5)
+        while time.monotonic() < deadline:
+            total = Article.objects.count()
+            pending = Article.objects.filter(status__in=busy).count()
+            if total >= n and pending == 0:
+                break
+            time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        done = Article.objects.exclude(status__in=busy).count()
+        return {
+            "articles": done,
+            "seconds": elapsed,
+            "per_s": done / elapsed,
+            "failed": Article.objects.filter(status="failed").count(),
+            "claims": Claim.objects.count(),
+            "complete": done >= n,
+            "statuses": dict(Article.objects.values_list("status").annotate(n=django.db.models.Count("id"))),
+        }
+    finally:
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            try:
+                w.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                w.kill()
+        server.shutdown()
+
+
+def measure(base_url: str, say=print) -> dict:
+    """Both ingest figures; the end-to-end part in a fresh ``<db>_ingest`` database."""
+    from bench.run import conninfo, ensure_database, manage, with_dbname
+
+    say("extraction throughput (one core)")
+    out = {"extraction": measure_extraction()}
+    say(f"  extraction: {out['extraction']}")
+    url = os.environ.get("BENCH_INGEST_DATABASE_URL") or with_dbname(
+        base_url, urlsplit(base_url).path.lstrip("/") + "_ingest"
+    )
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        ensure_database(url)
+        manage(url, "migrate", "--verbosity", "0")
+        manage(url, "load_reference")
+    except subprocess.CalledProcessError as exc:
+        out["end_to_end"] = {"error": f"could not prepare the ingest database: {exc}"}
+        return out
+    del conninfo
+    say(f"end-to-end ingest of {E2E_ARTICLES} articles (2 Celery workers, {redis_url})")
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", str(E2E_ARTICLES)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    out["end_to_end"] = json.loads(lines[-1]) if lines else {"error": (proc.stderr or proc.stdout)[-500:]}
+    say(f"  end to end: {out['end_to_end']}")
+    return out
+
+
+if __name__ == "__main__":
+    result = end_to_end(int(sys.argv[1]) if len(sys.argv) > 1 else E2E_ARTICLES)
+    print(json.dumps(result, default=str))

@@ -1,0 +1,438 @@
+"""The scale benchmark: ``python -m bench.run`` (``make bench SCALE=1000000``) writes docs/BENCHMARKS.md.
+
+Steps: make or reuse the scale database (``<db>_scale`` beside DATABASE_URL's, or
+BENCH_DATABASE_URL), generate SCALE attacks if it does not hold exactly that many, start
+gunicorn on a free loopback port, time every case through real HTTP (p50/p95 after
+warm-up), time the SQL the ORM runs for the same request (the floor), export the same
+data to SQLite and time Datasette on the comparable queries (the peer), measure ingest
+(extraction on one core; feed -> Redis -> two Celery workers -> claims), load-test the
+list endpoint with wrk, and write the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psutil
+import psycopg
+
+from bench import cases as bench_cases
+from bench import report, servers
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("BENCH_CACHE_DIR", Path.home() / ".cache" / "strikewatch-bench"))
+
+
+def say(msg: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+# --- databases ---
+
+
+def with_dbname(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def conninfo(url: str) -> str:
+    """A libpq URL psycopg accepts (Django's URLs may carry a percent-encoded socket directory as host)."""
+    parts = urlsplit(url)
+    if parts.hostname is None and "%2F" in parts.netloc:
+        user, _, host = parts.netloc.rpartition("@")
+        from urllib.parse import unquote
+
+        return f"postgresql://{user}@/{parts.path.lstrip('/')}?host={unquote(host)}"
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def ensure_database(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    admin = conninfo(with_dbname(url, "postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+
+
+def manage(url: str, *args: str, capture: bool = False) -> str:
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        check=True,
+    )
+    return proc.stdout or ""
+
+
+def prepare_scale_db(url: str, scale: int, seed: int) -> dict:
+    """Migrate, load reference data, and (re)generate unless the database already holds ``scale`` attacks."""
+    ensure_database(url)
+    manage(url, "migrate", "--verbosity", "0")
+    manage(url, "load_reference")
+    with psycopg.connect(conninfo(url)) as conn:
+        have = conn.execute("SELECT count(*) FROM strikes_attack").fetchone()[0]
+    stats_file = CACHE / f"generation-{urlsplit(url).path.lstrip('/')}.json"
+    if have == scale and stats_file.exists():
+        say(f"scale database already holds {scale:,} attacks; reusing it")
+        return json.loads(stats_file.read_text())
+    say(f"generating {scale:,} attacks (database held {have:,})")
+    started = time.monotonic()
+    out = manage(url, "generate_data", "--attacks", str(scale), "--seed", str(seed), "--reset", capture=True)
+    print(out, flush=True)
+    m = re.search(r"Generated ([\d,]+) attacks, ([\d,]+) articles, ([\d,]+) claims: ([\d,]+) rows in ([\d.]+)s", out)
+    stats = {
+        "attacks": scale,
+        "seconds": time.monotonic() - started,
+        "articles": int(m.group(2).replace(",", "")) if m else None,
+        "claims": int(m.group(3).replace(",", "")) if m else None,
+        "rows": int(m.group(4).replace(",", "")) if m else None,
+        "load_seconds": float(m.group(5)) if m else None,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "loadavg": os.getloadavg(),
+    }
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stats_file.write_text(json.dumps(stats))
+    return stats
+
+
+# --- timing ---
+
+
+def quantiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+
+    def q(p):
+        if not ordered:
+            return None
+        k = (len(ordered) - 1) * p
+        lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+        return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+    return {"p50": q(0.5), "p95": q(0.95), "n": len(ordered), "min": ordered[0] if ordered else None}
+
+
+def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: int, warmup: int = 2) -> dict:
+    """p50/p95 of full responses (body read to the end) after warm-up."""
+    paths = case.rotate or [case.path]
+    samples, status, size, rows = [], None, 0, None
+    for i in range(warmup + repeat):
+        path = paths[i % len(paths)]
+        t0 = time.perf_counter()
+        with client.stream("GET", base + path) as r:
+            size = 0
+            newlines = 0
+            for chunk in r.iter_raw():
+                size += len(chunk)
+                if case.streaming:
+                    newlines += chunk.count(b"\n")
+            status = r.status_code
+        elapsed = time.perf_counter() - t0
+        if status != 200:
+            return {"error": f"HTTP {status}", "status": status}
+        if i >= warmup:
+            samples.append(elapsed * 1000)
+        if case.streaming:
+            rows = newlines - 1  # header line
+    out = quantiles(samples) | {"bytes": size, "status": status}
+    if rows is not None:
+        out["rows"] = rows
+        out["rows_per_s"] = rows / (out["p50"] / 1000) if out["p50"] else None
+    return out
+
+
+def measure_api(base: str, server: servers.Server, case_list, repeat: int) -> dict:
+    results = {}
+    with httpx.Client(timeout=900) as client:
+        for case in case_list:
+            n = case.repeat or repeat
+            sampler = servers.RssSampler(server) if case.streaming else None
+            if sampler:
+                sampler.start()
+            try:
+                res = time_http(client, base, case, n, warmup=1 if case.streaming else 3)
+            except httpx.HTTPError as exc:
+                res = {"error": f"{type(exc).__name__}: {exc}"}
+            if sampler:
+                sampler.stop()
+                res["peak_rss_mb"] = sampler.peak_one / 2**20
+                res["peak_rss_total_mb"] = sampler.peak_total / 2**20
+            if case.key == "geojson" and "error" not in res:
+                body = client.get(base + case.path).json()
+                res["features"] = len(body.get("features", []))
+            results[case.key] = res
+            say(f"  api {case.key}: {fmt_res(res)}")
+    return results
+
+
+def fmt_res(res: dict) -> str:
+    if "error" in res:
+        return res["error"]
+    s = f"p50 {res['p50']:.1f} ms, p95 {res['p95']:.1f} ms"
+    if res.get("rows_per_s"):
+        s += f", {res['rows']:,} rows, {res['rows_per_s']:,.0f} rows/s"
+    if res.get("peak_rss_mb"):
+        s += f", peak RSS {res['peak_rss_mb']:.0f} MB"
+    return s
+
+
+# --- the SQL floor ---
+
+
+def capture_sql(case_list) -> dict[str, list[str]]:
+    """The SQL statements Django runs for each case (in-process test client against the scale DB)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["THROTTLE_ANON"] = "100000000/min"
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    out = {}
+    for case in case_list:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(case.path)
+            if response.streaming:
+                for _ in response.streaming_content:
+                    pass
+            else:
+                _ = response.content
+        if response.status_code != 200:
+            continue
+        out[case.key] = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE"))
+        ]
+    connection.close()
+    return out
+
+
+def measure_floor(url: str, sql_by_case: dict[str, list[str]], case_list, repeat: int) -> dict:
+    """Time the captured statements directly (all rows fetched), as often as the HTTP case ran."""
+    results = {}
+    with psycopg.connect(conninfo(url)) as conn:
+        for case in case_list:
+            statements = sql_by_case.get(case.key)
+            if not statements:
+                continue
+            n = case.repeat or repeat
+            samples, rows = [], 0
+            for i in range(n + 2):
+                t0 = time.perf_counter()
+                rows = 0
+                for sql in statements:
+                    if sql.lstrip().upper().startswith("DECLARE"):
+                        # A server-side cursor's query: run its SELECT directly.
+                        sql = sql[sql.upper().index(" FOR ") + 5 :]
+                    cur = conn.execute(sql)
+                    rows += len(cur.fetchall())
+                conn.rollback()
+                if i >= 2:
+                    samples.append((time.perf_counter() - t0) * 1000)
+            res = quantiles(samples) | {"queries": len(statements), "rows": rows}
+            results[case.key] = res
+            say(f"  sql {case.key}: {len(statements)} queries, p50 {res['p50']:.1f} ms")
+    return results
+
+
+# --- the peer: Datasette ---
+
+
+def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
+    from bench import datasette_export
+
+    sqlite_path = CACHE / f"{urlsplit(url).path.lstrip('/')}.sqlite"
+    say(f"exporting to SQLite for Datasette ({sqlite_path})")
+    export = datasette_export.export(conninfo(url), sqlite_path, progress=say)
+    results = {"_export": export}
+    with servers.datasette(sqlite_path, log=logdir / "datasette.log") as ds:
+        comparable = [c for c in case_list if c.datasette]
+        peer_cases = [
+            bench_cases.Case(c.key, c.title, c.datasette, repeat=c.repeat, streaming=c.streaming) for c in comparable
+        ]
+        with httpx.Client(timeout=900) as client:
+            for case in peer_cases:
+                sampler = servers.RssSampler(ds) if case.streaming else None
+                if sampler:
+                    sampler.start()
+                try:
+                    res = time_http(client, ds.base, case, case.repeat or repeat, warmup=1 if case.streaming else 3)
+                except httpx.HTTPError as exc:
+                    res = {"error": f"{type(exc).__name__}: {exc}"}
+                if sampler:
+                    sampler.stop()
+                    res["peak_rss_mb"] = sampler.peak_one / 2**20
+                results[case.key] = res
+                say(f"  datasette {case.key}: {fmt_res(res)}")
+    return results
+
+
+# --- load ---
+
+
+def run_wrk(url: str, connections: int, seconds: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
+
+    def ms(text):
+        m = re.match(r"([\d.]+)(us|ms|s)", text)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    n_err = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return {"connections": connections, "rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": n_err}
+
+
+def measure_load(base: str, case: bench_cases.Case, seconds: int) -> dict:
+    if not shutil.which("wrk"):
+        return {"error": "wrk is not installed (apt-get install -y wrk)"}
+    runs = []
+    for c in (4, 8, 16, 32):
+        r = run_wrk(base + case.path, c, seconds)
+        runs.append(r)
+        say(f"  wrk -c{c}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, err {r['errors']}")
+        if r["p99_ms"] > 250 * 2:
+            break
+    ok = [r for r in runs if r["p99_ms"] <= 250 and r["errors"] == 0]
+    best = max(ok, key=lambda r: r["rps"]) if ok else None
+    return {"runs": runs, "best": best, "seconds": seconds}
+
+
+# --- machine ---
+
+
+def machine(url: str) -> dict:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with psycopg.connect(conninfo(url)) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
+        counts = {
+            t: conn.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{t}'").fetchone()[0]  # noqa: S608
+            for t in ("strikes_attack", "sources_article", "casualties_claim", "casualties_decision")
+        }
+        shared = conn.execute("SHOW shared_buffers").fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": psutil.cpu_count(logical=True),
+        "ram_gb": psutil.virtual_memory().total / 2**30,
+        "postgres": pg,
+        "shared_buffers": shared,
+        "db_size": size,
+        "counts": counts,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("SCALE", "20000")))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "30")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "4")))
+    parser.add_argument("--load-seconds", type=int, default=15)
+    parser.add_argument(
+        "--skip", default=os.environ.get("BENCH_SKIP", ""), help="comma list: datasette,ingest,load,floor"
+    )
+    parser.add_argument("--only", default="", help="comma list of case keys")
+    parser.add_argument("--output", default=str(BASE_DIR / "docs" / "BENCHMARKS.md"))
+    args = parser.parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        print("DATABASE_URL is not set (run through `make bench`, which starts the embedded server).")
+        return 2
+    scale_url = os.environ.get("BENCH_DATABASE_URL") or with_dbname(
+        base_url, urlsplit(base_url).path.lstrip("/") + "_scale"
+    )
+    logdir = CACHE / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(UTC)
+    load_before = os.getloadavg()
+    say(f"scale {args.scale:,} into {urlsplit(scale_url).path.lstrip('/')}; load average {load_before}")
+
+    generation = prepare_scale_db(scale_url, args.scale, args.seed)
+    os.environ["DATABASE_URL"] = scale_url  # for the in-process floor capture
+    params = bench_cases.pick_params(conninfo(scale_url))
+    case_list = bench_cases.build(params)
+    if args.only:
+        keep = set(args.only.split(","))
+        case_list = [c for c in case_list if c.key in keep]
+
+    results: dict = {"api": {}, "floor": {}, "datasette": {}, "load": None, "ingest": None}
+    say(f"starting gunicorn ({args.workers} workers)")
+    with servers.gunicorn(scale_url, workers=args.workers, log=logdir / "gunicorn.log") as server:
+        results["api"] = measure_api(server.base, server, case_list, args.repeat)
+        if "load" not in skip:
+            list_case = next((c for c in case_list if c.key == "list"), None)
+            if list_case and "error" not in results["api"].get("list", {"error": 1}):
+                say("load test on the list endpoint")
+                results["load"] = measure_load(server.base, list_case, args.load_seconds)
+    if "floor" not in skip:
+        say("capturing and timing the SQL the ORM runs")
+        sql = capture_sql(case_list)
+        results["floor"] = measure_floor(scale_url, sql, case_list, args.repeat)
+        results["floor_sql"] = {k: v[:3] for k, v in sql.items()}
+    if "datasette" not in skip:
+        results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir)
+    if "ingest" not in skip:
+        from bench import ingest
+
+        results["ingest"] = ingest.measure(base_url, say=say)
+
+    meta = {
+        "scale": args.scale,
+        "started": started,
+        "finished": datetime.now(UTC),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "machine": machine(scale_url),
+        "generation": generation,
+        "params": params,
+        "workers": args.workers,
+        "repeat": args.repeat,
+    }
+    (CACHE / f"results-{args.scale}.json").write_text(json.dumps({"meta": meta, **results}, default=str, indent=1))
+    Path(args.output).write_text(report.render(meta, case_list, results))
+    say(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Processes the benchmark runs and measures: gunicorn, Datasette, and a memory sampler."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"no answer from {url} within {timeout}s")
+
+
+class Server:
+    """A child process on a loopback port, stopped (with its children) on exit."""
+
+    def __init__(self, argv: list[str], *, env: dict, port: int, ready_path: str = "/", log: Path):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = open(log, "w")  # noqa: SIM115 -- closed in stop()
+        self.proc = subprocess.Popen(argv, env=env, cwd=BASE_DIR, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_http(self.base + ready_path, proc=self.proc)
+
+    def processes(self) -> list[psutil.Process]:
+        try:
+            parent = psutil.Process(self.proc.pid)
+            return [parent, *parent.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def gunicorn(database_url: str, *, workers: int, log: Path) -> Server:
+    """Strikewatch as it runs in production: DEBUG off, gunicorn sync workers, throttles out of the way."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        # The load test measures the server, not the anonymous rate limit.
+        "THROTTLE_ANON": "100000000/min",
+        "THROTTLE_USER": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+        "PUBLIC_API": "true",
+    }
+    argv = [
+        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--timeout", "600", "--log-level", "warning",
+    ]  # fmt: skip
+    return Server(argv, env=env, port=port, ready_path="/api/v1/", log=log)
+
+
+def datasette(sqlite_path: Path, *, log: Path) -> Server:
+    """Datasette serving the SQLite export, with limits raised so a 10,000-row query is allowed."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "datasette", "serve", str(sqlite_path), "--host", "127.0.0.1", "--port", str(port),
+        "--immutable", str(sqlite_path),  # read-only: lets Datasette skip locking and count caching checks
+        "--setting", "max_returned_rows", "10000",
+        "--setting", "sql_time_limit_ms", "60000",
+        "--setting", "num_sql_threads", "3",
+        "--setting", "default_page_size", "100",
+    ]  # fmt: skip
+    # --immutable already registers the file; listing it twice would serve it twice.
+    argv.remove(str(sqlite_path))
+    return Server(argv, env=dict(os.environ), port=port, ready_path="/-/versions.json", log=log)
+
+
+class RssSampler(threading.Thread):
+    """Polls the resident memory of a server's processes; keeps the peak of any one and of all together."""
+
+    def __init__(self, server: Server, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.server = server
+        self.interval = interval
+        self.peak_one = 0
+        self.peak_total = 0
+        self._stop = threading.Event()
+
+    def run(self):
+        while not self._stop.is_set():
+            total = 0
+            for p in self.server.processes():
+                try:
+                    rss = p.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                self.peak_one = max(self.peak_one, rss)
+            self.peak_total = max(self.peak_total, total)
+            time.sleep(self.interval)
+
+    def stop(self):
+        self._stop.set()
+        self.join()
