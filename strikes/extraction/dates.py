@@ -60,7 +60,8 @@ DATE_RE = re.compile(
       (?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))
     | (?P<num>(?P<na>[0-3]?\d)[./](?P<nb>[01]?\d)[./](?P<ny>(?:19|20)\d\d))
     | (?P<dm>\b{_RANGE_FIRST}{_DAY}\s+(?:of\s+)?{_MON}{_YEAR}\b)
-    | (?P<md>\b{_MON2}\s+(?:(?P<e0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|into)\s*)?(?P<e>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d\d))?)  # noqa: E501
+    | (?P<md>\b{_MON2}\s+(?:(?P<e0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|into)\s*)?
+        (?P<e>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d\d))?)
     """,
     re.VERBOSE,
 )

@@ -126,7 +126,8 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"reached|of|at|to)\s+(?:to\s+|at\s+)?(?P<n>{N})"
         ),
     ),
-    # "Twelve people were killed", "87 injured", "35 others are missing", "90 civilians, including six children, were injured"  # noqa: E501
+    # "Twelve people were killed", "87 injured", "35 others are missing",
+    # "90 civilians, including six children, were injured"
     (
         "post",
         _c(rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?{PAREN}{AUX}\s+(?:as\s+)?(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W})\b"),
@@ -214,13 +215,30 @@ def _child_category(base: str) -> str | None:
     return {"killed": "children_killed", "injured": "children_injured"}.get(base)
 
 
+# Which rules can apply, by the words a sentence contains: a cheap test saves running every rule.
+_INTERCEPT_GATE = ("shot", "down", "intercept", "destroy", "neutrali", "eliminat", "repell", "suppress")
+RULE_GATES: dict[str, tuple[str, ...]] = {
+    "sum": (" and ",),
+    "intercept_of_post": _INTERCEPT_GATE,
+    "intercept_of": _INTERCEPT_GATE,
+    "intercept_post": _INTERCEPT_GATE,
+    "intercept": _INTERCEPT_GATE,
+    "launch": ("launch", "fire", "used", "using", "deploy", "sent", "unleash", "involv", "hurled"),
+    "launch_post": ("launch", "fired", "used"),
+    "toll_from": ("toll", "number", "fatalit"),
+    "toll": ("toll", "number", "fatalit"),
+    "noun": ("death", "fatalit", "injur", "lives"),
+}
+CHILD_GATE = ("child", "kids", "minor", "teenager", "boys", "girls", "babies", "infant")
+
+
 class SentenceFigures:
     """Run the rules over one sentence (text plus its offset in the article)."""
 
-    def __init__(self, text: str, offset: int, skip: list[tuple[int, int]]):
+    def __init__(self, text: str, offset: int, skip: list[tuple[int, int]], nums: list[NumberMention] | None = None):
         self.text = text
         self.offset = offset
-        self.nums: list[NumberMention] = number_mentions(text, skip)
+        self.nums: list[NumberMention] = nums if nums is not None else number_mentions(text, skip)
         parts = []
         self.map_start: list[int] = []
         self.map_end: list[int] = []
@@ -262,7 +280,7 @@ class SentenceFigures:
             s, e = self.span(a, b)
             f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, parts=[ni])
             at = m_start_of(ni)
-            before = norm[:at]
+            before = norm[max(0, at - 110) : at]
             from_to = re.search(r"\bfrom\s+$", before) and re.match(rf"{N}\s+to\s+{N}", norm[at:])
             f.stale = stale or bool(STALE_BEFORE.search(before)) or bool(from_to)
             f.update = bool(UPDATE_BEFORE.search(before))
@@ -273,11 +291,20 @@ class SentenceFigures:
         def m_start_of(ni: int) -> int:
             return norm.index(ph(ni))
 
+        low = norm.lower()
         for name, rx in RULES:
+            gate = RULE_GATES.get(name)
+            if gate is not None and not any(word in low for word in gate):
+                continue
             for m in rx.finditer(norm):
                 if name == "sum":
                     ids = [idx(m, g) for g in ("n", "n2", "n3") if m.group(g)]
                     if any(i in used for i in ids):
+                        continue
+                    # "killed, including two children, and 57 others were wounded" is no sum.
+                    if re.search(
+                        r"(?:including|among\s+them|of\s+whom|incl\.)\s*$", norm[max(0, m.start() - 20) : m.start()]
+                    ):
                         continue
                     nouns = [m.group(g).lower() for g in ("noun1", "noun2", "noun3") if m.group(g)]
                     if len(set(nouns)) < len(nouns):
@@ -401,7 +428,8 @@ class SentenceFigures:
                     self._child_follow(m.end(), cat, used, out, add)
                     continue
 
-        for m in CHILD_AMONG.finditer(norm):
+        has_child = any(word in low for word in CHILD_GATE)
+        for m in CHILD_AMONG.finditer(norm) if has_child else ():
             g = "n" if m.group("n") else "n2"
             a = idx(m, g)
             if a in used:
@@ -410,7 +438,7 @@ class SentenceFigures:
             if cat:
                 add(cat, self.nums[a], m.start(), m.end(), a)
         self._pending_of_them = []
-        for m in CHILD_OF_THEM.finditer(norm):
+        for m in CHILD_OF_THEM.finditer(norm) if has_child else ():
             g = "n" if m.group("n") else "n2"
             a = idx(m, g)
             if a in used:
@@ -423,7 +451,7 @@ class SentenceFigures:
         ccat = _child_category(cat)
         if not ccat:
             return
-        m = CHILD_FOLLOW.match(self.norm, pos)
+        m = CHILD_FOLLOW.match(self.norm, pos, pos + 80)
         if m:
             a = ph_index(m.group("n"))
             if a not in used:

@@ -190,6 +190,18 @@ CATEGORY_LABELS = {
 }
 
 
+MUN_TOKEN_RE = re.compile(r"[^\W_]+")
+MUN_JOINERS = frozenset({"-", " ", "‐", "–", "", "‑"})
+MUN_RUN_RE = re.compile(r"[^\W_]+(?:[-\s‐–‑]?[^\W_]+){0,4}")
+
+
+def _mun_key(s: str) -> str:
+    k = s.lower()
+    if k[:1] in ("х", "x") and len(k) > 1 and k[1].isdigit():
+        k = "kh" + k[1:]
+    return k.replace("х", "kh")
+
+
 def _alias_pattern(alias: str) -> str:
     """A regex for a munition alias tolerant of hyphen/space variants and Cyrillic 'Х' for 'Kh'."""
     parts = re.split(r"[-\s‐–]+", alias.strip())
@@ -370,24 +382,24 @@ class Gazetteer:
     # --- Munitions ---
 
     def _build_munition_regex(self) -> None:
-        alts = []
-        self._mun_by_group: dict[str, MunitionRec] = {}
-        seen: set[str] = set()
-        entries: list[tuple[str, MunitionRec]] = []
+        # Models are looked up by key (letters and digits only, lower case, "Kh"/"X"/"Х" unified),
+        # over runs of up to four tokens joined by a hyphen or a space: a dictionary lookup per
+        # token instead of one huge alternation, which was the slowest part of extraction.
+        self.model_keys: dict[str, MunitionRec] = {}
+        self.model_key_tokens = 1
         for m in self.munitions:
             if m.is_generic:
                 continue
             for alias in [m.name, *m.aliases, *([m.nato_name] if m.nato_name else [])]:
-                if len(alias) < 3 or alias.lower() in seen:
+                parts = MUN_TOKEN_RE.findall(alias)
+                key = _mun_key("".join(parts))
+                if len(key) < 3 or key in self.model_keys:
                     continue
-                seen.add(alias.lower())
-                entries.append((alias, m))
-        entries.sort(key=lambda e: len(e[0]), reverse=True)
-        for i, (alias, m) in enumerate(entries):
-            group = f"m{i}"
-            self._mun_by_group[group] = m
-            alts.append(f"(?P<{group}>{_alias_pattern(alias)})")
-        self.model_re = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE) if alts else None
+                self.model_keys[key] = m
+                self.model_key_tokens = max(self.model_key_tokens, min(len(parts), 5))
+        # A model key can only start at a token whose first two characters start some key.
+        self.model_prefixes = {k[:2] for k in self.model_keys}
+        self.model_prefixes |= {c + k[2:3] for k in self.model_keys if k[:2] == "kh" for c in "xх"}
         generic_alts = []
         self._generic_by_group: dict[str, str] = {}
         for i, (pattern, category) in enumerate(GENERIC_PATTERNS):
@@ -398,15 +410,40 @@ class Gazetteer:
         self.generic_rows = {m.category: m for m in self.munitions if m.is_generic}
 
     def find_models(self, text: str) -> list[tuple[int, int, MunitionRec]]:
-        if self.model_re is None:
-            return []
+        """Catalogue models named in ``text`` ("KN-23", "Х-101", "Iskander-M"), longest match first."""
         out = []
-        for m in self.model_re.finditer(text):
-            rec = self._mun_by_group[m.lastgroup]
-            # Short all-letter aliases ("Grom") only count written with a capital.
-            if m.group()[0].islower() and not any(ch.isdigit() for ch in m.group()):
+        pos = 0
+        prefixes = self.model_prefixes
+        for start_m in MUN_TOKEN_RE.finditer(text):
+            if start_m.start() < pos:
                 continue
-            out.append((m.start(), m.end(), rec))
+            tok = start_m.group()
+            head = tok[:2].lower()
+            if head not in prefixes and not (len(tok) == 1 and head in "xх"):
+                continue
+            run = MUN_RUN_RE.match(text, start_m.start())
+            if run is None:
+                continue
+            toks = [
+                (t.start(), t.end(), t.group().lower()) for t in MUN_TOKEN_RE.finditer(text, run.start(), run.end())
+            ]
+            best = None
+            key = ""
+            for j, (_a, _b, tok) in enumerate(toks[: self.model_key_tokens]):
+                key += tok
+                rec = self.model_keys.get(_mun_key(key))
+                if rec is not None:
+                    best = (j, rec)
+            if best is None:
+                continue
+            j, rec = best
+            a, b = toks[0][0], toks[j][1]
+            written = text[a:b]
+            # All-letter names ("Kalibr", "Shahed") only count written with a capital.
+            if written[0].islower() and not any(ch.isdigit() for ch in written):
+                continue
+            out.append((a, b, rec))
+            pos = b
         return out
 
     def find_generics(self, text: str) -> list[tuple[int, int, str]]:

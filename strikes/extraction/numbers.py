@@ -96,7 +96,8 @@ NUMBER_RE = re.compile(
     (?:
         (?P<half>half\s+a\s+dozen)
       | (?P<dozen>(?:(?P<dozen_mult>a|one|two|three|four|five|\d+)\s+)dozen)(?!s)
-      | (?P<vague>dozens|scores|hundreds|thousands)(?=\s+(?:of|more|were|are|have|had|people|civilians|killed|injured|wounded|dead)\b|\s*[,.;)]|\s*$|\s+and\b)  # noqa: E501
+      | (?P<vague>dozens|scores|hundreds|thousands)
+        (?=\s+(?:of|more|were|are|have|had|people|civilians|killed|injured|wounded|dead)\b|\s*[,.;)]|\s*$|\s+and\b)
       | (?P<digits>{_digits})(?![:.]\d)(?:\s+(?P<digit_scale>thousand|million))?
       | (?P<words>{_word_number})
     )
@@ -186,6 +187,12 @@ def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> lis
         parsed = parse_match(m)
         if parsed is None:
             continue
+        # "no one was hurt", "every one of them": not a count.
+        if m.group("words") and m.group("words").lower() == "one" and not m.group("qual"):
+            if re.search(
+                r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$", text[max(0, m.start() - 7) : m.start()], re.I
+            ):
+                continue
         value, vague = parsed
         qual = qualifier_name(m.group("qual"))
         if vague and qual == "exact":

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from strikes.extraction.dates import DateMention, all_dates, time_spans
 from strikes.extraction.figures import PH0, RawFigure, SentenceFigures, _child_category
 from strikes.extraction.gazetteer import CATEGORY_LABELS, Gazetteer, PlaceRec, default_gazetteer
-from strikes.extraction.numbers import bounds, number_mentions
+from strikes.extraction.numbers import NumberMention, bounds, number_mentions
 from strikes.extraction.text import Sentence, sentences
 
 CASUALTY = ("killed", "injured", "missing", "children_killed", "children_injured")
@@ -46,6 +46,19 @@ PAST_RE = _c(
 OTHER_SITE_RE = _c(
     r"\b(?:elsewhere|more\s+locations|other\s+locations|another\s+(?:location|site|building|district|city|town|"
     r"village|region|strike|attack)|in\s+a\s+separate\s+(?:attack|strike)|separately|meanwhile)\b"
+)
+# One pass per sentence finds every scope marker; the group that matched names it.
+SCOPE_MARKERS_RE = re.compile(
+    "|".join(
+        f"(?P<{name}>{rx.pattern})"
+        for name, rx in (
+            ("war", WAR_RE),
+            ("nationwide", NATIONWIDE_RE),
+            ("past", PAST_RE),
+            ("other_site", OTHER_SITE_RE),
+        )
+    ),
+    re.IGNORECASE,
 )
 CONTINUATION_RE = _c(r"^\s*(?:another|in\s+addition|additionally|of\s+them|of\s+those|of\s+these|also)\b")
 STALE_SENTENCE_RE = _c(r"^\s*[\"“]?\s*(?:earlier|previously|initially|at\s+first|before\s+that)\b")
@@ -283,14 +296,15 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
         scope = "event"
         places_here = [p for p in sent_places.get(s.index, []) if p.kind != "country"]
         mentions_main = main is not None and any(gaz.related(p, main) for p in places_here)
-        if OTHER_SITE_RE.search(t):
+        markers = {m.lastgroup for m in SCOPE_MARKERS_RE.finditer(t)}
+        if "other_site" in markers:
             other_site_para = s.paragraph
-        if WAR_RE.search(t):
+        if "war" in markers:
             scope = "war"
             war_para = s.paragraph
-        elif NATIONWIDE_RE.search(t):
+        elif "nationwide" in markers:
             scope = "nationwide"
-        elif PAST_RE.search(t):
+        elif "past" in markers:
             scope = "past"
         elif (main is not None and places_here and not mentions_main) or s.paragraph == other_site_para:
             scope = "other_place"
@@ -309,11 +323,21 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     last_casualty: RawFigure | None = None
     event_day = None  # filled after the date is known; used for the "past date" scope below
     raw_all: list[tuple[RawFigure, Sentence]] = []
+    # Numbers are found in one pass over the text, then handed to their sentences.
+    all_nums = number_mentions(text, skip_global)
+    nums_by_sentence: dict[int, list] = {}
+    for n in all_nums:
+        si = _sentence_of(sents, n.start)
+        if si >= 0 and n.end <= sents[si].end:
+            s0 = sents[si].start
+            nums_by_sentence.setdefault(si, []).append(
+                NumberMention(n.value, n.qualifier, n.start - s0, n.end - s0, n.num_start - s0, n.vague)
+            )
     for s in sents:
-        local_skip = [(a - s.start, b - s.start) for a, b in skip_global if a < s.end and b > s.start]
-        sf = SentenceFigures(s.text, s.start, local_skip)
-        if not sf.nums:
+        local = nums_by_sentence.get(s.index)
+        if not local:
             continue
+        sf = SentenceFigures(s.text, s.start, [], nums=local)
         found = sf.run()
         stale_all = bool(STALE_SENTENCE_RE.search(s.text))
         update_all = bool(UPDATE_SENTENCE_RE.search(s.text))
