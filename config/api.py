@@ -27,7 +27,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import exception_handler as drf_exception_handler
 
 # Parameters every list endpoint understands, besides its filterset's.
 COMMON_PARAMS = frozenset({"cursor", "page_size", "ordering", "fields", "omit", "count", "format", "figures"})
@@ -361,6 +360,9 @@ class JSONErrorsMixin:
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django ValidationErrors from services as 400s."""
+    # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES, which name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)

@@ -1,0 +1,225 @@
+"""Each attack filter against answers computed by hand from the ``world`` table."""
+
+import pytest
+from django.urls import reverse
+
+from tests.api.conftest import client_for, result_ids
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = ("a1", "a2", "a3", "a4", "a7")
+
+
+def ids(anon, **params):
+    return result_ids(anon.get(reverse("api-attack-list"), params))
+
+
+def test_anonymous_list_shows_published_attacks_only(anon, world):
+    assert ids(anon) == world.ids(*PUBLIC)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # Dates follow the Kyiv calendar: a3 is 21:30 UTC on the 24th but the 25th in Kyiv.
+        ({"occurred_after": "2025-04-24"}, ("a1", "a2", "a3")),
+        ({"occurred_after": "2025-04-25"}, ("a3",)),
+        ({"occurred_before": "2025-04-24"}, ("a1", "a2", "a4", "a7")),
+        ({"occurred_after": "2025-04-24", "occurred_before": "2025-04-24"}, ("a1", "a2")),
+        ({"occurred_before": "2025-04-24T21:00:00Z"}, ("a1", "a2", "a4", "a7")),
+        ({"occurred_before": "2025-04-24T20:29:59Z"}, ("a1", "a4", "a7")),
+        ({"occurred_after": "2025-04-24T23:30:00"}, ("a2", "a3")),  # no offset: Kyiv time, inclusive
+        ({"occurred_after": "2025-03-01", "occurred_before": "2025-03-31"}, ("a4",)),
+    ],
+)
+def test_date_range(anon, world, params, expected):
+    assert ids(anon, **params) == world.ids(*expected)
+
+
+@pytest.mark.parametrize(
+    ("bbox", "expected"),
+    [
+        ("30.2,50.3,30.8,50.6", ("a1",)),  # Kyiv
+        ("36.0,49.8,36.5,50.1", ("a2", "a3")),  # Kharkiv
+        ("22,44,41,53", ("a1", "a2", "a3", "a4")),  # Ukraine: a7 has no coordinates
+        ("0,0,1,1", ()),
+    ],
+)
+def test_bbox(anon, world, bbox, expected):
+    assert ids(anon, bbox=bbox) == world.ids(*expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Kyiv City", ("a1",)),
+        ("kharkivska OBLAST", ("a2", "a3")),  # alias, any case
+        ("Kyiv City,Odesa Oblast", ("a1", "a4")),
+    ],
+)
+def test_oblast_by_name_or_alias(anon, world, value, expected):
+    assert ids(anon, oblast=value) == world.ids(*expected)
+
+
+def test_oblast_by_id(anon, world):
+    assert ids(anon, oblast=world.places["kharkiv_oblast"].pk) == world.ids("a2", "a3")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Kyiv", ("a1",)),  # includes its district
+        ("kiev", ("a1",)),
+        ("Київ", ("a1",)),
+        ("Sviatoshynskyi district", ("a1",)),
+        ("Kharkiv", ("a2", "a3")),
+        ("Kharkiv,Odesa", ("a2", "a3", "a4")),
+    ],
+)
+def test_place_by_name(anon, world, value, expected):
+    assert ids(anon, place=value) == world.ids(*expected)
+
+
+def test_place_by_id(anon, world):
+    assert ids(anon, place=world.places["odesa"].pk) == world.ids("a4")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("KN-23", ("a1",)),
+        ("hwasong-11", ("a1",)),  # alias, any case
+        ("Geran-2", ("a1", "a2", "a4")),
+        ("KN-23,Kh-101", ("a1", "a3")),
+    ],
+)
+def test_munition_by_name_or_alias(anon, world, value, expected):
+    assert ids(anon, munition=value) == world.ids(*expected)
+
+
+def test_munition_by_id(anon, world):
+    assert ids(anon, munition=world.munitions["kh101"].pk) == world.ids("a3")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"munition_category": "cruise_missile"}, ("a3",)),
+        ({"munition_category": "attack_drone,ballistic_missile"}, ("a1", "a2", "a4")),
+        ({"origin_country": "iran"}, ("a1", "a2", "a4")),
+        ({"origin_country": "North Korea"}, ("a1",)),
+        ({"origin_country": "Atlantis"}, ()),
+        ({"target_type": "residential"}, ("a1", "a3")),
+        ({"target_type": "energy,transport"}, ("a2", "a4")),
+        ({"killed_min": 2}, ("a1", "a4")),
+        ({"killed_max": 1}, ("a2",)),
+        ({"killed_min": 0, "killed_max": 0}, ()),
+        ({"killed_min": 1, "killed_max": 2}, ("a2", "a4")),
+        ({"injured_min": 10}, ("a1", "a4")),
+        ({"injured_min": 88}, ()),
+        ({"geo_precision_max": 1}, ("a1",)),
+        ({"geo_precision_max": 2}, ("a1", "a3")),
+        ({"geo_precision_max": 5}, ("a1", "a2", "a3", "a4")),
+        ({"disputed": "true"}, ("a1",)),
+        ({"disputed": "false"}, ("a2", "a3", "a4", "a7")),
+        ({"status": "published"}, PUBLIC),
+    ],
+)
+def test_attribute_filters(anon, world, params, expected):
+    assert ids(anon, **params) == world.ids(*expected)
+
+
+def test_filters_combine_with_and(anon, world):
+    assert ids(anon, occurred_after="2025-04-01", munition="Shahed-136", killed_min=1) == world.ids("a1", "a2")
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("drones", ("a1", "a2", "a4")),  # stemmed: a1's "drone strike" matches too
+        ("dormitory", ("a3",)),
+        ("Sviatoshynskyi", ("a1",)),  # only in an article text
+        ("components", ("a1",)),  # only in an article text
+        ('"cruise missile"', ("a3",)),
+        ("missile -cruise", ("a1",)),
+        ("nonexistentword", ()),
+    ],
+)
+def test_full_text(anon, world, q, expected):
+    assert ids(anon, q=q) == world.ids(*expected)
+
+
+def test_full_text_ranks_description_above_article_text(anon, world):
+    """'missile' is in a1's description (weight A) and a3's (A); 'ballistic' only in a1's article text (C)."""
+    rows = anon.get(reverse("api-attack-list"), {"q": "ballistic OR dormitory"}).json()["results"]
+    assert [r["id"] for r in rows] == [world.attacks["a3"].pk, world.attacks["a1"].pk]
+
+
+def test_updated_since(anon, world):
+    from strikes.models import Attack
+
+    later = world.attacks["a4"].updated_at
+    Attack.objects.filter(pk__in=world.ids("a1", "a2", "a3", "a7")).update(updated_at=later.replace(year=2000))
+    assert ids(anon, updated_since=later.isoformat()) == world.ids("a4")
+
+
+# --- status: staff only ---
+
+
+def test_staff_see_every_status_by_default(world, analyst):
+    assert ids(client_for(analyst)) == world.ids("a1", "a2", "a3", "a4", "a5", "a6", "a7")
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [("draft", ("a5",)), ("retracted", ("a6",)), ("draft,retracted", ("a5", "a6"))]
+)
+def test_staff_filter_by_status(world, editor, status, expected):
+    assert ids(client_for(editor), status=status) == world.ids(*expected)
+
+
+@pytest.mark.parametrize("status", ["draft", "retracted", "published,draft"])
+def test_non_staff_asking_for_unpublished_get_400(anon, researcher, world, status):
+    for client in (anon, client_for(researcher)):
+        response = client.get(reverse("api-attack-list"), {"status": status})
+        assert response.status_code == 400
+        assert response.json()["parameter"] == "status"
+
+
+# --- ordering ---
+
+
+def _order(anon, **params):
+    return [r["id"] for r in anon.get(reverse("api-attack-list"), params).json()["results"]]
+
+
+def test_default_order_is_newest_first(anon, world):
+    a = world.attacks
+    assert _order(anon) == [a[k].pk for k in ("a3", "a2", "a1", "a4", "a7")]
+
+
+def test_order_by_occurrence_ascending(anon, world):
+    a = world.attacks
+    assert _order(anon, ordering="occurred_at") == [a[k].pk for k in ("a7", "a4", "a1", "a2", "a3")]
+
+
+def test_order_by_toll_puts_unknown_tolls_last(anon, world):
+    a = world.attacks
+    order = _order(anon, ordering="-killed_best")
+    assert order[:3] == [a["a1"].pk, a["a4"].pk, a["a2"].pk]
+    # a3 and a7 have no published toll: last, ties broken by id (descending like the key).
+    assert order[3:] == sorted([a["a3"].pk, a["a7"].pk], reverse=True)
+
+
+def test_order_by_toll_ascending_puts_unknown_first(anon, world):
+    a = world.attacks
+    assert _order(anon, ordering="killed_best")[2:] == [a["a2"].pk, a["a4"].pk, a["a1"].pk]
+
+
+def test_order_by_update_time(anon, world):
+    from strikes.models import Attack
+
+    a = world.attacks
+    for offset, key in enumerate(("a4", "a7", "a1", "a3", "a2")):
+        Attack.objects.filter(pk=a[key].pk).update(updated_at=a["a1"].updated_at.replace(year=2020 + offset))
+    assert _order(anon, ordering="updated_at") == [a[k].pk for k in ("a4", "a7", "a1", "a3", "a2")]
+    assert _order(anon, ordering="-updated_at") == [a[k].pk for k in ("a2", "a3", "a1", "a7", "a4")]
