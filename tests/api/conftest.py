@@ -90,9 +90,9 @@ class World:
 def world(db):
     """Places, munitions and seven attacks with published figures:
 
-    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  ========
-    key  Kyiv time           place (oblast)        status      munitions           target       killed  injured  disputed
-    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  ========
+    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  =====
+    key  Kyiv time           place (oblast)        status      munitions           target       killed  injured  disp.
+    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  =====
     a1   2025-04-24 01:30    Sviatoshynskyi (Kyiv  published   KN-23 x1, Shahed x5 residential  12      87-100+  yes
                              City), exact point                                                         (87)
     a2   2025-04-24 23:30    Kharkiv (Kharkiv O.)  published   Shahed-136          energy       1       5        no
@@ -101,7 +101,7 @@ def world(db):
     a5   2025-04-20 12:00    Kyiv (Kyiv City)      draft       KN-23               residential  3       -        no
     a6   2025-04-21 12:00    Kharkiv               retracted   -                   unknown      -       -        no
     a7   2025-02-01 12:00    (none, no coords)     published   -                   unknown      -       -        no
-    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  ========
+    ===  ==================  ====================  ==========  ==================  ===========  ======  =======  =====
 
     a3 is 21:30 UTC on 24 April but 25 April in Kyiv: date filters follow the Kyiv calendar.
     """
