@@ -262,3 +262,18 @@ REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # Rows per database round trip in CSV and GeoJSON exports (memory stays constant in the set's size).
 API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
+
+# --- Ingest pipeline (sources) ---
+# Whole-fetch deadline: a server trickling bytes cannot hold a worker past this.
+INGEST_TOTAL_TIMEOUT = env.float("INGEST_TOTAL_TIMEOUT", default=60.0)
+# A fetch or feed poll not finished this long after it was claimed is presumed dead and taken over.
+INGEST_LEASE_SECONDS = env.int("INGEST_LEASE_SECONDS", default=300)
+# A queued article whose task message was sent this long ago is sent again by the sweeper.
+INGEST_REQUEUE_SECONDS = env.int("INGEST_REQUEUE_SECONDS", default=900)
+# Send stored articles on to extraction and linking (strikes.linking) once it is installed.
+INGEST_RUN_EXTRACTION = env.bool("INGEST_RUN_EXTRACTION", default=True)
+INGEST_BULK_MAX_URLS = env.int("INGEST_BULK_MAX_URLS", default=10000)
+CELERY_BEAT_SCHEDULE["ingest-requeue-stale"] = {
+    "task": "sources.tasks.articles_requeue_stale",
+    "schedule": timedelta(minutes=2),
+}

@@ -5,6 +5,7 @@ from django.db import models
 
 from config.db import TimeStampedModel, choices_check
 from sources.choices import ArticleOrigin, ArticleStatus, OutletGrade, ReviewState
+from sources.querysets import ArticleQuerySet, FeedQuerySet, OutletQuerySet
 
 
 class Outlet(TimeStampedModel):
@@ -14,6 +15,8 @@ class Outlet(TimeStampedModel):
     domain = models.CharField(max_length=200, blank=True, help_text="Host name articles are published under.")
     grade = models.CharField(max_length=1, choices=OutletGrade.choices, default=OutletGrade.UNGRADED)
     country = models.CharField(max_length=100, blank=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +48,8 @@ class Feed(TimeStampedModel):
     items_seen = models.PositiveIntegerField(default=0)
     articles_created = models.PositiveIntegerField(default=0)
 
+    objects = FeedQuerySet.as_manager()
+
     class Meta:
         ordering = ["url"]
         constraints = [
@@ -73,13 +78,19 @@ class Article(TimeStampedModel):
     language = models.CharField(max_length=10, blank=True)
     text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the normalised text.")
-    duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
-    )
+    # PROTECT: a duplicate must keep its original (sources_article_duplicate_has_original), so
+    # deleting an original that has copies is refused instead of breaking that rule.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
     origin = models.CharField(max_length=10, choices=ArticleOrigin.choices, default=ArticleOrigin.URL)
     status = models.CharField(max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.QUEUED)
     error = models.TextField(blank=True)
+    # Each claim of the row by a fetch increments this; the claim's value fences the final write,
+    # so a worker whose lease lapsed cannot overwrite the one that took over.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the last task message for this row was sent; the sweeper re-sends it when it looks lost.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # While fetching: when the worker holding the row is presumed dead and the row may be taken over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Provenance: the response body as fetched, zlib-compressed, so a figure can be re-checked later.
     raw_body = models.BinaryField(null=True, blank=True, editable=False)
     raw_content_type = models.CharField(max_length=200, blank=True)
@@ -97,6 +108,8 @@ class Article(TimeStampedModel):
     link_score = models.FloatField(null=True, blank=True)
     link_explanation = models.TextField(blank=True)
     review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,7 +151,16 @@ class BulkJob(TimeStampedModel):
     failed = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.name or f"Bulk job {self.pk}"
+
+    @property
+    def done(self) -> int:
+        """Lines settled so far: stored as new, found to be duplicates, or failed/refused."""
+        return self.new + self.duplicate + self.failed
+
+    @property
+    def is_finished(self) -> bool:
+        return self.done >= self.total

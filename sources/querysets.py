@@ -1,0 +1,82 @@
+"""Reads for the sources app: QuerySet methods named for the question they answer."""
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from sources.choices import ArticleStatus
+
+# Statuses in which the ingest pipeline still has work to do for an article.
+IN_PROGRESS = (ArticleStatus.QUEUED, ArticleStatus.FETCHING, ArticleStatus.EXTRACTING)
+# Statuses in which no further work will be done without a person acting.
+SETTLED = (
+    ArticleStatus.FETCHED,
+    ArticleStatus.EXTRACTED,
+    ArticleStatus.DUPLICATE,
+    ArticleStatus.FAILED,
+    ArticleStatus.REFUSED,
+)
+
+
+class OutletQuerySet(models.QuerySet):
+    """Outlet lookups."""
+
+    def for_domain(self, domain: str):
+        return self.filter(domain=domain)
+
+
+class FeedQuerySet(models.QuerySet):
+    """Feed reads for the scheduler and the ingest page."""
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def due(self, now: datetime):
+        """Active feeds whose next poll time has come (or that were never polled)."""
+        return self.active().filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+
+
+class ArticleQuerySet(models.QuerySet):
+    """Article reads shared by the API, the ingest pages and the sweeper."""
+
+    def in_progress(self):
+        return self.filter(status__in=IN_PROGRESS)
+
+    def originals(self):
+        """Articles that are not copies of another one's text."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def visible_to(self, user):
+        """Everything for staff; for everyone else, only the sources of published attacks.
+
+        Pasted texts and articles not yet reviewed may be unpublished material, so the
+        public sees an article only once it backs a published attack.
+        """
+        from config.roles import can_see_unpublished
+        from strikes.choices import AttackStatus
+
+        if can_see_unpublished(user):
+            return self
+        return self.filter(attack__status=AttackStatus.PUBLISHED)
+
+    def with_related(self):
+        """What list pages and the API print next to each article, in the same query."""
+        return self.select_related("outlet")
+
+    def recent(self, limit: int = 50):
+        return self.with_related().order_by("-created_at", "-id")[:limit]
+
+    # --- The sweeper: work whose task message looks lost ---
+
+    def fetch_lease_expired(self, now: datetime):
+        """Rows a worker claimed but did not finish in time (it probably died)."""
+        return self.filter(status=ArticleStatus.FETCHING, lease_expires_at__lt=now)
+
+    def queued_since(self, before: datetime):
+        """Rows waiting for a fetch whose message was sent before ``before`` (or never)."""
+        return self.filter(status=ArticleStatus.QUEUED).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=before))
+
+    def awaiting_extraction_since(self, before: datetime):
+        """Stored originals whose extraction has not run since ``before``."""
+        return self.originals().filter(status=ArticleStatus.FETCHED, report__isnull=True, updated_at__lt=before)
