@@ -515,3 +515,24 @@ def attack_split(*, attack: Attack, article_ids, by) -> Attack:
         _refresh_figures(attack, new)
     _search_refresh([attack.pk, new.pk])
     return new
+
+
+def article_confirm(*, article: Article, by) -> Article:
+    """An analyst confirms the pipeline's proposal for this article (publishes nothing)."""
+    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_confirm"):
+        article.review_state = ReviewState.CONFIRMED
+        article.save(update_fields=["review_state", "updated_at"])
+    return article
+
+
+def article_reject(*, article: Article, by, reason: str = "") -> Article:
+    """An analyst rejects the proposal: the article's extracted claims are withdrawn (kept, not deleted)."""
+    from casualties.services import claim_withdraw
+
+    reason = reason.strip() or "article rejected in review"
+    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_reject"):
+        article.review_state = ReviewState.REJECTED
+        article.save(update_fields=["review_state", "updated_at"])
+        for claim in Claim.objects.filter(article=article, origin="extracted", withdrawn_at__isnull=True):
+            claim_withdraw(claim=claim, by=by, reason=reason)
+    return article

@@ -29,7 +29,7 @@ METRICS = (
 
 
 def _norm_model(name: str | None) -> str:
-    return re.sub(r"[^0-9a-zа-я]", "", (name or "").lower()).replace("х", "kh")
+    return re.sub(r"[^0-9a-z\u0430-\u044f]", "", (name or "").lower()).replace("\u0445", "kh")
 
 
 def _figure_right(report: dict, category: str, label: dict | None) -> bool:
