@@ -438,18 +438,31 @@ def reconcile(claims: Sequence[ClaimFacts], category: str, decision: DecisionFac
 # --- Suggestions for the editor ---
 
 
+SUGGESTION_LABELS = {
+    "consensus": "Consensus",
+    "latest_official": "Latest official figure",
+    "conservative": "Most conservative",
+    "widest": "Widest credible range",
+}
+
+
 @dataclass
 class Suggestion:
-    kind: str  # "consensus", "latest_official", "conservative", "widest"
+    kind: str  # a key of SUGGESTION_LABELS
     best: int
     low: int
     high: int | None
     reason: str
     claim_ids: list[int]
 
+    @property
+    def label(self) -> str:
+        return SUGGESTION_LABELS[self.kind]
+
     def to_dict(self) -> dict:
         return {
             "kind": self.kind,
+            "label": self.label,
             "best": self.best,
             "low": self.low,
             "high": self.high,

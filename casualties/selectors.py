@@ -150,8 +150,10 @@ def figure_review(attack, category: str) -> FigureReview:
         .order_by("-version")
     )
     current = next((d for d in versions if d.is_current), None)
+    # Each version next to the one before it (versions are newest first).
     history = [
-        VersionRow(d, decision_changes(older, d)) for d, older in zip(versions, [*versions[1:], None], strict=True)
+        VersionRow(d, decision_changes(versions[i + 1] if i + 1 < len(versions) else None, d))
+        for i, d in enumerate(versions)
     ]
     return FigureReview(
         attack=attack,

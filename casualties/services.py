@@ -112,11 +112,16 @@ def claim_record(
 
     ``reported_at`` falls back to the article's publication time, then to now.
     """
+    # The rules of the table's constraints are checked here in Python, and the database
+    # enforces them again; full_clean's own constraint check would cost a query per
+    # constraint on the ingest path, so it is skipped (validate_constraints=False below).
     _check_choice("category", category, Category)
     _check_choice("qualifier", qualifier, Qualifier)
     _check_choice("origin", origin, ClaimOrigin)
     value = _whole_number("value", value)
     low, high = _interval(value, qualifier, low, high)
+    if article is None and not (source_label or "").strip():
+        raise ValidationError({"source_label": "A claim needs its source: an article or a source label."})
     if reported_at is None:
         reported_at = (article.published_at if article is not None else None) or timezone.now()
     fields = {
@@ -146,7 +151,7 @@ def claim_record(
                 return claim
             for name in changed:
                 setattr(claim, name, fields[name])
-            claim.full_clean()
+            claim.full_clean(validate_constraints=False)
             claim.save(update_fields=[*changed, "updated_at"])
         else:
             claim = Claim(
@@ -157,7 +162,7 @@ def claim_record(
                 created_by=by if by is not None and by.pk else None,
                 **fields,
             )
-            claim.full_clean()
+            claim.full_clean(validate_constraints=False)
             try:
                 with transaction.atomic():
                     claim.save()
@@ -192,7 +197,9 @@ def claim_update(*, claim: Claim, by, **fields) -> Claim:
             setattr(locked, name, value)
         if {"value", "qualifier", "low", "high"} & set(fields):
             locked.low, locked.high = _interval(locked.value, locked.qualifier, fields.get("low"), fields.get("high"))
-        locked.full_clean()
+        if locked.article_id is None and not locked.source_label.strip():
+            raise ValidationError({"source_label": "A claim needs its source: an article or a source label."})
+        locked.full_clean(validate_constraints=False)
         locked.save()
         figures_refresh(attack=_attack_of(claim))
     _copy_claim(locked, claim)

@@ -1,3 +1,11 @@
-"""Page routes for the casualties app."""
+"""Page routes for the casualties app: the editors' queue and decisions."""
 
-urlpatterns = []
+from django.urls import path
+
+from casualties import views
+
+urlpatterns = [
+    path("editor/conflicts/", views.conflicts, name="conflicts"),
+    path("editor/attacks/<int:pk>/<slug:category>/", views.decision, name="decision"),
+    path("editor/decisions/<int:pk>/restore/", views.decision_restore, name="decision-version-restore"),
+]
