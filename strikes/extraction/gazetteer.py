@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
 """The gazetteer and munition catalogue as the extractor sees them: plain records, fast lookups.
 
 ``Gazetteer.from_records(place_records, munition_records)`` takes the same dicts as

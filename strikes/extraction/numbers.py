@@ -178,6 +178,9 @@ def parse_match(m: re.Match) -> tuple[int, bool] | None:
     return None
 
 
+_NOT_A_COUNT_BEFORE_ONE = re.compile(r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$", re.IGNORECASE)
+
+
 def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
     """Every number phrase in ``text``, leaving out spans in ``skip`` (dates, times)."""
     found: list[NumberMention] = []
@@ -188,11 +191,9 @@ def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> lis
         if parsed is None:
             continue
         # "no one was hurt", "every one of them": not a count.
-        if m.group("words") and m.group("words").lower() == "one" and not m.group("qual"):
-            if re.search(
-                r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$", text[max(0, m.start() - 7) : m.start()], re.I
-            ):
-                continue
+        lone_one = m.group("words") and m.group("words").lower() == "one" and not m.group("qual")
+        if lone_one and _NOT_A_COUNT_BEFORE_ONE.search(text[max(0, m.start() - 7) : m.start()]):
+            continue
         value, vague = parsed
         qual = qualifier_name(m.group("qual"))
         if vague and qual == "exact":

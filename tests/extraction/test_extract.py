@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic place names and munition spellings are the point of these tests)
 """Extraction on sentences written for these tests: pure Python, no database."""
 
 import pytest
