@@ -23,9 +23,9 @@ import re
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -353,7 +353,9 @@ class AttackFilterSet(filters.FilterSet):
         data = self.form.cleaned_data
         ordering = data.get("ordering")
         if not ordering and data.get("q"):
-            rank = SearchRank(F("search_vector"), self._search_query(data["q"]))
+            # ts_rank is a float4; as float8 it survives the trip through the cursor exactly,
+            # so rows tied on rank are neither repeated nor skipped between pages.
+            rank = Cast(SearchRank(F("search_vector"), self._search_query(data["q"])), FloatField())
             return queryset.annotate(sort_key=rank).order_by("-sort_key", "-id")
         ordering = ordering or DEFAULT_ORDERING
         name = ordering.lstrip("-")
