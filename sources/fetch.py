@@ -118,13 +118,24 @@ class _PinnedBackend(httpcore.SyncBackend):
         raise last_error or httpcore.ConnectError("No address to connect to.")
 
 
+_ssl_context = None
+
+
+def _shared_ssl_context():
+    # Loading the CA bundle takes tens of milliseconds; one verifying context serves every fetch.
+    global _ssl_context
+    if _ssl_context is None:
+        _ssl_context = httpx.create_ssl_context(trust_env=False)
+    return _ssl_context
+
+
 class PinnedTransport(httpx.HTTPTransport):
     """An httpx transport whose connections go only to ``target.addresses``."""
 
     def __init__(self, target: Target):
-        super().__init__(trust_env=False, retries=0)
+        super().__init__(verify=_shared_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_shared_ssl_context(),
             max_connections=1,
             max_keepalive_connections=0,
             http1=True,

@@ -40,6 +40,8 @@ def ingest_settings(settings):
     settings.INGEST_READ_TIMEOUT = 0.5
     settings.INGEST_TOTAL_TIMEOUT = 5.0
     settings.INGEST_MAX_BYTES = 200_000
+    # Extraction (strikes.linking) is another issue's code; tests that need the hand-off turn it on.
+    settings.INGEST_RUN_EXTRACTION = False
     return settings
 
 
@@ -69,3 +71,12 @@ def connections():
     _connect_logs.append(log)
     yield log
     _connect_logs.remove(log)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs what services send after commit, as a real commit would.
+
+    Tasks run eagerly outside integration tests, so a submitted URL is fetched right there.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
