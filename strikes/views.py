@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, F, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -349,7 +350,7 @@ def attack_retract(request, pk: int):
         try:
             services.attack_retract(attack=attack, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _apply_service_errors(form, exc)
         else:
             messages.success(request, "Retracted. The attack stays visible to staff with its reason.")
             return redirect("attack-detail", pk=pk)
@@ -399,7 +400,7 @@ def _save_claims(*, attack: Attack, claim_forms, by) -> int:
             try:
                 article, _created = article_submit_url(url=url, by=by)
             except ValidationError as exc:
-                claim_form.add_error("article_url", exc)
+                claim_form.add_error("article_url", exc.messages)
                 raise
         try:
             claim_record(attack=attack, article=article, origin="entered", by=by, **fields)
@@ -475,10 +476,18 @@ def place_suggest(request):
     q = request.GET.get("place_search", request.GET.get("q", "")).strip()
     places = []
     if len(q) >= 2 and "\x00" not in q:
+        prefix = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Any spelling (English, Ukrainian, Russian) that starts with the typed text.
+        alias_hit = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(strikes_place.aliases) AS alias WHERE lower(alias) LIKE %s)",
+            (prefix,),
+            output_field=BooleanField(),
+        )
         places = list(
-            Place.objects.filter(Q(name__istartswith=q) | Q(aliases__icontains=[q]) | Q(name__icontains=q))
+            Place.objects.annotate(_alias_hit=alias_hit)
+            .filter(Q(name__icontains=q) | Q(_alias_hit=True))
             .select_related("oblast")
-            .order_by("-population", "name")[: PLACE_SUGGESTIONS * 3]
+            .order_by(F("population").desc(nulls_last=True), "name")[: PLACE_SUGGESTIONS * 3]
         )
         # Names starting with the text first, then the rest; bigger places first within each.
         places.sort(key=lambda p: (not p.name.lower().startswith(q.lower()), -(p.population or 0), p.name))
