@@ -400,6 +400,9 @@ class Gazetteer:
         # A model key can only start at a token whose first two characters start some key.
         self.model_prefixes = {k[:2] for k in self.model_keys}
         self.model_prefixes |= {c + k[2:3] for k in self.model_keys if k[:2] == "kh" for c in "xх"}
+        self.model_start_re = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(re.escape(p) for p in sorted(self.model_prefixes)) + r"|[xх](?=[-\s‐–‑]?\d))"
+        )
         generic_alts = []
         self._generic_by_group: dict[str, str] = {}
         for i, (pattern, category) in enumerate(GENERIC_PATTERNS):
@@ -413,13 +416,10 @@ class Gazetteer:
         """Catalogue models named in ``text`` ("KN-23", "Х-101", "Iskander-M"), longest match first."""
         out = []
         pos = 0
-        prefixes = self.model_prefixes
-        for start_m in MUN_TOKEN_RE.finditer(text):
+        # Candidate starts come from one regex over the lower-cased text (lower() keeps offsets
+        # for the scripts concerned); the token lookup runs only there.
+        for start_m in self.model_start_re.finditer(text.lower()):
             if start_m.start() < pos:
-                continue
-            tok = start_m.group()
-            head = tok[:2].lower()
-            if head not in prefixes and not (len(tok) == 1 and head in "xх"):
                 continue
             run = MUN_RUN_RE.match(text, start_m.start())
             if run is None:
