@@ -12,7 +12,7 @@ from django.contrib import admin
 
 from casualties.models import Claim, Decision, PublishedFigure
 from casualties.services import CLAIM_EDITABLE, claim_record, claim_update
-from strikes.admin import EventAdmin
+from strikes.admin import EstimatedCountPaginator, EventAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,6 +52,7 @@ class ClaimAdmin(admin.ModelAdmin):
     # low/high are derived from value + qualifier unless given; rank goes through a decision.
     readonly_fields = ["rank", "rank_reason", "withdrawn_at", "origin", "created_by", "created_at", "updated_at"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_per_page = 50
 
     def get_fields(self, request, obj=None):

@@ -172,16 +172,18 @@ def _fmt(value) -> str:
 
 def decision_changes(before: Decision | None, after: Decision) -> list[str]:
     """What ``after`` changed compared with ``before``, in words an editor reads."""
-    if before is None:
-        return [f"First decision: best {after.best}, range {reconcile.format_interval(after.low, after.high)}."]
     out = []
-    for name in ("best", "low", "high"):
-        old, new = getattr(before, name), getattr(after, name)
-        if old != new:
-            out.append(f"{name}: {_fmt(old)} → {_fmt(new)}")
-    if before.rationale != after.rationale:
-        out.append("rationale changed")
-    old_ranks, new_ranks = before.claim_ranks or {}, after.claim_ranks or {}
+    if before is None:
+        out.append(f"First decision: best {after.best}, range {reconcile.format_interval(after.low, after.high)}.")
+    else:
+        for name in ("best", "low", "high"):
+            old, new = getattr(before, name), getattr(after, name)
+            if old != new:
+                out.append(f"{name}: {_fmt(old)} → {_fmt(new)}")
+        if before.rationale != after.rationale:
+            out.append("rationale changed")
+    # Before the first decision every claim counts as normal unless ranked on its own.
+    old_ranks, new_ranks = (before.claim_ranks if before else {}) or {}, after.claim_ranks or {}
     for cid in sorted(set(old_ranks) | set(new_ranks), key=int):
         old = (old_ranks.get(cid) or {}).get("rank", "normal")
         new = (new_ranks.get(cid) or {}).get("rank", "normal")
