@@ -175,7 +175,15 @@ const serverLayer = L.layerGroup();
 map.addLayer(clusterGroup);
 map.addLayer(serverLayer);
 
+function currentView() {
+  const c = map.getCenter();
+  return `${map.getZoom()}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`;
+}
+
+// State for people and tests to read: what is drawn, how many it stands for, the view.
 function markReady(drawn, represented) {
+  mapEl.dataset.draws = String(Number(mapEl.dataset.draws || 0) + 1);
+  mapEl.dataset.view = currentView();
   mapEl.dataset.drawn = String(drawn);
   mapEl.dataset.points = String(represented);
   mapEl.dataset.mode = state.mode;
@@ -303,8 +311,8 @@ async function loadData() {
 
 let moveTimer = null;
 function onMoveEnd() {
-  const c = map.getCenter();
-  state.view = `${map.getZoom()}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`;
+  state.view = currentView();
+  mapEl.dataset.view = state.view;
   syncUrl();
   if (state.mode === "clusters") {
     clearTimeout(moveTimer);
