@@ -152,7 +152,14 @@ class WaveMunition(models.Model):
 
 # The search vector is an index rebuilt from articles, not a fact about the attack: keeping it
 # out of the history stops every search refresh from writing an event (and a copy of the vector).
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_vector"])
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["search_vector"],
+    # /changes/?since=: the events since a time.
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="strikes_attackevent_created")]},
+)
 class Attack(TimeStampedModel):
     """One strike at one place and time, with the munitions used and its status in review."""
 

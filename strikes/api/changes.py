@@ -1,5 +1,7 @@
 """``/changes/``: what a synced copy must remove, read from the history tables."""
 
+import datetime as dt
+
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,6 +16,9 @@ from config.roles import can_see_unpublished
 from strikes.api import docs
 from strikes.choices import AttackStatus
 from strikes.filtersets import MomentField
+
+# How far behind "now" `until` is set (longer than any write transaction should take).
+SYNC_OVERLAP = dt.timedelta(minutes=2)
 
 # Entries of one kind in one answer; beyond it ``truncated`` is true and ``until`` is the
 # time of the last entry given, so asking again from there continues.
@@ -103,7 +108,10 @@ class ChangesView(JSONErrorsMixin, APIView):
         except Exception as exc:  # django ValidationError: the message is the answer
             message = " ".join(getattr(exc, "messages", [str(exc)]))
             raise bad_parameter("since", f"Invalid value for 'since': {message}", ["since"]) from None
-        until = timezone.now()
+        # History rows are stamped with their transaction's start time, and updated_at when
+        # the row was saved: a write committing now may carry a slightly earlier time. Handing
+        # back a slightly earlier `until` makes the next sync overlap instead of missing it.
+        until = timezone.now() - SYNC_OVERLAP
         results, truncated = [], False
 
         with connection.cursor() as cursor:

@@ -208,7 +208,9 @@ matching attacks that cannot be placed on a map (ignoring `bbox`)."""
 
 CHANGES = """What to remove from a copy kept in sync since `since`: attacks that were public and no
 longer are (retracted, returned to draft, or deleted), claims withdrawn and decisions replaced.
-New and edited rows come from `updated_since` on each list. Use `until` as the next `since`."""
+New and edited rows come from `updated_since` on each list. Use `until` as the next `since`
+(for both): it lies two minutes in the past, so consecutive syncs overlap and a write that
+was committing while you asked is not missed; applying an entry twice is harmless."""
 
 TOKEN_HELP = """Exchange a username and password for the user's API token (created on first use).
 Send it as `Authorization: Token <key>`. Tokens can also be made in the admin and on the
