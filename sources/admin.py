@@ -8,6 +8,7 @@ size (it is provenance, never edited, and can be megabytes).
 from django.contrib import admin
 
 from sources.models import Article, BulkJob, Feed, Outlet
+from strikes.admin import EstimatedCountPaginator
 
 
 @admin.register(Outlet)
@@ -68,6 +69,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_per_page = 50
 
     @admin.display(description="title")
