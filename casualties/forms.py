@@ -14,9 +14,7 @@ class DecisionForm(forms.Form):
 
     best = forms.IntegerField(min_value=0, label="Best estimate")
     low = forms.IntegerField(min_value=0, label="Low")
-    high = forms.IntegerField(
-        min_value=0, required=False, label="High", help_text="Leave empty when there is no upper bound."
-    )
+    high = forms.IntegerField(min_value=0, required=False, label="High", help_text="Empty: no upper bound.")
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Rationale",
