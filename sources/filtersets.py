@@ -1,0 +1,120 @@
+"""Filtersets of the sources resources (articles, outlets, feeds), shared by the API and pages.
+
+Semantics match the attacks filterset (strikes.filtersets): a date alone means that whole
+day in Kyiv time (``published_before=2025-04-24`` includes all of the 24th); several values
+are separated by commas; a malformed value is a 400 naming the parameter.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django_filters import rest_framework as filters
+
+from sources.choices import ArticleOrigin, ArticleStatus, OutletGrade
+from sources.models import Article, Feed, Outlet
+from strikes.filtersets import ListField, MomentField, StrictBooleanField, TextField
+
+
+class IdListField(ListField):
+    """Comma-separated row ids."""
+
+    def to_python(self, value):
+        items = super().to_python(value)
+        if items is None:
+            return None
+        if not all(item.isdigit() and len(item) < 18 for item in items):
+            raise ValidationError("Give one or more ids (whole numbers) separated by commas.")
+        return [int(item) for item in items]
+
+
+class InFilter(filters.Filter):
+    """One value or several separated by commas; any of them matches."""
+
+    field_class = ListField
+
+    def filter(self, qs, value):
+        return qs if not value else qs.filter(**{f"{self.field_name}__in": value})
+
+
+class IdInFilter(InFilter):
+    field_class = IdListField
+
+
+class TextContainsFilter(filters.Filter):
+    """Case-insensitive substring; NUL characters are a 400 (PostgreSQL refuses them)."""
+
+    field_class = TextField
+
+    def filter(self, qs, value):
+        return qs if not value else qs.filter(**{f"{self.field_name}__icontains": value})
+
+
+class BooleanFilter(filters.Filter):
+    """true/false (also 1/0, yes/no, on/off); anything else is a 400."""
+
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{self.field_name: value})
+
+
+class MomentFilter(filters.Filter):
+    """``after``: from the moment (a date: from its start); ``before``: up to it (a date: its whole day)."""
+
+    field_class = MomentField
+
+    def __init__(self, *args, side: str, **kwargs):
+        self.side = side
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        moment, date_only = value
+        if self.side == "after":
+            return qs.filter(**{f"{self.field_name}__gte": moment})
+        if date_only:
+            return qs.filter(**{f"{self.field_name}__lt": moment + dt.timedelta(days=1)})
+        return qs.filter(**{f"{self.field_name}__lte": moment})
+
+
+class ArticleFilterSet(filters.FilterSet):
+    """Articles by ingest status, origin, outlet, feed, attack, publication and change time."""
+
+    status = InFilter(field_name="status", allowed=ArticleStatus.values, help_text="e.g. fetched,failed")
+    origin = InFilter(field_name="origin", allowed=ArticleOrigin.values)
+    outlet = IdInFilter(field_name="outlet_id", help_text="Outlet id(s).")
+    feed = IdInFilter(field_name="feed_id", help_text="Feed id(s).")
+    attack = IdInFilter(field_name="attack_id", help_text="Attack id(s) the articles are linked to.")
+    published_after = MomentFilter(field_name="published_at", side="after")
+    published_before = MomentFilter(field_name="published_at", side="before")
+    updated_since = MomentFilter(
+        field_name="updated_at", side="after", help_text="Rows changed at or after this moment (for syncing)."
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+
+class OutletFilterSet(filters.FilterSet):
+    """Outlets by name (contains, any case), domain, or grade."""
+
+    name = TextContainsFilter(field_name="name", max_length=200)
+    domain = InFilter(field_name="domain")
+    grade = InFilter(field_name="grade", allowed=OutletGrade.values)
+
+    class Meta:
+        model = Outlet
+        fields = []
+
+
+class FeedFilterSet(filters.FilterSet):
+    """Feeds by active flag or outlet."""
+
+    is_active = BooleanFilter(field_name="is_active")
+    outlet = IdInFilter(field_name="outlet_id")
+
+    class Meta:
+        model = Feed
+        fields = []
