@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from strikes.importers.common import FileRefused, ImportSummary
+from strikes.importers.common import FileRefused, ImportStopped, ImportSummary
 
 
 def user_for(username: str | None):
@@ -23,7 +23,7 @@ def run_and_report(command, importer, **kwargs) -> ImportSummary:
     """Run ``importer(**kwargs)`` and print its summary; a refused file is a CommandError (exit 1)."""
     try:
         summary = importer(**kwargs)
-    except FileRefused as exc:
+    except (FileRefused, ImportStopped) as exc:
         raise CommandError(str(exc)) from None
     for line in summary.lines():
         command.stdout.write(line)

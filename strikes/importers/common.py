@@ -44,6 +44,10 @@ class FileRefused(Exception):
     """The file is not in the format the importer expects; nothing was written."""
 
 
+class ImportStopped(Exception):
+    """The import cannot go on (the database refused every write); committed batches stay."""
+
+
 class RowError(ValueError):
     """One row cannot be imported; the message says why (it is shown with the line number)."""
 
@@ -458,13 +462,24 @@ def _date(year: int, month: int, day: int, name: str, value) -> dt.date:
         raise RowError(f"{name} {value!r}: {exc}") from None
 
 
-def progress(iterable, *, total: int | None, desc: str, enabled: bool):
-    """Wrap ``iterable`` in a tqdm progress bar (on stderr) when ``enabled``."""
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def progress_bar(*, total: int, desc: str, enabled: bool):
+    """A tqdm progress bar on stderr (a context manager with ``update(n)``), or a silent stand-in."""
     if not enabled:
-        return iterable
+        return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, unit="row", leave=False)
+    return tqdm(total=total, desc=desc, unit="row", leave=False)
 
 
 def batched(items: list, size: int) -> Iterator[list]:

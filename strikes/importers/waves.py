@@ -32,7 +32,7 @@ from strikes.importers.common import (
     parse_count,
     parse_iso,
     parse_literal,
-    progress,
+    progress_bar,
     table_open,
 )
 
@@ -235,6 +235,7 @@ def waves_import(
     import pghistory
     from django.db import transaction
 
+    from strikes.importers.attacks import stop_if_not_about_rows
     from strikes.importers.munitions import (
         WEAPONS_REQUIRED,
         munition_index_load,
@@ -290,20 +291,24 @@ def waves_import(
                     summary.not_matched[value] += n * len(item.lines)
 
     ordered = sorted(waves.values(), key=lambda w: (w.started_at, w.key))
-    bar = progress(None, total=len(parsed), desc="waves", enabled=show_progress) if show_progress else None
-    for chunk in batched(ordered, BATCH_WAVES):
-        try:
-            with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="waves_import"):
-                _write_waves(chunk, matches, summary)
-        except Exception as exc:
-            for wave in chunk:
-                for item in wave.items.values():
-                    for line in item.lines:
-                        summary.problem(line, f"not written: the batch failed ({exc.__class__.__name__}: {exc})")
-        if bar is not None:
+    with progress_bar(total=len(parsed), desc="waves", enabled=show_progress) as bar:
+        for chunk in batched(ordered, BATCH_WAVES):
+            try:
+                with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="waves_import"):
+                    tally = ImportSummary(source="")
+                    _write_waves(chunk, matches, tally)
+            except Exception as exc:  # a failed batch is reported row by row; the other batches go on
+                stop_if_not_about_rows(exc, min(line for w in chunk for i in w.items.values() for line in i.lines))
+                for wave in chunk:
+                    for item in wave.items.values():
+                        for line in item.lines:
+                            summary.problem(line, f"not written: the batch failed ({exc.__class__.__name__}: {exc})")
+            else:
+                summary.created += tally.created
+                summary.updated += tally.updated
+                summary.unchanged += tally.unchanged
+                summary.counts.update(tally.counts)
             bar.update(sum(len(i.lines) for w in chunk for i in w.items.values()))
-    if bar is not None:
-        bar.close()
     summary.counts["waves in the file"] = len(waves)
     return summary.finish()
 
