@@ -1,0 +1,223 @@
+"""Ingest pages for analysts: submit URLs, texts, lists and feeds; watch articles arrive.
+
+Thin views: forms check shape, services do the work, templates escape everything
+(fetched and pasted text is shown as text, never as HTML).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from config.roles import can_log
+from sources.forms import BulkSubmitForm, FeedForm, TextSubmitForm, UrlSubmitForm
+from sources.models import Article, BulkJob, Feed
+from sources.querysets import IN_PROGRESS
+from sources.services import (
+    article_submit_text,
+    article_submit_url,
+    bulk_job_create,
+    feed_create,
+    feed_poll_now,
+    feed_update,
+)
+
+RECENT = 50
+FORMS = {"fetch": UrlSubmitForm, "paste": TextSubmitForm, "bulk": BulkSubmitForm, "feed": FeedForm}
+
+
+def analyst_required(view):
+    """Signed-in analysts, editors and admins; others are sent to log in or refused (403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not can_log(request.user):
+            raise PermissionDenied("The ingest pages are for analysts, editors and admins.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _optional_url(name: str, *args) -> str:
+    """A page another issue provides (the review screen, the attack page), or "" until it exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+def _recent_context() -> dict:
+    articles = list(Article.objects.recent(RECENT))
+    return {"articles": articles, "polling": any(a.status in IN_PROGRESS for a in articles)}
+
+
+def _page(request, bound=None, status=200):
+    """The ingest page; ``bound`` replaces one of the blank forms with a submitted, invalid one."""
+    forms = {prefix: form_class(prefix=prefix) for prefix, form_class in FORMS.items()}
+    if bound is not None:
+        forms[bound.prefix] = bound
+    context = {
+        "forms": forms,
+        "jobs": BulkJob.objects.order_by("-created_at", "-id")[:5],
+        "feeds": Feed.objects.select_related("outlet").order_by("url")[:200],
+        **_recent_context(),
+    }
+    return render(request, "sources/ingest.html", context, status=status)
+
+
+@require_GET
+@analyst_required
+def ingest(request):
+    return _page(request)
+
+
+@require_GET
+@analyst_required
+def ingest_recent(request):
+    """The recent-articles table alone, polled by htmx while work is in progress."""
+    return render(request, "sources/_recent.html", _recent_context())
+
+
+@require_POST
+@analyst_required
+def submit_url(request):
+    form = UrlSubmitForm(request.POST, prefix="fetch")
+    if form.is_valid():
+        try:
+            article, created = article_submit_url(url=form.cleaned_data["url"], by=request.user)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if created:
+                messages.success(request, "Queued for fetching.")
+            else:
+                messages.info(request, "This URL is already known: here is its article.")
+            return redirect("article-detail", pk=article.pk)
+    return _page(request, form, status=400)
+
+
+@require_POST
+@analyst_required
+def submit_text(request):
+    form = TextSubmitForm(request.POST, prefix="paste")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            article, created = article_submit_text(
+                text=data["text"],
+                by=request.user,
+                url=data["url"],
+                outlet_name=data["outlet"],
+                title=data["title"],
+                published_at=data["published_at"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if created:
+                messages.success(request, "Text stored.")
+            else:
+                messages.info(request, "This text (or URL) was already stored: here is its article.")
+            return redirect("article-detail", pk=article.pk)
+    return _page(request, form, status=400)
+
+
+@require_POST
+@analyst_required
+def submit_bulk(request):
+    form = BulkSubmitForm(request.POST, request.FILES, prefix="bulk")
+    if form.is_valid():
+        try:
+            job = bulk_job_create(urls=form.cleaned_data["lines"], name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"{job.total} URLs submitted.")
+            return redirect(reverse("ingest") + f"#bulk-{job.pk}")
+    return _page(request, form, status=400)
+
+
+@require_GET
+@analyst_required
+def bulk_job_progress(request, pk):
+    job = get_object_or_404(BulkJob, pk=pk)
+    return render(request, "sources/_bulk_job.html", {"job": job})
+
+
+@require_POST
+@analyst_required
+def feed_add(request):
+    form = FeedForm(request.POST, prefix="feed")
+    if form.is_valid():
+        try:
+            feed = feed_create(
+                url=form.cleaned_data["url"],
+                poll_interval_minutes=form.cleaned_data["poll_interval_minutes"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Feed added: {feed.url}")
+            return redirect(reverse("ingest") + "#feeds")
+    return _page(request, form, status=400)
+
+
+@require_POST
+@analyst_required
+def feed_toggle(request, pk):
+    feed = get_object_or_404(Feed, pk=pk)
+    feed_update(feed=feed, is_active=not feed.is_active, by=request.user)
+    messages.success(request, f"Feed {'resumed' if feed.is_active else 'paused'}: {feed.url}")
+    return redirect(reverse("ingest") + "#feeds")
+
+
+@require_POST
+@analyst_required
+def feed_poll(request, pk):
+    feed = get_object_or_404(Feed, pk=pk)
+    if not feed.is_active:
+        messages.error(request, "Resume the feed before polling it.")
+    else:
+        feed_poll_now(feed=feed, by=request.user)
+        messages.success(request, f"Poll requested: {feed.url}")
+    return redirect(reverse("ingest") + "#feeds")
+
+
+def _article_context(article: Article) -> dict:
+    return {
+        "article": article,
+        "polling": article.status in IN_PROGRESS,
+        "review_url": _optional_url("article-review", article.pk),
+        "attack_url": _optional_url("attack-detail", article.attack_id) if article.attack_id else "",
+    }
+
+
+@require_GET
+@analyst_required
+def article_detail(request, pk):
+    article = get_object_or_404(
+        Article.objects.select_related("outlet", "feed", "duplicate_of", "submitted_by").defer("raw_body"), pk=pk
+    )
+    return render(request, "sources/article_detail.html", _article_context(article))
+
+
+@require_GET
+@analyst_required
+def article_status(request, pk):
+    """The status box of an article alone, polled by htmx while it is being fetched."""
+    article = get_object_or_404(Article.objects.select_related("duplicate_of").defer("raw_body", "text"), pk=pk)
+    return render(request, "sources/_article_status.html", _article_context(article))
