@@ -19,9 +19,7 @@ keys, so the two are never mixed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -359,9 +357,10 @@ def _noon(day: dt.date) -> dt.datetime:
 
 def _outlet_get(article: DemoArticle):
     """The outlet by domain or name, created with the demo's grade when missing."""
+    from sources.canonical import url_host
     from sources.models import Outlet
 
-    domain = urlsplit(article.url).hostname.removeprefix("www.")
+    domain = url_host(article.url)
     outlet = Outlet.objects.filter(domain=domain).first() or Outlet.objects.filter(name=article.outlet).first()
     if outlet is None:
         outlet = Outlet.objects.create(name=article.outlet, domain=domain, grade=article.grade)
@@ -370,24 +369,26 @@ def _outlet_get(article: DemoArticle):
 
 def _article_get(article: DemoArticle, attack) -> tuple[object, bool]:
     """The demo article by canonical URL, created (already processed, linked to ``attack``) when missing."""
+    from sources.canonical import text_hash, url_canonical
     from sources.models import Article
 
-    existing = Article.objects.filter(canonical_url=article.url).first()
+    # The ingest pipeline's own keys, so pasting a demo URL finds the demo article.
+    canonical = url_canonical(article.url)
+    existing = Article.objects.filter(canonical_url=canonical).first()
     if existing is not None:
         if existing.attack_id is None:
             existing.attack = attack
             existing.save(update_fields=["attack", "updated_at"])
         return existing, False
-    normalised = " ".join(article.text.split())
     created = Article.objects.create(
         url=article.url,
-        canonical_url=article.url,
+        canonical_url=canonical,
         title=article.title,
         outlet=_outlet_get(article),
         published_at=_noon(article.published) if article.published else None,
         language="en",
         text=article.text,
-        content_hash=hashlib.sha256(normalised.encode()).hexdigest(),
+        content_hash=text_hash(article.text),
         # Status "extracted" and review "confirmed": the pipeline must not fetch or extract
         # these again (the URLs are real; the texts are the demo's own summaries).
         origin="import",

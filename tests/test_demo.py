@@ -13,6 +13,7 @@ from casualties.models import Claim
 from casualties.selectors import conflicts_queue, figures_for_attacks
 from casualties.services import claim_withdraw
 from sources.models import Article, Outlet
+from sources.services import article_submit_url
 from strikes.demo import DEMO_EVENTS, KRAMATORSK_2022, KYIV_2025, demo_external_id, demo_load
 from strikes.models import Attack
 from strikes.reference import reference_load
@@ -111,6 +112,15 @@ def test_five_reported_strikes_with_their_sources(demo):
     # Demo articles are finished: the pipeline never fetches or extracts them again.
     assert set(Article.objects.values_list("status", flat=True)) == {"extracted"}
     assert not Article.objects.filter(attack__isnull=True).exists()
+
+
+def test_pasting_a_demo_url_finds_the_demo_article(demo, analyst):
+    url = KYIV_2025.articles[0].url
+    article, created = article_submit_url(url=url.replace("https://censor.net", "https://CENSOR.net"), by=analyst)
+    assert not created
+    assert article.attack == _attack(KYIV_2025)
+    assert article.status == "extracted"
+    assert Article.objects.count() == sum(len(e.articles) for e in DEMO_EVENTS)
 
 
 # --- Idempotency ---

@@ -102,6 +102,8 @@ MUNITIONS: list[dict] = [
     _m("Kh-101/Kh-555", C.CRUISE_MISSILE,
        ["X-101/X-555", "Х-101/Х-555", "Kh-101/555", "X-101/555", "Kh-101/Kh-555 missiles"],
        generic=True, description="Either a Kh-101 or a Kh-555: the source did not tell them apart."),
+    # NATO's name for the land-attack 3M-14 is SS-N-30A; "SS-N-27 Sizzler", which some weapon
+    # tables give, is the anti-ship 3M-54 of the same family.
     _m("Kalibr", C.CRUISE_MISSILE,
        ["3M-14", "3M14", "3М-14", "3М14", "Kalibr-NK", "Калібр", "Калибр", "Kalibr cruise missile"],
        RUSSIA, "SS-N-30A", description="Ship- and submarine-launched land-attack cruise missile (3M-14)."),

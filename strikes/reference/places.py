@@ -64,7 +64,7 @@ _OBLASTS: list[tuple[str, str, list[str], list[str], float, float]] = [
       "Автономна Республіка Крим", "Автономная Республика Крым", "Республика Крым", "Crimean peninsula"],
      45.30, 34.20),
     ("12", "Kyiv City", [],
-     ["City of Kyiv", "Kiev City", "City of Kiev", "Kyiv city", "місто Київ", "м. Київ", "город Киев"],
+     ["City of Kyiv", "Kiev City", "City of Kiev", "місто Київ", "м. Київ", "город Киев"],
      50.45, 30.52),
     ("13", "Kyiv Oblast", ["Kyiv", "Kiev", "Kyivska"],
      ["Київська область", "Киевская область", "Київщина", "Киевщина", "Kyivshchyna"], 50.30, 30.70),
@@ -102,7 +102,7 @@ _OBLASTS: list[tuple[str, str, list[str], list[str], float, float]] = [
 # Cities whose geonames name is not the spelling Ukrainian and English media use today.
 # Keyed by geonames id; the spellings are added as aliases (the geonames name stays the name).
 _CITY_EXTRA_ALIASES: dict[int, list[str]] = {
-    703448: ["Kyiv city", "Kyïv", "Київ", "Киев"],  # Kyiv
+    703448: ["Kyïv", "Київ", "Киев"],  # Kyiv
     687700: ["Zaporizhzhia", "Zaporizhia", "Zaporozhye", "Zaporozhe"],  # Zaporizhzhya
     700569: ["Mykolaiv", "Nikolaev", "Nikolayev"],  # Mykolayiv
     706483: ["Kharkov", "Харків", "Харьков"],  # Kharkiv
