@@ -577,8 +577,8 @@ def bulk_job_create(*, urls: Iterable[str], name: str = "", by=None, enqueue: bo
 # --- Feeds ---
 
 
-def feed_create(*, url: str, poll_interval_minutes: int = 15, title: str = "", by=None) -> Feed:
-    """Register a feed (by its canonical URL) and poll it right away."""
+def feed_create(*, url: str, poll_interval_minutes: int = 15, title: str = "", by=None, poll: bool = True) -> Feed:
+    """Register a feed (by its canonical URL) and, unless ``poll`` is False, poll it right away."""
     canonical = _canonical_or_error(url)
     if Feed.objects.filter(url=canonical).exists():
         raise ValidationError({"url": "This feed is already registered."})
@@ -587,7 +587,8 @@ def feed_create(*, url: str, poll_interval_minutes: int = 15, title: str = "", b
     try:
         with _context(by, "feed_create"), transaction.atomic():
             feed.save()
-            _send_feed_poll(feed.pk)
+            if poll:
+                _send_feed_poll(feed.pk)
     except IntegrityError:
         raise ValidationError({"url": "This feed is already registered."}) from None
     return feed
