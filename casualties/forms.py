@@ -12,7 +12,11 @@ class DecisionForm(forms.Form):
     service refuses the save when another editor has saved since.
     """
 
-    best = forms.IntegerField(min_value=0, label="Best estimate")
+    best = forms.IntegerField(
+        min_value=0,
+        label="Best estimate",
+        widget=forms.NumberInput(attrs={"data-key": "b", "data-key-label": "Go to the best estimate"}),
+    )
     low = forms.IntegerField(min_value=0, label="Low")
     high = forms.IntegerField(min_value=0, required=False, label="High", help_text="Empty: no upper bound.")
     rationale = forms.CharField(

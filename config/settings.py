@@ -277,3 +277,13 @@ CELERY_BEAT_SCHEDULE["ingest-requeue-stale"] = {
     "task": "sources.tasks.articles_requeue_stale",
     "schedule": timedelta(minutes=2),
 }
+
+# --- Claims ---
+# API schema: the figure categories and claim origins get their own enum names, so they do
+# not collide with munition categories and article origins.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "FigureCategoryEnum": "casualties.choices.Category",
+        "ClaimOriginEnum": "casualties.choices.ClaimOrigin",
+    }
+)
