@@ -61,6 +61,9 @@ PRECISION_RADIUS_M = {
     GeoPrecision.COUNTRY: 150_000,
 }
 
+# The first map request at scale, for the default view (Ukraine): its bbox and zoom.
+EARLY_MAP_VIEW = {"bbox": "20.0,43.0,42.5,53.5", "zoom": 5}
+
 FILTER_NAMES = frozenset(EXPLORE_FILTERS) | frozenset(PASS_THROUGH_FILTERS)
 
 
@@ -130,12 +133,17 @@ def _route(name: str, fallback: str) -> str:
         return fallback
 
 
-def _list_page(request, filterset: AttackFilterSet):
-    """One page of the explore list: newest first (or the ``ordering`` asked for)."""
+def _list_page(request, filterset: AttackFilterSet, count: int | None = None):
+    """One page of the explore list: newest first (or the ``ordering`` asked for).
+
+    ``count``, when the caller already has it, saves the paginator a second count query.
+    """
     qs = filterset.qs.select_related("place", "place__oblast").prefetch_related(
         Prefetch("attack_munitions", queryset=AttackMunition.objects.select_related("munition"))
     )
     paginator = Paginator(qs, LIST_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: this value is used instead of a query
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -149,20 +157,31 @@ def _visible_attack(request, pk: int) -> Attack:
 
 @require_GET
 def explore(request):
-    """The map, the timeline, the filter panel and the list, on one page."""
+    """The map, the timeline, the filter panel and the list, on one page.
+
+    The counts come with the page, so at scale the map asks for its clusters straight
+    away instead of first asking how many attacks there are.
+    """
     params, unknown = _filter_params(request)
     filterset = _filterset(request, params)
     valid = filterset.is_valid()
     staff = can_see_unpublished(request.user)
+    totals = _totals(filterset) if valid else None
+    early_map = None
+    if totals and totals["located"] > EXPLORE_POINTS_MAX and "view" not in request.GET:
+        # The country's clusters, asked for while the page loads (see explore.js).
+        early_map = _route("api-map", "/api/v1/map/") + "?" + urlencode({**params, **EARLY_MAP_VIEW})
     context = {
+        "early_map_url": early_map,
         "form": ExploreFilterForm(params, staff=staff),
         "filter_errors": filterset.errors if not valid else {},
         "unknown_params": unknown,
         "params": params,
         "query": urlencode(params),
         "links": _api_links(params),
-        "page": _list_page(request, filterset) if valid else None,
+        "page": _list_page(request, filterset, count=totals["count"]) if valid else None,
         "explore_config": {
+            "initial": totals,
             "dataUrl": reverse("explore-data"),
             "listUrl": reverse("explore-list"),
             "popupUrl": reverse("attack-popup", args=[0]).replace("/0/", "/{id}/"),
@@ -178,6 +197,12 @@ def explore(request):
         },
     }
     return render(request, "strikes/explore.html", context)
+
+
+def _totals(filterset: AttackFilterSet) -> dict:
+    """How many attacks match, with and without coordinates (one query)."""
+    totals = filterset.qs.order_by().aggregate(count=Count("pk"), located=Count("pk", filter=Q(latitude__isnull=False)))
+    return {**totals, "unlocated": totals["count"] - totals["located"]}
 
 
 @require_GET
@@ -196,21 +221,15 @@ def explore_data(request):
     filterset = _filterset(request, params, ordered=False)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors, "valid": sorted(FILTER_NAMES)}, status=400)
-    qs = filterset.qs.order_by()
-    totals = qs.aggregate(count=Count("pk"), located=Count("pk", filter=Q(latitude__isnull=False)))
+    totals = _totals(filterset)
     points = None
     if totals["located"] <= EXPLORE_POINTS_MAX:
         points = list(
-            qs.filter(latitude__isnull=False).values_list("pk", "latitude", "longitude", "geo_precision", "disputed")
+            filterset.qs.order_by()
+            .filter(latitude__isnull=False)
+            .values_list("pk", "latitude", "longitude", "geo_precision", "disputed")
         )
-    return JsonResponse(
-        {
-            "count": totals["count"],
-            "located": totals["located"],
-            "unlocated": totals["count"] - totals["located"],
-            "points": points,
-        }
-    )
+    return JsonResponse({**totals, "points": points})
 
 
 @require_GET

@@ -254,6 +254,10 @@ async function loadServerClusters() {
     return;
   }
   if (seq !== state.mapSeq || state.mode !== "clusters") return;
+  drawServerClusters(body);
+}
+
+function drawServerClusters(body) {
   clusterGroup.clearLayers();
   serverLayer.clearLayers();
   for (const c of body.clusters) {
@@ -276,6 +280,34 @@ async function loadServerClusters() {
   markReady(body.clusters.length + body.attacks.length, body.total);
 }
 
+// At scale the page asked for the whole country's clusters while it was still loading
+// (cfg.earlyMap, started by an inline script). Draw those first, then the exact view's
+// if the map's zoom differs from the one asked for.
+async function drawEarlyClusters() {
+  const seq = ++state.mapSeq;
+  const body = await window.__exploreEarlyMap;
+  if (!body || seq !== state.mapSeq || state.mode !== "clusters") return loadServerClusters();
+  drawServerClusters(body);
+  if (body.zoom !== map.getZoom()) return loadServerClusters();
+  return null;
+}
+
+function applyData(body, { early = false } = {}) {
+  showErrors({});
+  showCounts(body.count, body.located, body.unlocated);
+  if (body.points) {
+    state.mode = "points";
+    state.points = body.points;
+    showMode("");
+    drawPoints(body.points);
+    return null;
+  }
+  state.mode = "clusters";
+  state.points = null;
+  showMode("grouped by area; zoom in for single attacks");
+  return early && window.__exploreEarlyMap ? drawEarlyClusters() : loadServerClusters();
+}
+
 async function loadData() {
   const seq = ++state.dataSeq;
   const params = filterParams();
@@ -294,19 +326,7 @@ async function loadData() {
     return;
   }
   if (seq !== state.dataSeq) return;
-  showErrors({});
-  showCounts(body.count, body.located, body.unlocated);
-  if (body.points) {
-    state.mode = "points";
-    state.points = body.points;
-    showMode("");
-    drawPoints(body.points);
-  } else {
-    state.mode = "clusters";
-    state.points = null;
-    showMode("grouped by area; zoom in for single attacks");
-    await loadServerClusters();
-  }
+  await applyData(body);
 }
 
 let moveTimer = null;
@@ -612,5 +632,19 @@ if (window.matchMedia("(max-width: 700px)").matches && !form.querySelector(".err
 }
 
 updateLinks();
-loadData();
-loadTimeline();
+// The page came with its counts: at scale the map asks for clusters at once; a small set
+// still needs its points.
+if (cfg.initial && cfg.initial.located > cfg.pointsMax) {
+  applyData({ ...cfg.initial, points: null }, { early: !state.view });
+} else if (cfg.initial || !form.querySelector(".errors")) {
+  loadData();
+}
+// The timeline waits for the map's first drawing, so the two do not compete for the server.
+let timelineStarted = false;
+function startTimeline() {
+  if (timelineStarted) return;
+  timelineStarted = true;
+  loadTimeline();
+}
+mapEl.addEventListener("explore:drawn", startTimeline, { once: true });
+setTimeout(startTimeline, 1500);
