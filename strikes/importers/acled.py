@@ -30,6 +30,7 @@ import datetime as dt
 import re
 
 from casualties.choices import Category
+from sources.canonical import InvalidURL, url_canonical
 from strikes.choices import AttackStatus, ExternalSource, GeoPrecision, TargetType, TimePrecision
 from strikes.importers.attacks import OWN_EVENT_ID, AttackRecord, FigureRecord, SourceRecord
 from strikes.importers.common import (
@@ -125,8 +126,10 @@ def _sources(row, own: bool, published_at) -> list[SourceRecord]:
     out = []
     if own:
         for url in clean(row.get("source_urls")).split():
-            if re.match(r"^https?://[^\s/]+\.[^\s/]+", url):
-                out.append(SourceRecord(title="", url=url[:2000], published_at=None))
+            try:
+                out.append(SourceRecord(title="", url=url_canonical(url), published_at=None))
+            except InvalidURL:
+                continue  # not a URL we could ever fetch; the outlet names below still count
         if out:
             return out
     for outlet in (clean(s) for s in re.split(r"[;\n]", row.get("source") or "")):
@@ -165,6 +168,14 @@ def _place(row, gazetteer: Gazetteer, geo_precision: int, lat, lon) -> tuple[int
     if oblast is not None:
         return oblast, "oblast"
     return None, "none"
+
+
+def _created_at(row) -> dt.datetime | None:
+    try:
+        parsed = parse_iso(row.get("created_at"), name="created_at")
+    except RowError:
+        return None
+    return parsed[0] if parsed else None
 
 
 def acled_row_parse(line: int, row: dict[str, str], gazetteer: Gazetteer, *, own: bool, index=None) -> tuple:
@@ -256,6 +267,7 @@ def acled_row_parse(line: int, row: dict[str, str], gazetteer: Gazetteer, *, own
         sources=_sources(row, own, day_anchor(day)),
         munition_ids=munitions,
         own_id=int(match.group(1)) if match else None,
+        own_created_at=_created_at(row) if own else None,
     )
     facts = {"placed": placed, "unmatched_munitions": unmatched, "country": clean(row.get("country"))}
     return record, facts

@@ -84,6 +84,7 @@ class AttackRecord:
     sources: list[SourceRecord] = field(default_factory=list)
     munition_ids: list[tuple[int, int | None]] = field(default_factory=list)  # (munition id, count or None)
     own_id: int | None = None  # the attack id in an event id of our own export
+    own_created_at: dt.datetime | None = None  # and its created_at there, to tell it from another site's attack
 
 
 # Attack fields an import sets; compared on re-import to decide whether to update.
@@ -184,9 +185,10 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
     from strikes.services import attack_search_refresh
 
     now = timezone.now()
-    keyed = [r for r in records if r.own_id is None]
     own = {r.own_id for r in records if r.own_id is not None}
-    found_own = set(Attack.objects.filter(pk__in=own).values_list("pk", flat=True)) if own else set()
+    found_own = dict(Attack.objects.filter(pk__in=own).values_list("pk", "created_at")) if own else {}
+    records = [_own_or_external(r, found_own) for r in records]
+    keyed = [r for r in records if r.own_id is None]
 
     by_key: dict[tuple[str, str], Attack] = {}
     if keyed:
@@ -200,7 +202,7 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
     changed_attacks: list[Attack] = []
     changed_fields: set[str] = set()
     for record in records:
-        if record.own_id is not None and record.own_id in found_own:
+        if record.own_id is not None:
             tally.unchanged += 1
             tally.counts["rows naming an attack already in Strikewatch (left as it is)"] += 1
             continue
@@ -300,6 +302,21 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
         attack_search_refresh(attack_ids=refresh)
 
 
+def _own_or_external(record: AttackRecord, found_own: dict) -> AttackRecord:
+    """Keep ``own_id`` only when it names this database's attack; otherwise the row is an
+    external event keyed by its event id (an export from another Strikewatch has the same
+    "UKR-SW<n>" ids for different attacks: their created_at tells them apart)."""
+    if record.own_id is None:
+        return record
+    created_at = found_own.get(record.own_id)
+    same = created_at is not None and (
+        record.own_created_at is None or abs((created_at - record.own_created_at).total_seconds()) < 1
+    )
+    if not same:
+        record.own_id = None
+    return record
+
+
 def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:
     """Articles for the records' sources; returns the ids of attacks that gained one."""
     from sources.choices import ArticleOrigin, ArticleStatus
@@ -324,19 +341,23 @@ def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:
         if canonical:
             have.add((attack_id, canonical))
     urls = {s.url for _r, _a, s in wanted if s.url}
-    taken_urls = (
-        set(Article.objects.filter(canonical_url__in=urls).values_list("canonical_url", flat=True)) if urls else set()
-    )
+    # An article already stored under the URL: linked to this attack when it is linked to none
+    # (our own export read back into a database that kept its articles); otherwise left alone.
+    by_url = dict(Article.objects.filter(canonical_url__in=urls).values_list("canonical_url", "attack_id"))
 
-    new = []
+    new, adopt = [], {}
     for _record, attack, source in wanted:
         outlet_id = outlets.get(source.outlet[:200]) if source.outlet else None
         title = source.title[:1000]
         if source.url:
-            if (attack.pk, source.url) in have or source.url in taken_urls:
-                continue  # already a source of this attack, or an article of its own elsewhere
-            taken_urls.add(source.url)
+            if (attack.pk, source.url) in have:
+                continue
             have.add((attack.pk, source.url))
+            if source.url in by_url:
+                if by_url[source.url] is None:
+                    adopt[source.url] = attack.pk
+                    by_url[source.url] = attack.pk
+                continue
         else:
             key = (attack.pk, title, outlet_id, source.published_at)
             if key in have:
@@ -355,7 +376,9 @@ def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:
             )
         )
     Article.objects.bulk_create(new)
-    return {a.attack_id for a in new}
+    for url, attack_id in adopt.items():
+        Article.objects.filter(canonical_url=url, attack__isnull=True).update(attack_id=attack_id)
+    return {a.attack_id for a in new} | set(adopt.values())
 
 
 def _claim_sync(attack, figure: FigureRecord, current, by):
