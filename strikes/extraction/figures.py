@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from strikes.extraction.numbers import NumberMention, number_mentions
+from strikes.extraction.text import ci, lower_same_length
 
 PH0 = 0xE000
 N = r"[\uE000-\uE3FF]"
@@ -60,7 +61,8 @@ INTERCEPT_W = r"shot\s+down|downed|intercepted|destroyed|neutrali[sz]ed|eliminat
 
 
 def _c(p: str) -> re.Pattern:
-    return re.compile(p, re.IGNORECASE)
+    # Every rule runs on the lower-cased sentence: see ``text.ci``.
+    return ci(p)
 
 
 RULES: list[tuple[str, re.Pattern]] = [
@@ -175,6 +177,10 @@ UPDATE_BEFORE = _c(
 UPDATE_SENTENCE = _c(
     r"^\s*(?:update|updated)\b|\blater\s+(?:reported|said|confirmed|announced)\b|\blatest\s+(?:figures|data|toll)\b"
 )
+FROM_BEFORE = re.compile(r"\bfrom\s+$")
+FROM_TO = re.compile(rf"{N}\s+to\s+{N}")
+INCLUDING_BEFORE = _c(r"(?:including|among\s+them|of\s+whom|incl\.)\s*$")
+PAREN_CHILD = _c(rf"(?P<n>{N})\s+{CHILD}")
 TOTAL_SENTENCE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 
 
@@ -255,6 +261,7 @@ class SentenceFigures:
         self.map_start.extend(range(pos, len(text)))
         self.map_end.extend(range(pos + 1, len(text) + 1))
         self.norm = "".join(parts)
+        self.low = lower_same_length(self.norm)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Article offsets of the normalised span [a, b)."""
@@ -267,7 +274,7 @@ class SentenceFigures:
             return []
         used: set[int] = set()
         out: list[RawFigure] = []
-        norm = self.norm
+        norm = self.low
 
         def num(m: re.Match, group: str) -> NumberMention | None:
             g = m.group(group)
@@ -281,7 +288,7 @@ class SentenceFigures:
             f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, parts=[ni])
             at = m_start_of(ni)
             before = norm[max(0, at - 110) : at]
-            from_to = re.search(r"\bfrom\s+$", before) and re.match(rf"{N}\s+to\s+{N}", norm[at:])
+            from_to = FROM_BEFORE.search(before) and FROM_TO.match(norm, at)
             f.stale = stale or bool(STALE_BEFORE.search(before)) or bool(from_to)
             f.update = bool(UPDATE_BEFORE.search(before))
             out.append(f)
@@ -291,7 +298,7 @@ class SentenceFigures:
         def m_start_of(ni: int) -> int:
             return norm.index(ph(ni))
 
-        low = norm.lower()
+        low = norm
         for name, rx in RULES:
             gate = RULE_GATES.get(name)
             if gate is not None and not any(word in low for word in gate):
@@ -302,9 +309,7 @@ class SentenceFigures:
                     if any(i in used for i in ids):
                         continue
                     # "killed, including two children, and 57 others were wounded" is no sum.
-                    if re.search(
-                        r"(?:including|among\s+them|of\s+whom|incl\.)\s*$", norm[max(0, m.start() - 20) : m.start()]
-                    ):
+                    if INCLUDING_BEFORE.search(norm, max(0, m.start() - 20), m.start()):
                         continue
                     nouns = [m.group(g).lower() for g in ("noun1", "noun2", "noun3") if m.group(g)]
                     if len(set(nouns)) < len(nouns):
@@ -385,7 +390,7 @@ class SentenceFigures:
                     f = add(cat, self.nums[a], m.start(), m.end(), a)
                     paren = m.group("paren")
                     if paren:
-                        pm = re.search(rf"(?P<n>{N})\s+{CHILD}", paren, re.IGNORECASE)
+                        pm = PAREN_CHILD.search(paren)
                         ccat = _child_category(cat)
                         if pm and ccat:
                             ci = ph_index(pm.group("n"))
@@ -451,7 +456,7 @@ class SentenceFigures:
         ccat = _child_category(cat)
         if not ccat:
             return
-        m = CHILD_FOLLOW.match(self.norm, pos, pos + 80)
+        m = CHILD_FOLLOW.match(self.low, pos, pos + 80)
         if m:
             a = ph_index(m.group("n"))
             if a not in used:

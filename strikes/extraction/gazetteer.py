@@ -202,6 +202,52 @@ def _mun_key(s: str) -> str:
     return k.replace("х", "kh")
 
 
+_JOIN = "[-\\s‐–‑]?"
+
+
+def _prefix_spellings(key: str, units: int = 3) -> set[str]:
+    """The first ``units`` characters of a model key as text may spell them ("kh" also "x", "х")."""
+    out = [""]
+    i = 0
+    n = 0
+    while i < len(key) and n < units:
+        if key.startswith("kh", i):
+            variants = ["kh", "x", "х"]
+            i += 2
+        else:
+            variants = [key[i]]
+            i += 1
+        out = [p + v for p in out for v in variants]
+        n += 1
+    return set(out)
+
+
+def _trie_regex(words: set[str]) -> str:
+    """One regex for ``words`` as a character trie, an optional joiner between characters.
+
+    Every branch starts with a literal character, so the engine scans for the first
+    character quickly and tries only the branches that share it."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = []
+        end = "" in node
+        for ch in sorted(k for k in node if k):
+            child = build(node[ch])
+            alts.append(re.escape(ch) + (_JOIN + child if child else ""))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
 def _alias_pattern(alias: str) -> str:
     """A regex for a munition alias tolerant of hyphen/space variants and Cyrillic 'Х' for 'Kh'."""
     parts = re.split(r"[-\s‐–]+", alias.strip())
@@ -397,12 +443,14 @@ class Gazetteer:
                     continue
                 self.model_keys[key] = m
                 self.model_key_tokens = max(self.model_key_tokens, min(len(parts), 5))
-        # A model key can only start at a token whose first two characters start some key.
-        self.model_prefixes = {k[:2] for k in self.model_keys}
-        self.model_prefixes |= {c + k[2:3] for k in self.model_keys if k[:2] == "kh" for c in "xх"}
-        self.model_start_re = re.compile(
-            r"(?<![^\W_])(?:" + "|".join(re.escape(p) for p in sorted(self.model_prefixes)) + r"|[xх](?=[-\s‐–‑]?\d))"
-        )
+        # A model key can only start where the text spells the first three characters of some key
+        # (a joiner allowed between them, "Kh" also written "X" or Cyrillic "Х"): one regex over
+        # the lower-cased text finds the few places worth a token lookup.
+        self.model_prefixes = set().union(*(_prefix_spellings(k) for k in self.model_keys))
+        self.model_start_re = re.compile(_trie_regex(self.model_prefixes))
+        # Every prefix of a key (a lone "x" too: it becomes "kh" once a digit follows), so the token
+        # walk stops as soon as no key can follow.
+        self.model_key_prefixes = {k[:i] for k in self.model_keys for i in range(1, len(k) + 1)} | {"x"}
         generic_alts = []
         self._generic_by_group: dict[str, str] = {}
         for i, (pattern, category) in enumerate(GENERIC_PATTERNS):
@@ -418,10 +466,17 @@ class Gazetteer:
         pos = 0
         # Candidate starts come from one regex over the lower-cased text (lower() keeps offsets
         # for the scripts concerned); the token lookup runs only there.
-        for start_m in self.model_start_re.finditer(text.lower()):
-            if start_m.start() < pos:
+        low = text.lower()
+        search = self.model_start_re.search
+        start_m = search(low)
+        while start_m is not None:
+            st = start_m.start()
+            # The word-start test is done here, not in the regex, to keep its fast first-character scan.
+            if st < pos or (st > 0 and low[st - 1].isalnum()):
+                start_m = search(low, st + 1)
                 continue
-            run = MUN_RUN_RE.match(text, start_m.start())
+            start_m = search(low, st + 1)
+            run = MUN_RUN_RE.match(text, st)
             if run is None:
                 continue
             toks = [
@@ -431,9 +486,12 @@ class Gazetteer:
             key = ""
             for j, (_a, _b, tok) in enumerate(toks[: self.model_key_tokens]):
                 key += tok
-                rec = self.model_keys.get(_mun_key(key))
+                mkey = _mun_key(key)
+                rec = self.model_keys.get(mkey)
                 if rec is not None:
                     best = (j, rec)
+                elif mkey not in self.model_key_prefixes:
+                    break
             if best is None:
                 continue
             j, rec = best

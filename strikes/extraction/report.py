@@ -552,8 +552,9 @@ def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[st
         si = _sentence_of(sents, a)
         model_spans.append((a, b))
         entry = models.get(rec.name)
-        origin = _origin_near(text, sents, si, a) or rec.origin_country or None
-        count = _count_before(text, sents, si, a, b, scopes)
+        # Origin and count are looked for only while still unknown (the first found is kept).
+        origin = None if entry and entry["origin"] else _origin_near(text, sents, si, a) or rec.origin_country or None
+        count = None if entry and entry["count"] else _count_before(text, sents, si, a, b, scopes)
         if entry is None:
             models[rec.name] = {
                 "category": CATEGORY_LABELS.get(rec.category, rec.category),
@@ -574,9 +575,9 @@ def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[st
         si = _sentence_of(sents, a)
         if si >= 0 and scopes[si] in ("war", "past", "other_place"):
             continue
-        origin = _origin_near(text, sents, si, a)
-        count = _count_before(text, sents, si, a, b, scopes)
         entry = generics.get(cat)
+        origin = None if entry and entry["origin"] else _origin_near(text, sents, si, a)
+        count = None if entry and entry["count"] else _count_before(text, sents, si, a, b, scopes)
         if entry is None:
             generics[cat] = {
                 "category": CATEGORY_LABELS.get(cat, cat),

@@ -17,6 +17,31 @@ _ABBREV = re.compile(
 )
 
 
+def lower_same_length(s: str) -> str:
+    """``s`` lower-cased with every character kept in place (offsets stay valid).
+
+    The few characters whose lower case is longer ("İ") are left as they are."""
+    low = s.lower()
+    if len(low) == len(s):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+
+
+_UPPER_ESCAPE = re.compile(r"(?<!\\)\\[A-Z]")
+
+
+def ci(pattern: str, flags: int = 0) -> re.Pattern:
+    """A case-insensitive pattern compiled to run on lower-cased text (``lower_same_length``).
+
+    Python's regex engine is several times slower with IGNORECASE, and a pattern that
+    starts with alternative literal words only gets its fast first-character scan
+    without it; matching lower-cased text with a lower-cased pattern is the same test."""
+    if _UPPER_ESCAPE.search(pattern):
+        raise ValueError(f"pattern uses an upper-case escape, which lower-casing would change: {pattern[:60]}")
+    low = pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+    return re.compile(low, flags & ~re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class Sentence:
     """One sentence: its text, its offsets in the article, its paragraph, and whether it is a heading."""
