@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from strikes.extraction.text import ci, lower_same_length
+
 UNITS = {
     "zero": 0,
     "one": 1,
@@ -89,7 +91,8 @@ _word_number = (
 _digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)"
 _qualifier = "|".join(f"(?:{q})" for q, _ in QUALIFIERS)
 
-NUMBER_RE = re.compile(
+# Run on lower-cased text (``text.ci``): several times faster than IGNORECASE.
+NUMBER_RE = ci(
     rf"""
     (?<![\w$€£%.,:/-])
     (?:(?P<qual>{_qualifier})\s+)?
@@ -103,7 +106,7 @@ NUMBER_RE = re.compile(
     )
     (?![\w%])(?!-year)(?!\s*(?:%|percent|per\s+cent|km|kilomet|metres|meters|years?\s+old|-year|a\.m\.|p\.m\.|am\b|pm\b|hours?\b|minutes?\b|UAH|hryvnia|dollars|euros|tonnes|tons))
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
 
 _QUAL_LOOKUP = [(re.compile(rf"^{q}$", re.IGNORECASE), name) for q, name in QUALIFIERS]
@@ -178,12 +181,13 @@ def parse_match(m: re.Match) -> tuple[int, bool] | None:
     return None
 
 
-_NOT_A_COUNT_BEFORE_ONE = re.compile(r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$", re.IGNORECASE)
+_NOT_A_COUNT_BEFORE_ONE = ci(r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$")
 
 
 def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
     """Every number phrase in ``text``, leaving out spans in ``skip`` (dates, times)."""
     found: list[NumberMention] = []
+    text = lower_same_length(text)
     for m in NUMBER_RE.finditer(text):
         if skip and any(a < m.end() and m.start() < b for a, b in skip):
             continue

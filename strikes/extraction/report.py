@@ -11,7 +11,7 @@ from strikes.extraction.dates import DateMention, all_dates, time_spans
 from strikes.extraction.figures import PH0, RawFigure, SentenceFigures, _child_category
 from strikes.extraction.gazetteer import CATEGORY_LABELS, Gazetteer, PlaceRec, default_gazetteer
 from strikes.extraction.numbers import NumberMention, bounds, number_mentions
-from strikes.extraction.text import Sentence, sentences
+from strikes.extraction.text import Sentence, ci, lower_same_length, sentences
 
 CASUALTY = ("killed", "injured", "missing", "children_killed", "children_injured")
 WEAPONS = ("launched", "intercepted")
@@ -19,7 +19,8 @@ CATEGORIES = CASUALTY + WEAPONS
 
 
 def _c(p: str) -> re.Pattern:
-    return re.compile(p, re.IGNORECASE)
+    # Case-insensitive rules run on lower-cased text (``Sentence.low``, ``low``): see ``text.ci``.
+    return ci(p)
 
 
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -48,7 +49,7 @@ OTHER_SITE_RE = _c(
     r"village|region|strike|attack)|in\s+a\s+separate\s+(?:attack|strike)|separately|meanwhile)\b"
 )
 # One pass per sentence finds every scope marker; the group that matched names it.
-SCOPE_MARKERS_RE = re.compile(
+SCOPE_MARKERS_RE = _c(
     "|".join(
         f"(?P<{name}>{rx.pattern})"
         for name, rx in (
@@ -57,8 +58,7 @@ SCOPE_MARKERS_RE = re.compile(
             ("past", PAST_RE),
             ("other_site", OTHER_SITE_RE),
         )
-    ),
-    re.IGNORECASE,
+    )
 )
 CONTINUATION_RE = _c(r"^\s*(?:another|in\s+addition|additionally|of\s+them|of\s+those|of\s+these|also)\b")
 STALE_SENTENCE_RE = _c(r"^\s*[\"“]?\s*(?:earlier|previously|initially|at\s+first|before\s+that)\b")
@@ -95,6 +95,15 @@ ORIGIN_RE = _c(
     r"manufactured|supplied|origin))?\b|\b(?:made|produced|manufactured|built|designed)\s+in\s+(?P<country>North\s+"
     r"Korea|Iran|Russia|China|Belarus|the\s+DPRK|Pyongyang)"
 )
+PLACE_AFTER_RE = re.compile(r"\s*(?:in|on|at)\s+(?:the\s+)?(?:city\s+of\s+)?")
+NIGHT_OF_BEFORE_RE = _c(r"(?:night|morning|evening)\s+of\s+$|overnight\s+on\s+$")
+OVERNIGHT_RE = _c(r"overnight|last\s+night")
+STRIKE_AFTER_DATE_RE = _c(r"\s*(?:['’]s)?\s*(?:\w+\s+){0,2}(?:strike|attack|shelling|barrage|assault|wave|bombardment)")
+POSSESSIVE_RE = re.compile(r"['’]s")
+MADE_RE = _c(r"[-\s](?:made|designed|produced|built|manufactured)")
+COMBINED_AFTER_RE = _c(r"\s+(?:and|or)\s+(?:\w+\s+)?(?:drones?|missiles?|UAVs?|rockets?)")
+COUNT_GAP_RE = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
+COUNT_GAP_STOP_RE = re.compile(r"\b(?:of|out|and|in|on|at)\b")
 ORIGINS = {
     "north korean": "North Korea",
     "dprk": "North Korea",
@@ -261,6 +270,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     gaz = gazetteer or default_gazetteer()
     pub = _as_date(published)
     sents = sentences(text)
+    ltext = lower_same_length(text)
 
     # Dates first: their digits are never figures, and they give the anchor when no
     # publication date is known (the latest full date the text writes).
@@ -272,7 +282,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     dates = all_dates(text, anchor)
     skip_global = [(d.start, d.end) for d in dates if d.kind != "relative"] + time_spans(text)
 
-    strike_sents = {s.index for s in sents if STRIKE_RE.search(s.text)}
+    strike_sents = {s.index for s in sents if STRIKE_RE.search(s.low)}
 
     # Places
     raw_places = gaz.find_places(text)
@@ -292,7 +302,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     other_site_para = -1
     war_para = -1
     for s in sents:
-        t = s.text
+        t = s.low
         scope = "event"
         places_here = [p for p in sent_places.get(s.index, []) if p.kind != "country"]
         mentions_main = main is not None and any(gaz.related(p, main) for p in places_here)
@@ -339,8 +349,8 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
             continue
         sf = SentenceFigures(s.text, s.start, [], nums=local)
         found = sf.run()
-        stale_all = bool(STALE_SENTENCE_RE.search(s.text))
-        update_all = bool(UPDATE_SENTENCE_RE.search(s.text))
+        stale_all = bool(STALE_SENTENCE_RE.search(s.low))
+        update_all = bool(UPDATE_SENTENCE_RE.search(s.low))
         for f in found:
             f.sentence = s.index
             f.heading = s.heading
@@ -367,7 +377,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
         scope = scopes[s.index]
         # A place named right after the figure ("12 in Kharkiv") decides its scope.
         tail = text[f.end : min(f.end + 30, s.end)]
-        tm = re.match(r"\s*(?:in|on|at)\s+(?:the\s+)?(?:city\s+of\s+)?", tail)
+        tm = PLACE_AFTER_RE.match(tail)
         if tm and main is not None:
             for pm in pmentions:
                 if pm.start == f.end + tm.end():
@@ -395,7 +405,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     figures.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
 
     # Event date
-    event_date, precision, source, hint = _event_date(text, sents, dates, pub, anchor)
+    event_date, precision, source, hint = _event_date(ltext, sents, dates, pub, anchor)
 
     # A figure in a sentence dated days away from the event is about another attack.
     if event_date:
@@ -410,7 +420,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
                     f.scope = "past"
 
     headline = _headline(figures)
-    munitions = _munitions(gaz, text, sents, scopes)
+    munitions = _munitions(gaz, text, ltext, sents, scopes)
 
     # Places for the report: main first, then the rest by score; districts of the main city follow it.
     places_out = []
@@ -447,7 +457,9 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
 
 
 def _event_date(text, sents, dates: list[DateMention], pub, anchor):
-    """The strike's date: the best-placed date written in a strike context, else the publication date."""
+    """The strike's date: the best-placed date written in a strike context, else the publication date.
+
+    ``text`` is the lower-cased article."""
     best = None
     best_score = -99.0
     hint = None
@@ -464,17 +476,11 @@ def _event_date(text, sents, dates: list[DateMention], pub, anchor):
             score += 2
         if STRONG_STRIKE_RE.search(window):
             score += 1
-        if re.search(r"(?:night|morning|evening)\s+of\s+$|overnight\s+on\s+$", before, re.IGNORECASE):
+        if NIGHT_OF_BEFORE_RE.search(before):
             score += 1
-        if (
-            d.kind == "relative"
-            and d.precision == "day"
-            and re.match(r"overnight|last\s+night", text[d.start : d.end], re.I)
-        ):
+        if d.kind == "relative" and d.precision == "day" and OVERNIGHT_RE.match(text, d.start, d.end):
             score += 1
-        if re.match(
-            r"\s*(?:['’]s)?\s*(?:\w+\s+){0,2}(?:strike|attack|shelling|barrage|assault|wave|bombardment)", after, re.I
-        ) or re.match(r"['’]s", text[d.end - 2 : d.end]):
+        if STRIKE_AFTER_DATE_RE.match(after) or POSSESSIVE_RE.match(text, d.end - 2, d.end):
             score += 2
         if SPEECH_BEFORE_RE.search(before):
             score -= 3
@@ -544,7 +550,7 @@ def _headline(figures: list[Figure]) -> dict:
     return out
 
 
-def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[str]) -> list[dict]:
+def _munitions(gaz: Gazetteer, text: str, low: str, sents: list[Sentence], scopes: list[str]) -> list[dict]:
     models: dict[str, dict] = {}
     generics: dict[str, dict] = {}
     model_spans = []
@@ -553,8 +559,8 @@ def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[st
         model_spans.append((a, b))
         entry = models.get(rec.name)
         # Origin and count are looked for only while still unknown (the first found is kept).
-        origin = None if entry and entry["origin"] else _origin_near(text, sents, si, a) or rec.origin_country or None
-        count = None if entry and entry["count"] else _count_before(text, sents, si, a, b, scopes)
+        origin = None if entry and entry["origin"] else _origin_near(low, sents, si, a) or rec.origin_country or None
+        count = None if entry and entry["count"] else _count_before(low, sents, si, a, b, scopes)
         if entry is None:
             models[rec.name] = {
                 "category": CATEGORY_LABELS.get(rec.category, rec.category),
@@ -576,8 +582,8 @@ def _munitions(gaz: Gazetteer, text: str, sents: list[Sentence], scopes: list[st
         if si >= 0 and scopes[si] in ("war", "past", "other_place"):
             continue
         entry = generics.get(cat)
-        origin = None if entry and entry["origin"] else _origin_near(text, sents, si, a)
-        count = None if entry and entry["count"] else _count_before(text, sents, si, a, b, scopes)
+        origin = None if entry and entry["origin"] else _origin_near(low, sents, si, a)
+        count = None if entry and entry["count"] else _count_before(low, sents, si, a, b, scopes)
         if entry is None:
             generics[cat] = {
                 "category": CATEGORY_LABELS.get(cat, cat),
@@ -622,6 +628,7 @@ def _quote(text, sents, si, a, b) -> str:
 
 
 def _origin_near(text, sents, si, a) -> str | None:
+    """The origin written just before a weapon ("North Korean-made"); ``text`` is lower-cased."""
     if si < 0:
         return None
     s = sents[si]
@@ -630,23 +637,25 @@ def _origin_near(text, sents, si, a) -> str | None:
     if found:
         m = found[-1]
         # A bare "Russian" names the attacker, not where the weapon was made; "Russian-made" does.
-        made = re.search(r"[-\s](?:made|designed|produced|built|manufactured)", m.group(0), re.I)
+        made = MADE_RE.search(m.group(0))
         adj = (m.group("adj") or "").lower()
         if adj != "russian" or made:
             key = " ".join((m.group("adj") or m.group("country")).lower().split())
             return ORIGINS.get(key)
-    m2 = ORIGIN_RE.search(s.text)
+    m2 = ORIGIN_RE.search(s.low)
     if m2 and m2.group("country"):
         return ORIGINS.get(" ".join(m2.group("country").lower().split()))
     return None
 
 
 def _count_before(text, sents, si, a, b, scopes) -> int | None:
-    """'two ballistic missiles' -> 2; none for a combined count ('215 missiles and drones') or a wider scope."""
+    """'two ballistic missiles' -> 2; none for a combined count ('215 missiles and drones') or a wider scope.
+
+    ``text`` is lower-cased."""
     if si < 0 or scopes[si] != "event":
         return None
     s = sents[si]
-    if re.match(r"\s+(?:and|or)\s+(?:\w+\s+)?(?:drones?|missiles?|UAVs?|rockets?)", text[b : b + 30], re.I):
+    if COMBINED_AFTER_RE.match(text, b, b + 30):
         return None
     window = text[max(s.start, a - 40) : a]
     nums = number_mentions(window)
@@ -654,7 +663,7 @@ def _count_before(text, sents, si, a, b, scopes) -> int | None:
         return None
     n = nums[-1]
     gap = window[n.end :]
-    if not re.fullmatch(r"\s+(?:[A-Za-z-]+\s+){0,2}", gap) or re.search(r"\b(?:of|out|and|in|on|at)\b", gap):
+    if not COUNT_GAP_RE.fullmatch(gap) or COUNT_GAP_STOP_RE.search(gap):
         return None
     if n.qualifier != "exact" or n.value > 500:
         return None
@@ -665,8 +674,8 @@ def _is_strike_report(sents, main, figures, munitions, strike_sents, scopes) -> 
     """A strike on a place: a Ukrainian place, and strike language or event figures outweigh other topics."""
     if main is None:
         return False
-    strong = sum(1 for s in sents if scopes[s.index] in ("event", "other_place") and STRONG_STRIKE_RE.search(s.text))
-    off = sum(1 for s in sents if OFF_TOPIC_RE.search(s.text))
+    strong = sum(1 for s in sents if scopes[s.index] in ("event", "other_place") and STRONG_STRIKE_RE.search(s.low))
+    off = sum(1 for s in sents if OFF_TOPIC_RE.search(s.low))
     event_figs = sum(1 for f in figures if f.scope == "event" and f.category in CASUALTY)
     score = strong + 2 * min(event_figs, 3) + (1 if munitions else 0)
     return score >= 2 and score > off * 0.75

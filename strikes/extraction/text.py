@@ -52,6 +52,7 @@ class Sentence:
     paragraph: int
     index: int
     heading: bool
+    low: str = ""  # ``text`` lower-cased (same length), for the case-insensitive rules
 
 
 def split_date_header(text: str) -> tuple[str | None, str]:
@@ -62,18 +63,21 @@ def split_date_header(text: str) -> tuple[str | None, str]:
     return m.group(1), text[m.end() :]
 
 
+_LINE = re.compile(r"[^\n]+")
+_FINAL = re.compile(r"""[.!?:;"”’»)]$""")
+
+
 def _is_heading(line: str) -> bool:
     """A line with no sentence-final punctuation: a headline, caption, byline or section label."""
-    stripped = line.rstrip()
-    return not re.search(r"""[.!?:;"”’»)]$""", stripped)
+    return not _FINAL.search(line.rstrip())
 
 
 def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` with offsets; each line is split separately."""
     out: list[Sentence] = []
+    low = lower_same_length(text)
     paragraph = -1
-    pos = 0
-    for line_match in re.finditer(r"[^\n]+", text):
+    for line_match in _LINE.finditer(text):
         line = line_match.group()
         if not line.strip():
             continue
@@ -91,8 +95,8 @@ def sentences(text: str) -> list[Sentence]:
         piece = line[start:]
         if piece.strip():
             out.append(_make(piece, base + start, paragraph, len(out), heading))
-        pos = line_match.end()
-    del pos
+    for s in out:
+        s.low = low[s.start : s.end]
     return out
 
 
