@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Q, Sum
+from django.test import Client
+from django.urls import reverse
 
 from strikes.choices import ExternalSource, MunitionCategory
 from strikes.importers.common import FileRefused
@@ -344,3 +346,9 @@ def test_full_daily_file_totals_per_model_match_an_independent_count(reference):
 
     again = run(path, weapons_path=weapons)
     assert (again.created, again.updated, again.unchanged) == (0, 0, n_rows)
+
+    # The timeline shows launched and intercepted per period from September 2022 on.
+    timeline = Client().get(reverse("api-timeline"), {"bucket": "month"}).json()["results"]
+    assert timeline[0]["period"] == "2022-09-01"
+    assert sum(p["launched"] for p in timeline) == sum(launched.values())
+    assert sum(p["intercepted"] for p in timeline) == sum(destroyed.values())
