@@ -392,6 +392,7 @@ function prevPeriod(sec, bucket) {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1) / 1000;
 }
 
+const TICK_STEPS = [1, 2, 7, 14, 28, 91, 182, 365, 730, 1825].map((d) => d * DAY);
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 // Axis ticks: "24 Apr" within a few months, "Apr 2025" beyond (dates are UTC-midnight periods).
@@ -506,7 +507,8 @@ function drawTimeline(rows, bucket) {
         p: { auto: true, range: (u, min, max) => [0, Math.max(1, max)] },
       },
       axes: [
-        { space: 70, values: (u, splits) => splits.map((s) => axisDate(s, u)) },
+        // Ticks on whole days (or more): the periods are days, weeks or months, never hours.
+        { space: 70, incrs: TICK_STEPS, values: (u, splits) => splits.map((s) => axisDate(s, u)) },
         { scale: "a", size: 40, label: "attacks", labelSize: 14 },
         { scale: "p", side: 1, size: 48, grid: { show: false }, label: "people · weapons", labelSize: 14 },
       ],
