@@ -160,14 +160,32 @@ def _place(row, gazetteer: Gazetteer, geo_precision: int, lat, lon) -> tuple[int
     location = clean(row.get("location"))
     oblast = gazetteer.oblast(admin1) if admin1 else None
     if geo_precision <= GeoPrecision.CITY and location:
-        town = gazetteer.settlement(location, oblast_id=oblast, latitude=lat, longitude=lon)
-        if town is not None:
-            return town, "town"
+        # ACLED names city districts "Kyiv - Sviatoshynskyi": the district if we have it, else the city.
+        city, _dash, district = (p.strip() for p in location.partition(" - "))
+        for name in (location, district, city) if district else (location,):
+            town = gazetteer.settlement(name, oblast_id=oblast, latitude=lat, longitude=lon)
+            if town is not None:
+                return town, "town"
     if oblast is None and location:
         oblast = gazetteer.oblast(location)
     if oblast is not None:
         return oblast, "oblast"
     return None, "none"
+
+
+def _timestamp(value) -> dt.datetime | None:
+    """ACLED's ``timestamp`` (when the event was last updated): Unix seconds, or a date-time.
+    It only dates the claim, so a value we cannot read is ignored rather than refusing the row."""
+    if blank(value):
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{9,11}(\.0+)?", text):
+        return dt.datetime.fromtimestamp(int(float(text)), tz=dt.UTC)
+    try:
+        parsed = parse_iso(text, name="timestamp")
+    except RowError:
+        return None
+    return parsed[0] if parsed else None
 
 
 def _created_at(row) -> dt.datetime | None:
@@ -215,14 +233,12 @@ def acled_row_parse(line: int, row: dict[str, str], gazetteer: Gazetteer, *, own
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise RowError(f"coordinates ({lat}, {lon}) are out of range")
     place_id, placed = _place(row, gazetteer, geo_precision, lat, lon)
+    if not own and geo_precision == GeoPrecision.CITY and place_id and gazetteer.places[place_id].kind == "district":
+        geo_precision = GeoPrecision.DISTRICT  # ACLED's "town known" at a named city district
     if lat is None and place_id is None:
         raise RowError("the event has neither coordinates nor a location found in the gazetteer")
 
-    reported_at = occurred_at
-    if not blank(row.get("timestamp")):
-        stamp = parse_count(row.get("timestamp"), name="timestamp")
-        if stamp is not None and stamp > 0:
-            reported_at = dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+    reported_at = _timestamp(row.get("timestamp")) or occurred_at
     label = EXPORT_LABEL if own else SOURCE_LABEL
     claims = []
     fatalities = parse_count(row.get("fatalities"), name="fatalities")

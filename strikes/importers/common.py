@@ -206,7 +206,8 @@ def table_open(
     first_line = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter))
-    columns = [c.strip() for c in header]
+    # Column names compared in lower case: older ACLED files write EVENT_ID_CNTY, EVENT_DATE...
+    columns = [c.strip().lower() for c in header]
     missing = sorted(required - set(columns))
     if missing:
         shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")

@@ -239,7 +239,7 @@ def weapons_parse(table: Table) -> tuple[list[WeaponRecord], list[str], list[Row
                 aliases=aliases,
                 category=str(category),
                 origin_country=origin_label(row.get("national_origin", "")),
-                nato_name=clean(row.get("name_NATO"))[:100],
+                nato_name=clean(row.get("name_nato"))[:100],
                 is_generic=is_generic_name(model),
             )
         )

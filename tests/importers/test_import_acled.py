@@ -131,6 +131,13 @@ def test_precision_codes_and_places(reference, write_csv):
                 },
                 {
                     **EVENT,
+                    "event_id_cnty": "UKR200004",
+                    "location": "Kyiv - Sviatoshynskyi",  # ACLED's spelling of a city district
+                    "latitude": "50.4583",
+                    "longitude": "30.3579",
+                },
+                {
+                    **EVENT,
                     "event_id_cnty": "UKR200003",
                     "admin1": "Donetsk",
                     "location": "Ocheretyne",  # a village the gazetteer does not have
@@ -147,6 +154,9 @@ def test_precision_codes_and_places(reference, write_csv):
     assert (region.time_precision, region.geo_precision) == (TimePrecision.MONTH, GeoPrecision.OBLAST)
     # admin1 "Kharkiv" in ACLED is the oblast; with geo_precision 3 the attack is placed at the oblast.
     assert region.place == Place.objects.get(kind=PlaceKind.OBLAST, name="Kharkiv Oblast")
+    district = Attack.objects.get(external_id="UKR200004")
+    assert (district.place.name, district.place.kind) == ("Sviatoshynskyi", PlaceKind.DISTRICT)
+    assert district.geo_precision == GeoPrecision.DISTRICT
     village = Attack.objects.get(external_id="UKR200003")
     assert village.place.name == "Donetsk Oblast"
     assert (village.latitude, village.longitude) == (48.2636, 37.6104)
@@ -155,6 +165,14 @@ def test_precision_codes_and_places(reference, write_csv):
 def test_semicolon_delimited_excel_file_with_bom(reference, write_csv):
     path = write_csv("\ufeff" + acled_csv(EVENT, delimiter=";"), encoding="utf-8")
     assert run(path).created == 1
+
+
+def test_older_acled_files_with_upper_case_headers_and_a_text_timestamp(reference, write_csv):
+    text = acled_csv({**EVENT, "timestamp": "2025-04-28 16:00:00"})
+    header, rest = text.split("\n", 1)
+    assert run(write_csv(header.upper() + "\n" + rest)).created == 1
+    claim = Claim.objects.get()
+    assert claim.reported_at == dt.datetime(2025, 4, 28, 16, tzinfo=KYIV)
 
 
 def test_reimport_is_idempotent_and_newer_fatalities_supersede(reference, write_csv):
