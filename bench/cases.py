@@ -44,7 +44,7 @@ def pick_params(conninfo: str) -> Params:
     """Filter values that give realistic selectivity on the generated data."""
     with psycopg.connect(conninfo) as conn:
         oblast_id, oblast_name = conn.execute(
-            "SELECT id, name FROM strikes_place WHERE kind = 'oblast' AND name ILIKE 'Kharkiv%%' ORDER BY id LIMIT 1"
+            "SELECT id, name FROM strikes_place WHERE kind = 'oblast' AND name ILIKE 'Kharkiv%' ORDER BY id LIMIT 1"
         ).fetchone()
         munition_id, munition_name = conn.execute(
             "SELECT m.id, m.name FROM strikes_attackmunition am JOIN strikes_munition m ON m.id = am.munition_id"
@@ -55,7 +55,7 @@ def pick_params(conninfo: str) -> Params:
         ids = [
             r[0]
             for r in conn.execute(
-                "SELECT id FROM strikes_attack WHERE status = 'published' AND id %% 997 = 0 ORDER BY id LIMIT 40"
+                "SELECT id FROM strikes_attack WHERE status = 'published' AND id % 997 = 0 ORDER BY id LIMIT 40"
             )
         ]
         # A date range over all published attacks holding about 10,000 of them (or all, at small scale).
@@ -153,7 +153,7 @@ def build(p: Params) -> list[Case]:
                 f"SELECT id, longitude, latitude, occurred_at, place, oblast, killed_best, injured_best, munitions"
                 f" FROM attacks WHERE {geo_filter} ORDER BY occurred_at DESC"
             ),
-            repeat=8,
+            repeat=3,
             note="Datasette: the same rows as a JSON array (it has no GeoJSON without a plugin)",
         ),
         Case(

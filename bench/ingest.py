@@ -133,9 +133,8 @@ def end_to_end(n: int) -> dict:
     from django.db import connection
 
     try:
-        from sources.tasks import feed_poll
-
         from sources.models import Article, Feed
+        from sources.tasks import feed_poll
     except ImportError as exc:
         return {"error": f"sources.tasks is not available: {exc}"}
     import redis
@@ -155,7 +154,7 @@ def end_to_end(n: int) -> dict:
     port = server.server_address[1]
     env = {**os.environ, "INGEST_ALLOWED_HOSTS": "127.0.0.1", "CELERY_TASK_ALWAYS_EAGER": "false"}
     workers = []
-    logdir = Path(os.environ.get("BENCH_LOG_DIR", BASE_DIR))
+    logdir = Path(os.environ["BENCH_LOG_DIR"])
     for i in (1, 2):
         log = open(logdir / f"celery-{i}.log", "w")  # noqa: SIM115 -- lives as long as the worker
         workers.append(
@@ -223,7 +222,7 @@ def end_to_end(n: int) -> dict:
 
 def measure(base_url: str, say=print) -> dict:
     """Both ingest figures; the end-to-end part in a fresh ``<db>_ingest`` database."""
-    from bench.run import conninfo, ensure_database, manage, with_dbname
+    from bench.run import ensure_database, manage, with_dbname
 
     say("extraction throughput (one core)")
     out = {"extraction": measure_extraction()}
@@ -239,9 +238,10 @@ def measure(base_url: str, say=print) -> dict:
     except subprocess.CalledProcessError as exc:
         out["end_to_end"] = {"error": f"could not prepare the ingest database: {exc}"}
         return out
-    del conninfo
     say(f"end-to-end ingest of {E2E_ARTICLES} articles (2 Celery workers, {redis_url})")
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url}
+    from bench.run import CACHE
+
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "BENCH_LOG_DIR": str(CACHE / "logs")}
     proc = subprocess.run(
         [sys.executable, "-m", "bench.ingest", str(E2E_ARTICLES)],
         cwd=BASE_DIR,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Per case: how the target reads, and the analysis that goes with a miss (kept with the numbers
 # so a re-run regenerates the whole document).
 TARGET_TEXT = {
@@ -124,6 +126,12 @@ def render(meta: dict, case_list, results: dict) -> str:
             f"(all gunicorn processes together {csv.get('peak_rss_total_mb', 0):,.0f} MB). "
             f"Target ≥ 50,000 rows/s and ≤ 300 MB: {verdict(case_pass(next(c for c in case_list if c.key == 'csv'), csv))}.",
         ]
+        if csv.get("capped"):
+            lines.append(
+                f"- The export was **stopped after {csv['p50'] / 1000:,.0f} s** (BENCH_EXPORT_CAP_S) with "
+                f"{csv.get('rows', 0):,} rows received: the rate above is over those rows; the whole set would take "
+                f"about {meta['scale'] / max(csv.get('rows_per_s') or 1, 1) / 60:,.0f} minutes at that rate."
+            )
         if fcsv:
             lines.append(
                 f"- SQL floor (the ORM's statements, all rows fetched): {fcsv['p50'] / 1000:,.1f} s for "
@@ -164,7 +172,10 @@ def render(meta: dict, case_list, results: dict) -> str:
         lines += ingest_lines(ing)
     else:
         lines.append("Not measured (skipped).")
-    lines += ["", "## Analysis", "", *analysis(meta, case_list, results), ""]
+    lines += ["", "## Analysis (computed from this run)", "", *analysis(meta, case_list, results), ""]
+    findings = Path(__file__).with_name("findings.md")
+    if findings.exists():
+        lines += ["", findings.read_text().strip(), ""]
     sql = results.get("floor_sql") or {}
     if sql:
         lines += ["", "## Appendix: the SQL behind each case (first statements, as captured)", ""]

@@ -118,10 +118,10 @@ class RssSampler(threading.Thread):
         self.interval = interval
         self.peak_one = 0
         self.peak_total = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             total = 0
             for p in self.server.processes():
                 try:
@@ -134,5 +134,5 @@ class RssSampler(threading.Thread):
             time.sleep(self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join()
