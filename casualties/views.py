@@ -34,7 +34,7 @@ def conflicts(request):
     return render(
         request,
         "casualties/conflicts.html",
-        {"page": page, "include_drafts": include_drafts, "categories": dict(Category.choices)},
+        {"page": page, "include_drafts": include_drafts},
     )
 
 
