@@ -222,18 +222,24 @@ def _child_category(base: str) -> str | None:
 
 
 # Which rules can apply, by the words a sentence contains: a cheap test saves running every rule.
+# Each gate is a list of word groups; the sentence (lower-cased) must contain a word of every group.
+# A gate may let through a sentence its rule then rejects, never the reverse: each group holds a
+# piece of every trigger word the rule can match.
+_CASUALTY_GATE = ("kill", "dead", "died", "dies", "perish", "slain", "lost", "injur", "wound", "hurt")
 _INTERCEPT_GATE = ("shot", "down", "intercept", "destroy", "neutrali", "eliminat", "repell", "suppress")
-RULE_GATES: dict[str, tuple[str, ...]] = {
-    "sum": (" and ",),
-    "intercept_of_post": _INTERCEPT_GATE,
-    "intercept_of": _INTERCEPT_GATE,
-    "intercept_post": _INTERCEPT_GATE,
-    "intercept": _INTERCEPT_GATE,
-    "launch": ("launch", "fire", "used", "using", "deploy", "sent", "unleash", "involv", "hurled"),
-    "launch_post": ("launch", "fired", "used"),
-    "toll_from": ("toll", "number", "fatalit"),
-    "toll": ("toll", "number", "fatalit"),
-    "noun": ("death", "fatalit", "injur", "lives"),
+RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "sum": (("and",), _CASUALTY_GATE),
+    "intercept_of_post": (_INTERCEPT_GATE, ("of",)),
+    "intercept_of": (_INTERCEPT_GATE, ("of",)),
+    "intercept_post": (_INTERCEPT_GATE,),
+    "intercept": (_INTERCEPT_GATE,),
+    "launch": (("launch", "fire", "used", "using", "deploy", "sent", "unleash", "involv", "hurled"),),
+    "launch_post": (("launch", "fired", "used"),),
+    "toll_from": (("toll", "number", "fatalit"), ("from",)),
+    "toll": (("toll", "number", "fatalit"),),
+    "post": ((*_CASUALTY_GATE, "missing", "unaccounted"),),
+    "active": (("kill", "claim", "took", "injur", "wound", "hurt", "left", "leaving"),),
+    "noun": (("death", "fatalit", "injur", "lives"),),
 }
 CHILD_GATE = ("child", "kids", "minor", "teenager", "boys", "girls", "babies", "infant")
 
@@ -300,8 +306,7 @@ class SentenceFigures:
 
         low = norm
         for name, rx in RULES:
-            gate = RULE_GATES.get(name)
-            if gate is not None and not any(word in low for word in gate):
+            if not all(any(word in low for word in group) for group in RULE_GATES[name]):
                 continue
             for m in rx.finditer(norm):
                 if name == "sum":

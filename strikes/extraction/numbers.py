@@ -9,7 +9,9 @@ re-parsing numbers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from strikes.extraction.text import ci, lower_same_length
 
@@ -188,8 +190,13 @@ def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> lis
     """Every number phrase in ``text``, leaving out spans in ``skip`` (dates, times)."""
     found: list[NumberMention] = []
     text = lower_same_length(text)
+    # Skipped spans sorted by start, with the furthest end reached so far: overlap by bisection.
+    spans = sorted(skip or ())
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))
     for m in NUMBER_RE.finditer(text):
-        if skip and any(a < m.end() and m.start() < b for a, b in skip):
+        i = bisect_left(starts, m.end())
+        if i and reach[i - 1] > m.start():
             continue
         parsed = parse_match(m)
         if parsed is None:

@@ -48,23 +48,17 @@ OTHER_SITE_RE = _c(
     r"\b(?:elsewhere|more\s+locations|other\s+locations|another\s+(?:location|site|building|district|city|town|"
     r"village|region|strike|attack)|in\s+a\s+separate\s+(?:attack|strike)|separately|meanwhile)\b"
 )
-# One pass per sentence finds every scope marker; the group that matched names it.
-SCOPE_MARKERS_RE = _c(
-    "|".join(
-        f"(?P<{name}>{rx.pattern})"
-        for name, rx in (
-            ("war", WAR_RE),
-            ("nationwide", NATIONWIDE_RE),
-            ("past", PAST_RE),
-            ("other_site", OTHER_SITE_RE),
-        )
-    )
-)
+# One pass per sentence finds every scope marker; the group that matched names it. The
+# leading word boundary of each marker pattern is hoisted out of the alternation (twice as fast).
+_SCOPE_PARTS = (("war", WAR_RE), ("nationwide", NATIONWIDE_RE), ("past", PAST_RE), ("other_site", OTHER_SITE_RE))
+assert all(rx.pattern.startswith(r"\b(?:") for _, rx in _SCOPE_PARTS)
+SCOPE_MARKERS_RE = _c(r"\b(?:" + "|".join(f"(?P<{name}>{rx.pattern[2:]})" for name, rx in _SCOPE_PARTS) + ")")
 CONTINUATION_RE = _c(r"^\s*(?:another|in\s+addition|additionally|of\s+them|of\s+those|of\s+these|also)\b")
 STALE_SENTENCE_RE = _c(r"^\s*[\"“]?\s*(?:earlier|previously|initially|at\s+first|before\s+that)\b")
+# "[lhn](?<!\w.)" is "\b[lhn]" written so that the engine can scan for the first letter fast.
 UPDATE_SENTENCE_RE = _c(
-    r"^\s*(?:update|updated)\b|\blater\s+(?:reported|said|confirmed|announced|clarified|updated)\b|"
-    r"\blatest\s+(?:figures|data|toll)\b|\bhas\s+(?:risen|increased|grown)\b|\bnow\s+stands\b"
+    r"^\s*(?:update|updated)\b|[lhn](?<!\w.)(?:ater\s+(?:reported|said|confirmed|announced|clarified|updated)|"
+    r"atest\s+(?:figures|data|toll)|as\s+(?:risen|increased|grown)|ow\s+stands)\b"
 )
 TOTAL_RE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 STRIKE_RE = _c(
@@ -349,8 +343,8 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
             continue
         sf = SentenceFigures(s.text, s.start, [], nums=local)
         found = sf.run()
-        stale_all = bool(STALE_SENTENCE_RE.search(s.low))
-        update_all = bool(UPDATE_SENTENCE_RE.search(s.low))
+        stale_all = bool(found) and bool(STALE_SENTENCE_RE.search(s.low))
+        update_all = bool(found) and bool(UPDATE_SENTENCE_RE.search(s.low))
         for f in found:
             f.sentence = s.index
             f.heading = s.heading
