@@ -21,6 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from strikes.extraction.text import ci, lower_same_length
+
 MONTHS = {
     "january": 1,
     "jan": 1,
@@ -73,10 +75,12 @@ WEEKDAY_RE = re.compile(
     r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
     r"(?P<part>\s+(?:night|morning|evening|afternoon))?\b"
 )
-RELATIVE_RE = re.compile(
-    r"\b(?P<rel>yesterday|today|tonight|overnight|last\s+night|this\s+morning|earlier\s+today|over\s+the\s+weekend|"
-    r"at\s+the\s+weekend|on\s+the\s+weekend|this\s+weekend|last\s+weekend)\b",
-    re.IGNORECASE,
+# Case-insensitive, run on lower-cased text (``text.ci``); "[ytolae](?<!\w.)" is "\b[ytolae]"
+# written so that the engine can scan for the first letter fast.
+RELATIVE_RE = ci(
+    r"(?P<rel>[ytolae](?<!\w.)(?:(?<=y)esterday|(?<=t)oday|(?<=t)onight|(?<=o)vernight|(?<=l)ast\s+night|"
+    r"(?<=t)his\s+morning|(?<=e)arlier\s+today|(?<=o)ver\s+the\s+weekend|(?<=a)t\s+the\s+weekend|"
+    r"(?<=o)n\s+the\s+weekend|(?<=t)his\s+weekend|(?<=l)ast\s+weekend))\b"
 )
 TIME_RE = re.compile(
     r"\b(?:[0-2]?\d[:.][0-5]\d(?:\s*(?:a\.m\.|p\.m\.|am|pm|hrs|h)\b)?|[01]?\d\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|(?:19|20)\d\d\b)"
@@ -164,7 +168,7 @@ def all_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
         wd = WEEKDAYS[m.group("wd").lower()]
         d = last_weekday(wd, anchor) if anchor else None
         out.append(DateMention(m.start(), m.end(), "weekday", d, "day", weekday=wd))
-    for m in RELATIVE_RE.finditer(text):
+    for m in RELATIVE_RE.finditer(lower_same_length(text)):
         rel = " ".join(m.group("rel").lower().split())
         d = None
         precision = "day"

@@ -241,6 +241,8 @@ RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "active": (("kill", "claim", "took", "injur", "wound", "hurt", "left", "leaving"),),
     "noun": (("death", "fatalit", "injur", "lives"),),
 }
+_GATE_WORDS = tuple(sorted({w for gate in RULE_GATES.values() for group in gate for w in group}))
+_RULE_GATE_SETS = {name: tuple(frozenset(group) for group in gate) for name, gate in RULE_GATES.items()}
 CHILD_GATE = ("child", "kids", "minor", "teenager", "boys", "girls", "babies", "infant")
 
 
@@ -305,8 +307,9 @@ class SentenceFigures:
             return norm.index(ph(ni))
 
         low = norm
+        present = {w for w in _GATE_WORDS if w in low}
         for name, rx in RULES:
-            if not all(any(word in low for word in group) for group in RULE_GATES[name]):
+            if not all(not present.isdisjoint(group) for group in _RULE_GATE_SETS[name]):
                 continue
             for m in rx.finditer(norm):
                 if name == "sum":

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from strikes.extraction.text import ci, lower_same_length
+
 # --- Normalisation shared by names and text tokens ---
 
 _APOSTROPHES = "'’ʼ`‘"
@@ -284,6 +286,14 @@ class Gazetteer:
                         if idx not in sb:
                             sb.append(idx)
         self.max_ngram = min(self.max_ngram, 5)
+        # The lengths (in tokens) of the keys that start with each token, longest first: a
+        # capitalised word that starts no key is passed over with one dictionary lookup.
+        sizes: dict[str, set[int]] = {}
+        for key in self.keys:
+            parts = key.split(" ")
+            if len(parts) <= self.max_ngram:
+                sizes.setdefault(parts[0], set()).add(len(parts))
+        self.first_sizes = {tok: sorted(v, reverse=True) for tok, v in sizes.items()}
         self.munitions = munitions
         self._build_munition_regex()
 
@@ -380,7 +390,13 @@ class Gazetteer:
                 i += 1
                 continue
             matched = False
-            for size in range(min(self.max_ngram, n - i), 0, -1):
+            tok = normed[i]
+            sizes = self.first_sizes.get(tok, ())
+            if is_cyrillic(tok) and 1 not in sizes:
+                sizes = (*sizes, 1)  # an inflected form, found by its stem
+            for size in sizes:
+                if size > n - i:
+                    continue
                 key = " ".join(normed[i : i + size])
                 idxs = self._lookup(key)
                 if not idxs:
@@ -457,7 +473,8 @@ class Gazetteer:
             group = f"g{i}"
             self._generic_by_group[group] = category
             generic_alts.append(f"(?P<{group}>{pattern})")
-        self.generic_re = re.compile(r"(?<![\w-])(?:" + "|".join(generic_alts) + r")(?![\w])", re.IGNORECASE)
+        # Run on lower-cased text (``text.ci``): several times faster than IGNORECASE.
+        self.generic_re = ci(r"(?<![\w-])(?:" + "|".join(generic_alts) + r")(?![\w])")
         self.generic_rows = {m.category: m for m in self.munitions if m.is_generic}
 
     def find_models(self, text: str) -> list[tuple[int, int, MunitionRec]]:
@@ -505,7 +522,8 @@ class Gazetteer:
         return out
 
     def find_generics(self, text: str) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), self._generic_by_group[m.lastgroup]) for m in self.generic_re.finditer(text)]
+        low = lower_same_length(text)
+        return [(m.start(), m.end(), self._generic_by_group[m.lastgroup]) for m in self.generic_re.finditer(low)]
 
 
 _DEFAULT: Gazetteer | None = None
