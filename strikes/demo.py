@@ -47,7 +47,7 @@ class DemoArticle:
     grade: str  # the outlet's grade when the demo creates the outlet (never overwritten)
     published: dt.date | None  # None when the outlet's page gives no date
     # When the figures were reported; the publication date, or the likely date when none is given.
-    reported: dt.date
+    reported: dt.date | dt.datetime  # a datetime when the source gives the hour
     title: str
     text: str
     claims: tuple[DemoClaim, ...]
@@ -306,7 +306,7 @@ UMAN_2023 = DemoEvent(
             outlet="Babel",
             grade="B",
             published=None,
-            reported=dt.date(2023, 4, 28),
+            reported=_local(2023, 4, 28, 9, 0),
             title="Uman apartment building hit by cruise missiles",
             text=(
                 "Two Russian cruise missiles hit warehouses and a nine-storey apartment building in "
@@ -324,7 +324,7 @@ UMAN_2023 = DemoEvent(
             outlet="Interfax-Ukraine",
             grade="B",
             published=dt.date(2023, 4, 28),
-            reported=dt.date(2023, 4, 28),
+            reported=_local(2023, 4, 28, 19, 0),
             title="Uman death toll rises to 23",
             text=(
                 "By 19:00 on Friday the number of people killed in Uman had risen to 23, including four "
@@ -443,7 +443,7 @@ def _claims_record(event: DemoEvent, attack, articles: list, by) -> int:
                 category=claim.category,
                 value=claim.value,
                 qualifier=claim.qualifier,
-                reported_at=_noon(demo.reported),
+                reported_at=demo.reported if isinstance(demo.reported, dt.datetime) else _noon(demo.reported),
                 article=article,
                 quote=claim.quote,
                 quote_start=start,

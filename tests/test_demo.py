@@ -75,6 +75,9 @@ def test_kyiv_running_example(demo):
     assert (kyiv.pk, "injured") in queued
     assert (kyiv.pk, "killed") not in queued
     assert (kyiv.pk, "launched") not in queued
+    # ...and it is the first thing an editor sees (the demo check).
+    first = next(iter(conflicts_queue()))
+    assert (first.attack_id, first.category) == (kyiv.pk, "injured")
 
     # The North Korean missile.
     assert [(m.name, m.origin_country, m.category) for m in kyiv.munitions.all()] == [
