@@ -280,6 +280,11 @@ def waves_import(
         summary.counts["rows summed into a label already in their wave"] = merged
 
     index = munition_index_load()
+    if not index.names:
+        summary.notes.append(
+            "The munition catalogue is empty, so no label is linked to a munition: "
+            "run `manage.py load_reference` (and/or pass --weapons) and import again."
+        )
     matches = {}
     for wave in waves.values():
         for label, item in wave.items.items():
