@@ -26,26 +26,48 @@ def ph_index(ch: str) -> int:
     return ord(ch) - PH0
 
 
+# One person written with "a"/"an" ("a 45-year-old woman was killed") is a count of one:
+# see numbers.single_mentions.
+SINGULAR_PERSON = (
+    r"man|woman|person|boy|girl|child|baby|infant|toddler|teenager|teen|schoolboy|schoolgirl|pensioner|retiree|"
+    r"resident|civilian|citizen|local|driver|volunteer|rescuer|firefighter|paramedic|medic|doctor|nurse|"
+    r"journalist|policeman|policewoman|police\s+officer|officer|soldier|serviceman|worker|employee|passenger|student"
+)
 PERSON = (
     r"(?:people|persons?|civilians?|residents?|children|child|kids|minors|adults|men|women|others|individuals|"
     r"victims|citizens|inhabitants|passengers|employees|workers|rescuers|police(?:\s+officers)?|officers|"
     r"policemen|soldiers|servicemen|troops|firefighters|medics|doctors|journalists|teenagers|boys|girls|babies|"
-    r"infants|pensioners|Ukrainians|patients|students|more|of\s+them|in\s+total)"
+    r"infants|pensioners|Ukrainians|patients|students|toddlers|teens|(?:" + SINGULAR_PERSON + r")\b|more|of\s+them|"
+    r"in\s+total)"
 )
-CHILD = r"(?:children|child|kids|minors|teenagers|boys|girls|babies|infants|a\s+child|schoolchildren)"
+CHILD = (
+    r"(?:children|child|kids|minors|teenagers|boys|girls|babies|infants|a\s+child|schoolchildren|toddlers|teens|"
+    r"(?:boy|girl|baby|infant|toddler|teenager|teen|schoolboy|schoolgirl)\b)"
+)
 CHILD_NOUNS = frozenset(
     {"children", "child", "kids", "minors", "teenagers", "boys", "girls", "babies", "infants", "schoolchildren"}
+    | {"toddlers", "teens", "boy", "girl", "baby", "infant", "toddler", "teenager", "teen", "schoolboy", "schoolgirl"}
 )
-NOUN_GAP = r"(?:\s+(?:[A-Za-z'-]+\s+){0,2}?" + PERSON + r")"
+# Gap words may carry digits: "a 45-year-old woman" (an age is never a count, see numbers.NUMBER_RE).
+NOUN_GAP = r"(?:\s+(?:[A-Za-z0-9'-]+\s+){0,2}?" + PERSON + r")"
 AUX = (
     r"(?:\s+(?:were|was|have|has|had|are|is|been|being|be|got|reportedly|also|still|now|later|confirmed|reported|"
     r"officially|so\s+far|already|all|feared|believed|thought|presumed|known\s+to\s+have|said\s+to\s+be|left|"
     r"to\s+have|to\s+be|may\s+have|may\s+be|seriously|severely|critically|slightly|fatally|badly|lightly|in\s+total))*"
 )
-PAREN = r"(?P<paren>\s*\([^)]{0,80}\)|\s*,\s*(?:including|among\s+them|of\s+whom|incl\.)[^,;]{0,60},)?"
+PAREN = (
+    r"(?P<paren>\s*\([^)]{0,80}\)|\s*,\s*(?:including|among\s+them|of\s+whom|incl\.)[^,;]{0,60},"
+    rf"|\s*,\s*(?:aged\s+)?{N}\s*,)?"  # "A woman, 72, was killed": the age sits between commas
+)
 
 KILLED_W = r"killed|dead|died|perished|slain|lost\s+their\s+lives|dies"
 INJURED_W = r"injured|wounded|hurt|injuries|wounds"
+# People taken to hospital or treated are among the injured, usually not all of them: such a
+# figure is ``weak`` (any other injured figure of the event wins).
+HOSPITAL_W = (
+    r"hospitali[sz]ed|taken\s+to\s+(?:a\s+|the\s+)?hospitals?|(?:sought|received|needed|required)\s+medical\s+"
+    r"(?:help|attention|assistance|care|treatment)"
+)
 MISSING_W = r"missing|unaccounted\s+for"
 
 WEAPON_NOUN = (
@@ -128,11 +150,29 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"reached|of|at|to)\s+(?:to\s+|at\s+)?(?P<n>{N})"
         ),
     ),
+    # "the bodies of six people were pulled from the rubble", "rescuers recovered 4 more bodies":
+    # killed, weak (the recovery may still be going on).
+    (
+        "bodies",
+        _c(rf"(?P<trig>bodies)\s+of\s+(?P<n>{N})|(?P<n2>{N})\s+(?:more\s+|further\s+|other\s+)?(?P<trig2>bodies)\b"),
+    ),
+    # "31 casualties": killed and injured together, a category of its own (never a headline);
+    # "31 casualties, including 4 dead" gives the killed.
+    (
+        "casualties",
+        _c(
+            rf"(?P<n>{N})\s+(?:\w+\s+)?(?P<trig>casualties)\b(?:\s*,?\s*(?:including|among\s+them|of\s+whom)\s+"
+            rf"(?P<k>{N})\s+(?:people\s+)?(?:dead|killed|deaths|fatalities|fatal))?"
+        ),
+    ),
     # "Twelve people were killed", "87 injured", "35 others are missing",
     # "90 civilians, including six children, were injured"
     (
         "post",
-        _c(rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?{PAREN}{AUX}\s+(?:as\s+)?(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W})\b"),
+        _c(
+            rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?{PAREN}{AUX}\s+(?:as\s+)?"
+            rf"(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W}|{HOSPITAL_W})\b"
+        ),
     ),
     # "killing at least 35 people", "which also wounded 90 people"
     (
@@ -198,6 +238,7 @@ class RawFigure:
     update: bool = False
     total: bool = False
     heading: bool = False
+    weak: bool = False  # a part of the count by nature: one named victim, people hospitalised, bodies found
     sentence: int = 0
     parts: list[int] = field(default_factory=list)
 
@@ -212,6 +253,12 @@ def _category(trig: str) -> str | None:
         return "killed"
     if re.match(INJURED_W + r"|injur|wound|hurt", t) or "injur" in t or "wound" in t:
         return "injured"
+    if "hospital" in t or "medical" in t:
+        return "injured"
+    if "bodies" in t or "body" in t:
+        return "killed"
+    if "casualt" in t:
+        return "casualties"
     if "missing" in t or "unaccounted" in t:
         return "missing"
     return None
@@ -237,9 +284,11 @@ RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "launch_post": (("launch", "fired", "used"),),
     "toll_from": (("toll", "number", "fatalit"), ("from",)),
     "toll": (("toll", "number", "fatalit"),),
-    "post": ((*_CASUALTY_GATE, "missing", "unaccounted"),),
+    "post": ((*_CASUALTY_GATE, "missing", "unaccounted", "hospital", "medical"),),
     "active": (("kill", "claim", "took", "injur", "wound", "hurt", "left", "leaving"),),
     "noun": (("death", "fatalit", "injur", "lives"),),
+    "bodies": (("bodies",),),
+    "casualties": (("casualt",),),
 }
 _GATE_WORDS = tuple(sorted({w for gate in RULE_GATES.values() for group in gate for w in group}))
 _RULE_GATE_SETS = {name: tuple(frozenset(group) for group in gate) for name, gate in RULE_GATES.items()}
@@ -293,7 +342,7 @@ class SentenceFigures:
 
         def add(cat, n: NumberMention, a, b, ni, stale: bool = False) -> RawFigure:
             s, e = self.span(a, b)
-            f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, parts=[ni])
+            f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, weak=n.single, parts=[ni])
             at = m_start_of(ni)
             before = norm[max(0, at - 110) : at]
             from_to = FROM_BEFORE.search(before) and FROM_TO.match(norm, at)
@@ -381,6 +430,20 @@ class SentenceFigures:
                     ):
                         f.update = True
                     continue
+                if name == "bodies":
+                    g = "n" if m.group("n") else "n2"
+                    a = idx(m, g)
+                    if a not in used:
+                        add("killed", self.nums[a], m.start(), m.end(), a).weak = True
+                    continue
+                if name == "casualties":
+                    a = idx(m, "n")
+                    if a in used:
+                        continue
+                    add("casualties", self.nums[a], m.start(), m.end(), a)
+                    if m.group("k") and idx(m, "k") not in used:
+                        add("killed", self.nums[idx(m, "k")], m.start(), m.end(), idx(m, "k"))
+                    continue
                 if name == "post":
                     a = idx(m, "n")
                     if a in used:
@@ -388,14 +451,17 @@ class SentenceFigures:
                     cat = _category(m.group("trig"))
                     if cat is None:
                         continue
+                    hospital = cat == "injured" and re.match(HOSPITAL_W, m.group("trig"))
                     noun = (m.group("noun") or "").strip().lower()
                     last_word = noun.split()[-1] if noun else ""
                     if last_word in CHILD_NOUNS or noun.endswith("a child"):
                         ccat = _child_category(cat)
                         if ccat:
-                            add(ccat, self.nums[a], m.start(), m.end(), a)
+                            cf = add(ccat, self.nums[a], m.start(), m.end(), a)
+                            cf.weak = cf.weak or bool(hospital)
                         continue
                     f = add(cat, self.nums[a], m.start(), m.end(), a)
+                    f.weak = f.weak or bool(hospital)
                     paren = m.group("paren")
                     if paren:
                         pm = PAREN_CHILD.search(paren)

@@ -124,6 +124,7 @@ class NumberMention:
     end: int
     num_start: int
     vague: bool = False
+    single: bool = False  # "a"/"an" before one person ("a 45-year-old woman"): see single_mentions
 
 
 def words_to_int(phrase: str) -> int | None:
@@ -231,3 +232,29 @@ def bounds(value: int, qualifier: str) -> tuple[int, int | None]:
     # "about N": ten per cent either side, at least one.
     spread = max(1, round(value * 0.1))
     return max(0, value - spread), value + spread
+
+
+# "a 45-year-old woman", "an elderly man", "a local resident": one person, a count of one when a
+# casualty word follows ("... was killed"). The letter test before the lookbehind lets the engine
+# scan for "a" fast (it is "\\ban?").
+_SINGULAR = (
+    r"man|woman|person|boy|girl|child|baby|infant|toddler|teenager|teen|schoolboy|schoolgirl|pensioner|retiree|"
+    r"resident|civilian|citizen|local|driver|volunteer|rescuer|firefighter|paramedic|medic|doctor|nurse|"
+    r"journalist|policeman|policewoman|police\s+officer|officer|soldier|serviceman|worker|employee|passenger|student"
+)
+_GAP_WORD = r"(?!(?:an?|the|and|or|of|in|on|at|to|by|with|from|was|were|is|are|has|had|hit|killed|injured)\b)[\w'-]+"
+SINGLE_RE = ci(rf"a(?<!\w.)n?(?=\s+(?:{_GAP_WORD}\s+){{0,3}}?(?:{_SINGULAR})\b)")
+
+
+def single_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
+    """Every "a"/"an" that introduces one person, as a mention of the number one (``single``)."""
+    spans = sorted(skip or ())
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))
+    out = []
+    for m in SINGLE_RE.finditer(lower_same_length(text)):
+        i = bisect_left(starts, m.end())
+        if i and reach[i - 1] > m.start():
+            continue
+        out.append(NumberMention(1, "exact", m.start(), m.end(), m.start(), single=True))
+    return out

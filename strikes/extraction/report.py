@@ -10,12 +10,14 @@ from dataclasses import asdict, dataclass, field
 from strikes.extraction.dates import DateMention, all_dates, time_spans
 from strikes.extraction.figures import PH0, RawFigure, SentenceFigures, _child_category
 from strikes.extraction.gazetteer import CATEGORY_LABELS, Gazetteer, PlaceRec, default_gazetteer
-from strikes.extraction.numbers import NumberMention, bounds, number_mentions
+from strikes.extraction.numbers import NumberMention, bounds, number_mentions, single_mentions
 from strikes.extraction.text import Sentence, ci, lower_same_length, sentences
 
 CASUALTY = ("killed", "injured", "missing", "children_killed", "children_injured")
 WEAPONS = ("launched", "intercepted")
-CATEGORIES = CASUALTY + WEAPONS
+# "casualties" (killed and injured together) is kept as a figure for the reader, never a headline.
+CATEGORIES = (*CASUALTY, *WEAPONS, "casualties")
+HEADLINE_CATEGORIES = CASUALTY + WEAPONS
 
 
 def _c(p: str) -> re.Pattern:
@@ -133,6 +135,7 @@ class Figure:
     vague: bool = False
     total: bool = False
     heading: bool = False
+    weak: bool = False
 
 
 @dataclass
@@ -329,13 +332,15 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     raw_all: list[tuple[RawFigure, Sentence]] = []
     # Numbers are found in one pass over the text, then handed to their sentences.
     all_nums = number_mentions(text, skip_global)
+    all_nums += single_mentions(text, skip_global + [(n.start, n.end) for n in all_nums])
+    all_nums.sort(key=lambda n: n.start)
     nums_by_sentence: dict[int, list] = {}
     for n in all_nums:
         si = _sentence_of(sents, n.start)
         if si >= 0 and n.end <= sents[si].end:
             s0 = sents[si].start
             nums_by_sentence.setdefault(si, []).append(
-                NumberMention(n.value, n.qualifier, n.start - s0, n.end - s0, n.num_start - s0, n.vague)
+                NumberMention(n.value, n.qualifier, n.start - s0, n.end - s0, n.num_start - s0, n.vague, n.single)
             )
     for s in sents:
         local = nums_by_sentence.get(s.index)
@@ -394,6 +399,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
                 vague=f.vague,
                 total=f.total,
                 heading=f.heading,
+                weak=f.weak,
             )
         )
     figures.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
@@ -513,7 +519,7 @@ def _headline(figures: list[Figure]) -> dict:
     """Per category, the event's figure: current over superseded, specific over vague, body over
     headline, the latest update of a rising toll, else the first (lead) figure."""
     out = {}
-    for cat in CATEGORIES:
+    for cat in HEADLINE_CATEGORIES:
         allowed = ("event", "nationwide") if cat in WEAPONS else ("event",)
         cands = [f for f in figures if f.category == cat and f.scope in allowed]
         if not cands:
@@ -523,6 +529,7 @@ def _headline(figures: list[Figure]) -> dict:
             return (
                 not f.stale,
                 not f.vague,
+                not f.weak,
                 f.scope == "event",
                 not f.total,
                 not f.heading,
