@@ -504,13 +504,30 @@ def article_raw_body(article: Article) -> bytes:
 # --- The sweeper ---
 
 
-def articles_requeue_stale(*, now: datetime | None = None, batch: int = 1000) -> dict[str, int]:
+def fetch_backlog() -> int | None:
+    """Messages waiting in the fetch queue, or None when the broker cannot say (or there is none)."""
+    from config.celery import app
+
+    if app.conf.task_always_eager:
+        return None
+    route = settings.CELERY_TASK_ROUTES.get("sources.tasks.article_fetch", {})
+    queue = route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+    try:
+        with app.connection_for_read() as connection:
+            return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+    except Exception:  # no broker, or one that cannot count: the caller assumes messages may be lost
+        logger.warning("Could not measure the %s queue", queue, exc_info=True)
+        return None
+
+
+def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Re-send work whose task message looks lost (a killed worker, a broker restart).
 
-    Fetches whose lease lapsed go back to the queue; queued rows whose message was sent
-    longer than INGEST_REQUEUE_SECONDS ago are sent again; stored originals whose extraction
-    never ran are sent to extraction again. Every task claims its row, so an extra message
-    for work that was not lost changes nothing.
+    Fetches whose lease lapsed go back to the queue. Queued rows whose message was sent
+    longer than INGEST_REQUEUE_SECONDS ago are sent again, but only once the fetch queue is
+    empty: while messages wait there, a row still queued is explained by the backlog. Stored
+    originals whose extraction never ran are sent to extraction again. Every task claims its
+    row, so an extra message for work that was not lost changes nothing.
     """
     now = now or timezone.now()
     before = now - timedelta(seconds=settings.INGEST_REQUEUE_SECONDS)
@@ -523,7 +540,8 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 1000) ->
             updated_at=now,
             error="The worker fetching this stopped before finishing; queued again.",
         )
-    stale = list(Article.objects.queued_since(before).values_list("pk", flat=True)[:batch])
+    backlog = fetch_backlog()
+    stale = [] if backlog else list(Article.objects.queued_since(before).values_list("pk", flat=True)[:batch])
     if stale:
         Article.objects.filter(pk__in=stale, status=ArticleStatus.QUEUED).update(enqueued_at=now)
     _send_fetch(expired + stale)
@@ -540,7 +558,12 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 1000) ->
             Article.objects.filter(pk__in=unextracted).update(updated_at=now)
         for pk in unextracted:
             _send_extract(pk)
-    return {"lease_expired": len(expired), "requeued": len(stale), "extraction_resent": len(unextracted)}
+    return {
+        "lease_expired": len(expired),
+        "requeued": len(stale),
+        "extraction_resent": len(unextracted),
+        "fetch_backlog": backlog or 0,
+    }
 
 
 # --- Bulk jobs ---

@@ -3,31 +3,21 @@
 import threading
 
 import pytest
-from celery.signals import task_prerun
+import redis
+from celery.signals import before_task_publish
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from sources.models import Article, Outlet
 from sources.services import article_submit_text, article_submit_url
 from sources.tasks import article_fetch
+from tests.conftest import redis_available, require
 from tests.sources.pages import article_html
 
 STORY = (
     "Emergency services said 12 people were killed and 87 injured after the overnight attack on the capital.",
     "The attack involved 215 missiles and drones, according to the air force.",
 )
-
-
-@pytest.fixture
-def tasks_run():
-    """Names and first arguments of the tasks that ran during the test."""
-    seen: list[tuple[str, object]] = []
-
-    def record(sender=None, args=None, **_):
-        seen.append((sender.name, args[0] if args else None))
-
-    task_prerun.connect(record, weak=False)
-    yield seen
-    task_prerun.disconnect(record)
 
 
 @pytest.mark.django_db
@@ -161,21 +151,38 @@ def test_unusable_pasted_text_is_a_validation_error(fields, error_field):
     assert Article.objects.count() == 0
 
 
-@pytest.mark.django_db
-def test_stored_text_is_sent_to_extraction_and_duplicates_are_not(settings, committed, tasks_run):
-    settings.INGEST_RUN_EXTRACTION = True
-    from sources.services import extraction_available
+@pytest.fixture
+def published():
+    """(task name, args) of each message sent to the real broker during the test; removed afterwards."""
+    sent: list[tuple[str, list, str]] = []
 
-    if not extraction_available():
-        pytest.skip("strikes.linking (the extraction issue) is not installed yet")
+    def record(sender=None, headers=None, body=None, **_):
+        sent.append((sender, list(body[0]), headers["id"]))
+
+    before_task_publish.connect(record, weak=False)
+    yield sent
+    before_task_publish.disconnect(record)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for queue in ("extract", "fetch", "feeds", "default"):
+        for raw in client.lrange(queue, 0, -1):
+            if any(task_id.encode() in raw for _, _, task_id in sent):
+                client.lrem(queue, 1, raw)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_stored_text_is_sent_to_extraction_after_commit_and_duplicates_are_not(settings, committed, published):
+    """The hand-off to the extraction issue: a message to ``article_extract`` on the real broker."""
+    require(redis_available(), f"Redis is not reachable at {settings.REDIS_URL}")
+    settings.INGEST_RUN_EXTRACTION = True
 
     with committed():
         original, _ = article_submit_text(text="\n".join(STORY))
+        assert published == []  # nothing is sent before the commit
     with committed():
         copy, _ = article_submit_text(text="\n".join(STORY), url="https://reprints.example.org/story")
 
-    extracted = [arg for name, arg in tasks_run if name == "sources.tasks.article_extract"]
-    assert extracted == [original.pk]
+    assert [(name, args) for name, args, _ in published] == [("sources.tasks.article_extract", [original.pk])]
     assert copy.status == "duplicate"
 
 
