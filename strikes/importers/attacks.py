@@ -258,10 +258,12 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
     # claims services, which lock the attack, keep versions and refresh its published figures.
     _figures_bulk(created, by)
     attack_ids = [a.pk for _r, a in touched]
+    # The dataset's live claim per (attack, category, label), else its latest withdrawn one
+    # (PostgreSQL sorts NULLs first in a descending order, so a live claim comes first).
     claims = {}
     for claim in Claim.objects.filter(
-        attack_id__in=attack_ids, origin=ClaimOrigin.IMPORTED, withdrawn_at__isnull=True, article__isnull=True
-    ):
+        attack_id__in=attack_ids, origin=ClaimOrigin.IMPORTED, article__isnull=True
+    ).order_by("-withdrawn_at", "-id"):
         claims.setdefault((claim.attack_id, claim.category, claim.source_label), claim)
     decisions = {
         (d.attack_id, d.category): d for d in Decision.objects.filter(attack_id__in=attack_ids, is_current=True)
@@ -358,6 +360,7 @@ def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:
                     adopt[source.url] = attack.pk
                     by_url[source.url] = attack.pk
                 continue
+            by_url[source.url] = attack.pk  # one article per URL, even when two events cite it
         else:
             key = (attack.pk, title, outlet_id, source.published_at)
             if key in have:
@@ -382,19 +385,23 @@ def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:
 
 
 def _claim_sync(attack, figure: FigureRecord, current, by):
-    """Record the figure unless the same imported claim is already there; returns (claim, changed)."""
+    """Record the figure unless the dataset's latest claim already says the same; returns
+    (the live claim or None, whether anything was written). ``current`` is that latest claim."""
     from casualties.choices import ClaimOrigin
     from casualties.services import claim_record, claim_withdraw
 
     if current is not None:
-        if (current.value, current.low, current.high, current.qualifier) == (
+        same = (current.value, current.low, current.high, current.qualifier) == (
             figure.value,
             figure.low,
             figure.high,
             figure.qualifier,
-        ):
-            return current, False
-        claim_withdraw(claim=current, by=by, reason=f"Superseded by a newer {figure.source_label} import.")
+        )
+        if same:
+            # Unchanged; and if someone withdrew it, the withdrawal stands (the file says nothing new).
+            return (current if current.withdrawn_at is None else None), False
+        if current.withdrawn_at is None:
+            claim_withdraw(claim=current, by=by, reason=f"Superseded by a newer {figure.source_label} import.")
     claim = claim_record(
         attack=attack,
         category=figure.category,

@@ -357,3 +357,20 @@ def test_an_id_of_another_sites_export_never_takes_over_a_local_attack(logged_at
     local.refresh_from_db()
     assert (local.latitude, local.description, local.killed_best) == (46.5, "", None)
     assert Attack.objects.get(external_id=f"UKR-SW{local.pk}").place.name == "Kyiv"
+
+
+def test_two_rows_citing_one_url_get_one_article_and_no_error(reference, write_csv):
+    header = (
+        "event_id_cnty,event_date,latitude,longitude,fatalities,"
+        "occurred_at,occurred_precision,location_precision,source_urls"
+    )
+    text = (
+        f"{header}\n"
+        "UKR-SW900001,2025-04-24,50.45,30.52,1,2025-04-24T01:00:00+03:00,hour,4,https://news.example.org/a?utm_source=x\n"
+        "UKR-SW900002,2025-04-24,50.46,30.53,2,2025-04-24T01:30:00+03:00,hour,4,https://news.example.org/a\n"
+    )
+    summary = run(write_csv(text))
+    assert summary.problems == [] and summary.created == 2
+    article = Article.objects.get()
+    assert article.canonical_url == "https://news.example.org/a"  # the tracking parameter dropped
+    assert article.attack.external_id == "UKR-SW900001"

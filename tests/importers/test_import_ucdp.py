@@ -243,6 +243,24 @@ def test_reimport_is_idempotent_and_a_newer_figure_supersedes_the_old_claim(refe
     assert attack.killed_best == 5
 
 
+def test_a_claim_an_analyst_withdrew_is_not_brought_back_by_a_reimport(reference, write_csv, analyst):
+    from casualties.services import claim_withdraw
+
+    path = write_csv(ucdp_csv(EVENT))
+    run(path)
+    claim_withdraw(claim=Claim.objects.get(), by=analyst, reason="Counts soldiers, not people killed in the strike.")
+
+    again = run(path)
+    assert again.unchanged == 1
+    assert Claim.objects.count() == 1 and Claim.objects.get().withdrawn_at is not None
+
+
+def test_two_events_citing_the_same_article_share_outlet_rows(reference, write_csv):
+    run(write_csv(ucdp_csv(EVENT, {**EVENT, "id": "470002"})))
+    assert Article.objects.count() == 2  # one source per attack (an article belongs to one attack)
+    assert Article.objects.values("outlet").distinct().count() == 1
+
+
 def test_an_editors_decision_is_not_overwritten_by_a_reimport(reference, write_csv, editor):
     run(write_csv(ucdp_csv(EVENT)))
     attack = Attack.objects.get()
