@@ -20,6 +20,7 @@ import json
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, F, Func, Value
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import pagination, throttling
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -367,3 +368,98 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+# --- OpenAPI schema: what every endpoint can answer ---
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "An error. `detail` holds the message; a bad query parameter also names `parameter` and "
+    "lists `valid_parameters`; a bad request body maps each field to its messages.",
+    "properties": {
+        "detail": {"description": "What is wrong."},
+        "parameter": {"type": "string", "description": "The query parameter at fault."},
+        "valid_parameters": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": True,
+}
+
+# Statuses any endpoint may answer, whatever it declares: bad input, authentication,
+# permission, missing object, method, Accept header, body media type, throttling.
+COMMON_ERRORS = {
+    "400": "Bad request: a query parameter or the body is malformed or unknown.",
+    "401": "Authentication failed (a bad or missing token where one is required).",
+    "403": "Not allowed for this user or role.",
+    "404": "No such object (or not visible to this user).",
+    "405": "Method not allowed.",
+    "406": "No representation matches the Accept header.",
+    "415": "Unsupported body media type.",
+    "429": "Too many requests: wait Retry-After seconds.",
+}
+
+
+def add_common_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook, for every app's endpoints:
+
+    - documents the error statuses every endpoint can answer, with the error body;
+    - where an operation takes ``count``, its 200 is the page *or* ``{"count": N}``.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    count_schema = {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_ERRORS.items():
+                entry = responses.setdefault(status, {"description": description})
+                content = entry.setdefault("content", {})
+                content.setdefault("application/json", {"schema": {"$ref": "#/components/schemas/Error"}})
+                if status == "404":
+                    # A path no route matches (an id like "0.5" where routes take digits) gets
+                    # Django's own HTML page, before any API view runs.
+                    content.setdefault("text/html", {"schema": {"type": "string"}})
+            names = {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"}
+            ok = responses.get("200", {}).get("content", {}).get("application/json")
+            if ok and "schema" in ok and names & {"fields", "omit"}:
+                # fields=/omit= may leave out any field: none of the item's fields is required.
+                _drop_required(_item_component(ok["schema"], schemas))
+            if "count" in names and ok and "schema" in ok:
+                ok["schema"] = {"oneOf": [ok["schema"], count_schema]}
+    return result
+
+
+def _component(schema, schemas):
+    ref = (schema or {}).get("$ref", "")
+    return schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
+
+
+def _item_component(schema, schemas):
+    """The component of one item: the page's results' items for a list, else the object itself."""
+    component = _component(schema, schemas)
+    if component is None:
+        return None
+    results = component.get("properties", {}).get("results")
+    if results and results.get("type") == "array":
+        return _component(results.get("items"), schemas)
+    return component
+
+
+def _drop_required(component) -> None:
+    if component is not None:
+        component.pop("required", None)
+
+
+class BlankableURLFieldExtension(OpenApiSerializerFieldExtension):
+    """A URL field that may be empty is documented as such (``format: uri`` rejects "")."""
+
+    target_class = "rest_framework.fields.URLField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        url = {"type": "string", "format": "uri"}
+        # Read-only model URLFields lose allow_blank in DRF, yet a blank model field shows as "".
+        if getattr(self.target, "allow_blank", False) or getattr(self.target, "read_only", False):
+            return {"anyOf": [url, {"type": "string", "maxLength": 0}]}
+        return url

@@ -260,6 +260,11 @@ REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "config.api.StrictContentN
 # Behind a reverse proxy, how many X-Forwarded-For hops to trust for the anonymous client's IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# Every endpoint's schema documents the errors it can answer, and count=on's other shape.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "config.api.add_common_responses",
+]
 # Rows per database round trip in CSV and GeoJSON exports (memory stays constant in the set's size).
 API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
 

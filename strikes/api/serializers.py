@@ -6,6 +6,8 @@ million must stay fast; the declared DRF fields below exist so the OpenAPI schem
 describes exactly what it returns (schemathesis checks the two agree).
 """
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -239,6 +241,12 @@ class AttackWriteSerializer(serializers.ModelSerializer):
             "wave",
             "munitions",
         ]
+
+    def validate_occurred_at(self, value):
+        # Years before 1900 are typos here, and their historic local offsets (LMT) are not RFC 3339.
+        if value.year < 1900 or value > timezone.now() + dt.timedelta(days=1):
+            raise serializers.ValidationError("The attack must have happened between 1900 and now.")
+        return value
 
     def validate_munitions(self, value):
         ids = [item["munition"].pk for item in value]

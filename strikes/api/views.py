@@ -118,6 +118,9 @@ class AttackViewSet(
 ):
     """Attacks with their place, munitions, published figures and sources."""
 
+    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
+    lookup_value_regex = "[^/]+"
+
     queryset = Attack.objects.all()
     serializer_class = AttackSerializer
     filter_backends = [StrictFilterBackend]
@@ -285,6 +288,9 @@ class _Represented:
 class PlaceViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
     """Places: the country, oblasts, raions, cities and city districts."""
 
+    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
+    lookup_value_regex = "[^/]+"
+
     queryset = Place.objects.all()
     serializer_class = PlaceSerializer
     filter_backends = [StrictFilterBackend]
@@ -300,6 +306,9 @@ class PlaceViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
 class MunitionViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
     """Weapon models and classes."""
 
+    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
+    lookup_value_regex = "[^/]+"
+
     queryset = Munition.objects.all()
     serializer_class = MunitionSerializer
     filter_backends = [StrictFilterBackend]
@@ -314,6 +323,9 @@ class MunitionViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet
 )
 class WaveViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
     """Nationwide waves with launched and intercepted counts per munition."""
+
+    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
+    lookup_value_regex = "[^/]+"
 
     queryset = Wave.objects.prefetch_related(
         Prefetch("counts", queryset=WaveMunition.objects.order_by("label").prefetch_related("munitions"))
