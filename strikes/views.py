@@ -292,19 +292,31 @@ def _change_log(attack: Attack) -> list[dict]:
             for field, values in sorted(diff.items())
             if field not in hidden and isinstance(values, list | tuple) and len(values) == 2
         ]
+        model = what.get(event.pgh_model, event.pgh_model.rsplit(".", 1)[-1])
         log.append(
             {
                 "at": event.pgh_created_at,
                 "label": event.pgh_label,
-                "model": what.get(event.pgh_model, event.pgh_model.rsplit(".", 1)[-1]),
+                "model": model,
                 "object_id": event.pgh_obj_id,
                 "user": users.get(ctx.get("user"), "system" if not ctx.get("user") else f"user {ctx.get('user')}"),
                 "service": ctx.get("service", ""),
                 "changes": changes,
-                "data": event.pgh_data if event.pgh_label == "insert" else None,
+                "summary": _event_summary(model, event.pgh_data or {}) if event.pgh_label == "insert" else "",
             }
         )
     return log
+
+
+def _event_summary(model: str, data: dict) -> str:
+    """What a new claim or decision said, for the change log."""
+    if model == "claim":
+        return f"{data.get('category')} {data.get('qualifier', '').replace('_', ' ')} {data.get('value')}"
+    if model == "decision":
+        high = "no upper bound" if data.get("high") is None else data.get("high")
+        best, low = data.get("best"), data.get("low")
+        return f"{data.get('category')} v{data.get('version')}: best {best} (range {low} to {high})"
+    return ""
 
 
 @require_GET
@@ -451,8 +463,8 @@ def _attack_form_page(request, attack: Attack | None):
         except ValidationError as exc:
             if not any(f.errors for f in claims.forms):
                 _apply_service_errors(form, exc)
-            if attack is not None and attack.pk and not Attack.objects.filter(pk=attack.pk).exists():
-                attack = None  # the create was rolled back with the rest
+            # Everything was rolled back: show the attack as stored (none, for a new one).
+            attack = Attack.objects.select_related("place").filter(pk=attack.pk).first() if attack else None
         else:
             done = "Published" if publish else "Saved as draft" if attack.status == AttackStatus.DRAFT else "Saved"
             messages.success(request, f"{done}{f', with {count} claim(s)' if count else ''}.")
