@@ -293,6 +293,9 @@ def _change_log(attack: Attack) -> list[dict]:
             if field not in hidden and isinstance(values, list | tuple) and len(values) == 2
         ]
         model = what.get(event.pgh_model, event.pgh_model.rsplit(".", 1)[-1])
+        if event.pgh_label == "update" and not changes and ctx.get("service") != "attack_update":
+            # Only a timestamp moved (figures recomputed to the same values): noise in the log.
+            continue
         log.append(
             {
                 "at": event.pgh_created_at,
