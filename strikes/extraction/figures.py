@@ -194,9 +194,11 @@ RULES: list[tuple[str, re.Pattern]] = [
     ),
 ]
 
+# "a 7-year-old girl", "two little boys": an age or a word for small before the child noun.
+CHILD_AGE = r"(?:(?:[0-9a-z-]*(?:year|month)s?-old|young|little|small|teenage|newborn)\s+){0,2}"
 CHILD_FOLLOW = _c(
     rf"\s*,?\s*\(?\s*(?:including|among\s+them|of\s+whom|of\s+which|incl\.|among\s+whom)?\s*(?P<n>{N})\s+"
-    rf"(?:of\s+them\s+)?(?:are\s+|were\s+)?{CHILD}\b"
+    rf"(?:of\s+them\s+)?(?:are\s+|were\s+)?{CHILD_AGE}{CHILD}\b"
 )
 CHILD_OF_THEM = _c(
     rf"(?:of\s+(?:them|whom|which|those)[,]?\s+(?P<n>{N})\s+(?:are|were|is|was)\s+{CHILD}"
@@ -220,7 +222,7 @@ UPDATE_SENTENCE = _c(
 FROM_BEFORE = re.compile(r"\bfrom\s+$")
 FROM_TO = re.compile(rf"{N}\s+to\s+{N}")
 INCLUDING_BEFORE = _c(r"(?:including|among\s+them|of\s+whom|incl\.)\s*$")
-PAREN_CHILD = _c(rf"(?P<n>{N})\s+{CHILD}")
+PAREN_CHILD = _c(rf"(?P<n>{N})\s+{CHILD_AGE}{CHILD}")
 TOTAL_SENTENCE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 
 
@@ -429,6 +431,7 @@ class SentenceFigures:
                         verb,
                     ):
                         f.update = True
+                    self._child_follow(m.end(), cat, used, out, add)
                     continue
                 if name == "bodies":
                     g = "n" if m.group("n") else "n2"

@@ -149,6 +149,11 @@ class MunitionRec:
 
 
 KIND_RANK = {"district": 0, "city": 1, "raion": 2, "oblast": 3, "country": 4}
+# "Shevchenko Street", "Peremohy Avenue": a name followed by one of these is an address, not a place.
+STREET_WORDS = frozenset(
+    {"street", "st", "str", "avenue", "ave", "boulevard", "blvd", "square", "lane", "prospekt", "prospect", "road"}
+    | {"highway", "embankment", "alley", "passage", "vulytsia", "vul", "provulok"}
+)
 REGION_WORDS = frozenset({"region", "oblast", "province", "regional", "oblasts", "regions", "область", "области"})
 
 # Generic weapon classes written in news text, with the catalogue category they mean.
@@ -403,6 +408,8 @@ class Gazetteer:
                     continue
                 start, end = tokens[i][0], tokens[i + size - 1][1]
                 nxt = normed[i + size] if i + size < n else ""
+                if nxt in STREET_WORDS:
+                    continue
                 cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS)
                 if not cands:
                     continue

@@ -76,7 +76,14 @@ STRONG_STRIKE_RE = _c(
 OFF_TOPIC_RE = _c(
     r"\b(?:talks|negotiat\w+|ceasefire|cease-fire|peace\s+(?:deal|plan|accord|process|talks)|prisoner|exchange|swap|"
     r"sanctions|summit|delegation|memorandum|diplomat\w*|econom\w+|GDP|inflation|budget|loan|tariffs?|exports?|"
-    r"imports?|elections?|parliament|referendum|visit|agreement|treaty)\b"
+    r"imports?|elections?|parliament|referendum|visit|agreement|treaty|deliver(?:y|ies|ed|s)?|supplies|shipments?|"
+    r"aid\s+package|military\s+aid|Patriots?|IRIS-T|NASAMS|funding|shadow\s+fleet|oil\s+prices?)\b"
+)
+# A strike mentioned as background ("missiles that have struck Ukrainian cities", "attacks that
+# have killed hundreds"): not the event an article reports.
+BACKGROUND_RE = _c(
+    r"\b(?:that|which|who)\s+(?:have|has|had)\s+(?:\w+\s+)?(?:struck|hit|killed|attacked|targeted|pounded|"
+    r"terrori[sz]ed|devastated|damaged|destroyed)\b"
 )
 SPEECH_BEFORE_RE = _c(
     r"\b(?:said|says|told|stated|states|reported|reports|announced|wrote|added|address|declared|posted|denied|"
@@ -675,9 +682,16 @@ def _is_strike_report(sents, main, figures, munitions, strike_sents, scopes) -> 
     """A strike on a place: a Ukrainian place, and strike language or event figures outweigh other topics."""
     if main is None:
         return False
-    strong = sum(1 for s in sents if scopes[s.index] in ("event", "other_place") and STRONG_STRIKE_RE.search(s.low))
+    strong = sum(
+        1
+        for s in sents
+        if scopes[s.index] in ("event", "other_place")
+        and STRONG_STRIKE_RE.search(s.low)
+        and not BACKGROUND_RE.search(s.low)
+    )
     off = sum(1 for s in sents if OFF_TOPIC_RE.search(s.low))
-    event_figs = sum(1 for f in figures if f.scope == "event" and f.category in CASUALTY)
+    # "hundreds killed" in passing is no report of a strike; a specific figure is.
+    event_figs = sum(1 for f in figures if f.scope == "event" and f.category in CASUALTY and not f.vague)
     score = strong + 2 * min(event_figs, 3) + (1 if munitions else 0)
     return score >= 2 and score > off * 0.75
 
