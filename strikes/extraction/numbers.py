@@ -106,7 +106,7 @@ NUMBER_RE = ci(
       | (?P<digits>{_digits})(?![:.]\d)(?:\s+(?P<digit_scale>thousand|million))?
       | (?P<words>{_word_number})
     )
-    (?![\w%])(?!-year)(?!\s*(?:%|percent|per\s+cent|km|kilomet|metres|meters|years?\s+old|-year|a\.m\.|p\.m\.|am\b|pm\b|hours?\b|minutes?\b|UAH|hryvnia|dollars|euros|tonnes|tons))
+    (?![\w%])(?!-(?:year|month|week|day)s?\b)(?!\s*(?:%|percent|per\s+cent|km|kilomet|metres|meters|(?:year|month|week|day)s?\s+old|-year|a\.m\.|p\.m\.|am\b|pm\b|hours?\b|minutes?\b|UAH|hryvnia|dollars|euros|tonnes|tons))
     """,
     re.VERBOSE,
 )

@@ -103,6 +103,7 @@ NIGHT_OF_BEFORE_RE = _c(r"(?:night|morning|evening)\s+of\s+$|overnight\s+on\s+$"
 OVERNIGHT_RE = _c(r"overnight|last\s+night")
 STRIKE_AFTER_DATE_RE = _c(r"\s*(?:['’]s)?\s*(?:\w+\s+){0,2}(?:strike|attack|shelling|barrage|assault|wave|bombardment)")
 POSSESSIVE_RE = re.compile(r"['’]s")
+PINNED_BY_NEXT_RE = re.compile(r",?\s+(?:on|of|into|to)\s+(?:the\s+)?")
 MADE_RE = _c(r"[-\s](?:made|designed|produced|built|manufactured)")
 COMBINED_AFTER_RE = _c(r"\s+(?:and|or)\s+(?:\w+\s+)?(?:drones?|missiles?|UAVs?|rockets?)")
 COUNT_GAP_RE = re.compile(r"\s+(?:[A-Za-z-]+\s+){0,2}")
@@ -470,7 +471,14 @@ def _event_date(text, sents, dates: list[DateMention], pub, anchor):
     best = None
     best_score = -99.0
     hint = None
+    starts = {d.start for d in dates}
     for d in dates:
+        # "overnight on April 24", "last night into Thursday": the written day says which night.
+        pinned = d.kind == "relative" and (
+            (m := PINNED_BY_NEXT_RE.match(text, d.end)) is not None and m.end() in starts
+        )
+        if pinned:
+            continue
         si = _sentence_of(sents, d.start)
         if si < 0:
             continue

@@ -103,6 +103,54 @@ def test_casualty_phrasing(text, expected):
     assert {k: got.get(k) for k in expected} == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Twelve people are confirmed dead after the attack on Kyiv on Thursday.", {"killed": (12, "exact")}),
+        (
+            "The Russian strike on Kyiv killed a dozen people and injured nearly 90.",
+            {"killed": (12, "exact"), "injured": (90, "about")},
+        ),
+        (
+            "In Kyiv, the death toll from Thursday's attack stands at 12, with 90 injured.",
+            {"killed": (12, "exact"), "injured": (90, "exact")},
+        ),
+        (
+            "Kyiv was hit on Thursday. Twelve people lost their lives and 90 more were injured.",
+            {"killed": (12, "exact"), "injured": (90, "exact")},
+        ),
+        ("A missile strike on Kyiv on Thursday claimed the lives of 12 people.", {"killed": (12, "exact")}),
+        ("A Russian strike on Kyiv killed 12 people on Thursday, up from 9 reported.", {"killed": (12, "exact")}),
+        (
+            "Russia's attack on Kyiv on Thursday killed 12. Ninety people were wounded, 11 of them seriously.",
+            {"killed": (12, "exact"), "injured": (90, "exact")},
+        ),
+        ("Russian missile kills 3, injures 10 in Odesa", {"killed": (3, "exact"), "injured": (10, "exact")}),
+        ("Three dead, 10 injured after Russian missile hits Odesa", {"killed": (3, "exact"), "injured": (10, "exact")}),
+        (
+            "A missile hit a warehouse in Odesa on Thursday. No one was killed, but 10 people were injured.",
+            {"killed": None, "injured": (10, "exact")},
+        ),
+        (
+            "Over the past day, Russian attacks killed 3 people and injured 14 in Kherson Oblast, Governor Oleksandr "
+            "Prokudin said.",
+            {"killed": (3, "exact"), "injured": (14, "exact")},
+        ),
+        (
+            "The attack on Kramatorsk killed two and wounded 11, including a 2-month-old baby.",
+            {"killed": (2, "exact"), "injured": (11, "exact"), "children_injured": (1, "exact")},
+        ),
+        (
+            "The strike on Zaporizhzhia killed a woman and injured 4 people.",
+            {"killed": (1, "exact"), "injured": (4, "exact")},
+        ),
+    ],
+)
+def test_more_casualty_phrasing(text, expected):
+    got = headline(text)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 def test_the_governor_said_after_the_figure_does_not_change_it():
     text = "Russian shelling hit Nikopol on Thursday. Four people were killed, the governor said."
     assert headline(text)["killed"] == (4, "exact")
@@ -293,6 +341,10 @@ def test_not_strike_reports_in_news_language(text):
         ("A Russian missile attack on Kyiv early on Thursday killed 9 people, officials said.", PUB, "2025-04-24"),
         ("Russian drones hit Odesa at about 3 a.m. on Wednesday, killing 2 people.", PUB, "2025-04-23"),
         ("The strike on Sumy at 10:15 local time on 22 April killed 2 people, officials said.", PUB, "2025-04-22"),
+        ("Russia attacked Kyiv overnight on April 23, killing 12 people.", PUB, "2025-04-23"),
+        ("Russia attacked Kyiv overnight into Thursday, killing 12 people.", "2025-04-25", "2025-04-24"),
+        ("Russia attacked Kyiv late on Wednesday, killing 12 people, officials said on Thursday.", PUB, "2025-04-23"),
+        ("Russian missiles struck Kharkiv at 10:15 local time (07:15 GMT) on Wednesday, killing 3.", PUB, "2025-04-23"),
     ],
 )
 def test_dates_with_times_of_day(text, published, date):
