@@ -232,6 +232,8 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
             changed_fields.update(diff)
         touched.append((record, attack))
 
+    new_figures = _NewFigures(created, by)
+    new_figures.prepare()
     Attack.objects.bulk_create([a for _r, a in created])
     if changed_attacks:
         Attack.objects.bulk_update(changed_attacks, [*sorted(changed_fields), "updated_at"])
@@ -254,9 +256,9 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
 
     added_sources = _sources_write(pairs)
 
-    # New attacks: their figures in bulk (see _figures_bulk). Attacks already here: through the
+    # New attacks: their figures in bulk (see _NewFigures). Attacks already here: through the
     # claims services, which lock the attack, keep versions and refresh its published figures.
-    _figures_bulk(created, by)
+    new_figures.save()
     attack_ids = [a.pk for _r, a in touched]
     # The dataset's live claim per (attack, category, label), else its latest withdrawn one
     # (PostgreSQL sorts NULLs first in a descending order, so a live claim comes first).
@@ -445,7 +447,7 @@ def _decision_sync(attack, decision: DecisionRecord, current, recorded: dict) ->
     return "made"
 
 
-def _figures_bulk(created: list[tuple[AttackRecord, object]], by) -> None:
+class _NewFigures:
     """Claims, decisions and published figures of newly created attacks, written in bulk.
 
     A first import creates thousands of attacks; recording each figure through
@@ -458,102 +460,114 @@ def _figures_bulk(created: list[tuple[AttackRecord, object]], by) -> None:
     ``decision_facts``, the same calls ``figures_refresh`` makes), and a test checks that
     ``figures_refresh`` finds nothing to change afterwards. The pghistory triggers record
     every row with the import's context.
+
+    Two steps: :meth:`prepare` (before the attacks are inserted) works out each attack's
+    ``killed_best`` / ``injured_best`` / ``disputed`` so the attack row is inserted complete,
+    with one history entry; :meth:`save` (after) writes the rows that need the attack ids.
     """
-    from collections import defaultdict
 
-    from django.db import connection
+    def __init__(self, created: list[tuple[AttackRecord, object]], by):
+        self.created = created
+        self.user = by if by is not None and by.pk else None
+        self.claims: list[tuple[object, str, list]] = []  # (attack, category, claims)
+        self.decisions: dict[tuple[int, str], object] = {}  # (index of the attack, category) -> decision
 
-    from casualties import reconcile
-    from casualties.choices import ClaimOrigin, FigureStatus
-    from casualties.models import Claim, Decision, PublishedFigure
-    from casualties.services import FIGURE_FIELDS, claim_facts, decision_facts
+    def prepare(self) -> None:
+        from casualties.choices import ClaimOrigin, FigureStatus
+        from casualties.models import Claim, Decision
 
-    if not created:
-        return
-    user = by if by is not None and by.pk else None
-    claims: dict[tuple[int, str], list] = defaultdict(list)
-    for record, attack in created:
-        for figure in record.claims:
-            claim = Claim(
-                attack=attack,
-                category=figure.category,
-                value=figure.value,
-                low=figure.low,
-                high=figure.high,
-                qualifier=figure.qualifier,
-                reported_at=figure.reported_at,
-                source_label=figure.source_label,
-                origin=ClaimOrigin.IMPORTED,
-                created_by=user,
-            )
-            claim.clean_fields(exclude=["attack", "article", "created_by"])
-            claims[(attack.pk, figure.category)].append(claim)
-    Claim.objects.bulk_create([c for group in claims.values() for c in group])
+        provisional = 0
+        for i, (record, attack) in enumerate(self.created):
+            by_category: dict[str, list] = {}
+            for figure in record.claims:
+                claim = Claim(
+                    category=figure.category,
+                    value=figure.value,
+                    low=figure.low,
+                    high=figure.high,
+                    qualifier=figure.qualifier,
+                    reported_at=figure.reported_at,
+                    source_label=figure.source_label,
+                    origin=ClaimOrigin.IMPORTED,
+                    created_by=self.user,
+                )
+                claim.clean_fields(exclude=["attack", "article", "created_by"])
+                provisional -= 1
+                claim.pk = provisional  # stands in for the id until the row is inserted
+                by_category.setdefault(figure.category, []).append(claim)
+            for d in record.decisions:
+                decision = Decision(
+                    category=d.category,
+                    version=1,
+                    is_current=True,
+                    best=d.best,
+                    low=d.low,
+                    high=d.high,
+                    rationale=d.rationale,
+                    source_label=d.source_label,
+                    decided_by=None,  # the dataset's decision, as decision_make(by=None) records it
+                )
+                decision.clean_fields(exclude=["attack", "decided_by", "restored_from"])
+                decision.pk = -(i + 1)
+                self.decisions[(i, d.category)] = decision
+            shown = self._figures(i, by_category)
+            killed, injured = shown.get("killed"), shown.get("injured")
+            attack.killed_best = killed.best if killed else None
+            attack.injured_best = injured.best if injured else None
+            attack.disputed = any(f.status == FigureStatus.DISPUTED for f in shown.values())
+            self.claims.append((attack, i, by_category))
 
-    decisions: dict[tuple[int, str], object] = {}
-    for record, attack in created:
-        for d in record.decisions:
-            group = claims.get((attack.pk, d.category), [])
-            decision = Decision(
-                attack=attack,
-                category=d.category,
-                version=1,
-                is_current=True,
-                best=d.best,
-                low=d.low,
-                high=d.high,
-                rationale=d.rationale,
-                source_label=d.source_label,
-                decided_by=None,  # the dataset's decision, as decision_make(by=None) records it
-                claim_ranks={str(c.pk): {"rank": c.rank, "reason": c.rank_reason} for c in group},
-            )
-            decision.clean_fields(exclude=["attack", "decided_by", "restored_from"])
-            decisions[(attack.pk, d.category)] = decision
-    Decision.objects.bulk_create(list(decisions.values()))
-    Through = Decision.claims.through
-    Through.objects.bulk_create(
-        [Through(decision_id=d.pk, claim_id=c.pk) for key, d in decisions.items() for c in claims.get(key, [])]
-    )
+    def _figures(self, i: int, by_category: dict[str, list]) -> dict:
+        from casualties import reconcile
+        from casualties.services import claim_facts, decision_facts
 
-    figures, attacks = [], []
-    for _record, attack in created:
+        categories = set(by_category) | {cat for (j, cat) in self.decisions if j == i}
         shown = {}
-        categories = {cat for (aid, cat) in claims if aid == attack.pk} | {
-            cat for (aid, cat) in decisions if aid == attack.pk
-        }
         for category in sorted(categories):
             figure = reconcile.reconcile(
-                [claim_facts(c) for c in claims.get((attack.pk, category), [])],
+                [claim_facts(c) for c in by_category.get(category, [])],
                 category,
-                decision_facts(decisions.get((attack.pk, category))),
+                decision_facts(self.decisions.get((i, category))),
             )
-            if figure.status is None:
-                continue
-            values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
-            values.update(
-                decision_id=figure.decision_id,
-                conflict=figure.conflict.to_dict() if figure.conflict else None,
-                severity=figure.severity,
-            )
-            shown[category] = PublishedFigure(attack_id=attack.pk, category=category, **values)
-        figures.extend(shown.values())
-        killed, injured = shown.get("killed"), shown.get("injured")
-        attack.killed_best = killed.best if killed else None
-        attack.injured_best = injured.best if injured else None
-        attack.disputed = any(pf.status == FigureStatus.DISPUTED for pf in shown.values())
-        attacks.append(attack)
-    PublishedFigure.objects.bulk_create(figures)
-    # One UPDATE for the batch (bulk_update's CASE per row costs seconds of CPU per batch).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE strikes_attack AS a"
-            " SET killed_best = v.killed, injured_best = v.injured, disputed = v.disputed"
-            " FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::boolean[])"
-            " AS v(id, killed, injured, disputed) WHERE a.id = v.id",
+            if figure.status is not None:
+                shown[category] = figure
+        return shown
+
+    def save(self) -> None:
+        from casualties.models import Claim, Decision, PublishedFigure
+        from casualties.services import FIGURE_FIELDS
+
+        rows = []
+        for attack, _i, by_category in self.claims:
+            for group in by_category.values():
+                for claim in group:
+                    claim.pk = None
+                    claim.attack = attack
+                    rows.append(claim)
+        Claim.objects.bulk_create(rows)
+        for (i, category), decision in self.decisions.items():
+            attack, _i, by_category = self.claims[i]
+            decision.pk = None
+            decision.attack = attack
+            group = by_category.get(category, [])
+            decision.claim_ranks = {str(c.pk): {"rank": c.rank, "reason": c.rank_reason} for c in group}
+        Decision.objects.bulk_create(list(self.decisions.values()))
+        Through = Decision.claims.through
+        Through.objects.bulk_create(
             [
-                [a.pk for a in attacks],
-                [a.killed_best for a in attacks],
-                [a.injured_best for a in attacks],
-                [a.disputed for a in attacks],
-            ],
+                Through(decision_id=d.pk, claim_id=c.pk)
+                for (i, category), d in self.decisions.items()
+                for c in self.claims[i][2].get(category, [])
+            ]
         )
+        figures = []
+        for attack, i, by_category in self.claims:
+            for category, figure in self._figures(i, by_category).items():
+                values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
+                values.update(
+                    decision_id=figure.decision_id,
+                    conflict=figure.conflict.to_dict() if figure.conflict else None,
+                    severity=figure.severity,
+                )
+                figures.append(PublishedFigure(attack_id=attack.pk, category=category, **values))
+        PublishedFigure.objects.bulk_create(figures)

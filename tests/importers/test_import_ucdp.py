@@ -306,7 +306,9 @@ def test_history_records_the_import_and_who_ran_it(reference, write_csv, analyst
     from django.apps import apps
 
     attack = Attack.objects.get()
-    event = apps.get_model("strikes", "AttackEvent").objects.get(pgh_obj=attack, pgh_label="insert")
+    # One history entry: the attack is inserted complete, figures included.
+    event = apps.get_model("strikes", "AttackEvent").objects.get(pgh_obj=attack)
+    assert (event.pgh_label, event.killed_best) == ("insert", 4)
     assert event.pgh_context.metadata == {"user": analyst.pk, "service": "ucdp_import"}
     claim_event = apps.get_model("casualties", "ClaimEvent").objects.get(pgh_obj=Claim.objects.get())
     assert claim_event.pgh_context.metadata["service"] == "ucdp_import"
