@@ -122,10 +122,33 @@ def last_weekday(weekday: int, anchor: dt.date) -> dt.date:
     return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_MONTH_START = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+
+
+def _date_matches(text: str):
+    """The matches of ``DATE_RE.finditer(text)``, found faster.
+
+    Every date starts at a digit or at a month name after a word boundary, so the pattern is
+    tried only there (two scans the engine does quickly), leftmost first and without overlap,
+    exactly as ``finditer`` would."""
+    starts = [p for m in _DIGIT_RUN.finditer(text) for p in range(m.start(), m.end())]
+    starts += [m.start() for m in _MONTH_START.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
+    starts.sort()
+    pos = 0
+    for c in starts:
+        if c < pos:
+            continue
+        m = DATE_RE.match(text, c)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def explicit_dates(text: str) -> list[DateMention]:
     """Dates written with a day and month (with or without a year), unresolved when yearless."""
     out = []
-    for m in DATE_RE.finditer(text):
+    for m in _date_matches(text):
         if m.group("iso"):
             d = _safe_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
             if d:

@@ -9,6 +9,7 @@ category, the number it binds, and the span of the words that say so.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from strikes.extraction.numbers import NumberMention, number_mentions
@@ -305,28 +306,36 @@ class SentenceFigures:
         self.offset = offset
         self.nums: list[NumberMention] = nums if nums is not None else number_mentions(text, skip)
         parts = []
-        self.map_start: list[int] = []
-        self.map_end: list[int] = []
+        # Where each placeholder sits in the normalised text, and how far the text after it is
+        # shifted (the number it stands for is longer than one character): offsets by bisection.
+        self._ph_pos: list[int] = []
+        self._shift_after: list[int] = []
         pos = 0
+        shift = 0
         for i, n in enumerate(self.nums[:0x3FF]):
             parts.append(text[pos : n.start])
-            self.map_start.extend(range(pos, n.start))
-            self.map_end.extend(range(pos + 1, n.start + 1))
+            self._ph_pos.append(n.start - shift)
+            shift += n.end - n.start - 1
+            self._shift_after.append(shift)
             parts.append(ph(i))
-            self.map_start.append(n.start)
-            self.map_end.append(n.end)
             pos = n.end
         parts.append(text[pos:])
-        self.map_start.extend(range(pos, len(text)))
-        self.map_end.extend(range(pos + 1, len(text) + 1))
         self.norm = "".join(parts)
         self.low = lower_same_length(self.norm)
+
+    def _orig(self, p: int, end: bool) -> int:
+        """The sentence offset of normalised position ``p`` (its end when ``end``)."""
+        k = bisect_right(self._ph_pos, p)
+        if k and self._ph_pos[k - 1] == p:  # a placeholder: the number's start or end
+            n = self.nums[k - 1]
+            return n.end if end else n.start
+        return p + (self._shift_after[k - 1] if k else 0) + (1 if end else 0)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Article offsets of the normalised span [a, b)."""
         if b <= a:
             b = a + 1
-        return self.offset + self.map_start[a], self.offset + self.map_end[b - 1]
+        return self.offset + self._orig(a, False), self.offset + self._orig(b - 1, True)
 
     def run(self) -> list[RawFigure]:
         if not self.nums:

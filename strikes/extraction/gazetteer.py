@@ -384,17 +384,19 @@ class Gazetteer:
 
     def find_places(self, text: str) -> list[tuple[int, int, list[PlaceRec]]]:
         """Every gazetteer mention in ``text``: (start, end, candidates best first), longest match first."""
-        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text.replace("-", " "))]
-        normed = [norm_token(t[2]) for t in tokens]
+        spaced = text.replace("-", " ")
+        # Token strings, normalised forms and spans come from C-level passes; the Python loop
+        # visits only capitalised tokens, the only ones a place name can start with.
+        words = TOKEN_RE.findall(spaced)
+        normed = list(map(norm_token, words))
+        spans = [m.span() for m in TOKEN_RE.finditer(spaced)]
         out = []
+        n = len(words)
         i = 0
-        n = len(tokens)
-        while i < n:
-            first = tokens[i][2]
-            if not first[0].isupper():
-                i += 1
+        for c in [j for j, w in enumerate(words) if w[0].isupper()]:
+            if c < i:
                 continue
-            matched = False
+            i = c
             tok = normed[i]
             sizes = self.first_sizes.get(tok, ())
             if is_cyrillic(tok) and 1 not in sizes:
@@ -406,7 +408,7 @@ class Gazetteer:
                 idxs = self._lookup(key)
                 if not idxs:
                     continue
-                start, end = tokens[i][0], tokens[i + size - 1][1]
+                start, end = spans[i][0], spans[i + size - 1][1]
                 nxt = normed[i + size] if i + size < n else ""
                 if nxt in STREET_WORDS:
                     continue
@@ -414,14 +416,11 @@ class Gazetteer:
                 if not cands:
                     continue
                 if nxt in REGION_WORDS and cands[0].kind == "oblast":
-                    end = tokens[i + size][1]
+                    end = spans[i + size][1]
                     size += 1
                 out.append((start, end, cands))
                 i += size
-                matched = True
                 break
-            if not matched:
-                i += 1
         return out
 
     def _choose(self, idxs: list[int], key: str, region_follows: bool) -> list[PlaceRec]:
