@@ -403,6 +403,12 @@ function axisDate(sec, u) {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
 }
 
+// "2k" rather than "2,000": the axes stay narrow enough for a phone.
+const compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
+function compactTicks(u, splits) {
+  return splits.map((v) => (v == null ? "" : compact.format(v)));
+}
+
 function periodLabel(sec) {
   const d = new Date(sec * 1000);
   if (plotBucket === "month") return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
@@ -509,8 +515,8 @@ function drawTimeline(rows, bucket) {
       axes: [
         // Ticks on whole days (or more): the periods are days, weeks or months, never hours.
         { space: 70, incrs: TICK_STEPS, values: (u, splits) => splits.map((s) => axisDate(s, u)) },
-        { scale: "a", size: 40, label: "attacks", labelSize: 14 },
-        { scale: "p", side: 1, size: 48, grid: { show: false }, label: "people · weapons", labelSize: 14 },
+        { scale: "a", size: 40, label: "attacks", labelSize: 14, values: compactTicks },
+        { scale: "p", side: 1, size: 40, grid: { show: false }, label: "people · weapons", labelSize: 14, values: compactTicks },
       ],
       series: [
         { value: (u, v) => (v == null ? "—" : periodLabel(v)) },
