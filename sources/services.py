@@ -171,7 +171,10 @@ def article_submit_url(
     title: str = "",
     published_at: datetime | None = None,
 ) -> tuple[Article, bool]:
-    """Record a URL to fetch, once per canonical URL; returns (article, created). Fetch sent after commit."""
+    """Record a URL to fetch, once per canonical URL; returns (article, created). Fetch sent after commit.
+
+    A known URL whose fetch failed is fetched again when a person (``by``) submits it again.
+    """
     canonical = _canonical_or_error(url)
     now = timezone.now()
     with _context(by, "article_submit_url"), transaction.atomic():
@@ -193,6 +196,15 @@ def article_submit_url(
             _send_fetch([article.pk])
         elif bulk_job is not None:
             BulkJob.objects.filter(pk=bulk_job.pk).update(duplicate=F("duplicate") + 1, updated_at=now)
+        elif by is not None and article.status == ArticleStatus.FAILED:
+            # A person submitting a URL whose fetch failed (an outage, a page since restored) means
+            # "try again"; feeds re-listing an item do not, or a dead link would be fetched forever.
+            retried = Article.objects.filter(pk=article.pk, status=ArticleStatus.FAILED).update(
+                status=ArticleStatus.QUEUED, error="", enqueued_at=now, updated_at=now
+            )
+            if retried:
+                article.status, article.error = ArticleStatus.QUEUED, ""
+                _send_fetch([article.pk])
     return article, created
 
 
@@ -547,6 +559,19 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> 
     _send_fetch(expired + stale)
     unextracted: list[int] = []
     if extraction_available():
+        # An extraction claims its row fetched -> extracting; one whose worker died (its lease lapsed)
+        # is handed back. Rows claimed without a lease are left to the extraction code.
+        dead = list(
+            Article.objects.filter(status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).values_list(
+                "pk", flat=True
+            )[:batch]
+        )
+        if dead:
+            Article.objects.filter(pk__in=dead, status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).update(
+                status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=now
+            )
+            for pk in dead:
+                _send_extract(pk)
         # Bounded to a day so an article extraction keeps failing on is not re-sent forever.
         since = now - timedelta(days=1)
         unextracted = list(
@@ -558,6 +583,7 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> 
             Article.objects.filter(pk__in=unextracted).update(updated_at=now)
         for pk in unextracted:
             _send_extract(pk)
+        unextracted += dead
     return {
         "lease_expired": len(expired),
         "requeued": len(stale),

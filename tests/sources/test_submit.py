@@ -210,3 +210,35 @@ def test_two_workers_storing_the_same_text_at_once_make_one_original(site):
     assert statuses == ["duplicate", "fetched"]
     original = Article.objects.get(status="fetched")
     assert Article.objects.get(status="duplicate").duplicate_of_id == original.pk
+
+
+@pytest.mark.django_db
+def test_a_person_resubmitting_a_failed_url_tries_again(site, committed, analyst):
+    from tests.sources.pages import Response
+
+    url = site.sequence("/outage", [Response(404, "gone for now"), Response(body=article_html("Back", *STORY))])
+    with committed():
+        first, _ = article_submit_url(url=url, by=analyst)
+    first.refresh_from_db()
+    assert first.status == "failed"
+
+    with committed():
+        again, created = article_submit_url(url=url, by=analyst)
+
+    again.refresh_from_db()
+    assert not created and again.pk == first.pk
+    assert again.status == "fetched"
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_feed_relisting_a_failed_url_does_not_refetch_it(site, committed):
+    url = site.page("/dead", "gone", status=404)
+    with committed():
+        article_submit_url(url=url)
+    with committed():
+        article, _ = article_submit_url(url=url, origin="feed")
+
+    article.refresh_from_db()
+    assert article.status == "failed"
+    assert site.hit_count("/dead") == 1
