@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from sources.models import Article, BulkJob
-from sources.services import _finish, article_submit_url, articles_requeue_stale, bulk_job_create
+from sources.services import article_submit_url, articles_requeue_stale, bulk_job_create
+from sources.services.fetching import _finish
 from tests.factories import ArticleFactory
 from tests.sources.pages import article_html
 

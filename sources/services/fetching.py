@@ -1,0 +1,129 @@
+"""Fetching a queued article: claim, fetch, store its text, or record why not."""
+
+import logging
+import zlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sources.canonical import url_host
+from sources.choices import ArticleStatus
+from sources.content import page_extract
+from sources.fetch import FetchFailed, FetchRefused, FetchTransient, fetch
+from sources.models import Article
+from sources.services.articles import bulk_count, text_store
+from sources.services.common import MAX_ERROR_LENGTH, fetch_config
+from sources.services.outlets import outlet_for_host
+
+logger = logging.getLogger(__name__)
+
+
+def _finish(article: Article, token: int, *, status: str, error: str, fields: dict | None = None) -> bool:
+    """Record a final outcome other than stored text, if this worker still holds the row."""
+    with transaction.atomic():
+        updated = (
+            Article.objects.filter(pk=article.pk, status=ArticleStatus.FETCHING, attempts=token).update(
+                status=status,
+                error=error[:MAX_ERROR_LENGTH],
+                lease_expires_at=None,
+                updated_at=timezone.now(),
+                **(fields or {}),
+            )
+            == 1
+        )
+        if updated:
+            bulk_count(article.bulk_job_id, "failed")
+    return updated
+
+
+def article_fetch_and_store(*, article_id: int, final_attempt: bool = True) -> str | None:
+    """Fetch a queued article's page and store its main text; returns the status it ended in.
+
+    Raises ``FetchTransient`` (after putting the row back in the queue) when the error may go
+    away and this is not the final attempt, so the task retries with backoff. Does nothing
+    (returns None) when the row is not queued, or is being fetched by a live worker.
+    """
+    now = timezone.now()
+    claimed = (
+        Article.objects.filter(pk=article_id)
+        .filter(Q(status=ArticleStatus.QUEUED) | Q(status=ArticleStatus.FETCHING, lease_expires_at__lt=now))
+        .update(
+            status=ArticleStatus.FETCHING,
+            attempts=F("attempts") + 1,
+            lease_expires_at=now + timedelta(seconds=settings.INGEST_LEASE_SECONDS),
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    article = Article.objects.get(pk=article_id)
+    token = article.attempts
+    try:
+        return _fetch_claimed(article, token, final_attempt=final_attempt)
+    except FetchTransient:
+        raise
+    except Exception as exc:
+        # A bug or an unexpected input: record it for a person to see, then fail loudly.
+        logger.exception("Fetching article %s failed unexpectedly", article_id)
+        _finish(article, token, status=ArticleStatus.FAILED, error=f"Internal error: {type(exc).__name__}: {exc}")
+        raise
+
+
+def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str | None:
+    url = article.canonical_url or article.url
+    if not url:
+        _finish(article, token, status=ArticleStatus.FAILED, error="The article has no URL to fetch.")
+        return ArticleStatus.FAILED
+    try:
+        result = fetch(url, config=fetch_config(), kind="page")
+    except FetchRefused as exc:
+        _finish(article, token, status=ArticleStatus.REFUSED, error=exc.reason)
+        return ArticleStatus.REFUSED
+    except FetchFailed as exc:
+        _finish(article, token, status=ArticleStatus.FAILED, error=exc.reason)
+        return ArticleStatus.FAILED
+    except FetchTransient as exc:
+        if final_attempt:
+            error = f"{exc.reason} Gave up after {article.attempts} attempts."
+            _finish(article, token, status=ArticleStatus.FAILED, error=error)
+            return ArticleStatus.FAILED
+        Article.objects.filter(pk=article.pk, status=ArticleStatus.FETCHING, attempts=token).update(
+            status=ArticleStatus.QUEUED,
+            error=f"Attempt {article.attempts} failed, retrying: {exc.reason}"[:MAX_ERROR_LENGTH],
+            lease_expires_at=None,
+            enqueued_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        raise
+
+    fields = {
+        "final_url": result.url[:2000],
+        # Provenance: the page as it was, so a figure can be re-checked after it changes.
+        "raw_body": zlib.compress(result.body, 6),
+        "raw_content_type": result.content_type[:200],
+        "http_status": result.status_code,
+        "fetched_at": timezone.now(),
+    }
+    page = page_extract(result.body, url=result.url, content_type=result.content_type, charset=result.charset)
+    if page is None:
+        error = "No readable article text was found on the page."
+        _finish(article, token, status=ArticleStatus.FAILED, error=error, fields=fields)
+        return ArticleStatus.FAILED
+    fields.update(
+        title=page.title or article.title,
+        published_at=page.published_at or article.published_at,
+        language=page.language,
+    )
+    with transaction.atomic():
+        if article.outlet_id is None:
+            fields["outlet"] = outlet_for_host(host=url_host(result.url), site_name=page.site_name)
+        fence = Q(status=ArticleStatus.FETCHING, attempts=token)
+        return text_store(article=article, text=page.text, fields=fields, fence=fence)
+
+
+def article_raw_body(article: Article) -> bytes:
+    """The response body as fetched (decompressed), or b"" when none was kept."""
+    return zlib.decompress(bytes(article.raw_body)) if article.raw_body else b""
