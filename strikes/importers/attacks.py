@@ -313,9 +313,8 @@ def _own_or_external(record: AttackRecord, found_own: dict) -> AttackRecord:
     if record.own_id is None:
         return record
     created_at = found_own.get(record.own_id)
-    same = created_at is not None and (
-        record.own_created_at is None or abs((created_at - record.own_created_at).total_seconds()) < 1
-    )
+    # The export writes created_at to the microsecond, so equality identifies the row.
+    same = created_at is not None and (record.own_created_at is None or created_at == record.own_created_at)
     if not same:
         record.own_id = None
     return record

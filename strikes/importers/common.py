@@ -334,13 +334,15 @@ def _short(text: str, limit: int = 60) -> str:
 # --- Dates ---
 
 _ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 
 
-def _mk(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+def _mk(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> dt.datetime:
     try:
-        return dt.datetime(year, month, day, hour, minute, second)
+        return dt.datetime(year, month, day, hour, minute, second, micro)
     except ValueError as exc:
         raise RowError(f"{exc}") from None
 
@@ -356,9 +358,10 @@ def parse_iso(value, *, name: str) -> tuple[dt.datetime, bool] | None:
     m = _ISO_DATE.match(text)
     if not m:
         raise RowError(f"{name} {value!r} is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)")
-    y, mo, d, h, mi, s, tz = m.groups()
+    y, mo, d, h, mi, s, fraction, tz = m.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
     try:
-        naive = _mk(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        naive = _mk(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro)
     except RowError as exc:
         raise RowError(f"{name} {value!r}: {exc}") from None
     if tz:
