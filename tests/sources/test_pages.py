@@ -204,3 +204,29 @@ def test_a_bad_feed_interval_is_shown_next_to_the_field(browser):
 def test_feed_toggle_needs_post(browser):
     feed = FeedFactory()
     assert browser.get(reverse("feed-toggle", args=[feed.pk])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("view", "data"),
+    [
+        ("ingest-url", {"fetch-url": "https://example.org/\x00"}),
+        ("ingest-url", {"fetch-url": "https://example.org/" + "a" * 3000}),
+        ("ingest-url", {"fetch-url": "http://[::1"}),
+        ("ingest-url", {}),
+        ("ingest-text", {"paste-text": "a\x00b"}),
+        ("ingest-text", {"paste-text": "<script>alert(1)</script>"}),
+        ("ingest-text", {"paste-text": "Fine.", "paste-published_at": "not a date"}),
+        ("ingest-text", {"paste-text": "Fine.", "paste-url": "data:text/html,<script>alert(1)</script>"}),
+        ("ingest-text", {"paste-text": "Fine.", "paste-title": "t" * 1001}),
+        ("ingest-bulk", {"bulk-urls": "# only a comment"}),
+        ("ingest-bulk", {"bulk-urls": "https://example.org/\n" * 10_001}),
+        ("feed-add", {"feed-url": "gopher://127.0.0.1:6379/", "feed-poll_interval_minutes": "15"}),
+        ("feed-add", {"feed-url": "https://wire.example.org/rss", "feed-poll_interval_minutes": "1e99"}),
+    ],
+)
+def test_hostile_form_input_is_a_400_with_nothing_stored(view, data, browser):
+    response = browser.post(reverse(view), data)
+
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+    assert Article.objects.count() == 0 and BulkJob.objects.count() == 0 and Feed.objects.count() == 0
