@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from strikes.extraction.text import ci, lower_same_length
@@ -442,7 +443,25 @@ class Gazetteer:
         # A bare name: the most populous city, else a district, else an oblast. The caller
         # may prefer another candidate that fits the rest of the text (a district of a city
         # the article names).
-        cands.sort(key=lambda p: (KIND_RANK.get(p.kind, 9) != 1, -(p.population or 0), KIND_RANK.get(p.kind, 9)))
+        # A place whose own name is (a spelling of) the key beats one that merely lists it among its aliases,
+        # unless the alias holder is far bigger: geonames gives Nikopol the alias "Sloviansk"
+        # (and 19 more inhabitants than Sloviansk), but "Kharkov" must stay the city, not a hamlet.
+        biggest = max((p.population or 0) for p in cands)
+
+        def own_name(p: PlaceRec) -> bool:
+            if len(cands) == 1 or (p.population or 0) * 2 < biggest:
+                return False
+            name = norm_name(p.name)
+            return name == key or SequenceMatcher(None, name, key).ratio() >= 0.75
+
+        cands.sort(
+            key=lambda p: (
+                KIND_RANK.get(p.kind, 9) != 1,
+                not own_name(p),
+                -(p.population or 0),
+                KIND_RANK.get(p.kind, 9),
+            )
+        )
         if key.endswith(" district"):
             cands.sort(key=lambda p: p.kind != "district")
         return cands

@@ -51,6 +51,27 @@ def _model_found(label_model: str, report: dict, aliases: dict[str, set[str]]) -
     return False
 
 
+def _city_right(main: dict | None, label_city: str | None) -> bool:
+    """The main place is the labelled city, under its name or any spelling the gazetteer knows.
+
+    Labels write cities as the news does ("Zaporizhzhia", "Mykolaiv"), the gazetteer's
+    display names come from GeoNames ("Zaporizhzhya", "Mykolayiv"): the same place."""
+    got = (main or {}).get("name")
+    if got == label_city:
+        return True
+    ref = (main or {}).get("ref_key") or ""
+    if not label_city or not ref.startswith("place:"):
+        return False
+    from strikes.extraction.gazetteer import norm_name
+    from strikes.models import Place
+
+    # Linking's gazetteer names places "place:<pk>".
+    place = Place.objects.filter(pk=int(ref.split(":", 1)[1])).values("name", "aliases").first()
+    if place is None:
+        return False
+    return norm_name(label_city) in {norm_name(n) for n in [place["name"], *(place["aliases"] or [])]}
+
+
 def evaluate(directory: Path, stdout=None) -> tuple[dict, list[dict]]:
     """Run extraction and linking over the labelled articles; return (metrics, per-article rows)."""
     from sources.models import Article
@@ -98,7 +119,7 @@ def evaluate(directory: Path, stdout=None) -> tuple[dict, list[dict]]:
                 "killed": _figure_right(report, "killed", label.get("killed")),
                 "injured": _figure_right(report, "injured", label.get("injured")),
                 "event_date": event_date == label.get("event_date"),
-                "city": (main or {}).get("name") == label.get("city"),
+                "city": _city_right(main, label.get("city")),
                 "models_wanted": len(models_wanted),
                 "models_found": sum(_model_found(m, report, aliases) for m in models_wanted),
                 "attack": article.attack_id,
