@@ -422,6 +422,28 @@ function chooseBucket(spanDays) {
   return "month";
 }
 
+let uplotLoading = null;
+
+// The chart library arrives after the map's first drawing (see explore.html).
+function ensureUplot() {
+  if (window.uPlot) return Promise.resolve();
+  if (!uplotLoading) {
+    const assets = document.getElementById("timeline-assets").dataset;
+    const css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = assets.css;
+    document.head.append(css);
+    uplotLoading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = assets.js;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("the chart library did not load"));
+      document.head.append(script);
+    });
+  }
+  return uplotLoading;
+}
+
 async function fetchTimeline(params, bucket) {
   const p = new URLSearchParams(params);
   p.set("bucket", bucket);
@@ -444,6 +466,7 @@ async function loadTimeline({ force = false } = {}) {
   let rows;
   let bucket;
   try {
+    await ensureUplot();
     const after = form.elements.occurred_after?.value;
     const before = form.elements.occurred_before?.value;
     if (state.tlZoom && after && before) {

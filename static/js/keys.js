@@ -149,6 +149,9 @@
     }
   });
 
+  // Shortcuts work from here on (tests wait for this before pressing keys).
+  document.documentElement.dataset.keys = "ready";
+
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-shortcuts-open]");
     if (opener) openHelp();

@@ -105,6 +105,11 @@ def browse(browser, live_server, transactional_db, request):
     assert not session.errors, f"JavaScript errors: {session.errors}"
 
 
+def wait_keys_ready(page):
+    """Wait until the page's keyboard shortcuts are listening (keys.js runs after parsing)."""
+    page.wait_for_selector("html[data-keys='ready']", state="attached")
+
+
 def wait_map_ready(page, timeout: float = 15_000):
     page.wait_for_selector("#map[data-ready='1']", state="attached", timeout=timeout)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casualties.models import Claim
 from strikes.models import Attack
-from tests.browser.conftest import wait_map_ready
+from tests.browser.conftest import wait_keys_ready, wait_map_ready
 from tests.factories import ArticleFactory, AttackFactory, MunitionFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser
@@ -57,6 +57,7 @@ def test_an_analyst_logs_an_attack_with_place_suggestion_map_click_and_a_claim(b
     MunitionFactory(name="Shahed-136", category="attack_drone", origin_country="Iran")
     page = browse.new_page(user=analyst)
     page.goto(reverse("explore"))
+    wait_keys_ready(page)
     page.keyboard.press("g")
     page.keyboard.press("n")  # the documented shortcut for "New attack"
     page.wait_for_url(f"**{reverse('attack-create')}")
@@ -118,8 +119,10 @@ def test_an_editor_publishes_then_retracts_with_a_required_reason(browse, editor
     attack = AttackFactory(place=kyiv, status="draft")
     page = browse.new_page(user=editor)
     page.goto(reverse("attack-detail", args=[attack.pk]))
+    wait_keys_ready(page)
     page.keyboard.press("p")  # documented shortcut: publish
     page.wait_for_selector(".status-published")
+    wait_keys_ready(page)
     page.keyboard.press("r")  # documented shortcut: retract
     page.wait_for_url(f"**{reverse('attack-retract', args=[attack.pk])}")
     page.click("button:has-text('Retract')")
@@ -151,6 +154,7 @@ def test_keyboard_shortcuts_are_listed_and_focus_is_visible(browse, analyst, kyi
     page = browse.new_page(user=analyst)
     page.goto(reverse("explore"))
     wait_map_ready(page)
+    wait_keys_ready(page)
     page.keyboard.press("?")
     dialog = page.locator("#shortcuts")
     dialog.wait_for(state="visible")
