@@ -313,11 +313,22 @@ def _own_or_external(record: AttackRecord, found_own: dict) -> AttackRecord:
     if record.own_id is None:
         return record
     created_at = found_own.get(record.own_id)
-    # The export writes created_at to the microsecond, so equality identifies the row.
-    same = created_at is not None and (record.own_created_at is None or created_at == record.own_created_at)
+    same = created_at is not None and (
+        record.own_created_at is None or _same_instant(created_at, record.own_created_at)
+    )
     if not same:
         record.own_id = None
     return record
+
+
+def _same_instant(stored: dt.datetime, written: dt.datetime) -> bool:
+    """``written`` (from a file) is ``stored`` to the precision the file kept: the export writes
+    microseconds, but a spreadsheet round trip may have cut them, or the seconds."""
+    if written.microsecond:
+        return stored == written
+    if written.second:
+        return stored.replace(microsecond=0) == written
+    return stored.replace(second=0, microsecond=0) == written
 
 
 def _sources_write(pairs: list[tuple[AttackRecord, object]]) -> set[int]:

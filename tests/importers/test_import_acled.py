@@ -341,6 +341,19 @@ def test_our_export_read_into_another_database_reproduces_attacks_and_figures(lo
     assert Claim.objects.filter(withdrawn_at__isnull=True).count() == Claim.objects.count()
 
 
+def test_an_export_whose_created_at_lost_its_fraction_still_names_our_attacks(logged_attacks, write_csv):
+    rows = list(csv.DictReader(io.StringIO(export_csv())))
+    for row in rows:  # what a spreadsheet does to "2025-04-24T10:00:00.123456+03:00"
+        row["created_at"] = row["created_at"][:19]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    summary = run(write_csv(out.getvalue(), name="edited.csv"))
+    assert (summary.created, summary.unchanged) == (0, 2)
+
+
 def test_an_id_of_another_sites_export_never_takes_over_a_local_attack(logged_attacks, write_csv):
     exported = export_csv()
     first = logged_attacks[0]
