@@ -6,6 +6,7 @@ through ``strikes.services`` and ``casualties.services``, and what a user may se
 ``Attack.objects.visible_to(user)``.
 """
 
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import BooleanField, Count, F, Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -75,17 +76,32 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _friendly_errors(view):
+    """A refusal or a missing attack answers with a page in the site's look and a way on,
+    not the bare server default."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(request, "strikes/403.html", status=403)
+        except Http404:
+            return render(request, "strikes/404.html", status=404)
+
+    return wrapped
+
+
 def _log_required(view):
     """Analysts, editors and admins only; anonymous users go to the login page."""
 
+    @functools.wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         _require(can_log(request.user))
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return _friendly_errors(wrapped)
 
 
 def _filter_params(request) -> tuple[dict, list[str]]:
@@ -322,6 +338,7 @@ def _event_summary(model: str, data: dict) -> str:
     return ""
 
 
+@_friendly_errors
 @require_GET
 def attack_detail(request, pk: int):
     """Everything known about one attack."""
@@ -341,6 +358,7 @@ def attack_detail(request, pk: int):
     return render(request, "strikes/attack_detail.html", context)
 
 
+@_friendly_errors
 @require_GET
 def attack_popup(request, pk: int):
     """The map popup of one attack (HTML fragment)."""
@@ -358,6 +376,7 @@ def attack_popup(request, pk: int):
     )
 
 
+@_friendly_errors
 @login_required
 @require_POST
 def attack_publish(request, pk: int):
@@ -373,6 +392,7 @@ def attack_publish(request, pk: int):
     return redirect("attack-detail", pk=pk)
 
 
+@_friendly_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def attack_retract(request, pk: int):
@@ -549,6 +569,7 @@ def drafts(request):
 # --- the API token ---
 
 
+@_friendly_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):

@@ -75,8 +75,11 @@ def test_anonymous_visitors_are_sent_to_log_in_for_analyst_pages(client, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ANALYST_PAGES)
-def test_researchers_cannot_open_analyst_pages(as_user, researcher, name):
-    assert as_user(researcher).get(reverse(name)).status_code == 403
+def test_researchers_cannot_open_analyst_pages_and_are_offered_a_way_on(as_user, researcher, name):
+    response = as_user(researcher).get(reverse(name))
+    assert response.status_code == 403
+    assert "This page is not for your role" in response.content.decode()
+    assert f'href="{reverse("explore")}"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -95,7 +98,9 @@ def test_researchers_cannot_edit_an_attack(as_user, researcher):
 def test_a_draft_is_not_found_for_the_public_and_researchers(client, as_user, researcher, analyst):
     draft = AttackFactory(status="draft")
     url = reverse("attack-detail", args=[draft.pk])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Explore the published attacks" in response.content.decode()
     assert as_user(researcher).get(url).status_code == 404
     assert as_user(analyst).get(url).status_code == 200
 
