@@ -58,19 +58,18 @@ def pick_params(conninfo: str) -> Params:
                 "SELECT id FROM strikes_attack WHERE status = 'published' AND id % 997 = 0 ORDER BY id LIMIT 40"
             )
         ]
-        # A date range over all published attacks holding about 10,000 of them (or all, at small scale).
-        months = conn.execute(
-            "SELECT date_trunc('month', occurred_at AT TIME ZONE 'Europe/Kyiv')::date AS m, count(*)"
+        # The latest days holding about 10,000 published attacks (all of them, at small scale).
+        days = conn.execute(
+            "SELECT (occurred_at AT TIME ZONE 'Europe/Kyiv')::date AS d, count(*)"
             " FROM strikes_attack WHERE status = 'published' GROUP BY 1 ORDER BY 1 DESC"
         ).fetchall()
     total, start = 0, None
-    for month, n in months:
+    for day, n in days:
         if total + n > 10000 and total:
             break
         total += n
-        start = month
-    end = months[0][0].replace(day=28) if months else None
-    geo_range = (start.isoformat(), (end.isoformat() if end else FOUR_YEARS[1])) if start else FOUR_YEARS
+        start = day
+    geo_range = (start.isoformat(), days[0][0].isoformat()) if start else FOUR_YEARS
     return Params(oblast_id, oblast_name, munition_id, munition_name, ids or [1], geo_range, total, "school")
 
 
