@@ -33,7 +33,7 @@ from config.roles import can_decide, can_log, can_see_unpublished
 from sources.models import Article
 from sources.services import article_submit_url
 from strikes import services
-from strikes.choices import AttackStatus, GeoPrecision
+from strikes.choices import AttackStatus, GeoPrecision, PlaceKind
 from strikes.filtersets import AttackFilterSet
 from strikes.forms import (
     EXPLORE_FILTERS,
@@ -51,6 +51,7 @@ EXPLORE_POINTS_MAX = 5000
 LIST_PAGE_SIZE = 25
 DRAFTS_PAGE_SIZE = 50
 PLACE_SUGGESTIONS = 10
+LANDMARKS = 25
 
 # Marker radius in metres for each geo precision: the circle covers where the strike may be.
 PRECISION_RADIUS_M = {
@@ -206,6 +207,7 @@ def explore(request):
             "apiUrl": _api_links({})["api"],
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "landmarks": _landmarks(),
             "precisionRadius": {str(k.value): v for k, v in PRECISION_RADIUS_M.items()},
             "pointsMax": EXPLORE_POINTS_MAX,
             "staff": staff,
@@ -213,6 +215,16 @@ def explore(request):
         },
     }
     return render(request, "strikes/explore.html", context)
+
+
+def _landmarks() -> list[list]:
+    """The biggest cities, named on the map when no base map can be loaded."""
+    cities = (
+        Place.objects.filter(kind=PlaceKind.CITY, latitude__isnull=False)
+        .order_by(F("population").desc(nulls_last=True), "name")
+        .values_list("name", "latitude", "longitude")[:LANDMARKS]
+    )
+    return [list(city) for city in cities]
 
 
 def _totals(filterset: AttackFilterSet) -> dict:
@@ -350,7 +362,11 @@ def attack_detail(request, pk: int):
         "figures": _figures_context(attack),
         "articles": articles,
         "change_log": _change_log(attack) if can_see_unpublished(request.user) else None,
-        "map_config": {"tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION},
+        "map_config": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "landmarks": _landmarks(),
+        },
         "radius": PRECISION_RADIUS_M.get(attack.geo_precision, 5000),
         "can_publish": can_decide(request.user) and attack.status != AttackStatus.PUBLISHED,
         "can_retract": can_decide(request.user) and attack.status == AttackStatus.PUBLISHED,
@@ -502,6 +518,7 @@ def _attack_form_page(request, attack: Attack | None):
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "landmarks": _landmarks(),
             "suggestUrl": reverse("place-suggest"),
         },
     }

@@ -29,6 +29,7 @@ export function addTiles(map, cfg, noteEl) {
       noteEl.hidden = false;
       noteEl.textContent = "No base map configured (MAP_TILE_URL).";
     }
+    addLandmarks(map, cfg.landmarks);
     return null;
   }
   const layer = L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution || "", maxZoom: 19 });
@@ -39,11 +40,34 @@ export function addTiles(map, cfg, noteEl) {
   });
   layer.on("tileerror", () => {
     failed += 1;
-    if (failed === 3 && loaded === 0 && noteEl) {
-      noteEl.hidden = false;
-      noteEl.textContent = "The base map could not be loaded; attacks are still shown.";
+    if (failed === 3 && loaded === 0) {
+      if (noteEl) {
+        noteEl.hidden = false;
+        noteEl.textContent = "The base map could not be loaded; attacks are still shown, with the main cities for orientation.";
+      }
+      addLandmarks(map, cfg.landmarks);
     }
   });
   layer.addTo(map);
   return layer;
+}
+
+// Without a base map, the biggest cities' names (from the gazetteer) keep the map readable.
+function addLandmarks(map, landmarks) {
+  if (!landmarks || !landmarks.length || map._landmarks) return;
+  map._landmarks = L.layerGroup(
+    landmarks.map(([name, lat, lon]) =>
+      L.marker([lat, lon], {
+        icon: L.divIcon({ className: "landmark", html: `<span>${escapeHtml(name)}</span>`, iconSize: null }),
+        interactive: false,
+        keyboard: false,
+      })
+    )
+  ).addTo(map);
+}
+
+function escapeHtml(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
 }
