@@ -488,7 +488,9 @@ class Gazetteer:
         # (a joiner allowed between them, "Kh" also written "X" or Cyrillic "Х"): one regex over
         # the lower-cased text finds the few places worth a token lookup.
         self.model_prefixes = set().union(*(_prefix_spellings(k) for k in self.model_keys))
-        self.model_start_re = re.compile(_trie_regex(self.model_prefixes))
+        # An empty catalogue (before load_reference) gives an empty trie, i.e. a regex matching
+        # the empty string everywhere: no start regex at all then, and find_models returns at once.
+        self.model_start_re = re.compile(_trie_regex(self.model_prefixes)) if self.model_prefixes else None
         # Every prefix of a key (a lone "x" too: it becomes "kh" once a digit follows), so the token
         # walk stops as soon as no key can follow.
         self.model_key_prefixes = {k[:i] for k in self.model_keys for i in range(1, len(k) + 1)} | {"x"}
@@ -505,14 +507,21 @@ class Gazetteer:
     def find_models(self, text: str) -> list[tuple[int, int, MunitionRec]]:
         """Catalogue models named in ``text`` ("KN-23", "Х-101", "Iskander-M"), longest match first."""
         out = []
+        if self.model_start_re is None or not text:
+            return out
         pos = 0
         # Candidate starts come from one regex over the lower-cased text (lower() keeps offsets
         # for the scripts concerned); the token lookup runs only there.
         low = text.lower()
+        n = len(low)
         search = self.model_start_re.search
         start_m = search(low)
         while start_m is not None:
             st = start_m.start()
+            # search() clamps a start past the end to the end, so an empty match there would
+            # repeat forever: stop once no character is left to start a model name.
+            if st >= n:
+                break
             # The word-start test is done here, not in the regex, to keep its fast first-character scan.
             if st < pos or (st > 0 and low[st - 1].isalnum()):
                 start_m = search(low, st + 1)
