@@ -2,7 +2,6 @@
 
 import threading
 
-
 from strikes.extraction import Gazetteer, default_gazetteer, extract
 
 
