@@ -290,5 +290,6 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "FigureCategoryEnum": "casualties.choices.Category",
         "ClaimOriginEnum": "casualties.choices.ClaimOrigin",
+        "MunitionCategoryEnum": "strikes.choices.MunitionCategory",
     }
 )

@@ -23,3 +23,7 @@ urlpatterns = [
     path("", include("strikes.review_urls")),
     path("", include("strikes.urls")),
 ]
+
+handler404 = "config.errors.not_found"
+handler403 = "config.errors.forbidden"
+handler500 = "config.errors.server_error"

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Q
 
-from sources.choices import ArticleStatus
+from sources.choices import ArticleOrigin, ArticleStatus
 
 # Statuses in which the ingest pipeline still has work to do for an article.
 IN_PROGRESS = (ArticleStatus.QUEUED, ArticleStatus.FETCHING, ArticleStatus.EXTRACTING)
@@ -78,5 +78,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=ArticleStatus.QUEUED).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=before))
 
     def awaiting_extraction_since(self, before: datetime):
-        """Stored originals whose extraction has not run since ``before``."""
-        return self.originals().filter(status=ArticleStatus.FETCHED, report__isnull=True, updated_at__lt=before)
+        """Stored originals whose extraction has not run since ``before`` (dataset imports have no text to extract)."""
+        return (
+            self.originals()
+            .filter(status=ArticleStatus.FETCHED, report__isnull=True, updated_at__lt=before)
+            .exclude(origin=ArticleOrigin.IMPORT)
+        )

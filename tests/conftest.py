@@ -20,6 +20,10 @@ from django.contrib.auth.models import Group
 from config.celery import app as celery_app
 from config.roles import ANALYST, EDITOR, RESEARCHER
 
+# One Playwright instance for the whole run: a second sync_playwright() in the same
+# process fails, so every browser test (any app) shares these fixtures.
+pytest_plugins = ["tests.browser.fixtures"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -44,6 +48,12 @@ def redis_available() -> bool:
 
 
 # --- Users per role ---
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default PBKDF2 costs about a second per user on this machine; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(django_user_model, username: str, role: str | None):
@@ -154,12 +164,20 @@ class WorkerProcess:
                 self.kill()
 
 
+def purge_all_queues() -> None:
+    """Empty every queue tasks are routed to (control.purge() empties only the default one)."""
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE} | {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()}
+    with celery_app.connection_for_write() as connection:
+        for queue in queues:
+            connection.default_channel.queue_purge(queue)
+
+
 @pytest.fixture
 def start_worker(transactional_db, settings):
     """Start real Celery workers: ``worker = start_worker()``; stopped after the test."""
     require(redis_available(), f"Redis is not reachable at {settings.REDIS_URL}")
     celery_app.conf.broker_url = settings.REDIS_URL
-    celery_app.control.purge()
+    purge_all_queues()
     workers: list[WorkerProcess] = []
 
     def start(concurrency: int = 2) -> WorkerProcess:
@@ -170,7 +188,7 @@ def start_worker(transactional_db, settings):
     yield start
     for worker in workers:
         worker.stop()
-    celery_app.control.purge()
+    purge_all_queues()
 
 
 @pytest.fixture

@@ -5,6 +5,6 @@ from rest_framework.routers import SimpleRouter
 from casualties.api.views import ClaimViewSet, DecisionViewSet
 
 router = SimpleRouter()
-router.register("claims", ClaimViewSet, basename="claim")
-router.register("decisions", DecisionViewSet, basename="decision")
+router.register("claims", ClaimViewSet, basename="api-claim")
+router.register("decisions", DecisionViewSet, basename="api-decision")
 urlpatterns = router.urls

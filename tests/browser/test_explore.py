@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from strikes.filtersets import AttackFilterSet
 from strikes.models import Attack
-from tests.browser.conftest import map_points, shown_count, wait_map_ready
+from tests.browser.fixtures import map_points, shown_count, wait_map_ready
 from tests.factories import AttackFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser

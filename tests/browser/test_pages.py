@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casualties.models import Claim
 from strikes.models import Attack
-from tests.browser.conftest import wait_keys_ready, wait_map_ready
+from tests.browser.fixtures import wait_keys_ready, wait_map_ready
 from tests.factories import ArticleFactory, AttackFactory, MunitionFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser

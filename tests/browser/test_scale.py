@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from tests.browser.conftest import wait_map_ready
+from tests.browser.fixtures import wait_map_ready
 
 pytestmark = pytest.mark.browser
 

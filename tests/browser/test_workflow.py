@@ -7,7 +7,7 @@ from django.urls import reverse
 from casualties.models import Claim, PublishedFigure
 from sources.models import Article
 from strikes.models import Attack
-from tests.browser.conftest import wait_map_ready
+from tests.browser.fixtures import wait_map_ready
 
 pytestmark = pytest.mark.browser
 

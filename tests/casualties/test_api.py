@@ -30,26 +30,26 @@ def ids(response):
 def test_claims_filter_by_attack_category_and_origin(api, kyiv):
     other = ClaimFactory(category="injured", origin="entered")
     c = kyiv.example_claims
-    assert ids(api.get(reverse("claim-list"), {"attack": kyiv.pk, "category": "injured"})) == {
+    assert ids(api.get(reverse("api-claim-list"), {"attack": kyiv.pk, "category": "injured"})) == {
         c["injured_24"].pk,
         c["injured_25"].pk,
     }
-    assert other.pk in ids(api.get(reverse("claim-list"), {"origin": "entered"}))
-    assert not ids(api.get(reverse("claim-list"), {"origin": "entered"})) & {x.pk for x in c.values()}
+    assert other.pk in ids(api.get(reverse("api-claim-list"), {"origin": "entered"}))
+    assert not ids(api.get(reverse("api-claim-list"), {"origin": "entered"})) & {x.pk for x in c.values()}
 
 
 def test_claims_updated_since_returns_only_changed_claims(api, kyiv, analyst):
     moment = timezone.now()
     claim = kyiv.example_claims["killed_24"]
     services.claim_update(claim=claim, by=analyst, quote="twelve people were killed")
-    assert ids(api.get(reverse("claim-list"), {"updated_since": moment.isoformat()})) == {claim.pk}
+    assert ids(api.get(reverse("api-claim-list"), {"updated_since": moment.isoformat()})) == {claim.pk}
 
 
 def test_withdrawn_filter(api, kyiv, analyst):
     claim = kyiv.example_claims["killed_24"]
     services.claim_withdraw(claim=claim, by=analyst, reason="Duplicate.")
-    assert ids(api.get(reverse("claim-list"), {"withdrawn": "true"})) == {claim.pk}
-    assert claim.pk not in ids(api.get(reverse("claim-list"), {"withdrawn": "false"}))
+    assert ids(api.get(reverse("api-claim-list"), {"withdrawn": "true"})) == {claim.pk}
+    assert claim.pk not in ids(api.get(reverse("api-claim-list"), {"withdrawn": "false"}))
 
 
 @pytest.mark.parametrize(
@@ -62,20 +62,20 @@ def test_withdrawn_filter(api, kyiv, analyst):
     ],
 )
 def test_bad_query_parameters_are_a_400_naming_the_parameter(api, kyiv, params, parameter):
-    response = api.get(reverse("claim-list"), params)
+    response = api.get(reverse("api-claim-list"), params)
     assert response.status_code == 400
     assert response.json()["parameter"] == parameter
 
 
 def test_claim_shows_its_outlet_grade_and_interval(api, kyiv):
-    row = api.get(reverse("claim-detail", kwargs={"pk": kyiv.example_claims["injured_24"].pk})).json()
+    row = api.get(reverse("api-claim-detail", kwargs={"pk": kyiv.example_claims["injured_24"].pk})).json()
     assert row["outlet"] == {"id": row["outlet"]["id"], "name": "Censor.NET", "grade": "B"}
     assert (row["qualifier"], row["value"], row["low"], row["high"]) == ("more_than", 100, 101, None)
 
 
 def test_recording_a_claim_through_the_api_derives_the_interval(api, kyiv):
     response = api.post(
-        reverse("claim-list"),
+        reverse("api-claim-list"),
         {
             "attack": kyiv.pk,
             "category": "children_killed",
@@ -110,7 +110,7 @@ def test_invalid_claims_are_a_400_naming_the_field(api, kyiv, body, field):
         "source_label": "Police",
         **body,
     }
-    response = api.post(reverse("claim-list"), data, content_type="application/json")
+    response = api.post(reverse("api-claim-list"), data, content_type="application/json")
     assert response.status_code == 400
     assert field in response.json()
     assert not Claim.objects.filter(attack=kyiv, value=2).exists()
@@ -127,7 +127,7 @@ def decide(api, kyiv, **kw):
         "expected_version": 0,
         **kw,
     }
-    return api.post(reverse("decision-list"), body, content_type="application/json")
+    return api.post(reverse("api-decision-list"), body, content_type="application/json")
 
 
 def test_decision_through_the_api_and_a_stale_save_is_a_409_with_the_current_version(api, kyiv):
@@ -161,20 +161,20 @@ def test_decision_with_claim_ranks_and_a_missing_reason_is_a_400(api, kyiv):
 def test_restore_action_creates_a_new_version(api, kyiv):
     v1 = decide(api, kyiv).json()
     decide(api, kyiv, best=101, low=101, rationale="President.", expected_version=1)
-    url = reverse("decision-restore", kwargs={"pk": v1["id"]})
+    url = reverse("api-decision-restore", kwargs={"pk": v1["id"]})
     stale = api.post(url, {"expected_version": 1}, content_type="application/json")
     assert stale.status_code == 409
     restored = api.post(url, {"expected_version": 2}, content_type="application/json")
     assert restored.status_code == 201
     assert (restored.json()["version"], restored.json()["best"], restored.json()["restored_from"]) == (3, 87, v1["id"])
-    current = api.get(reverse("decision-list"), {"attack": kyiv.pk, "current": "true"}).json()["results"]
+    current = api.get(reverse("api-decision-list"), {"attack": kyiv.pk, "current": "true"}).json()["results"]
     assert [(d["version"], d["best"]) for d in current] == [(3, 87)]
 
 
 def test_claim_list_query_count_does_not_grow_with_rows(api):
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            assert api.get(reverse("claim-list"), {"page_size": 1000}).status_code == 200
+            assert api.get(reverse("api-claim-list"), {"page_size": 1000}).status_code == 200
         return len(ctx.captured_queries)
 
     ClaimFactory.create_batch(3)
@@ -201,7 +201,7 @@ def test_decision_list_query_count_does_not_grow_with_rows(api, editor):
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            assert api.get(reverse("decision-list"), {"page_size": 1000}).status_code == 200
+            assert api.get(reverse("api-decision-list"), {"page_size": 1000}).status_code == 200
         return len(ctx.captured_queries)
 
     make(2)
@@ -211,4 +211,4 @@ def test_decision_list_query_count_does_not_grow_with_rows(api, editor):
 
 
 def test_count_on(api, kyiv):
-    assert api.get(reverse("claim-list"), {"count": "on", "attack": kyiv.pk}).json() == {"count": 6}
+    assert api.get(reverse("api-claim-list"), {"count": "on", "attack": kyiv.pk}).json() == {"count": 6}

@@ -4,12 +4,11 @@ import pytest
 from django.urls import reverse
 
 from casualties.models import PublishedFigure
-from tests.browser.conftest import browse, browser  # noqa: F401 -- shared Playwright fixtures
 
 pytestmark = pytest.mark.browser
 
 
-def test_editor_decides_the_kyiv_conflict_at_360px_with_the_keyboard(browse, kyiv, editor):  # noqa: F811
+def test_editor_decides_the_kyiv_conflict_at_360px_with_the_keyboard(browse, kyiv, editor):
     page = browse.new_page(width=360, height=740, user=editor)
     page.goto(reverse("conflicts"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -84,12 +84,12 @@ def draft_claim(db):
     [("anonymous", False), ("researcher", False), ("analyst", True), ("editor", True), ("admin_user", True)],
 )
 def test_readers_see_only_claims_of_published_attacks(as_role, role, sees_draft, kyiv, draft_claim):
-    response = as_role(role).get(reverse("claim-list"), {"page_size": 100})
+    response = as_role(role).get(reverse("api-claim-list"), {"page_size": 100})
     assert response.status_code == 200
     ids = {row["id"] for row in response.json()["results"]}
     assert {c.pk for c in kyiv.example_claims.values()} <= ids
     assert (draft_claim.pk in ids) is sees_draft
-    detail = as_role(role).get(reverse("claim-detail", kwargs={"pk": draft_claim.pk}))
+    detail = as_role(role).get(reverse("api-claim-detail", kwargs={"pk": draft_claim.pk}))
     assert detail.status_code == (200 if sees_draft else 404)
 
 
@@ -111,15 +111,15 @@ def test_readers_see_only_decisions_of_published_attacks(as_role, role, sees_dra
             expected_version=0,
             source_label="Police",
         )
-    ids = {row["attack"] for row in as_role(role).get(reverse("decision-list")).json()["results"]}
+    ids = {row["attack"] for row in as_role(role).get(reverse("api-decision-list")).json()["results"]}
     assert published.pk in ids
     assert (draft.pk in ids) is sees_draft
 
 
 def test_reads_need_a_login_when_the_api_is_not_public(client, settings, kyiv):
     settings.PUBLIC_API = False
-    assert client.get(reverse("claim-list")).status_code in (401, 403)
-    assert client.get(reverse("decision-list")).status_code in (401, 403)
+    assert client.get(reverse("api-claim-list")).status_code in (401, 403)
+    assert client.get(reverse("api-decision-list")).status_code in (401, 403)
 
 
 # --- API: writing ---
@@ -131,7 +131,7 @@ DECIDE_EXPECTED = {"anonymous": 401, "researcher": 403, "analyst": 403, "editor"
 @pytest.mark.parametrize("role", ROLES)
 def test_analysts_and_up_record_claims(as_role, role, kyiv):
     response = as_role(role).post(
-        reverse("claim-list"),
+        reverse("api-claim-list"),
         {
             "attack": kyiv.pk,
             "category": "missing",
@@ -151,10 +151,10 @@ def test_analysts_and_up_edit_and_withdraw_claims(as_role, role, kyiv):
     claim = kyiv.example_claims["injured_24"]
     client = as_role(role)
     edited = client.patch(
-        reverse("claim-detail", kwargs={"pk": claim.pk}), {"value": 90}, content_type="application/json"
+        reverse("api-claim-detail", kwargs={"pk": claim.pk}), {"value": 90}, content_type="application/json"
     )
     withdrawn = client.post(
-        reverse("claim-withdraw", kwargs={"pk": claim.pk}),
+        reverse("api-claim-withdraw", kwargs={"pk": claim.pk}),
         {"reason": "Wrong figure."},
         content_type="application/json",
     )
@@ -169,7 +169,7 @@ def test_analysts_and_up_edit_and_withdraw_claims(as_role, role, kyiv):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_editors_decide_through_the_api(as_role, role, kyiv):
     response = as_role(role).post(
-        reverse("decision-list"),
+        reverse("api-decision-list"),
         {
             "attack": kyiv.pk,
             "category": "injured",
@@ -188,6 +188,6 @@ def test_only_editors_decide_through_the_api(as_role, role, kyiv):
 @pytest.mark.parametrize("role", ["researcher", "analyst", "editor"])
 def test_nobody_deletes_a_claim(as_role, role, kyiv):
     claim = kyiv.example_claims["injured_24"]
-    response = as_role(role).delete(reverse("claim-detail", kwargs={"pk": claim.pk}))
+    response = as_role(role).delete(reverse("api-claim-detail", kwargs={"pk": claim.pk}))
     assert response.status_code in (403, 405)
     assert Claim.objects.filter(pk=claim.pk).exists()

@@ -1,5 +1,7 @@
 """Playwright (sync API) against pytest-django's live server, in Debian's Chromium.
 
+Shared by every browser test of the suite: tests/conftest.py registers this module as a plugin.
+
 Playwright's sync API runs an asyncio loop in the test thread; Django refuses ORM calls
 from a thread with a running loop unless told that this is safe (it is: the loop only
 drives the browser).
