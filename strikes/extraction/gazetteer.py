@@ -149,12 +149,31 @@ class MunitionRec:
     nato_name: str = ""
 
 
+# A place name right after one of these is part of a person's name or title ("President
+# Volodymyr Zelensky", "Mr. Kyiv"... ), not a place.
+PERSON_TITLES = frozenset(
+    {"president", "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "minister", "premier", "chancellor", "pope"}
+    | {"general", "gen", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "captain", "capt"}
+    | {"commander", "senator", "sen", "patriarch", "metropolitan"}
+)
+# Given names that are also place names (Volodymyr-Volynskyi was renamed Volodymyr in 2021), in the
+# spellings news use; with other common given names, a place name right after one is a surname.
+GIVEN_NAMES = frozenset(
+    {"volodymyr", "vladimir", "wladimir", "oleksandr", "oleksiy", "oleksii", "andriy", "andrii", "dmytro"}
+    | {"serhiy", "serhii", "mykola", "ivan", "yuriy", "yurii", "vitaliy", "vitalii", "vitali", "vadym", "ihor"}
+    | {"oleh", "petro", "pavlo", "bohdan", "taras", "denys", "maksym", "vasyl", "viktor", "yevhen", "ruslan"}
+    | {"kyrylo", "olena", "iryna", "natalia", "tetiana", "yulia", "svitlana", "oksana", "olha", "kateryna"}
+    | {"mykhailo", "yaroslav", "hryhoriy", "stepan", "fedir", "anatoliy", "valeriy", "dmitry", "sergei"}
+    | {"sergey", "mikhail", "alexander", "alexei", "yuri", "boris", "nikolai"}
+)
+
 KIND_RANK = {"district": 0, "city": 1, "raion": 2, "oblast": 3, "country": 4}
 # "Shevchenko Street", "Peremohy Avenue": a name followed by one of these is an address, not a place.
 STREET_WORDS = frozenset(
     {"street", "st", "str", "avenue", "ave", "boulevard", "blvd", "square", "lane", "prospekt", "prospect", "road"}
     | {"highway", "embankment", "alley", "passage", "vulytsia", "vul", "provulok"}
 )
+PLACE_KIND_WORDS = frozenset({"raion", "district", "city", "hromada", "community", "council", "town", "village"})
 REGION_WORDS = frozenset({"region", "oblast", "province", "regional", "oblasts", "regions", "область", "области"})
 
 # Generic weapon classes written in news text, with the catalogue category they mean.
@@ -413,6 +432,8 @@ class Gazetteer:
                 nxt = normed[i + size] if i + size < n else ""
                 if nxt in STREET_WORDS:
                     continue
+                if self._person_name(spaced, words, normed, spans, i, size, key):
+                    continue
                 cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS)
                 if not cands:
                     continue
@@ -423,6 +444,31 @@ class Gazetteer:
                 i += size
                 break
         return out
+
+    def _person_name(self, spaced, words, normed, spans, i: int, size: int, key: str) -> bool:
+        """True when the name at tokens ``i..i+size`` is part of a person's name, not the place.
+
+        "President Volodymyr Zelensky", "Mr. X": a title right before it. "Volodymyr Zelensky":
+        a given name followed, on the same line, by a capitalised word that starts no place name.
+        "Vitaliy Kyiv": any of the common given names right before it (a surname)."""
+        if i > 0 and (spaced[spans[i - 1][1] : spans[i][0]].strip() in ("", ".")):
+            prev = normed[i - 1]
+            if prev in PERSON_TITLES and words[i - 1][0].isupper():
+                return True
+            if prev in GIVEN_NAMES and words[i - 1][0].isupper():
+                return True
+        j = i + size
+        if key in GIVEN_NAMES and j < len(words) and words[j][0].isupper():
+            gap = spaced[spans[j - 1][1] : spans[j][0]]
+            follower = normed[j]
+            if (
+                gap.strip(" ") == ""
+                and follower not in self.first_sizes
+                and follower not in REGION_WORDS
+                and follower not in PLACE_KIND_WORDS
+            ):
+                return True
+        return False
 
     def _choose(self, idxs: list[int], key: str, region_follows: bool) -> list[PlaceRec]:
         cands = [self.places[i] for i in idxs]

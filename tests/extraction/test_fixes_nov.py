@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from strikes.extraction import Gazetteer, default_gazetteer, extract
 
 
@@ -23,3 +25,37 @@ def test_models_are_looked_for_instantly_when_the_munitions_catalogue_is_empty()
     assert _finishes_within(lambda: empty.find_models(""), 2) == []
     report = _finishes_within(lambda: extract(sentence, gazetteer=empty).to_dict(), 5)
     assert [p["name"] for p in report["places"]][:1] == ["Lutsk"]
+
+
+def _places(text):
+    return [p["name"] for p in extract(text).to_dict()["places"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "President Volodymyr Zelensky said a Russian missile struck Lutsk on Tuesday night.",
+        "Volodymyr Zelenskyy thanked rescuers after the drone attack on Lutsk.",
+        "Speaking in Lutsk, Mr. Volodymyr Zelensky's adviser counted the damaged homes.",
+        "Vladimir Putin's forces launched drones at Lutsk overnight.",
+    ],
+)
+def test_a_person_named_volodymyr_is_not_the_town_of_volodymyr(sentence):
+    assert _places(sentence) == ["Lutsk"]
+
+
+def test_a_title_before_a_place_name_makes_it_a_person():
+    assert _places("Mrs Kharkiv, a pensioner from Lutsk, survived the strike.") == ["Lutsk"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A drone hit Volodymyr overnight, injuring two people.",
+        "Russian forces struck Volodymyr. The mayor said three people were hurt.",
+        "Drones struck Volodymyr Raion overnight.",
+        "A missile hit Volodymyr-Volynskyi on Sunday.",
+    ],
+)
+def test_the_town_of_volodymyr_is_still_found_when_no_person_is_named(sentence):
+    assert _places(sentence)[:1] == ["Volodymyr-Volynskyi"]
