@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from dataclasses import dataclass
 
 import pghistory
@@ -295,13 +296,39 @@ def _munition_rows(report: dict) -> list[tuple[Munition, int | None, str]]:
         m.name: m
         for m in Munition.objects.filter(name__in=[x["model"] for x in report.get("munitions", []) if x.get("model")])
     }
-    generic = {m.category: m for m in Munition.objects.filter(is_generic=True)}
+    generic: dict[str, list[Munition]] = {}
+    for m in Munition.objects.filter(is_generic=True).order_by("pk"):
+        generic.setdefault(m.category, []).append(m)
     rows = []
     for item in report.get("munitions", []):
-        mun = by_name.get(item.get("model")) if item.get("model") else generic.get(item.get("category_code"))
+        if item.get("model"):
+            mun = by_name.get(item.get("model"))
+        else:
+            mun = _generic_row(generic.get(item.get("category_code")) or [], item)
         if mun is not None and all(mun.pk != r[0].pk for r in rows):
             rows.append((mun, item.get("count"), (item.get("quote") or "")[:2000]))
     return rows
+
+
+def _generic_row(rows: list[Munition], item: dict) -> Munition | None:
+    """The generic row a generic mention means: the most specific name the quote spells exactly.
+
+    Several generic rows share a category ("ballistic missile", "intercontinental ballistic
+    missile"): a bare "ballistic missile" must not become the ICBM because that row came last.
+    Without an exact phrase, the row named like the category ("ballistic missile") is taken."""
+    if not rows:
+        return None
+    quote = (item.get("quote") or "").casefold()
+    best, best_len = None, 0
+    for m in rows:
+        for phrase in [m.name, *(m.aliases or [])]:
+            p = phrase.casefold().strip()
+            if len(p) > best_len and re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", quote):
+                best, best_len = m, len(p)
+    if best is not None:
+        return best
+    label = (item.get("category") or "").casefold()
+    return next((m for m in rows if m.name.casefold() == label), None) or min(rows, key=lambda m: len(m.name))
 
 
 def _attach_munitions(attack: Attack, report: dict) -> None:

@@ -59,3 +59,25 @@ def test_a_title_before_a_place_name_makes_it_a_person():
 )
 def test_the_town_of_volodymyr_is_still_found_when_no_person_is_named(sentence):
     assert _places(sentence)[:1] == ["Volodymyr-Volynskyi"]
+
+
+def _linked_munitions(make_article, text):
+    from strikes.linking import article_process
+    from strikes.models import AttackMunition
+
+    article = make_article(text, "2025-03-11")
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    return sorted(AttackMunition.objects.filter(attack_id=article.attack_id).values_list("munition__name", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_bare_ballistic_missile_is_the_generic_ballistic_missile_not_an_icbm(reference, make_article):
+    text = "A ballistic missile struck an industrial site in Poltava on 11 March, killing two workers."
+    assert _linked_munitions(make_article, text) == ["ballistic missile"]
+
+
+@pytest.mark.django_db
+def test_an_intercontinental_ballistic_missile_keeps_its_own_generic_row(reference, make_article):
+    text = "An intercontinental ballistic missile struck Dnipro on 11 March, officials said; one man was injured."
+    assert _linked_munitions(make_article, text) == ["intercontinental ballistic missile"]
