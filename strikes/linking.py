@@ -12,10 +12,12 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pghistory
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from casualties.models import Claim, Decision
@@ -376,18 +378,31 @@ def _search_refresh(attack_ids) -> None:
 def article_process(*, article_id: int) -> None:
     """Extract an article, link it to an attack (or propose a draft), record its figures as claims.
 
-    Claims the row with a conditional UPDATE so two workers never process it at once.
+    Claims the row with a conditional UPDATE so two workers never process it at once, with a
+    lease: a worker that dies mid-extraction leaves a row whose lease runs out, which the ingest
+    sweeper (or the next run of this service) takes back instead of it staying ``extracting`` forever.
     Idempotent: a second run finds the same attack, and existing claims and munitions stay as they are.
     """
-    claimed = Article.objects.filter(pk=article_id, status__in=[ArticleStatus.FETCHED, ArticleStatus.EXTRACTED]).update(
-        status=ArticleStatus.EXTRACTING
+    now = timezone.now()
+    claimable = Q(status__in=[ArticleStatus.FETCHED, ArticleStatus.EXTRACTED]) | Q(
+        status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now
+    )
+    claimed = Article.objects.filter(claimable, pk=article_id).update(
+        status=ArticleStatus.EXTRACTING,
+        lease_expires_at=now + timedelta(seconds=settings.INGEST_LEASE_SECONDS),
+        updated_at=now,
     )
     if not claimed:
         return
     try:
         _process(article_id)
     except Exception as exc:
-        Article.objects.filter(pk=article_id).update(status=ArticleStatus.FAILED, error=f"extraction: {exc!r}"[:2000])
+        Article.objects.filter(pk=article_id).update(
+            status=ArticleStatus.FAILED,
+            error=f"extraction: {exc!r}"[:2000],
+            lease_expires_at=None,
+            updated_at=timezone.now(),
+        )
         raise
 
 
@@ -442,8 +457,12 @@ def _process(article_id: int) -> None:
             touched.append(attack.pk)
         article.status = ArticleStatus.EXTRACTED
         article.error = ""
+        article.lease_expires_at = None
         article.save(
-            update_fields=["report", "attack", "link_score", "link_explanation", "status", "error", "updated_at"]
+            update_fields=[
+                *("report", "attack", "link_score", "link_explanation", "status", "error"),
+                *("lease_expires_at", "updated_at"),
+            ]
         )
     _search_refresh(touched)
 

@@ -1,8 +1,11 @@
 """Regressions found in review: empty catalogue, person names as places, generic classes, leases, lock order."""
 
+import datetime as dt
 import threading
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from strikes.extraction import Gazetteer, default_gazetteer, extract
 
@@ -81,3 +84,44 @@ def test_a_bare_ballistic_missile_is_the_generic_ballistic_missile_not_an_icbm(r
 def test_an_intercontinental_ballistic_missile_keeps_its_own_generic_row(reference, make_article):
     text = "An intercontinental ballistic missile struck Dnipro on 11 March, officials said; one man was injured."
     assert _linked_munitions(make_article, text) == ["intercontinental ballistic missile"]
+
+
+LEASE_TEXT = "A drone hit a warehouse in Poltava on 11 March; three people were injured, the governor said."
+
+
+@pytest.mark.django_db
+def test_an_article_left_extracting_by_a_dead_worker_is_taken_back_once_its_lease_expired(reference, make_article):
+    from sources.models import Article
+    from strikes.linking import article_process
+
+    article = make_article(LEASE_TEXT, "2025-03-11")
+    expired = timezone.now() - dt.timedelta(seconds=5)
+    Article.objects.filter(pk=article.pk).update(status="extracting", lease_expires_at=expired)
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.status == "extracted"
+    assert article.lease_expires_at is None
+    assert article.attack is not None and article.attack.place.name == "Poltava"
+
+
+@pytest.mark.django_db
+def test_an_article_another_worker_is_extracting_under_a_live_lease_is_left_alone(reference, make_article):
+    from sources.models import Article
+    from strikes.linking import article_process
+
+    article = make_article(LEASE_TEXT, "2025-03-11")
+    live = timezone.now() + dt.timedelta(seconds=settings.INGEST_LEASE_SECONDS)
+    Article.objects.filter(pk=article.pk).update(status="extracting", lease_expires_at=live)
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    assert (article.status, article.attack_id, article.report) == ("extracting", None, None)
+
+
+@pytest.mark.django_db
+def test_a_finished_extraction_holds_no_lease(reference, make_article):
+    from strikes.linking import article_process
+
+    article = make_article(LEASE_TEXT, "2025-03-11")
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.status == "extracted" and article.lease_expires_at is None
