@@ -478,12 +478,22 @@ def _refresh_figures(*attacks) -> None:
             figures_refresh(attack=attack)
 
 
+def _lock_attacks(*attacks) -> None:
+    """Lock the attack rows, lowest pk first, before any claim is touched.
+
+    The claims services lock the attack row first too; taking the same locks in the same order
+    is what keeps a move, merge or split and a concurrent claim_record from deadlocking."""
+    pks = sorted({a.pk for a in attacks if a is not None})
+    list(Attack.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
 def article_move(*, article: Article, attack: Attack, by) -> Article:
     """Move an article, with its claims, to another attack."""
     old = article.attack
     if old is not None and old.pk == attack.pk:
         return article
     with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_move"):
+        _lock_attacks(old, attack)
         if old is not None:
             for claim in Claim.objects.filter(article=article, attack=old):
                 claim.attack = attack
@@ -503,7 +513,8 @@ def attack_merge(*, source: Attack, target: Attack, by) -> Attack:
     if source.pk == target.pk:
         return target
     with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="attack_merge", merged=source.pk):
-        Attack.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk").first()
+        # Both rows (``.first()`` here used to lock only the lower one).
+        _lock_attacks(source, target)
         for claim in Claim.objects.filter(attack=source):
             claim.attack = target
             claim.save(update_fields=["attack", "updated_at"])
@@ -541,6 +552,7 @@ def attack_split(*, attack: Attack, article_ids, by) -> Attack:
         transaction.atomic(),
         pghistory.context(user=by.pk if by else None, service="attack_split", split_from=attack.pk),
     ):
+        _lock_attacks(attack)
         new = attack_create(
             by=by,
             place=attack.place,

@@ -125,3 +125,50 @@ def test_a_finished_extraction_holds_no_lease(reference, make_article):
     article_process(article_id=article.pk)
     article.refresh_from_db()
     assert article.status == "extracted" and article.lease_expires_at is None
+
+
+def _first_attack_lock_and_claim_write(queries):
+    """Index of the first query locking attack rows (with the rows it names) and of the first claim write."""
+    lock = write = None
+    for i, q in enumerate(queries):
+        sql = q["sql"]
+        if lock is None and 'FROM "strikes_attack"' in sql and "FOR UPDATE" in sql:
+            lock = (i, sql)
+        # pghistory prefixes each write with its context: look for the UPDATE anywhere in the batch.
+        if write is None and 'UPDATE "casualties_claim"' in sql:
+            write = i
+    return lock, write
+
+
+@pytest.mark.django_db
+def test_moving_and_merging_lock_both_attacks_in_pk_order_before_any_claim(reference, make_article, analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casualties.models import Claim
+    from strikes.linking import article_move, attack_merge
+    from strikes.models import Attack
+
+    article = make_article(LEASE_TEXT, "2025-03-11")
+    from strikes.linking import article_process
+
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    first = article.attack
+    assert Claim.objects.filter(article=article, attack=first).exists()
+    other = Attack.objects.create(occurred_at=first.occurred_at, place=first.place, status="draft")
+
+    with CaptureQueriesContext(connection) as ctx:
+        article_move(article=article, attack=other, by=analyst)
+    lock, write = _first_attack_lock_and_claim_write(ctx.captured_queries)
+    assert lock is not None and write is not None and lock[0] < write
+    both = "IN ({}, {})".format(*sorted([first.pk, other.pk]))
+    assert both in lock[1] and "ORDER BY" in lock[1] and "LIMIT" not in lock[1]
+
+    with CaptureQueriesContext(connection) as ctx:
+        attack_merge(source=other, target=first, by=analyst)
+    lock, write = _first_attack_lock_and_claim_write(ctx.captured_queries)
+    assert lock is not None and write is not None and lock[0] < write
+    assert both in lock[1] and "LIMIT" not in lock[1]
+    article.refresh_from_db()
+    assert article.attack_id == first.pk
