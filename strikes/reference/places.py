@@ -100,7 +100,7 @@ _OBLASTS: list[tuple[str, str, list[str], list[str], float, float]] = [
 ]  # fmt: skip
 
 # Cities whose geonames name is not the spelling Ukrainian and English media use today.
-# Keyed by geonames id; the spellings are added as aliases (the geonames name stays the name).
+# Keyed by geonames id; the spellings are added as aliases (see _CITY_NEWS_NAMES for the name).
 _CITY_EXTRA_ALIASES: dict[int, list[str]] = {
     703448: ["Kyïv", "Київ", "Киев"],  # Kyiv
     687700: ["Zaporizhzhia", "Zaporizhia", "Zaporozhye", "Zaporozhe"],  # Zaporizhzhya
@@ -149,6 +149,27 @@ _CITY_RESPELLINGS: dict[str, list[str]] = {
     "Berestyn": ["Krasnohrad"],
     "Zlatopil": ["Pervomaiskyi"],
     "Samar": ["Novomoskovsk"],
+}
+
+# Geonames names replaced by the spelling news use today (the place's ``name``); the geonames
+# spelling stays an alias, so text written either way still finds the city.
+_CITY_NEWS_NAMES: dict[str, str] = {
+    "Zaporizhzhya": "Zaporizhzhia",
+    "Mykolayiv": "Mykolaiv",
+    "Kryvyy Rih": "Kryvyi Rih",
+    "Vinnytsya": "Vinnytsia",
+    "Slovyansk": "Sloviansk",
+    "Kostyantynivka": "Kostiantynivka",
+    "Kupyansk": "Kupiansk",
+    "Izyum": "Izium",
+    "Izmayil": "Izmail",
+    "Pervomaysk": "Pervomaisk",
+}
+
+# Geonames alternate names that belong to another place (geonames lists "Sloviansk" for Nikopol,
+# which made a bare "Sloviansk" ambiguous): dropped, by geonames id, compared case-insensitively.
+_CITY_WRONG_ALIASES: dict[int, frozenset[str]] = {
+    700051: frozenset({"sloviansk", "slovyansk"}),  # Nikopol
 }
 
 # City districts (raions) of the largest cities: (city geonames id, slug, English name,
@@ -357,6 +378,11 @@ def _place_records() -> tuple[dict, ...]:
         admin1 = city["admin1code"]
         aliases = [a for a in city["alternatenames"] if _keep_alias(a)]
         aliases += _CITY_EXTRA_ALIASES.get(gid, []) + _CITY_RESPELLINGS.get(city["name"], [])
+        wrong = _CITY_WRONG_ALIASES.get(gid, frozenset())
+        aliases = [a for a in aliases if a.casefold() not in wrong]
+        name = _CITY_NEWS_NAMES.get(city["name"], city["name"])
+        if name != city["name"]:
+            aliases = [city["name"], *aliases]
         city_oblast[gid] = oblast_ref(admin1)
         part_of_kyiv = admin1 == KYIV_CITY_ADMIN1 and gid != KYIV_GEONAMES_ID
         spellings = {a.casefold() for a in [city["name"], *aliases]}
@@ -372,8 +398,8 @@ def _place_records() -> tuple[dict, ...]:
         records.append(
             {
                 "ref_key": city_ref(gid),
-                "name": city["name"],
-                "aliases": _unique(city["name"], aliases),
+                "name": name,
+                "aliases": _unique(name, aliases),
                 "kind": "district" if part_of_kyiv else "city",
                 "parent_ref": city_ref(KYIV_GEONAMES_ID) if part_of_kyiv else oblast_ref(admin1),
                 "oblast_ref": oblast_ref(admin1),

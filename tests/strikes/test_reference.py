@@ -182,3 +182,59 @@ def test_undistinguished_models_match_a_group_row():
     assert shahed.is_generic and shahed.origin_country == "Iran"
     [s300] = _munition_named("C-300")
     assert s300.name == "S-300" and s300.category == MunitionCategory.SURFACE_TO_AIR_MISSILE
+
+
+NEWS_NAMES = {
+    "Zaporizhzhya": "Zaporizhzhia",
+    "Mykolayiv": "Mykolaiv",
+    "Kryvyy Rih": "Kryvyi Rih",
+    "Vinnytsya": "Vinnytsia",
+    "Slovyansk": "Sloviansk",
+    "Kostyantynivka": "Kostiantynivka",
+    "Kupyansk": "Kupiansk",
+    "Izyum": "Izium",
+    "Izmayil": "Izmail",
+    "Pervomaysk": "Pervomaisk",
+}
+
+
+def test_cities_are_named_as_the_news_spell_them_with_the_geonames_spelling_kept_as_alias():
+    cities = {r["name"]: r for r in place_records() if r["kind"] == PlaceKind.CITY}
+    for geonames, news in NEWS_NAMES.items():
+        assert geonames not in cities, geonames
+        assert geonames in cities[news]["aliases"], news
+
+
+def test_nikopol_no_longer_answers_to_sloviansk():
+    nikopol = next(r for r in place_records() if r["geonames_id"] == 700051)
+    assert nikopol["name"] == "Nikopol"
+    assert not {"sloviansk", "slovyansk"} & {a.casefold() for a in nikopol["aliases"]}
+
+
+@pytest.mark.django_db
+def test_loading_over_old_geonames_names_renames_the_rows_once():
+    reference_load()
+    zap = Place.objects.get(geonames_id=687700)
+    # A database loaded before the rename: the geonames spelling as name, Nikopol with the wrong alias.
+    Place.objects.filter(pk=zap.pk).update(name="Zaporizhzhya")
+    Place.objects.filter(geonames_id=700051).update(aliases=["Sloviansk", "Nikopol'"])
+    first = reference_load()
+    assert first["places"]["created"] == 0 and first["places"]["updated"] == 2
+    zap.refresh_from_db()
+    assert (
+        zap.name == "Zaporizhzhia"
+        and "Zaporizhzhya" in zap.aliases
+        and zap.pk == Place.objects.get(geonames_id=687700).pk
+    )
+    assert "Sloviansk" not in Place.objects.get(geonames_id=700051).aliases
+    second = reference_load()
+    assert second["places"]["updated"] == 0 and second["places"]["created"] == 0
+
+
+def test_sloviansk_in_a_sentence_is_sloviansk_not_nikopol():
+    from strikes.extraction import extract
+
+    places = extract("Two glide bombs hit Sloviansk on Monday, wounding five people.").to_dict()["places"]
+    assert places[0]["name"] == "Sloviansk"
+    places = extract("A drone struck Zaporizhzhya and Mykolayiv overnight.").to_dict()["places"]
+    assert [p["name"] for p in places][:2] == ["Zaporizhzhia", "Mykolaiv"]
