@@ -167,10 +167,17 @@ _CITY_NEWS_NAMES: dict[str, str] = {
 }
 
 # Geonames alternate names that belong to another place (geonames lists "Sloviansk" for Nikopol,
-# which made a bare "Sloviansk" ambiguous): dropped, by geonames id, compared case-insensitively.
+# which made a bare "Sloviansk" ambiguous): dropped, by geonames id, compared by ``_alias_key``.
 _CITY_WRONG_ALIASES: dict[int, frozenset[str]] = {
-    700051: frozenset({"sloviansk", "slovyansk"}),  # Nikopol
+    700051: frozenset({"sloviansk", "slovyansk", "slovjansk", "slaviansk", "slavyansk"}),  # Nikopol
 }
+_APOSTROPHES = "'’ʼ`"
+
+
+def _alias_key(alias: str) -> str:
+    """An alias compared without case or apostrophes ("Slov'jans'k" is "slovjansk")."""
+    return "".join(ch for ch in alias.casefold() if ch not in _APOSTROPHES)
+
 
 # City districts (raions) of the largest cities: (city geonames id, slug, English name,
 # aliases (Ukrainian, Russian, other spellings, former names), latitude, longitude).
@@ -379,7 +386,7 @@ def _place_records() -> tuple[dict, ...]:
         aliases = [a for a in city["alternatenames"] if _keep_alias(a)]
         aliases += _CITY_EXTRA_ALIASES.get(gid, []) + _CITY_RESPELLINGS.get(city["name"], [])
         wrong = _CITY_WRONG_ALIASES.get(gid, frozenset())
-        aliases = [a for a in aliases if a.casefold() not in wrong]
+        aliases = [a for a in aliases if _alias_key(a) not in wrong]
         name = _CITY_NEWS_NAMES.get(city["name"], city["name"])
         if name != city["name"]:
             aliases = [city["name"], *aliases]

@@ -33,12 +33,12 @@ def _label(file, strike, city, killed, injured):
 
 
 @pytest.mark.django_db
-def test_a_city_labelled_in_its_news_spelling_counts_as_found(tmp_path):
+def test_a_city_labelled_in_another_spelling_counts_as_found(tmp_path):
     (tmp_path / "a.txt").write_text(STRIKE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(TALKS, encoding="utf-8")
     labels = [
         _label(
-            "a.txt", True, "Zaporizhzhia", {"value": 3, "qualifier": "exact"}, {"value": 20, "qualifier": "more_than"}
+            "a.txt", True, "Zaporizhzhya", {"value": 3, "qualifier": "exact"}, {"value": 20, "qualifier": "more_than"}
         ),
         _label("b.txt", False, None, None, None),
     ]
@@ -47,8 +47,8 @@ def test_a_city_labelled_in_its_news_spelling_counts_as_found(tmp_path):
     metrics, rows = evaluate(tmp_path)
 
     by_file = {r["file"]: r for r in rows}
-    # The gazetteer's display name is GeoNames' spelling; the label's is the news spelling.
-    assert by_file["a.txt"]["got"]["city"] != "Zaporizhzhia"
+    # The gazetteer's display name is the news spelling; the label uses GeoNames' (an alias).
+    assert by_file["a.txt"]["got"]["city"] == "Zaporizhzhia"
     assert by_file["a.txt"]["city"] is True
     assert metrics["city_accuracy"] == 1.0
     assert metrics["strike_report_accuracy"] == 1.0

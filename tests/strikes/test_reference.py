@@ -208,7 +208,8 @@ def test_cities_are_named_as_the_news_spell_them_with_the_geonames_spelling_kept
 def test_nikopol_no_longer_answers_to_sloviansk():
     nikopol = next(r for r in place_records() if r["geonames_id"] == 700051)
     assert nikopol["name"] == "Nikopol"
-    assert not {"sloviansk", "slovyansk"} & {a.casefold() for a in nikopol["aliases"]}
+    spellings = {a.casefold().replace("'", "").replace("\u2019", "") for a in nikopol["aliases"]}
+    assert not {"sloviansk", "slovyansk", "slovjansk"} & spellings
 
 
 @pytest.mark.django_db
