@@ -252,6 +252,34 @@ def test_csv_quotes_commas_and_newlines_in_notes(anon, world):
     assert {r["notes"] for r in rows} >= {'Line one, with comma\nand "quotes"'}
 
 
+def test_csv_times_are_python_isoformat_in_kyiv_and_the_connection_keeps_its_zone(anon, world):
+    """PostgreSQL formats the CSV; its times must read exactly like datetime.isoformat()."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.db import connection
+
+    from strikes.models import Attack
+
+    kyiv = zoneinfo.ZoneInfo("Europe/Kyiv")
+    a1 = world.attacks["a1"]
+    # A moment with microseconds in summer time, one without in winter time.
+    Attack.objects.filter(pk=a1.pk).update(created_at=dt.datetime(2025, 7, 1, 9, 5, 7, 120, tzinfo=dt.UTC))
+    Attack.objects.filter(pk=world.attacks["a2"].pk).update(created_at=dt.datetime(2025, 1, 2, 22, 0, tzinfo=dt.UTC))
+    rows = {int(r["id"]): r for r in read_csv(anon.get(reverse("api-attack-list"), {"format": "csv"}))}
+    for attack in Attack.objects.filter(pk__in=rows):
+        row = rows[attack.pk]
+        assert row["created_at"] == attack.created_at.astimezone(kyiv).isoformat()
+        assert row["updated_at"] == attack.updated_at.astimezone(kyiv).isoformat()
+        assert row["occurred_at"] == attack.occurred_at.astimezone(kyiv).isoformat()
+    assert rows[a1.pk]["created_at"] == "2025-07-01T12:05:07.000120+03:00"
+    assert rows[world.attacks["a2"].pk]["created_at"] == "2025-01-03T00:00:00+02:00"
+    # The export set the session's zone for its COPY only.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('TimeZone')")
+        assert cursor.fetchone()[0] == connection.timezone_name
+
+
 def test_csv_refuses_paging_and_unknown_columns(anon, world):
     response = anon.get(reverse("api-attack-list"), {"format": "csv", "page_size": 10})
     assert response.status_code == 400 and response.json()["parameter"] == "page_size"
