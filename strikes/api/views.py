@@ -17,7 +17,6 @@ from config.api import (
     StrictFilterBackend,
     bad_parameter,
 )
-from sources.models import Article
 from strikes.api import docs
 from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream
 from strikes.api.figures import FIGURE_MODES, figures_for
@@ -30,10 +29,12 @@ from strikes.api.serializers import (
     PlaceSerializer,
     RetractSerializer,
     WaveSerializer,
+    attack_relations,
     attack_representation,
+    attack_rows,
 )
 from strikes.filtersets import AttackFilterSet, MunitionFilterSet, PlaceFilterSet, WaveFilterSet
-from strikes.models import Attack, AttackMunition, Munition, Place, Wave, WaveMunition
+from strikes.models import Attack, Munition, Place, Wave, WaveMunition
 from strikes.services import attack_create, attack_publish, attack_retract, attack_update
 
 
@@ -42,59 +43,6 @@ def figures_mode(request) -> str:
     if mode not in FIGURE_MODES:
         raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
     return mode
-
-
-PLACE_UNUSED = (
-    "aliases",
-    "parent",
-    "latitude",
-    "longitude",
-    "population",
-    "geonames_id",
-    "ref_key",
-    "created_at",
-    "updated_at",
-)
-
-
-def attacks_with_relations(queryset, needs: set[str]):
-    """What the attack representation reads, in a fixed number of queries whatever the page size."""
-    # Only the columns shown: building model instances is most of a list's cost at 1,000 a page.
-    queryset = queryset.defer("search_vector", "created_by", "external_source", "external_id")
-    if "place" in needs:
-        queryset = queryset.select_related("place", "place__oblast").defer(
-            *(f"place__{f}" for f in PLACE_UNUSED), *(f"place__oblast__{f}" for f in PLACE_UNUSED)
-        )
-    if "munitions" in needs:
-        uses = AttackMunition.objects.select_related("munition").only(
-            "id",
-            "attack_id",
-            "munition_id",
-            "count",
-            "munition__name",
-            "munition__category",
-            "munition__origin_country",
-        )
-        queryset = queryset.prefetch_related(Prefetch("attack_munitions", queryset=uses))
-    if "sources" in needs:
-        # Only what a source line shows: article texts and raw bodies are large.
-        articles = (
-            Article.objects.select_related("outlet")
-            .only(
-                "id",
-                "attack_id",
-                "title",
-                "url",
-                "canonical_url",
-                "published_at",
-                "outlet_id",
-                "outlet__name",
-                "outlet__grade",
-            )
-            .order_by("published_at", "id")
-        )
-        queryset = queryset.prefetch_related(Prefetch("articles", queryset=articles))
-    return queryset
 
 
 @extend_schema_view(
@@ -159,24 +107,24 @@ class AttackViewSet(
             return RetractSerializer
         return AttackSerializer
 
-    def _needs(self) -> set[str]:
-        names = set(AttackSerializer(context={"request": self.request}).fields)
-        return {need for name, need in FIELD_NEEDS.items() if name in names}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
         if self.action in ("list", "retrieve"):
-            queryset = attacks_with_relations(queryset, self._needs())
+            # Reads get rows, not model instances (see strikes.api.serializers.AttackRow).
+            queryset = attack_rows(queryset)
         return queryset
 
     def represent(self, attacks) -> list[dict]:
-        """Representations of these attacks, figures fetched once for all of them."""
+        """Representations of these attack rows; munitions, sources and figures fetched once
+        for all of them (one query each, only those shown)."""
         mode = figures_mode(self.request)
         serializer = AttackSerializer(context={"request": self.request})
         names = list(serializer.fields)
-        context = {"request": self.request}
-        if "figures" in names:
-            context["figures"] = figures_for([a.pk for a in attacks], mode)
+        ids = [a["id"] for a in attacks]
+        needs = {need for name, need in FIELD_NEEDS.items() if name in names}
+        context = {"request": self.request, **attack_relations(ids, needs)}
+        if "figures" in needs:
+            context["figures"] = figures_for(ids, mode)
         return [attack_representation(a, context, names) for a in attacks]
 
     # --- reads ---
@@ -265,7 +213,7 @@ class AttackViewSet(
         return Response(self._fresh(attack))
 
     def _fresh(self, attack) -> dict:
-        fresh = attacks_with_relations(Attack.objects.all(), set(FIELD_NEEDS.values())).get(pk=attack.pk)
+        fresh = attack_rows(Attack.objects.filter(pk=attack.pk)).get()
         return self.represent([fresh])[0]
 
     @extend_schema(
