@@ -1,5 +1,6 @@
 """Fixtures for the importer tests: the reference catalogue and gazetteer, files written on the fly."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,20 @@ from strikes.reference import reference_load
 from tests.conftest import require
 
 # The shared data files live next to the repository: <repo>/../shared/data.
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+# The team's shared data sits beside the checkout (../shared/data); a clone elsewhere (CI
+# in a scratch folder) finds it through SHARED_DATA_DIR or the workplace's fixed path.
+SHARED_DATA = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("SHARED_DATA_DIR", "/nonexistent")),
+            Path(__file__).resolve().parents[2].parent / "shared" / "data",
+            Path("/work/shared/data"),
+        )
+        if p.is_dir()
+    ),
+    Path(__file__).resolve().parents[2].parent / "shared" / "data",
+)
 
 
 @pytest.fixture
