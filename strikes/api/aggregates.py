@@ -5,7 +5,12 @@ page's filter bar means the same rows here as in the list.
 """
 
 import datetime as dt
+import hashlib
+import json
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, Sum
 from django.db.models.functions import Cast, Floor, Trunc
 from django.utils import timezone
@@ -15,6 +20,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from config.api import JSONErrorsMixin, StrictFilterBackend, bad_parameter
+from config.roles import can_see_unpublished
 from strikes.api import docs
 from strikes.filtersets import AttackAggregateFilterSet, date_range
 from strikes.models import Attack, WaveMunition
@@ -35,6 +41,41 @@ SINGLES_PER_CELL_HIGH_ZOOM = 25
 HIGH_ZOOM = 14
 MAX_SINGLES = 2_000
 MAX_SINGLE_CELLS = 500
+
+
+def data_version() -> int:
+    """The data version (migration 0004): bumped by every statement writing what the
+    aggregates read, committed or not."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM strikes_data_version")
+        return cursor.fetchone()[0]
+
+
+def cached(request, kind: str, compute):
+    """``compute()``, cached for ``API_AGGREGATE_CACHE_SECONDS`` under the data version, the
+    query string, the zone and whether the user sees unpublished attacks.
+
+    Correctness: the version is read before computing, and any write to the tables the
+    aggregate reads draws a new version, so a cached answer is never served after a write
+    that came before the version was read. A result computed while a write was still
+    uncommitted can be cached under that write's version: it is served at most for the
+    cache lifetime. Inside a transaction (tests, or a caller that wrote in the same one) the
+    cache is neither read nor filled: the transaction may see its own uncommitted writes.
+    """
+    seconds = settings.API_AGGREGATE_CACHE_SECONDS
+    if not seconds or connection.in_atomic_block:
+        return compute()
+    params = sorted((k, v) for k in request.query_params for v in request.query_params.getlist(k))
+    identity = json.dumps(
+        [kind, data_version(), params, str(timezone.get_current_timezone()), can_see_unpublished(request.user)]
+    )
+    key = "sw:aggregate:" + hashlib.sha256(identity.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    data = compute()
+    cache.set(key, data, seconds)
+    return data
 
 
 class _AggregateView(JSONErrorsMixin, GenericAPIView):
@@ -109,8 +150,12 @@ class TimelineView(_AggregateView):
         bucket = request.query_params.get("bucket", "day")
         if bucket not in BUCKETS:
             raise bad_parameter("bucket", f"bucket must be one of {', '.join(BUCKETS)}.")
-        tz = timezone.get_current_timezone()
         filterset = self.valid_filterset(request)
+        return Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket)))
+
+    @staticmethod
+    def timeline(filterset, bucket: str) -> dict:
+        tz = timezone.get_current_timezone()
         attacks = (
             filterset.qs.annotate(period=Trunc("occurred_at", bucket, tzinfo=tz))
             .values("period")
@@ -154,7 +199,7 @@ class TimelineView(_AggregateView):
                 results += [periods[d] for d in sorted(periods) if d >= day]
         for entry in results:
             entry["period"] = entry["period"].isoformat()
-        return Response({"bucket": bucket, "timezone": str(tz), "results": results})
+        return {"bucket": bucket, "timezone": str(tz), "results": results}
 
 
 # --- Map ---
@@ -238,6 +283,9 @@ class MapView(_AggregateView):
         if not MIN_ZOOM <= zoom <= MAX_ZOOM:
             raise bad_parameter("zoom", f"zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}.")
         filterset = self.valid_filterset(request)
+        return Response(cached(request, "map", lambda: self.clusters(request, filterset, zoom)))
+
+    def clusters(self, request, filterset, zoom: int) -> dict:
         box = filterset.form.cleaned_data.get("bbox") or (-180.0, -90.0, 180.0, 90.0)
         size = cell_size(zoom, box)
         located = filterset.qs.filter(longitude__isnull=False)
@@ -285,16 +333,14 @@ class MapView(_AggregateView):
             params.pop("bbox")
             unboxed = AttackAggregateFilterSet(params, queryset=Attack.objects.all(), request=request)
             without = unboxed.qs.filter(longitude__isnull=True)
-        return Response(
-            {
-                "zoom": zoom,
-                "cell_size": size,
-                "total": total,
-                "without_coordinates": without.count(),
-                "clusters": clusters,
-                "attacks": attacks,
-            }
-        )
+        return {
+            "zoom": zoom,
+            "cell_size": size,
+            "total": total,
+            "without_coordinates": without.count(),
+            "clusters": clusters,
+            "attacks": attacks,
+        }
 
     @staticmethod
     def _singles(located, cells) -> list[dict]:

@@ -211,3 +211,36 @@ def test_map_at_high_zoom_separates_a_crowded_cell(anon, world, crowded_city):
     data = get_map(anon, zoom=16, bbox="36.19,49.89,36.30,50.0")
     assert data["clusters"] == [] or all(c["count"] > 3 for c in data["clusters"])
     assert data["total"] == 42
+
+
+# --- The map and timeline cache (committed data, as a server sees it) ---
+
+
+def test_timeline_and_map_answers_are_cached_until_any_write_to_attacks_or_waves(
+    transactional_db, anon, django_assert_num_queries, settings
+):
+    settings.API_AGGREGATE_CACHE_SECONDS = 60
+    attack = AttackFactory(occurred_at=kyiv(2025, 3, 4, 2), killed_best=3)
+    timeline = reverse("api-timeline")
+    params = {"occurred_after": "2025-03-01", "occurred_before": "2025-03-31"}
+
+    def day(response):
+        assert response.status_code == 200, response.content
+        return next(r for r in response.json()["results"] if r["period"] == "2025-03-04")
+
+    assert day(anon.get(timeline, params))["killed"] == 3
+    with django_assert_num_queries(1):  # the data version only: the answer comes from the cache
+        assert day(anon.get(timeline, params))["killed"] == 3
+
+    # A write that bypasses the services (as importers and the generator do) still counts.
+    type(attack).objects.filter(pk=attack.pk).update(killed_best=7)
+    assert day(anon.get(timeline, params))["killed"] == 7
+
+    wave = Wave.objects.create(started_at=kyiv(2025, 3, 4, 1))
+    WaveMunition.objects.create(wave=wave, label="Shahed", launched=40, intercepted=31)
+    assert day(anon.get(timeline, params))["launched"] == 40
+
+    where = {"bbox": "20,40,45,55", "zoom": 4}
+    before = anon.get(reverse("api-map"), where).json()["total"]
+    AttackFactory(occurred_at=kyiv(2025, 3, 5, 2))
+    assert anon.get(reverse("api-map"), where).json()["total"] == before + 1
