@@ -293,3 +293,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "MunitionCategoryEnum": "strikes.choices.MunitionCategory",
     }
 )
+
+# --- perf ---
+# Map and timeline answers are cached under the data version (strikes migration 0004) for
+# at most this long; 0 turns the cache off. docs/PERFORMANCE.md says how it stays correct.
+API_AGGREGATE_CACHE_SECONDS = env.int("API_AGGREGATE_CACHE_SECONDS", default=60)
