@@ -152,11 +152,12 @@ class WaveMunition(models.Model):
 
 # The search vector is an index rebuilt from articles, not a fact about the attack: keeping it
 # out of the history stops every search refresh from writing an event (and a copy of the vector).
+# The oblast is derived from the place (by a trigger), which the history already records.
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    exclude=["search_vector"],
+    exclude=["search_vector", "oblast"],
     # /changes/?since=: the events since a time.
     meta={"indexes": [models.Index(fields=["pgh_created_at"], name="strikes_attackevent_created")]},
 )
@@ -167,6 +168,12 @@ class Attack(TimeStampedModel):
     occurred_at = models.DateTimeField()
     time_precision = models.CharField(max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="attacks")
+    # The place's oblast (the place itself when it is one), set by the database on every insert
+    # and on any change of the place (trigger in migration 0005: importers and the generator
+    # write attacks directly), so "in this oblast, newest first" walks one index.
+    oblast = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices, default=GeoPrecision.CITY)
@@ -230,6 +237,9 @@ class Attack(TimeStampedModel):
             ),
             # Staff lists (every status) in default order.
             models.Index(fields=["-occurred_at", "-id"], name="strikes_attack_occ"),
+            # oblast= filter in default order: walks the oblast's attacks newest first and stops
+            # after a page (the place join needed every attack of the oblast in the date range).
+            models.Index(fields=["status", "oblast", "-occurred_at", "-id"], name="strikes_attack_oblast_occ"),
             models.Index(
                 fields=["place", "occurred_at"], name="strikes_attack_place_occ"
             ),  # place/oblast filter, linking window

@@ -65,6 +65,29 @@ def test_oblast_by_id(anon, world):
     assert ids(anon, oblast=world.places["kharkiv_oblast"].pk) == world.ids("a2", "a3")
 
 
+def test_oblast_follows_the_place_however_the_attack_was_written(anon, world):
+    """The oblast filter reads Attack.oblast, which the database keeps from the place: for
+    attacks written by the ORM directly (as importers do), moved, or whose place moves."""
+    from strikes.models import Attack, Place
+
+    kharkiv, odesa = world.places["kharkiv_oblast"], world.places["odesa_oblast"]
+    a2 = world.attacks["a2"]
+    created = Attack.objects.create(
+        occurred_at=a2.occurred_at, place=world.places["kharkiv"], status="published", description="Bulk row."
+    )
+    assert ids(anon, oblast=kharkiv.pk) == world.ids("a2", "a3") | {created.pk}
+    # On an oblast itself: that oblast.
+    Attack.objects.filter(pk=created.pk).update(place=odesa)
+    assert created.pk in ids(anon, oblast=odesa.pk) and created.pk not in ids(anon, oblast=kharkiv.pk)
+    # No hand-set oblast survives: it always comes from the place.
+    Attack.objects.filter(pk=created.pk).update(oblast=kharkiv)
+    assert Attack.objects.get(pk=created.pk).oblast_id == odesa.pk
+    # A city moved to another oblast takes its attacks along.
+    Place.objects.filter(pk=world.places["kharkiv"].pk).update(oblast=odesa)
+    assert ids(anon, oblast=odesa.pk) >= world.ids("a2", "a3")
+    assert ids(anon, oblast=kharkiv.pk) == set()
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
