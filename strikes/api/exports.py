@@ -110,7 +110,7 @@ def _iso(column: str) -> str:
     to ``tz`` (``SET LOCAL``), so to_char's TZH:TZM is its offset."""
     return (
         f"to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN date_part('microseconds', {column})::bigint %% 1000000 <> 0"
+        f" || CASE WHEN mod(date_part('microseconds', {column})::bigint, 1000000) <> 0"
         f" THEN to_char({column}, '.US') ELSE '' END"
         f" || to_char({column}, 'TZH:TZM')"
     )
@@ -279,7 +279,7 @@ def csv_rows(queryset, *, mode: str, columns: list[str]) -> Iterator[bytes]:
         cursor.execute("SELECT set_config('TimeZone', %s, false), set_config('jit', 'off', false)", [tz])
         try:
             buffer = bytearray()
-            with cursor.cursor.copy(statement, params) as copy:
+            with cursor.cursor.copy(statement, params or None) as copy:
                 for data in copy:
                     buffer += data
                     if len(buffer) >= COPY_BUFFER:

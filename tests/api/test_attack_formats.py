@@ -280,6 +280,15 @@ def test_csv_times_are_python_isoformat_in_kyiv_and_the_connection_keeps_its_zon
         assert cursor.fetchone()[0] == connection.timezone_name
 
 
+def test_csv_for_staff_without_any_filter_is_every_attack(world, editor):
+    """No filter and no status restriction: the COPY statement has no parameters at all."""
+    from strikes.models import Attack
+
+    rows = read_csv(client_for(editor).get(reverse("api-attack-list"), {"format": "csv"}))
+    assert sorted(int(r["id"]) for r in rows) == sorted(Attack.objects.values_list("pk", flat=True))
+    assert {r["status"] for r in rows} > {"published"}
+
+
 def test_csv_refuses_paging_and_unknown_columns(anon, world):
     response = anon.get(reverse("api-attack-list"), {"format": "csv", "page_size": 10})
     assert response.status_code == 400 and response.json()["parameter"] == "page_size"
