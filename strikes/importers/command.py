@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from strikes.importers.common import FileRefused, ImportStopped, ImportSummary
 
@@ -30,3 +30,35 @@ def run_and_report(command, importer, **kwargs) -> ImportSummary:
     if summary.problems:
         command.stderr.write(f"{len(summary.problems)} bad row(s) were not imported; see the list above.")
     return summary
+
+
+class ImportCommand(BaseCommand):
+    """The shared shape of the import commands: one file, --encoding, --by, --no-progress.
+
+    Subclasses set ``importer`` (a service taking ``path``, ``by``, ``show_progress`` and
+    ``encoding``) and ``file_help``, and may add options and ``importer_kwargs()``.
+    """
+
+    importer = None
+    file_help = "Path to the CSV file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help=self.file_help)
+        parser.add_argument("--encoding", help="Force the file encoding (default: UTF-8 when valid, else cp1252).")
+        parser.add_argument("--by", metavar="USERNAME", help="Record the import in the history as this user.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+
+    def importer_kwargs(self, options) -> dict:
+        """Extra keyword arguments for the importer, from the command's own options."""
+        return {}
+
+    def handle(self, *args, **options):
+        run_and_report(
+            self,
+            type(self).importer,
+            path=options["file"],
+            by=user_for(options["by"]),
+            show_progress=not options["no_progress"],
+            encoding=options["encoding"],
+            **self.importer_kwargs(options),
+        )
