@@ -252,57 +252,49 @@ class _Represented:
 # --- Reference data ---
 
 
+class ReferenceViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+    """What the read-only reference lists share: strict filters, keyset paging, count=on."""
+
+    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
+    lookup_value_regex = "[^/]+"
+    filter_backends = [StrictFilterBackend]
+    pagination_class = KeysetPagination
+    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
+
+
 @extend_schema_view(
     list=extend_schema(summary="Gazetteer", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
     retrieve=extend_schema(summary="One place", parameters=docs.FIELD_PARAMETERS),
 )
-class PlaceViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+class PlaceViewSet(ReferenceViewSet):
     """Places: the country, oblasts, raions, cities and city districts."""
-
-    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
-    lookup_value_regex = "[^/]+"
 
     queryset = Place.objects.all()
     serializer_class = PlaceSerializer
-    filter_backends = [StrictFilterBackend]
     filterset_class = PlaceFilterSet
-    pagination_class = KeysetPagination
-    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
 
 
 @extend_schema_view(
     list=extend_schema(summary="Munition catalogue", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
     retrieve=extend_schema(summary="One munition", parameters=docs.FIELD_PARAMETERS),
 )
-class MunitionViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+class MunitionViewSet(ReferenceViewSet):
     """Weapon models and classes."""
-
-    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
-    lookup_value_regex = "[^/]+"
 
     queryset = Munition.objects.all()
     serializer_class = MunitionSerializer
-    filter_backends = [StrictFilterBackend]
     filterset_class = MunitionFilterSet
-    pagination_class = KeysetPagination
-    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
 
 
 @extend_schema_view(
     list=extend_schema(summary="Nightly waves", parameters=docs.LIST_PARAMETERS + docs.COUNT_PARAMETER),
     retrieve=extend_schema(summary="One wave", parameters=docs.FIELD_PARAMETERS),
 )
-class WaveViewSet(JSONErrorsMixin, CountMixin, viewsets.ReadOnlyModelViewSet):
+class WaveViewSet(ReferenceViewSet):
     """Nationwide waves with launched and intercepted counts per munition."""
-
-    # Any id segment reaches the view, so "0.5" is a JSON 404 rather than Django's HTML one.
-    lookup_value_regex = "[^/]+"
 
     queryset = Wave.objects.prefetch_related(
         Prefetch("counts", queryset=WaveMunition.objects.order_by("label").prefetch_related("munitions"))
     )
     serializer_class = WaveSerializer
-    filter_backends = [StrictFilterBackend]
     filterset_class = WaveFilterSet
-    pagination_class = KeysetPagination
-    common_query_params = {"cursor", "page_size", "fields", "omit", "count", "format"}
