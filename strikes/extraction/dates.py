@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from strikes.extraction.text import ci, lower_same_length
+from strikes.extraction.text import ci, keyword_windows, lower_same_length, windowed_finditer
 
 MONTHS = {
     "january": 1,
@@ -87,6 +87,26 @@ TIME_RE = re.compile(
 )
 
 
+# Every match of these patterns contains one of these words: they are searched only around them
+# (``text.keyword_windows``; the spans allow for the longest match before and after the word).
+_WEEKDAY_KEYS = ("day",)
+_MONTH_KEYS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_RELATIVE_KEYS = ("yesterday", "today", "tonight", "night", "morning", "weekend")
+
+
 @dataclass(slots=True)
 class DateMention:
     """A date expression: its span, kind, and the date it resolves to (None when it cannot)."""
@@ -126,13 +146,29 @@ _DIGIT_RUN = re.compile(r"\d+")
 _MONTH_START = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 
 
-def _date_matches(text: str):
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of the runs of digits in ``text`` (found once, used by several scans)."""
+    return [m.span() for m in _DIGIT_RUN.finditer(text)]
+
+
+def _date_matches(text: str, runs: list[tuple[int, int]] | None = None):
     """The matches of ``DATE_RE.finditer(text)``, found faster.
 
     Every date starts at a digit or at a month name after a word boundary, so the pattern is
     tried only there (two scans the engine does quickly), leftmost first and without overlap,
-    exactly as ``finditer`` would."""
-    starts = [p for m in _DIGIT_RUN.finditer(text) for p in range(m.start(), m.end())]
+    exactly as ``finditer`` would. In a run of digits from ``a`` to ``b`` a date can only start at
+    ``a``, four digits before a "-" (2025-04-24) or one or two before a "." or "/" (24.04.2025)."""
+    starts = []
+    n = len(text)
+    for a, b in digit_runs(text) if runs is None else runs:
+        after = text[b] if b < n else ""
+        # At the run's start: a day (one or two digits) or a year of four before "-".
+        if b - a <= 2 or (b - a == 4 and after == "-"):
+            starts.append(a)
+        if after == "-" and b - 4 > a:
+            starts.append(b - 4)
+        elif after in "./" and after:
+            starts += [p for p in (b - 2, b - 1) if p > a]
     starts += [m.start() for m in _MONTH_START.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
     starts.sort()
     pos = 0
@@ -145,10 +181,10 @@ def _date_matches(text: str):
             pos = m.end()
 
 
-def explicit_dates(text: str) -> list[DateMention]:
+def explicit_dates(text: str, runs: list[tuple[int, int]] | None = None) -> list[DateMention]:
     """Dates written with a day and month (with or without a year), unresolved when yearless."""
     out = []
-    for m in _date_matches(text):
+    for m in _date_matches(text, runs):
         if m.group("iso"):
             d = _safe_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
             if d:
@@ -178,20 +214,23 @@ def explicit_dates(text: str) -> list[DateMention]:
     return out
 
 
-def all_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
-    """Every date expression in ``text``, resolved against ``anchor`` (the publication date)."""
-    out = explicit_dates(text)
+def all_dates(text: str, anchor: dt.date | None, runs: list[tuple[int, int]] | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``anchor`` (the publication date).
+
+    ``runs``: ``digit_runs(text)`` when the caller has it already."""
+    out = explicit_dates(text, runs)
     for dm in out:
         if dm.date is None and dm.month_day:
             dm.date = _with_year(dm.month_day[0], dm.month_day[1], anchor)
     taken = [(d.start, d.end) for d in out]
-    for m in WEEKDAY_RE.finditer(text):
+    for m in windowed_finditer(WEEKDAY_RE, text, keyword_windows(text, _WEEKDAY_KEYS, 7, 25)):
         if any(a <= m.start() < b for a, b in taken):
             continue
         wd = WEEKDAYS[m.group("wd").lower()]
         d = last_weekday(wd, anchor) if anchor else None
         out.append(DateMention(m.start(), m.end(), "weekday", d, "day", weekday=wd))
-    for m in RELATIVE_RE.finditer(lower_same_length(text)):
+    low = lower_same_length(text)
+    for m in windowed_finditer(RELATIVE_RE, low, keyword_windows(low, _RELATIVE_KEYS, 20, 2)):
         rel = " ".join(m.group("rel").lower().split())
         d = None
         precision = "day"
@@ -204,7 +243,7 @@ def all_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
             else:
                 d = anchor
         out.append(DateMention(m.start(), m.end(), "relative", d, precision))
-    for m in MONTH_RE.finditer(text):
+    for m in windowed_finditer(MONTH_RE, text, keyword_windows(text, _MONTH_KEYS, 12, 15)):
         if any(a <= m.start() < b for a, b in taken):
             continue
         name = (m.group("mon") or m.group("mon3")).lower()
@@ -220,6 +259,17 @@ def all_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
     return out
 
 
-def time_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of clock times and years, whose digits are never casualty figures."""
-    return [(m.start(), m.end()) for m in TIME_RE.finditer(text)]
+def time_spans(text: str, runs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of clock times and years, whose digits are never casualty figures.
+
+    Each starts a run of digits at a word boundary, so ``TIME_RE`` is tried only there."""
+    out: list[tuple[int, int]] = []
+    end = 0
+    for a, _b in digit_runs(text) if runs is None else runs:
+        if a < end:
+            continue
+        m = TIME_RE.match(text, a)
+        if m is not None:
+            out.append(m.span())
+            end = m.end()
+    return out

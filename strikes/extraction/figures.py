@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from strikes.extraction.numbers import NumberMention, number_mentions
-from strikes.extraction.text import ci, lower_same_length
+from strikes.extraction.text import ci, lower_same_length, required_literals
 
 PH0 = 0xE000
 N = r"[\uE000-\uE3FF]"
@@ -97,6 +98,15 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"(?P<n3>{N})\s+(?P<noun3>{PERSON}){AUX}\s+(?P<trig>{KILLED_W}|{INJURED_W})\b"
         ),
     ),
+    # "killed a man and a woman", "killing three adults and two children": a sum after the verb.
+    (
+        "active_sum",
+        _c(
+            r"(?P<trig>killing|killed|kills|injuring|injured|injures|wounding|wounded)\s+"
+            rf"(?P<n>{N})\s+(?P<noun1>{PERSON})\s*(?:,\s*(?P<n2>{N})\s+(?P<noun2>{PERSON})\s*)?,?\s+and\s+"
+            rf"(?P<n3>{N})\s+(?P<noun3>{PERSON})\b"
+        ),
+    ),
     # "25 missiles of 38 fired were shot down"
     (
         "intercept_of_post",
@@ -175,12 +185,22 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W}|{HOSPITAL_W})\b"
         ),
     ),
+    # "a two-year-old girl was among the injured": at least one, a part of the count (weak).
+    (
+        "among",
+        _c(
+            rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?\s+(?:was|were|is|are)\s+(?:also\s+)?among\s+the\s+"
+            r"(?P<trig>dead|killed|injured|wounded)\b"
+        ),
+    ),
     # "killing at least 35 people", "which also wounded 90 people"
     (
         "active",
         _c(
             r"(?P<trig>killing|killed|kills|kill|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|claiming\s+the\s+"
             r"lives\s+of|injuring|injured|injures|wounding|wounded|wounds|hurting|hurt|left|leaving)\s+"
+            # "killing a family of four": the family's size is the count.
+            r"(?:(?:an?|the|one|an\s+entire|a\s+whole)\s+family\s+of\s+)?"
             rf"(?P<n>{N})(?:(?P<noun>{NOUN_GAP})|(?=\s*[,.;)]|\s+and\b|\s+in\b|\s+on\b|\s+at\b|\s+during\b|\s*$))"
             r"(?:\s+(?P<post>dead|injured|wounded))?"
         ),
@@ -201,9 +221,10 @@ CHILD_FOLLOW = _c(
     rf"\s*,?\s*\(?\s*(?:including|among\s+them|of\s+whom|of\s+which|incl\.|among\s+whom)?\s*(?P<n>{N})\s+"
     rf"(?:of\s+them\s+)?(?:are\s+|were\s+)?{CHILD_AGE}{CHILD}\b"
 )
+# "of whom four were children", "11 of them children" (the verb may be left out).
 CHILD_OF_THEM = _c(
-    rf"(?:of\s+(?:them|whom|which|those)[,]?\s+(?P<n>{N})\s+(?:are|were|is|was)\s+{CHILD}"
-    rf"|(?P<n2>{N})\s+of\s+(?:them|those|the\s+victims|the\s+dead|the\s+injured)\s+(?:are|were|is|was)\s+{CHILD})"
+    rf"(?:of\s+(?:them|whom|which|those)[,]?\s+(?P<n>{N})\s+(?:(?:are|were|is|was)\s+)?{CHILD}"
+    rf"|(?P<n2>{N})\s+of\s+(?:them|those|the\s+victims|the\s+dead|the\s+injured)\s+(?:(?:are|were|is|was)\s+)?{CHILD})"
 )
 CHILD_AMONG = _c(
     rf"(?P<n>{N})\s+{CHILD}\s+(?:were|are|was|is)\s+among\s+the\s+(?P<trig>dead|killed|victims|injured|wounded|casualties)"
@@ -227,6 +248,13 @@ PAREN_CHILD = _c(rf"(?P<n>{N})\s+{CHILD_AGE}{CHILD}")
 TOTAL_SENTENCE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 
 
+_SHOT_RE = re.compile(r"shot|downed|intercept")
+_HOSPITAL_RE = re.compile(HOSPITAL_W)
+_TOLL_UPDATE_VERB_RE = re.compile(
+    r"rose|risen|rises|rising|increased|increases|climbed|climbs|jumped|grew|grown|reached|reaches|hit|now|is\s+now|has\s+reached"
+)
+
+
 @dataclass(slots=True)
 class RawFigure:
     """A figure found in one sentence, before scope and headline are decided."""
@@ -242,10 +270,53 @@ class RawFigure:
     total: bool = False
     heading: bool = False
     weak: bool = False  # a part of the count by nature: one named victim, people hospitalised, bodies found
+    single: bool = False  # one person written with "a"/"an" ("a woman was killed")
     sentence: int = 0
     parts: list[int] = field(default_factory=list)
 
 
+# "No one was injured", "no casualties were reported", "there were no deaths": a figure of zero, a
+# real claim. Not "no immediate reports of casualties" (nothing known yet). Zero figures are weak:
+# any other figure of the event wins the headline over them.
+ZERO_RE = _c(
+    r"\b(?:no(?:\s+|-)one|nobody|no\s+(?:people|person|civilians?|residents?))\s+(?:(?:was|were|has\s+been|have\s+been|"
+    r"had\s+been|is|are|got)\s+(?:(?!immediately)\w+\s+)?(?P<t1>killed|injured|wounded|hurt|harmed)|(?P<t2>died))"
+    r"(?P<both>\s+or\s+(?:\w+\s+)?(?:injured|wounded|hurt|harmed))?\b"
+    r"|\bno\s+(?:reported\s+)?(?P<t3>casualties|injuries|deaths|fatalities|victims)\s+(?:were|was|have\s+been|has\s+been|"
+    r"had\s+been)\s+(?:(?!immediately)\w+\s+)?(?:reported|recorded|registered|confirmed)\b"
+    r"|\bthere\s+(?:were|was|have\s+been|had\s+been|are)\s+no\s+(?:reported\s+)?"
+    r"(?P<t4>casualties|injuries|deaths|fatalities|victims)\b"
+    r"|\bwithout\s+(?P<t5>casualties)\b"
+)
+_ZERO_CATEGORIES = {
+    "killed": ("killed",),
+    "died": ("killed",),
+    "deaths": ("killed",),
+    "fatalities": ("killed",),
+    "injured": ("injured",),
+    "wounded": ("injured",),
+    "hurt": ("injured",),
+    "harmed": ("injured",),
+    "injuries": ("injured",),
+    "casualties": ("killed", "injured"),
+    "victims": ("killed", "injured"),
+}
+
+
+def zero_figures(low: str, offset: int) -> list[RawFigure]:
+    """The zero figures of one lower-cased sentence starting at ``offset`` in the article."""
+    out = []
+    for m in ZERO_RE.finditer(low):
+        word = next(g for g in (m.group(f"t{i}") for i in range(1, 6)) if g)
+        cats = _ZERO_CATEGORIES[word]
+        if m.group("both") and cats == ("killed",):
+            cats = ("killed", "injured")  # "no one was killed or injured"
+        for cat in cats:
+            out.append(RawFigure(cat, 0, "exact", offset + m.start(), offset + m.end(), weak=True))
+    return out
+
+
+@lru_cache(maxsize=4096)
 def _category(trig: str) -> str | None:
     t = trig.lower()
     if re.match(
@@ -279,6 +350,7 @@ _CASUALTY_GATE = ("kill", "dead", "died", "dies", "perish", "slain", "lost", "in
 _INTERCEPT_GATE = ("shot", "down", "intercept", "destroy", "neutrali", "eliminat", "repell", "suppress")
 RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "sum": (("and",), _CASUALTY_GATE),
+    "active_sum": (("and",), ("kill", "injur", "wound")),
     "intercept_of_post": (_INTERCEPT_GATE, ("of",)),
     "intercept_of": (_INTERCEPT_GATE, ("of",)),
     "intercept_post": (_INTERCEPT_GATE,),
@@ -291,19 +363,93 @@ RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "active": (("kill", "claim", "took", "injur", "wound", "hurt", "left", "leaving"),),
     "noun": (("death", "fatalit", "injur", "lives"),),
     "bodies": (("bodies",),),
+    "among": (("among",), ("dead", "kill", "injur", "wound")),
     "casualties": (("casualt",),),
 }
-_GATE_WORDS = tuple(sorted({w for gate in RULE_GATES.values() for group in gate for w in group}))
-_RULE_GATE_SETS = {name: tuple(frozenset(group) for group in gate) for name, gate in RULE_GATES.items()}
+# One bit per (rule, word group): a sentence's mask has the bits of every group one of its words
+# is in, and a rule runs when its mask holds all the bits of its groups (integer tests, not sets).
 CHILD_GATE = ("child", "kids", "minor", "teenager", "boys", "girls", "babies", "infant")
+# Three more bits: a child word (the children rules), a word STALE_BEFORE or UPDATE_BEFORE needs.
+_EXTRA_GATES = {
+    "child": CHILD_GATE,
+    "stale": tuple(required_literals(STALE_BEFORE)),
+    "update": tuple(required_literals(UPDATE_BEFORE)),
+}
+_GROUPS = [(name, i) for name, gate in RULE_GATES.items() for i in range(len(gate))]
+_GROUP_BITS = {group: 1 << n for n, group in enumerate(_GROUPS)}
+CHILD_BIT, STALE_BIT, UPDATE_BIT = (1 << (len(_GROUPS) + i) for i in range(3))
+_EXTRA_BITS = {"child": CHILD_BIT, "stale": STALE_BIT, "update": UPDATE_BIT}
+GATE_BITS = tuple(
+    (
+        w,
+        sum(bit for (name, i), bit in _GROUP_BITS.items() if w in RULE_GATES[name][i])
+        | sum(bit for name, bit in _EXTRA_BITS.items() if w in _EXTRA_GATES[name]),
+    )
+    for w in sorted(
+        {w for gate in RULE_GATES.values() for group in gate for w in group}
+        | {w for words in _EXTRA_GATES.values() for w in words}
+    )
+)
+_RULE_NEED = {name: sum(_GROUP_BITS[(name, i)] for i in range(len(gate))) for name, gate in RULE_GATES.items()}
+_GATED_RULES = tuple((name, rx, _RULE_NEED[name]) for name, rx in RULES)
+
+
+def may_find(mask: int) -> bool:
+    """Whether a sentence with these gate bits can yield a figure at all (some rule's gate is
+    open, or a child word lets the children rules run)."""
+    return bool(mask & CHILD_BIT) or any(mask & need == need for need in _RULE_NEED.values())
+
+
+_LETTER_RUN = re.compile(r"[a-z]+")
+_TOKEN_BITS: dict[str, int] = {}
+
+
+def _token_bits(token: str) -> int:
+    bits = 0
+    for w, b in GATE_BITS:
+        if w in token:
+            bits |= b
+    if len(_TOKEN_BITS) > 50_000:  # a bound on memory; the common words come back at once
+        _TOKEN_BITS.clear()
+    _TOKEN_BITS[token] = bits
+    return bits
+
+
+def gate_mask(low: str) -> int:
+    """The gate bits of a lower-cased sentence (see ``RULE_GATES``).
+
+    Every gate word is made of the letters a-z, so it lies within one run of them: the bits are
+    found per run, and a run seen before (most words of an article are) costs one lookup."""
+    mask = 0
+    get = _TOKEN_BITS.get
+    for token in set(_LETTER_RUN.findall(low)):
+        bits = get(token)
+        mask |= _token_bits(token) if bits is None else bits
+    return mask
 
 
 class SentenceFigures:
     """Run the rules over one sentence (text plus its offset in the article)."""
 
-    def __init__(self, text: str, offset: int, skip: list[tuple[int, int]], nums: list[NumberMention] | None = None):
+    def __init__(
+        self,
+        text: str,
+        offset: int,
+        skip: list[tuple[int, int]],
+        nums: list[NumberMention] | None = None,
+        base: int = 0,
+        mask: int | None = None,
+    ):
+        """``nums``: the sentence's numbers when the caller has them, at offsets counted from ``base``
+        (the sentence's start in the article when they were found in the whole text).
+
+        ``mask``: the gate bits (``gate_mask``) when the caller has them. Found on the sentence
+        before its numbers were replaced they may hold more ("thousand" holds "and"): a wider
+        gate only runs a rule that then finds nothing, so the figures are the same."""
+        self.mask = mask
         self.text = text
         self.offset = offset
+        self.base = base
         self.nums: list[NumberMention] = nums if nums is not None else number_mentions(text, skip)
         parts = []
         # Where each placeholder sits in the normalised text, and how far the text after it is
@@ -313,12 +459,13 @@ class SentenceFigures:
         pos = 0
         shift = 0
         for i, n in enumerate(self.nums[:0x3FF]):
-            parts.append(text[pos : n.start])
-            self._ph_pos.append(n.start - shift)
+            start = n.start - base
+            parts.append(text[pos:start])
+            self._ph_pos.append(start - shift)
             shift += n.end - n.start - 1
             self._shift_after.append(shift)
             parts.append(ph(i))
-            pos = n.end
+            pos = n.end - base
         parts.append(text[pos:])
         self.norm = "".join(parts)
         self.low = lower_same_length(self.norm)
@@ -328,7 +475,7 @@ class SentenceFigures:
         k = bisect_right(self._ph_pos, p)
         if k and self._ph_pos[k - 1] == p:  # a placeholder: the number's start or end
             n = self.nums[k - 1]
-            return n.end if end else n.start
+            return (n.end if end else n.start) - self.base
         return p + (self._shift_after[k - 1] if k else 0) + (1 if end else 0)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -351,28 +498,35 @@ class SentenceFigures:
         def idx(m: re.Match, group: str) -> int:
             return ph_index(m.group(group))
 
+        ph_pos = self._ph_pos
+        mask = gate_mask(norm) if self.mask is None else self.mask
+        stale_words = mask & STALE_BIT
+        update_words = mask & UPDATE_BIT
+
         def add(cat, n: NumberMention, a, b, ni, stale: bool = False) -> RawFigure:
             s, e = self.span(a, b)
-            f = RawFigure(cat, n.value, n.qualifier, s, e, vague=n.vague, weak=n.single, parts=[ni])
-            at = m_start_of(ni)
-            before = norm[max(0, at - 110) : at]
-            from_to = FROM_BEFORE.search(before) and FROM_TO.match(norm, at)
-            f.stale = stale or bool(STALE_BEFORE.search(before)) or bool(from_to)
-            f.update = bool(UPDATE_BEFORE.search(before))
+            f = RawFigure(
+                cat, n.value, n.qualifier, s, e, vague=n.vague, weak=n.single or n.definite, single=n.single, parts=[ni]
+            )
+            at = ph_pos[ni]  # where the number's placeholder sits
+            lo = max(0, at - 110)
+            before = norm[lo:at]
+            from_to = FROM_TO.match(norm, at) and FROM_BEFORE.search(before)
+            # A "stale" word counts only after the previous number (STALE_BEFORE allows no number
+            # between it and this one): the search starts there.
+            after_prev = ph_pos[ni - 1] + 1 - lo if ni and ph_pos[ni - 1] >= lo else 0
+            f.stale = stale or bool(from_to) or bool(stale_words and STALE_BEFORE.search(before, after_prev))
+            # "rose to": the verb ends right before the number.
+            f.update = bool(update_words and UPDATE_BEFORE.search(before, max(0, len(before) - 30)))
             out.append(f)
             used.add(ni)
             return f
 
-        def m_start_of(ni: int) -> int:
-            return norm.index(ph(ni))
-
-        low = norm
-        present = {w for w in _GATE_WORDS if w in low}
-        for name, rx in RULES:
-            if not all(not present.isdisjoint(group) for group in _RULE_GATE_SETS[name]):
+        for name, rx, need in _GATED_RULES:
+            if mask & need != need:
                 continue
             for m in rx.finditer(norm):
-                if name == "sum":
+                if name in ("sum", "active_sum"):
                     ids = [idx(m, g) for g in ("n", "n2", "n3") if m.group(g)]
                     if any(i in used for i in ids):
                         continue
@@ -408,7 +562,7 @@ class SentenceFigures:
                     if a in used:
                         continue
                     trig = m.group("trig").lower()
-                    if name == "intercept" and not m.group("w") and not re.match(r"shot|downed|intercept", trig):
+                    if name == "intercept" and not m.group("w") and not _SHOT_RE.match(trig):
                         continue
                     add("intercepted", self.nums[a], m.start(), m.end(), a)
                     continue
@@ -435,10 +589,7 @@ class SentenceFigures:
                         continue
                     f = add(cat, self.nums[a], m.start(), m.end(), a)
                     verb = m.group("verb").lower()
-                    if re.match(
-                        r"rose|risen|rises|rising|increased|increases|climbed|climbs|jumped|grew|grown|reached|reaches|hit|now|is\s+now|has\s+reached",
-                        verb,
-                    ):
+                    if _TOLL_UPDATE_VERB_RE.match(verb):
                         f.update = True
                     self._child_follow(m.end(), cat, used, out, add)
                     continue
@@ -463,7 +614,7 @@ class SentenceFigures:
                     cat = _category(m.group("trig"))
                     if cat is None:
                         continue
-                    hospital = cat == "injured" and re.match(HOSPITAL_W, m.group("trig"))
+                    hospital = cat == "injured" and _HOSPITAL_RE.match(m.group("trig"))
                     noun = (m.group("noun") or "").strip().lower()
                     last_word = noun.split()[-1] if noun else ""
                     if last_word in CHILD_NOUNS or noun.endswith("a child"):
@@ -483,6 +634,21 @@ class SentenceFigures:
                             if ci not in used:
                                 add(ccat, self.nums[ci], m.start(), m.end(), ci, stale=f.stale)
                     self._child_follow(m.end(), cat, used, out, add)
+                    continue
+                if name == "among":
+                    a = idx(m, "n")
+                    cat = _category(m.group("trig"))
+                    if a in used or cat is None:
+                        continue
+                    noun = (m.group("noun") or "").strip().lower()
+                    n = self.nums[a]
+                    if noun.split()[-1:] and noun.split()[-1] in CHILD_NOUNS:
+                        # "two children were among the dead": the children's own count.
+                        add(_child_category(cat), n, m.start(), m.end(), a)
+                    # Among the dead: at least this many of them, a part of the count.
+                    s_, e_ = self.span(m.start(), m.end())
+                    out.append(RawFigure(cat, n.value, "at_least", s_, e_, vague=n.vague, weak=True, parts=[a]))
+                    used.add(a)
                     continue
                 if name == "active":
                     a = idx(m, "n")
@@ -519,7 +685,7 @@ class SentenceFigures:
                     self._child_follow(m.end(), cat, used, out, add)
                     continue
 
-        has_child = any(word in low for word in CHILD_GATE)
+        has_child = bool(mask & CHILD_BIT)
         for m in CHILD_AMONG.finditer(norm) if has_child else ():
             g = "n" if m.group("n") else "n2"
             a = idx(m, g)

@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+
+try:  # the regex parser: a private module, stable in practice (Python 3.11+ name first)
+    import re._constants as _sre_c
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre_c
+    import sre_parse as _sre_parse
 
 DATE_HEADER_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 
@@ -55,6 +63,45 @@ class Sentence:
     low: str = ""  # ``text`` lower-cased (same length), for the case-insensitive rules
 
 
+def keyword_windows(text: str, keywords, before: int, after: int) -> list[tuple[int, int]]:
+    """The spans around every occurrence of ``keywords`` in ``text``, ``before`` characters before
+    and ``after`` after each, merged where they touch.
+
+    A pattern whose every match contains one of the keywords, starts at most ``before`` characters
+    before it and needs at most ``after`` characters after it (lookaheads included) finds the same
+    matches searched only in these spans (``windowed_finditer``): ``str.find`` skips the rest of the
+    text far faster than the regex engine would."""
+    spans = []
+    find = text.find
+    for k in keywords:
+        i = find(k)
+        while i >= 0:
+            spans.append((i - before, i + len(k) + after))
+            i = find(k, i + 1)
+    if not spans:
+        return []
+    spans.sort()
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    a0, b0 = max(spans[0][0], 0), spans[0][1]
+    for a, b in spans[1:]:
+        if a <= b0:
+            b0 = max(b0, b)
+        else:
+            out.append((a0, min(b0, n)))
+            a0, b0 = a, b
+    out.append((a0, min(b0, n)))
+    return out
+
+
+def windowed_finditer(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
+    """``rx.finditer(text)`` restricted to ``windows`` (see ``keyword_windows``).
+
+    Searching from a window's start still sees the text before it (lookbehinds, word boundaries)."""
+    for a, b in windows:
+        yield from rx.finditer(text, a, b)
+
+
 def split_date_header(text: str) -> tuple[str | None, str]:
     """A leading ' date YYYY-MM-DD ' line gives the publication date; return (date, rest)."""
     m = DATE_HEADER_RE.match(text)
@@ -72,9 +119,15 @@ def _is_heading(line: str) -> bool:
     return not _FINAL.search(line.rstrip())
 
 
-def sentences(text: str) -> list[Sentence]:
+class SentenceList(list):
+    """The sentences of a text in order, with their start offsets (``starts``) for bisection."""
+
+    __slots__ = ("starts",)
+
+
+def sentences(text: str) -> SentenceList:
     """The sentences of ``text`` with offsets; each line is split separately."""
-    out: list[Sentence] = []
+    out = SentenceList()
     low = lower_same_length(text)
     paragraph = -1
     for line_match in _LINE.finditer(text):
@@ -97,6 +150,7 @@ def sentences(text: str) -> list[Sentence]:
             out.append(_make(piece, base + start, paragraph, len(out), heading))
     for s in out:
         s.low = low[s.start : s.end]
+    out.starts = [s.start for s in out]
     return out
 
 
@@ -104,3 +158,155 @@ def _make(piece: str, start: int, paragraph: int, index: int, heading: bool) -> 
     lead = len(piece) - len(piece.lstrip())
     piece_stripped = piece.strip()
     return Sentence(piece_stripped, start + lead, start + lead + len(piece_stripped), paragraph, index, heading)
+
+
+# --- Literal pre-filters ---
+
+_PLAIN_FIRST = re.compile(r"[a-z0-9~](?![?*+{])")
+
+
+def expand_alternatives(alts: list[str]) -> list[str]:
+    """``alts`` with each that starts with a group of alternatives, ``(?:a|b)rest``, written out
+    as ``arest``, ``brest`` in their place (the same matches, tried in the same order)."""
+    out: list[str] = []
+    for alt in alts:
+        if alt.startswith("(?:"):
+            parts, tail = _split_group(alt)
+            # (A quantifier after the group would make the expansion wrong.)
+            if len(parts) > 1 and not tail.startswith(("?", "*", "+", "{")):
+                out += expand_alternatives([p + tail for p in parts])
+                continue
+        out.append(alt)
+    return out
+
+
+def dispatch(alts: list[str]) -> str:
+    """One group for ``alts``, alternatives sharing a first letter nested under it.
+
+    At a given place only the alternatives starting with the letter there can match, and among
+    them the order is kept, so the matches are the same; the engine then checks a few first
+    letters instead of every alternative. Left flat when some alternative does not start with a
+    plain letter or digit."""
+    if not all(_PLAIN_FIRST.match(a) for a in alts):
+        return "(?:" + "|".join(alts) + ")"
+    groups: dict[str, list[str]] = {}
+    for a in alts:
+        groups.setdefault(a[0], []).append(a[1:])
+    return "(?:" + "|".join(f"{ch}(?:{'|'.join(rest)})" for ch, rest in groups.items()) + ")"
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern written as ``(?:a|b|c)tail``, each with the tail.
+
+    ``(?:a|b)t`` and ``at|bt`` match the same, tried in the same order; written flat, each
+    alternative that starts with a letter is skipped by the engine at a glance."""
+    parts, tail = _split_group(pattern)
+    return [p + tail for p in parts]
+
+
+def _split_group(pattern: str) -> tuple[list[str], str]:
+    """The alternatives of the leading ``(?:...)`` of ``pattern``, and what follows it."""
+    if not pattern.startswith("(?:"):
+        raise ValueError(f"not a group of alternatives: {pattern[:40]}")
+    depth = 0
+    parts: list[str] = []
+    cur = []
+    i = 3
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                parts.append("".join(cur))
+                return parts, pattern[i + 1 :]
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    raise ValueError(f"unbalanced pattern: {pattern[:40]}")
+
+
+def required_literals(rx: re.Pattern) -> frozenset[str] | None:
+    """Strings one of which every match of ``rx`` contains (None when there is no such set).
+
+    Read from the parsed pattern: a literal run in the top-level sequence, or the union over
+    the branches of an alternation; of the candidates the one whose shortest string is longest.
+    Lookarounds and optional parts never count, so the set is always a safe test: a text with
+    none of the strings has no match."""
+    return _required(_sre_parse.parse(rx.pattern, rx.flags))
+
+
+def _required(items) -> frozenset[str] | None:
+    c = _sre_c
+    cands: list[frozenset[str]] = []
+    lit = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            lit += chr(av)
+            continue
+        if lit:
+            cands.append(frozenset({lit}))
+            lit = ""
+        found = None
+        if op is c.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is c.BRANCH:
+            parts = [_required(branch) for branch in av[1]]
+            if parts and all(parts):
+                found = frozenset().union(*parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            found = _required(av[2])
+        if found:
+            cands.append(found)
+    if lit:
+        cands.append(frozenset({lit}))
+    if not cands:
+        return None
+    # The rarest-looking group: longest shortest string, fewest common words, fewest strings.
+    return max(cands, key=lambda group: (min(map(len, group)), -len(group & _COMMON), -len(group)))
+
+
+_COMMON = frozenset({"the", "and", "for", "that", "this", "with", "all", "was", "were", "has", "have", "had", "from"})
+
+
+class SentenceGate:
+    """Which sentences contain one of some strings, found with ``str.find`` over the whole
+    lower-cased text (far faster than running a pattern over every sentence)."""
+
+    def __init__(self, low: str, sents: list[Sentence]):
+        self.low = low
+        self.sents = sents
+        self.starts = getattr(sents, "starts", None) or [s.start for s in sents]
+
+    def candidates(self, needles) -> set[int]:
+        """Indexes of the sentences that hold one of ``needles`` entirely; every sentence when None."""
+        if needles is None:
+            return set(range(len(self.sents)))
+        out: set[int] = set()
+        find = self.low.find
+        starts = self.starts
+        sents = self.sents
+        for k in needles:
+            i = find(k)
+            while i >= 0:
+                si = bisect_right(starts, i) - 1
+                if si >= 0 and i + len(k) <= sents[si].end:
+                    out.add(si)
+                    i = find(k, sents[si].end)  # the rest of this sentence adds nothing
+                else:
+                    i = find(k, i + 1)
+        return out

@@ -9,7 +9,14 @@ from strikes.extraction import default_gazetteer
 from strikes.extraction.bench import synthetic_article
 from strikes.extraction.dates import DATE_RE, _date_matches
 from strikes.extraction.report import SCOPE_MARKERS_RE, STRIKE_RE, UPDATE_SENTENCE_RE
-from strikes.extraction.text import ci, lower_same_length
+from strikes.extraction.text import (
+    ci,
+    dispatch,
+    keyword_windows,
+    lower_same_length,
+    required_literals,
+    windowed_finditer,
+)
 
 TEXTS = [
     synthetic_article(),
@@ -63,3 +70,83 @@ def test_model_candidates_find_every_spelling():
     assert names[:5] == ["Kh-101", "Kh-22", "Kh-101", "KN-23", "Shahed-136"]
     assert {"Iskander-M", "S-300"} <= set(names)
     assert any("Kinzhal" in n for n in names)
+
+
+# --- Second speed pass: each fast path against the plain scan it replaces ---
+
+NEWS = [
+    *TEXTS,
+    "On Monday night, at 01:30 and again at 4 a.m. on 23.04.2025, drones hit Odesa; over the weekend, "
+    "yesterday and tonight more came. In May 2024 and in June the city was hit too. Sunday's strike.",
+    "Earlier today, last night and this morning: 2025-04-24, 12025-04-24, 5.03.2025 and 123.04.2025.",
+]
+
+
+@pytest.mark.parametrize("text", NEWS)
+def test_time_spans_are_the_plain_regex_matches(text):
+    from strikes.extraction.dates import TIME_RE, time_spans
+
+    assert time_spans(text) == [m.span() for m in TIME_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", NEWS)
+def test_date_patterns_searched_around_their_words_find_every_match(text):
+    from strikes.extraction import dates
+
+    low = lower_same_length(text)
+    for rx, keys, before, after, s in (
+        (dates.WEEKDAY_RE, dates._WEEKDAY_KEYS, 7, 25, text),
+        (dates.MONTH_RE, dates._MONTH_KEYS, 12, 15, text),
+        (dates.RELATIVE_RE, dates._RELATIVE_KEYS, 20, 2, low),
+    ):
+        windows = keyword_windows(s, keys, before, after)
+        assert [m.span() for m in windowed_finditer(rx, s, windows)] == [m.span() for m in rx.finditer(s)]
+
+
+@pytest.mark.parametrize("text", NEWS)
+def test_model_candidates_are_the_word_starts_the_trie_finds(text):
+    gaz = default_gazetteer()
+    low = text.lower()
+    plain = [m.start() for m in gaz.model_start_re.finditer(low) if m.start() == 0 or not low[m.start() - 1].isalnum()]
+    fast = sorted(m.start() + 1 for rx in gaz._model_after_re for m in rx.finditer(low))
+    # (finditer does not overlap its matches; the fast scans see every word start, a superset)
+    assert set(plain) <= set(fast) | {0}
+
+
+def test_first_letter_dispatch_keeps_every_match_and_its_order():
+    words = ["in\\s+total", "in\\s+all", "a\\s+total\\s+of", "altogether", "overall", "over"]
+    flat = re.compile(r"\b(?:" + "|".join(words) + r")\b")
+    nested = re.compile(r"\b" + dispatch(words) + r"\b")
+    text = "in all, a total of 12, overall 13; over 14 altogether, in total 15 and over."
+    assert [m.span() for m in nested.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_required_literals_never_miss_a_match():
+    from strikes.extraction.report import NEEDLES
+
+    text = synthetic_article().lower() + " there were talks; in total 31; later reported; north korean-made"
+    for rx, needles in NEEDLES.items():
+        for m in rx.finditer(text):
+            assert any(k in m.group() for k in needles), (rx.pattern[:40], m.group())
+    assert required_literals(re.compile(r"(?:ab|cd)?x")) == frozenset({"x"})
+    assert required_literals(re.compile(r"[ab]+")) is None
+
+
+def test_gate_mask_by_letter_runs_is_the_plain_substring_test():
+    from strikes.extraction.figures import GATE_BITS, gate_mask
+
+    assert all(re.fullmatch("[a-z]+", w) for w, _ in GATE_BITS)  # what makes the runs enough
+    for s in (synthetic_article().lower(), "shot down 5; no-one killed, 3 were hospitalised from kyiv"):
+        plain = 0
+        for w, bits in GATE_BITS:
+            if w in s:
+                plain |= bits
+        assert gate_mask(s) == plain
+
+
+def test_capitalised_token_starts_are_the_token_starts_with_a_capital():
+    from strikes.extraction.gazetteer import CAP_TOKEN_START_RE, TOKEN_RE
+
+    text = "O'Neil in Kyiv, ÉKiev; Київ 5Dnipro x'Yar Львів-Odesa aKharkiv"
+    plain = [m.start() for m in TOKEN_RE.finditer(text) if m.group()[0].isupper()]
+    assert [m.start() for m in CAP_TOKEN_START_RE.finditer(text)] == plain

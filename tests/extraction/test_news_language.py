@@ -128,8 +128,9 @@ def test_casualty_phrasing(text, expected):
         ("Russian missile kills 3, injures 10 in Odesa", {"killed": (3, "exact"), "injured": (10, "exact")}),
         ("Three dead, 10 injured after Russian missile hits Odesa", {"killed": (3, "exact"), "injured": (10, "exact")}),
         (
+            # "No one was killed" is a claim: zero (see test_zero_figures in test_generality.py).
             "A missile hit a warehouse in Odesa on Thursday. No one was killed, but 10 people were injured.",
-            {"killed": None, "injured": (10, "exact")},
+            {"killed": (0, "exact"), "injured": (10, "exact")},
         ),
         (
             "Over the past day, Russian attacks killed 3 people and injured 14 in Kherson Oblast, Governor Oleksandr "
