@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -123,6 +124,40 @@ def feed_handler(items):
     return Handler
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its live descendants (Linux /proc; 0.0 elsewhere).
+
+    On a shared machine the wall-clock rate moves with everyone else's load; the workers' CPU
+    per article does not, so the report gives both.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def _postgres_cpu_sample(connection, seen: dict[int, float]) -> None:
+    """Record in ``seen`` the CPU seconds so far of each PostgreSQL backend serving this database
+    (other than our own). Sampled through the run, so a backend that ends (a worker's connection
+    is renewed after CONN_MAX_AGE) still counts up to its last sample."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cur.fetchall()]
+    for pid in pids:
+        cpu = _cpu_seconds(pid)
+        if cpu:
+            seen[pid] = max(cpu, seen.get(pid, 0.0))
+
+
 def end_to_end(n: int) -> dict:
     """Runs inside the child: DATABASE_URL is the ingest database, REDIS_URL the benchmark's Redis DB."""
     import django
@@ -152,7 +187,15 @@ def end_to_end(n: int) -> dict:
     server = FeedServer(("127.0.0.1", 0), feed_handler(items))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    env = {**os.environ, "INGEST_ALLOWED_HOSTS": "127.0.0.1", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    env = {
+        **os.environ,
+        "INGEST_ALLOWED_HOSTS": "127.0.0.1",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Workers as deployed: with DEBUG on, Django keeps every query's SQL in memory and
+        # wraps each cursor to time it (Celery warns about it at start-up).
+        "DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    }
     workers = []
     logdir = Path(os.environ["BENCH_LOG_DIR"])
     for i in (1, 2):
@@ -168,8 +211,7 @@ def end_to_end(n: int) -> dict:
                     "worker",
                     "-Q",
                     "feeds,fetch,extract,default",
-                    "-c",
-                    "1",
+                    *os.environ.get("BENCH_INGEST_POOL_ARGS", "-c 1").split(),
                     "-n",
                     f"bench{i}@%h",
                     "--loglevel=WARNING",
@@ -188,6 +230,11 @@ def end_to_end(n: int) -> dict:
             if time.monotonic() > deadline:
                 return {"error": "the two Celery workers did not answer within 60 s"}
         feed = Feed.objects.create(url=f"http://127.0.0.1:{port}/feed.xml", title="Bench feed")
+        cpu_before = sum(_cpu_seconds(w.pid) for w in workers)
+        pg_before: dict[int, float] = {}
+        _postgres_cpu_sample(connection, pg_before)
+        pg_seen = dict(pg_before)
+        own_before = time.process_time()
         started = time.monotonic()
         feed_poll.delay(feed.pk)
         busy = ("queued", "fetching", "fetched", "extracting")
@@ -195,15 +242,25 @@ def end_to_end(n: int) -> dict:
         while time.monotonic() < deadline:
             total = Article.objects.count()
             pending = Article.objects.filter(status__in=busy).count()
+            _postgres_cpu_sample(connection, pg_seen)
             if total >= n and pending == 0:
                 break
             time.sleep(0.2)
         elapsed = time.monotonic() - started
+        worker_cpu = sum(_cpu_seconds(w.pid) for w in workers) - cpu_before
+        pg_cpu = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pg_seen.items())
+        own_cpu = time.process_time() - own_before
         done = Article.objects.exclude(status__in=busy).count()
         return {
             "articles": done,
             "seconds": elapsed,
             "per_s": done / elapsed,
+            # CPU of the two workers (with their pool processes), and of this process (feed server and polling).
+            "worker_cpu_s": round(worker_cpu, 2),
+            "worker_cpu_ms_per_article": round(1000 * worker_cpu / done, 1) if done else None,
+            "postgres_cpu_ms_per_article": round(1000 * pg_cpu / done, 1) if done else None,
+            "feed_server_cpu_s": round(own_cpu, 2),
+            "load_average": os.getloadavg(),
             "failed": Article.objects.filter(status="failed").count(),
             "claims": Claim.objects.count(),
             "complete": done >= n,

@@ -172,6 +172,72 @@ def claim_record(
     return claim
 
 
+def claims_record_extracted(
+    *, attack: Attack, article, figures: Iterable[Mapping], attack_is_new: bool = False
+) -> list[Claim]:
+    """Record the figures extracted from one article as claims on ``attack``, in one go.
+
+    The ingest path's form of ``claim_record`` (origin "extracted", no author): one lock of the
+    attack, one read of what the article already has, one INSERT and one ``figures_refresh``
+    for all of the article's figures, instead of all of that per figure. A category the article
+    already has a claim for on this attack (extracted earlier, perhaps corrected by an analyst,
+    or entered by hand) is left as it is, so re-processing an article never overwrites or
+    doubles a claim. ``figures`` are mappings of ``category``, ``value``, ``qualifier`` and
+    optionally ``quote``, ``quote_start``, ``quote_end``. Returns the claims created.
+
+    ``attack_is_new``: the attack was created in the caller's transaction, so no one else can
+    see it yet: it needs no lock and has no claims, decisions or figures to read back.
+
+    A database error (a constraint the checks here cannot see) is raised as a ValidationError
+    and leaves the caller's transaction to be rolled back: the ingest path fails the article.
+    """
+    reported_at = article.published_at or timezone.now()
+    candidates: dict[str, Claim] = {}
+    for fig in figures:
+        _check_choice("category", fig["category"], Category)
+        _check_choice("qualifier", fig["qualifier"], Qualifier)
+        value = _whole_number("value", fig["value"])
+        low, high = _interval(value, fig["qualifier"], None, None)
+        claim = Claim(
+            attack=attack,
+            article=article,
+            category=fig["category"],
+            origin=ClaimOrigin.EXTRACTED,
+            value=value,
+            qualifier=fig["qualifier"],
+            low=low,
+            high=high,
+            reported_at=reported_at,
+            quote=fig.get("quote") or "",
+            quote_start=fig.get("quote_start"),
+            quote_end=fig.get("quote_end"),
+        )
+        # The attack and the article are the caller's own rows: their existence checks (a
+        # query each, per claim) would tell nothing new. Checked before any write, so a
+        # ValidationError here leaves the caller's transaction as it was.
+        claim.full_clean(exclude=["attack", "article"], validate_constraints=False)
+        candidates.setdefault(claim.category, claim)
+    if not candidates:
+        return []
+    # No savepoint: nothing expected fails inside, and a database error fails the caller's whole
+    # transaction (the ingest path then marks the article failed); it saves two round trips.
+    with transaction.atomic(savepoint=False), _history(None, "claim_record"):
+        existing = set()
+        if not attack_is_new:
+            _lock_attack(attack)
+            existing = set(Claim.objects.filter(attack=attack, article=article).values_list("category", flat=True))
+        claims = [claim for category, claim in candidates.items() if category not in existing]
+        if claims:
+            try:
+                Claim.objects.bulk_create(claims)
+            except IntegrityError as exc:  # a constraint full_clean could not see
+                raise ValidationError(f"These claims could not be recorded: {exc}") from exc
+            fields = _figures_write(attack.pk, all_claims=claims if attack_is_new else None)
+            for name, value in fields.items():
+                setattr(attack, name, value)
+    return claims
+
+
 # Fields an analyst may edit on a claim (rank goes through claim_rank or a decision).
 CLAIM_EDITABLE = frozenset(
     {"category", "value", "qualifier", "low", "high", "reported_at", "article", "source_label", "quote"}
@@ -493,46 +559,74 @@ def figures_refresh(*, attack) -> None:
     attack_id = getattr(attack, "pk", attack)
     with transaction.atomic(), _figures_context():
         _lock_attack(attack_id)
-        claims = list(Claim.objects.filter(attack_id=attack_id).select_related("article__outlet"))
-        decisions = {d.category: d for d in Decision.objects.filter(attack_id=attack_id, is_current=True)}
-        existing = {pf.category: pf for pf in PublishedFigure.objects.filter(attack_id=attack_id)}
-        by_category: dict[str, list[reconcile.ClaimFacts]] = {}
-        for claim in claims:
-            by_category.setdefault(claim.category, []).append(claim_facts(claim))
-
-        shown: dict[str, PublishedFigure] = {}
-        for category in sorted(set(by_category) | set(decisions)):
-            figure = reconcile.reconcile(
-                by_category.get(category, []), category, decision_facts(decisions.get(category))
-            )
-            if figure.status is None:
-                continue
-            values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
-            values.update(
-                decision_id=figure.decision_id,
-                conflict=figure.conflict.to_dict() if figure.conflict else None,
-                severity=figure.severity,
-            )
-            row = existing.get(category)
-            if row is None:
-                row = PublishedFigure.objects.create(attack_id=attack_id, category=category, **values)
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.save()
-            shown[category] = row
-        stale = [pk for cat, pf in existing.items() if cat not in shown for pk in [pf.pk]]
-        if stale:
-            PublishedFigure.objects.filter(pk__in=stale).delete()
-
-        killed, injured = shown.get(Category.KILLED), shown.get(Category.INJURED)
-        fields = {
-            "killed_best": killed.best if killed else None,
-            "injured_best": injured.best if injured else None,
-            "disputed": any(pf.status == FigureStatus.DISPUTED for pf in shown.values()),
-            "updated_at": timezone.now(),
-        }
-        Attack.objects.filter(pk=attack_id).update(**fields)
+        fields = _figures_write(attack_id)
     if isinstance(attack, Attack):
         for name, value in fields.items():
             setattr(attack, name, value)
+
+
+def _figures_read(attack_id: int) -> tuple[list[Claim], dict[str, Decision], dict[str, PublishedFigure]]:
+    """The attack's claims (with their article's outlet), current decisions and published figures."""
+    # The articles' texts, raw pages and reports are not needed here (only their outlet):
+    # loading them made this the slowest read of the ingest path.
+    claims = list(
+        Claim.objects.filter(attack_id=attack_id)
+        .select_related("article__outlet")
+        .defer("article__text", "article__raw_body", "article__report")
+    )
+    decisions = {d.category: d for d in Decision.objects.filter(attack_id=attack_id, is_current=True)}
+    existing = {pf.category: pf for pf in PublishedFigure.objects.filter(attack_id=attack_id)}
+    return claims, decisions, existing
+
+
+def _figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> dict:
+    """figures_refresh's work, for a caller that already holds the attack's lock; returns the attack's new fields.
+
+    ``all_claims``: the attack is new in this transaction and these are all its claims (with
+    their article and outlet loaded); it has no decisions or figures yet, so nothing is read back.
+    """
+    if all_claims is not None:
+        claims, decisions, existing = all_claims, {}, {}
+    else:
+        claims, decisions, existing = _figures_read(attack_id)
+    by_category: dict[str, list[reconcile.ClaimFacts]] = {}
+    for claim in claims:
+        by_category.setdefault(claim.category, []).append(claim_facts(claim))
+
+    shown: dict[str, PublishedFigure] = {}
+    new_rows = []
+    for category in sorted(set(by_category) | set(decisions)):
+        figure = reconcile.reconcile(by_category.get(category, []), category, decision_facts(decisions.get(category)))
+        if figure.status is None:
+            continue
+        values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
+        values.update(
+            decision_id=figure.decision_id,
+            conflict=figure.conflict.to_dict() if figure.conflict else None,
+            severity=figure.severity,
+        )
+        row = existing.get(category)
+        if row is None:
+            row = PublishedFigure(attack_id=attack_id, category=category, **values)
+            new_rows.append(row)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+        shown[category] = row
+    if new_rows:
+        # One INSERT for a new attack's figures (the history triggers fire per row all the same).
+        PublishedFigure.objects.bulk_create(new_rows)
+    stale = [pk for cat, pf in existing.items() if cat not in shown for pk in [pf.pk]]
+    if stale:
+        PublishedFigure.objects.filter(pk__in=stale).delete()
+
+    killed, injured = shown.get(Category.KILLED), shown.get(Category.INJURED)
+    fields = {
+        "killed_best": killed.best if killed else None,
+        "injured_best": injured.best if injured else None,
+        "disputed": any(pf.status == FigureStatus.DISPUTED for pf in shown.values()),
+        "updated_at": timezone.now(),
+    }
+    Attack.objects.filter(pk=attack_id).update(**fields)
+    return fields

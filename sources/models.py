@@ -130,7 +130,13 @@ class Article(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="sources_article_status"),  # ingest page by status
-            models.Index(fields=["attack"], name="sources_article_attack"),  # an attack's sources
+            # An attack's sources in the order every representation lists them; the CSV export
+            # reads outlet and URLs for every attack, so they are in the index (index-only scans).
+            models.Index(
+                fields=["attack", "published_at", "id"],
+                include=["outlet", "canonical_url", "url"],
+                name="sources_article_attack_pub",
+            ),
             models.Index(fields=["content_hash"], name="sources_article_hash"),  # duplicate detection
         ]
 

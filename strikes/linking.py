@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pghistory
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -57,45 +57,87 @@ LINK_THRESHOLD = 0.6
 
 # --- The gazetteer built from the database, cached per process ---
 
-_GAZ: tuple[tuple, Gazetteer] | None = None
+
+@dataclass
+class _Reference:
+    """The gazetteer and the Place and Munition rows it was built from, as of one stamp."""
+
+    stamp: tuple
+    gazetteer: Gazetteer
+    places: dict[int, Place]
+    munitions: list[Munition]
+    children: dict[int, list[int]]  # place id -> ids of the places directly inside it
+
+
+_REF: _Reference | None = None
+
+# Row count and latest change of both tables in one round trip: any insert, edit or delete
+# of a place or munition changes it, and the cached reference is rebuilt.
+_STAMP_SQL = """
+SELECT (SELECT count(*) FROM strikes_place), (SELECT max(updated_at) FROM strikes_place),
+       (SELECT count(*) FROM strikes_munition), (SELECT max(updated_at) FROM strikes_munition)
+"""
 
 
 def _ref(pk: int | None) -> str | None:
     return f"place:{pk}" if pk else None
 
 
-def db_gazetteer() -> Gazetteer:
-    """The extractor's gazetteer from the Place and Munition tables, rebuilt only when they change."""
-    global _GAZ
-    stamp = (
-        Place.objects.aggregate(n=models.Count("id"), t=models.Max("updated_at")),
-        Munition.objects.aggregate(n=models.Count("id"), t=models.Max("updated_at")),
-    )
-    key = (stamp[0]["n"], stamp[0]["t"], stamp[1]["n"], stamp[1]["t"])
-    if _GAZ is not None and _GAZ[0] == key:
-        return _GAZ[1]
+def _reference() -> _Reference:
+    """The cached reference data, rebuilt only when the Place or Munition table has changed.
+
+    Checked on every article (one query), so an edited gazetteer is used from the next article on.
+    """
+    global _REF
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL)
+        stamp = tuple(cursor.fetchone())
+    if _REF is not None and _REF.stamp == stamp:
+        return _REF
+    place_rows = list(Place.objects.all())
+    munition_rows = list(Munition.objects.order_by("pk"))
     places = [
         {
-            "ref_key": _ref(p["id"]),
-            "name": p["name"],
-            "aliases": p["aliases"],
-            "kind": p["kind"],
-            "parent_ref": _ref(p["parent_id"]),
-            "oblast_ref": _ref(p["oblast_id"]),
-            "latitude": p["latitude"],
-            "longitude": p["longitude"],
-            "population": p["population"],
+            "ref_key": _ref(p.pk),
+            "name": p.name,
+            "aliases": p.aliases,
+            "kind": p.kind,
+            "parent_ref": _ref(p.parent_id),
+            "oblast_ref": _ref(p.oblast_id),
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "population": p.population,
         }
-        for p in Place.objects.values(
-            "id", "name", "aliases", "kind", "parent_id", "oblast_id", "latitude", "longitude", "population"
-        )
+        for p in place_rows
     ]
-    munitions = list(
-        Munition.objects.values("name", "aliases", "category", "origin_country", "nato_name", "is_generic")
+    munitions = [
+        {
+            "name": m.name,
+            "aliases": m.aliases,
+            "category": m.category,
+            "origin_country": m.origin_country,
+            "nato_name": m.nato_name,
+            "is_generic": m.is_generic,
+        }
+        for m in munition_rows
+    ]
+    children: dict[int, list[int]] = {}
+    for p in place_rows:
+        if p.parent_id:
+            children.setdefault(p.parent_id, []).append(p.pk)
+    _REF = _Reference(
+        stamp=stamp,
+        gazetteer=Gazetteer.from_records(places, munitions),
+        places={p.pk: p for p in place_rows},
+        munitions=munition_rows,
+        children=children,
     )
-    gaz = Gazetteer.from_records(places, munitions)
-    _GAZ = (key, gaz)
-    return gaz
+    return _REF
+
+
+def db_gazetteer() -> Gazetteer:
+    """The extractor's gazetteer from the Place and Munition tables, rebuilt only when they change."""
+    return _reference().gazetteer
 
 
 def _place_id(report_place: dict | None) -> int | None:
@@ -184,7 +226,7 @@ def _score(attack: Attack, place: Place, report: dict, ev: dt.date | None) -> Ma
             score += 0.1
             reasons.append("the article gives no date")
     models_, cats = _report_munitions(report)
-    theirs = list(attack.attack_munitions.select_related("munition"))
+    theirs = list(attack.attack_munitions.all())  # prefetched with their munitions by _candidates
     their_models = {am.munition.name for am in theirs if not am.munition.is_generic}
     their_cats = {am.munition.category for am in theirs}
     shared_models = sorted(models_ & their_models)
@@ -200,8 +242,11 @@ def _score(attack: Attack, place: Place, report: dict, ev: dt.date | None) -> Ma
     return Match(attack, round(score, 3), reasons)
 
 
-def _candidates(place: Place, ev: dt.date | None):
-    qs = Attack.objects.exclude(status=AttackStatus.RETRACTED).select_related("place")
+def _candidates(place: Place, ev: dt.date | None, ref: _Reference):
+    # The search vector (all linked articles' words) is the largest column and is not needed here.
+    # Places come from the cached rows (see attack_match), so no join with the place table.
+    qs = Attack.objects.exclude(status=AttackStatus.RETRACTED).defer("search_vector")
+    here = models.Q(place_id__in=[place.pk, *ref.children.get(place.pk, ())])  # the place or a place in it
     if ev is not None:
         window = dt.timedelta(days=settings.LINK_DATE_WINDOW_DAYS + 1)
         start = timezone.make_aware(dt.datetime.combine(ev - window, dt.time.min))
@@ -211,23 +256,29 @@ def _candidates(place: Place, ev: dt.date | None):
         dlat = settings.LINK_MAX_DISTANCE_KM / 111 + 0.01
         dlon = dlat / max(math.cos(math.radians(place.latitude)), 0.2)
         qs = qs.filter(
-            models.Q(place=place)
-            | models.Q(place__parent=place)
+            here
             | models.Q(
                 latitude__range=(place.latitude - dlat, place.latitude + dlat),
                 longitude__range=(place.longitude - dlon, place.longitude + dlon),
             )
         )
     else:
-        qs = qs.filter(models.Q(place=place) | models.Q(place__parent=place))
-    return qs.order_by("-occurred_at")[:200]
+        qs = qs.filter(here)
+    am = AttackMunition.objects.select_related("munition")
+    return qs.order_by("-occurred_at").prefetch_related(models.Prefetch("attack_munitions", queryset=am))[:200]
 
 
-def attack_match(*, place: Place, report: dict) -> Match | None:
-    """The best existing attack for this report, or None when nothing is close enough."""
+def attack_match(*, place: Place, report: dict, ref: _Reference | None = None) -> Match | None:
+    """The best existing attack for this report, or None when nothing is close enough.
+
+    ``ref``: the cached reference data the caller already holds (read afresh if not given).
+    """
     ev = _event_date(report)
+    ref = ref or _reference()
     best = None
-    for attack in _candidates(place, ev):
+    for attack in _candidates(place, ev, ref):
+        if attack.place_id in ref.places:
+            attack.place = ref.places[attack.place_id]  # the cached row, instead of a query per attack
         if ev is not None and abs((timezone.localtime(attack.occurred_at).date() - ev).days) > (
             settings.LINK_DATE_WINDOW_DAYS
         ):
@@ -262,18 +313,21 @@ def article_document(article: Article) -> tuple[str, int]:
     return text, 0
 
 
-def _main_place(report: dict) -> Place | None:
+def _main_place(report: dict, known: dict[int, Place] | None = None) -> Place | None:
+    """The place the report is about; ``known`` is the cached Place rows (read from the table if not given)."""
     places = report.get("places") or []
     if not places:
         return None
-    main = Place.objects.filter(pk=_place_id(places[0])).first()
+    if known is None:
+        known = _reference().places
+    main = known.get(_place_id(places[0]))
     if main is None:
         return None
     # One district of the main city, named in the article: the attack is placed there.
     districts = [p for p in places[1:] if p.get("kind") == PlaceKind.DISTRICT]
     if main.kind == PlaceKind.CITY and len(districts) == 1:
-        district = Place.objects.filter(pk=_place_id(districts[0]), parent=main).first()
-        if district is not None:
+        district = known.get(_place_id(districts[0]))
+        if district is not None and district.parent_id == main.pk:
             return district
     return main
 
@@ -293,14 +347,15 @@ def _occurred_at(report: dict, article: Article) -> tuple[dt.datetime, str]:
     )
 
 
-def _munition_rows(report: dict) -> list[tuple[Munition, int | None, str]]:
-    by_name = {
-        m.name: m
-        for m in Munition.objects.filter(name__in=[x["model"] for x in report.get("munitions", []) if x.get("model")])
-    }
+def _munition_rows(report: dict, known: list[Munition] | None = None) -> list[tuple[Munition, int | None, str]]:
+    """(munition, count, quote) per munition the report names; ``known`` is the cached Munition rows."""
+    if known is None:
+        known = _reference().munitions
+    by_name = {m.name: m for m in known}
     generic: dict[str, list[Munition]] = {}
-    for m in Munition.objects.filter(is_generic=True).order_by("pk"):
-        generic.setdefault(m.category, []).append(m)
+    for m in known:  # in pk order
+        if m.is_generic:
+            generic.setdefault(m.category, []).append(m)
     rows = []
     for item in report.get("munitions", []):
         if item.get("model"):
@@ -333,38 +388,51 @@ def _generic_row(rows: list[Munition], item: dict) -> Munition | None:
     return next((m for m in rows if m.name.casefold() == label), None) or min(rows, key=lambda m: len(m.name))
 
 
-def _attach_munitions(attack: Attack, report: dict) -> None:
-    for mun, count, quote in _munition_rows(report):
-        am, created = AttackMunition.objects.get_or_create(
-            attack=attack, munition=mun, defaults={"count": count, "quote": quote}
-        )
-        if not created and am.count is None and count is not None:
+def _attach_munitions(attack: Attack, report: dict, *, new: bool = False, known: list[Munition] | None = None) -> None:
+    """Add the report's munitions the attack does not list yet; fill in a count it lacks.
+
+    ``new``: the attack was created in this transaction and lists none yet (one INSERT for all).
+    ``known``: the cached Munition rows (read from the table if not given).
+    """
+    rows = _munition_rows(report, known)
+    if not rows:
+        return
+    existing = {} if new else {am.munition_id: am for am in AttackMunition.objects.filter(attack=attack)}
+    missing = [
+        AttackMunition(attack=attack, munition=mun, count=count, quote=quote)
+        for mun, count, quote in rows
+        if mun.pk not in existing
+    ]
+    if missing:
+        # ignore_conflicts: a row another worker added meanwhile stands (as get_or_create did).
+        AttackMunition.objects.bulk_create(missing, ignore_conflicts=not new)
+    for mun, count, _quote in rows:
+        am = existing.get(mun.pk)
+        if am is not None and am.count is None and count is not None:
             am.count = count
             am.save(update_fields=["count"])
 
 
-def _record_claims(article: Article, attack: Attack, report: dict, offset: int) -> None:
-    from casualties.services import claim_record
+def _record_claims(article: Article, attack: Attack, report: dict, offset: int, *, new: bool = False) -> None:
+    """The report's headline figures as extracted claims; a category the article already has is never overwritten."""
+    from casualties.services import claims_record_extracted
 
-    existing = set(Claim.objects.filter(article=article, attack=attack).values_list("category", flat=True))
+    figures = []
     for category, fig in (report.get("headline") or {}).items():
-        if category in existing:
-            continue  # recorded before (and perhaps corrected by an analyst): never overwritten
         start = fig.get("start")
         inside = start is not None and start >= offset
-        claim_record(
-            attack=attack,
-            category=category,
-            value=fig["value"],
-            qualifier=fig["qualifier"],
-            reported_at=article.published_at,
-            article=article,
-            quote=fig.get("quote", ""),
-            quote_start=start - offset if inside else None,
-            quote_end=fig["end"] - offset if inside else None,
-            origin="extracted",
-            by=None,
+        figures.append(
+            {
+                "category": category,
+                "value": fig["value"],
+                "qualifier": fig["qualifier"],
+                "quote": fig.get("quote", ""),
+                "quote_start": start - offset if inside else None,
+                "quote_end": fig["end"] - offset if inside else None,
+            }
         )
+    if figures:
+        claims_record_extracted(attack=attack, article=article, figures=figures, attack_is_new=new)
 
 
 def _search_refresh(attack_ids) -> None:
@@ -409,14 +477,17 @@ def article_process(*, article_id: int) -> None:
 def _process(article_id: int) -> None:
     from strikes.services import attack_create
 
-    article = Article.objects.get(pk=article_id)
+    # The raw page (kept for provenance) and the old report are not needed here: not read at all.
+    # The outlet comes along for the claims' figures (its grade weighs them).
+    article = Article.objects.select_related("outlet").defer("raw_body", "report").get(pk=article_id)
+    ref = _reference()
     document, offset = article_document(article)
-    report = extract(document, published=_published_date(article), gazetteer=db_gazetteer()).to_dict()
+    report = extract(document, published=_published_date(article), gazetteer=ref.gazetteer).to_dict()
     report["text_offset"] = offset
     touched = []
     with transaction.atomic(), pghistory.context(user=None, service="article_process"):
         article.report = report
-        place = _main_place(report) if report["is_strike_report"] else None
+        place = _main_place(report, ref.places) if report["is_strike_report"] else None
         if article.review_state == ReviewState.REJECTED:
             pass  # an analyst rejected it: the report is refreshed, nothing is linked again
         elif not report["is_strike_report"]:
@@ -428,8 +499,9 @@ def _process(article_id: int) -> None:
                 article.link_explanation = "No known place in the text: link it by hand."
         else:
             attack = article.attack
+            new = False
             if attack is None:
-                match = attack_match(place=place, report=report)
+                match = attack_match(place=place, report=report, ref=ref)
                 if match is not None:
                     attack = match.attack
                     article.link_score = match.score
@@ -445,15 +517,19 @@ def _process(article_id: int) -> None:
                         occurred_at=occurred_at,
                         time_precision=time_precision,
                         description=(article.title or "")[:500],
+                        # Built from the gazetteer row just read; the search vector is rebuilt below.
+                        validate_constraints=False,
+                        refresh_search=False,
                     )
+                    new = True
                     article.link_score = None
                     why = "no attack at this place and date yet: new draft attack"
                     if not report.get("event_date"):
                         why += " (the article gives no date: the time is when it was published or received)"
                     article.link_explanation = why
                 article.attack = attack
-            _attach_munitions(attack, report)
-            _record_claims(article, attack, report, offset)
+            _attach_munitions(attack, report, new=new, known=ref.munitions)
+            _record_claims(article, attack, report, offset, new=new)
             touched.append(attack.pk)
         article.status = ArticleStatus.EXTRACTED
         article.error = ""
@@ -464,7 +540,9 @@ def _process(article_id: int) -> None:
                 *("lease_expires_at", "updated_at"),
             ]
         )
-    _search_refresh(touched)
+        # In the same transaction: the attack is never committed without its article's words
+        # in its search vector (a worker dying between the two used to leave it unsearchable).
+        _search_refresh(touched)
 
 
 # --- Analysts' corrections ---

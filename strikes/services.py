@@ -79,15 +79,17 @@ def _munition_rows(munitions) -> list[tuple[Munition | int, int | None, str]]:
     return rows
 
 
-def _munitions_set(*, attack: Attack, munitions: Iterable) -> None:
+def _munitions_set(*, attack: Attack, munitions: Iterable, new: bool = False) -> None:
     rows = _munition_rows(munitions)
     ids = [m.pk if isinstance(m, Munition) else m for m, _c, _q in rows]
     known = set(Munition.objects.filter(pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in known]
     if missing:
         raise ValidationError({"munitions": f"Unknown munition id(s): {', '.join(map(str, missing))}."})
-    AttackMunition.objects.filter(attack=attack).exclude(munition_id__in=ids).delete()
-    existing = {am.munition_id: am for am in AttackMunition.objects.filter(attack=attack)}
+    existing = {}
+    if not new:  # a new attack has no munitions yet: nothing to remove or compare with
+        AttackMunition.objects.filter(attack=attack).exclude(munition_id__in=ids).delete()
+        existing = {am.munition_id: am for am in AttackMunition.objects.filter(attack=attack)}
     for munition, count, quote in rows:
         mid = munition.pk if isinstance(munition, Munition) else munition
         current = existing.get(mid)
@@ -110,18 +112,35 @@ def _place_defaults(attack: Attack, explicit: set[str]) -> None:
         attack.geo_precision = PRECISION_BY_PLACE_KIND.get(place.kind, GeoPrecision.CITY)
 
 
-def attack_create(*, by, munitions=(), **fields) -> Attack:
-    """Create an attack (a draft unless ``status`` says otherwise) with its munitions."""
+def attack_create(
+    *, by, munitions=(), validate_constraints: bool = True, refresh_search: bool = True, **fields
+) -> Attack:
+    """Create an attack (a draft unless ``status`` says otherwise) with its munitions.
+
+    The ingest pipeline passes ``validate_constraints=False``: it builds the attack from a
+    gazetteer place it has just read (coordinates within range and paired, a draft without an
+    external id), so Django's checks of the table's constraints and of the place's existence,
+    a query each, would find nothing; the database still enforces every one of them. It also
+    passes ``refresh_search=False`` when it rebuilds the search vector itself, with the
+    article's text, before its transaction commits.
+    """
     unknown = set(fields) - EDITABLE_FIELDS - {"status", "retraction_reason"}
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
     attack = Attack(created_by=by if by and by.pk else None, **fields)
     _place_defaults(attack, set(fields))
-    attack.full_clean(exclude=["search_vector"])
-    with transaction.atomic(), _history(by, "attack_create"):
+    if validate_constraints:
+        attack.full_clean(exclude=["search_vector"])
+    else:
+        attack.full_clean(exclude=["search_vector", "place", "wave"], validate_constraints=False)
+    # The ingest path (unchecked) needs no savepoint, two round trips: any failure there fails
+    # the caller's whole transaction and the article with it.
+    with transaction.atomic(savepoint=validate_constraints), _history(by, "attack_create"):
         attack.save()
-        _munitions_set(attack=attack, munitions=munitions)
-        attack_search_refresh(attack_ids=[attack.pk])
+        if munitions:
+            _munitions_set(attack=attack, munitions=munitions, new=True)
+        if refresh_search:
+            attack_search_refresh(attack_ids=[attack.pk])
     return attack
 
 

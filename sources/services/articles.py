@@ -155,7 +155,8 @@ def text_store(*, article: Article, text: str, fields: dict, fence: Q) -> str | 
     """Store ``text`` on ``article`` as an original (fetched) or as a duplicate of an earlier copy.
 
     Returns the new status, or None when ``fence`` no longer matches (someone else finished
-    the row). Must run inside a transaction.
+    the row). Runs in the caller's transaction when there is one (a pasted text), else in its
+    own (a fetch: one short transaction instead of one wrapped around the whole page's work).
     """
     digest = text_hash(text)
     now = timezone.now()
@@ -165,17 +166,20 @@ def text_store(*, article: Article, text: str, fields: dict, fence: Q) -> str | 
         original = Article.objects.originals().filter(content_hash=digest).exclude(pk=article.pk).only("pk").first()
         status = ArticleStatus.FETCHED if original is None else ArticleStatus.DUPLICATE
         try:
-            # A savepoint: the partial unique index on originals' hashes settles a race between
-            # two rows storing the same text at once; the loser retries and becomes a duplicate.
+            # A savepoint (or the transaction itself): the partial unique index on originals'
+            # hashes settles a race between two rows storing the same text at once; the loser
+            # retries and becomes a duplicate. The bulk job's count and the extraction message
+            # are part of the same write, so neither happens without the other.
             with transaction.atomic():
                 updated = rows.update(**values, status=status, duplicate_of=original)
+                if updated:
+                    bulk_count(article.bulk_job_id, "new" if status == ArticleStatus.FETCHED else "duplicate")
+                    if status == ArticleStatus.FETCHED:
+                        send_extract(article.pk)
         except IntegrityError:
             continue
         if not updated:
             return None
-        bulk_count(article.bulk_job_id, "new" if status == ArticleStatus.FETCHED else "duplicate")
-        if status == ArticleStatus.FETCHED:
-            send_extract(article.pk)
         return status
     raise IntegrityError(f"Could not store the text of article {article.pk} after repeated conflicts.")
 

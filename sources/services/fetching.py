@@ -117,11 +117,13 @@ def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str 
         published_at=page.published_at or article.published_at,
         language=page.language,
     )
-    with transaction.atomic():
-        if article.outlet_id is None:
-            fields["outlet"] = outlet_for_host(host=url_host(result.url), site_name=page.site_name)
-        fence = Q(status=ArticleStatus.FETCHING, attempts=token)
-        return text_store(article=article, text=page.text, fields=fields, fence=fence)
+    # No transaction around both: finding (or creating) the outlet is idempotent and stands on
+    # its own, and text_store writes the row, the bulk count and the extraction message in one
+    # short transaction of its own; wrapping both cost two more round trips per article.
+    if article.outlet_id is None:
+        fields["outlet"] = outlet_for_host(host=url_host(result.url), site_name=page.site_name)
+    fence = Q(status=ArticleStatus.FETCHING, attempts=token)
+    return text_store(article=article, text=page.text, fields=fields, fence=fence)
 
 
 def article_raw_body(article: Article) -> bytes:

@@ -144,3 +144,67 @@ def test_merge_and_split_keep_every_claim(two_articles, analyst):
     from pghistory.models import Events
 
     assert Events.objects.filter(pgh_obj_model="strikes.Attack", pgh_obj_id=str(new_pk), pgh_label="delete").exists()
+
+
+def _figures_state(attack):
+    attack.refresh_from_db()
+    rows = PublishedFigure.objects.filter(attack=attack).order_by("category")
+    return (
+        (attack.killed_best, attack.injured_best, attack.disputed),
+        [(f.category, f.status, f.best, f.low, f.high, sorted(f.claim_ids), f.conservative) for f in rows],
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_attacks_figures_are_what_a_full_refresh_computes(two_articles):
+    # The first article creates the attack, and its figures are written without reading
+    # anything back; the second joins it and takes the full path. Either way a from-scratch
+    # refresh must find nothing to change.
+    from casualties.services import figures_refresh
+
+    a, _b = two_articles
+    attack = a.attack
+    first = Article.objects.create(  # no outlet: its claims weigh as ungraded
+        url="https://news.example.org/lviv-1",
+        canonical_url="https://news.example.org/lviv-1",
+        status="fetched",
+        text="A drone hit a house in Lviv on the night of 24 April, killing 2 people and injuring 5.",
+        published_at=a.published_at,
+    )
+    article_process(article_id=first.pk)
+    first.refresh_from_db()
+    lviv = first.attack
+    assert lviv is not None and lviv.pk != attack.pk
+    for each in (attack, lviv):
+        before = _figures_state(each)
+        figures_refresh(attack=each)
+        assert _figures_state(each)[1] == before[1]
+        assert _figures_state(each)[0] == before[0]
+    assert _figures_state(lviv)[0] == (2, 5, False)
+
+
+@pytest.mark.django_db
+def test_a_linked_articles_words_find_its_attack(reference, make_article):
+    from django.contrib.postgres.search import SearchQuery
+
+    article = make_article(FIRST, "2025-04-24")
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    # "wounded" is in the article's text only (not the attack's description, its title).
+    found = Attack.objects.filter(search_vector=SearchQuery("wounded", config="english"))
+    assert list(found.values_list("pk", flat=True)) == [article.attack_id]
+
+
+@pytest.mark.django_db
+def test_a_place_added_after_the_first_article_is_found_in_the_next(reference, make_article):
+    from strikes.models import Place
+
+    article_process(article_id=make_article(FIRST, "2025-04-24").pk)  # the gazetteer is built and cached
+    oblast = Place.objects.get(name="Lviv Oblast")
+    village = Place.objects.create(
+        name="Zelenyi Yar", kind="city", parent=oblast, oblast=oblast, latitude=49.61, longitude=23.91, population=900
+    )
+    later = make_article("A drone hit a barn in Zelenyi Yar on 24 April, killing 1 person.", "2025-04-24")
+    article_process(article_id=later.pk)
+    later.refresh_from_db()
+    assert later.attack is not None and later.attack.place_id == village.pk
