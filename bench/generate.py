@@ -15,6 +15,9 @@ How it stays fast (one million attacks, ~12 million rows, in minutes on two core
   Edits made later through the services are tracked as usual.
 - Python builds the next chunk while PostgreSQL ingests the previous one (a writer thread;
   psycopg releases the GIL while it waits), so both cores work.
+- The map/timeline summary triggers (migration 0006) are disabled for the load too, and the
+  summary is rebuilt from the attacks in one pass at the end (one GROUP BY instead of an
+  upsert per chunk); the rebuild is in the same transaction, so the summary is never stale.
 - ``search_vector`` is computed by PostgreSQL's ``to_tsvector`` in the INSERT ... SELECT
   from a temporary staging table, never by a second UPDATE pass over a million rows.
 """
@@ -203,6 +206,18 @@ def history_triggers(cur) -> list[tuple[str, str]]:
     return cur.fetchall()
 
 
+SUMMARY_TABLES = ["strikes_attack_daily", "strikes_attack_daily_total", "strikes_attack_cell"]
+
+
+def summary_triggers(cur) -> list[tuple[str, str]]:
+    """The triggers keeping the map/timeline summary (migration 0006), when it exists."""
+    cur.execute(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+        " AND tgname LIKE 'strikes\\_attack\\_summary\\_%' AND tgrelid = 'strikes_attack'::regclass"
+    )
+    return cur.fetchall()
+
+
 class Writer(threading.Thread):
     """Runs COPYs for chunks handed over by the generating thread."""
 
@@ -274,7 +289,8 @@ def generate(
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cur.execute("SET LOCAL synchronous_commit = off")
             triggers = history_triggers(cur)
-            for table, name in triggers:
+            summary = summary_triggers(cur)
+            for table, name in triggers + summary:
                 cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
             restore = drop_secondary(cur)
             cur.execute(
@@ -313,6 +329,12 @@ def generate(
                 cur.execute(ddl)
             for table, name in triggers:
                 cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+            if summary:
+                t1 = time.monotonic()
+                cur.execute("SELECT strikes_attack_summary_rebuild()")
+                for table, name in summary:
+                    cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+                say(f"map/timeline summary rebuilt in {time.monotonic() - t1:.0f}s")
             for table in ALL_TABLES:
                 seq = f"pg_get_serial_sequence('{table}', 'id')"
                 cur.execute(f"SELECT setval({seq}, (SELECT coalesce(max(id), 1) FROM {table}))")
@@ -321,7 +343,7 @@ def generate(
         conn.autocommit = True
         with conn.cursor() as cur:
             t0 = time.monotonic()
-            for table in ALL_TABLES:
+            for table in ALL_TABLES + (SUMMARY_TABLES if summary else []):
                 cur.execute(f"VACUUM ANALYZE {table}")
             say(f"vacuum analyze in {time.monotonic() - t0:.0f}s")
     finally:

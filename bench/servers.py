@@ -69,11 +69,21 @@ class Server:
         self.stop()
 
 
-def gunicorn(database_url: str, *, workers: int, log: Path) -> Server:
-    """Strikewatch as it runs in production: DEBUG off, gunicorn sync workers, throttles out of the way."""
+def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False) -> Server:
+    """Strikewatch as it runs in production: DEBUG off, gunicorn sync workers, throttles out of the way.
+
+    ``cache=False`` switches the data-versioned response caches off (every request computes:
+    the cold numbers the targets are judged on); ``cache=True`` keeps them on, shared by the
+    workers through Redis as in production.
+    """
     port = free_port()
+    seconds = "60" if cache else "0"
     env = {
         **os.environ,
+        "API_AGGREGATE_CACHE_SECONDS": seconds,
+        "API_RESPONSE_CACHE_SECONDS": seconds,
+        "CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "CACHE_LOCATION": os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/9"),
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret",

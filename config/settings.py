@@ -298,3 +298,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # Map and timeline answers are cached under the data version (strikes migration 0004) for
 # at most this long; 0 turns the cache off. docs/PERFORMANCE.md says how it stays correct.
 API_AGGREGATE_CACHE_SECONDS = env.int("API_AGGREGATE_CACHE_SECONDS", default=60)
+# Attack list pages, counts and single attacks (JSON), cached the same way; 0 switches it off.
+API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=60)

@@ -5,15 +5,16 @@ page's filter bar means the same rows here as in the list.
 """
 
 import datetime as dt
-import hashlib
-import json
+import math
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, Sum
+from django.db.models import Count, DateField, F, FloatField, Max, Min, Q, Sum
 from django.db.models.functions import Cast, Floor, Trunc
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -21,9 +22,10 @@ from rest_framework.response import Response
 
 from config.api import JSONErrorsMixin, StrictFilterBackend, bad_parameter
 from config.roles import can_see_unpublished
-from strikes.api import docs
+from strikes.api import cache, docs
+from strikes.choices import AttackStatus
 from strikes.filtersets import AttackAggregateFilterSet, date_range
-from strikes.models import Attack, WaveMunition
+from strikes.models import Attack, Place, WaveMunition
 
 BUCKETS = ("day", "week", "month")
 # Zero-filled periods are only added up to this many (a filter reaching back centuries
@@ -42,40 +44,47 @@ HIGH_ZOOM = 14
 MAX_SINGLES = 2_000
 MAX_SINGLE_CELLS = 500
 
-
-def data_version() -> int:
-    """The data version (migration 0004): bumped by every statement writing what the
-    aggregates read, committed or not."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value FROM strikes_data_version")
-        return cursor.fetchone()[0]
+# Summary tables (migration 0006): per-day and per-grid-cell sums kept by triggers. They answer
+# the requests whose filters are all among these; any other filter computes from the attacks.
+SUMMARY_TIME_ZONE = "Europe/Kyiv"  # the calendar of strikes_attack_daily's days
+SUMMARY_LEVELS = (8, 11, 14)  # grid levels of strikes_attack_cell: cell side 90/2^level degrees
+TIMELINE_SUMMARY_FILTERS = frozenset({"occurred_after", "occurred_before", "oblast", "place", "status"})
+MAP_SUMMARY_FILTERS = frozenset({"bbox", "oblast", "place", "status"})
+# Fine cells on the edge of a box hold points on both sides of it; those points are read from
+# the attacks, one small box per non-empty edge cell. Beyond this many, the whole map is.
+MAX_EDGE_CELLS = 300
+MAX_SUMMARY_CELLS = 20_000
 
 
 def cached(request, kind: str, compute):
-    """``compute()``, cached for ``API_AGGREGATE_CACHE_SECONDS`` under the data version, the
-    query string, the zone and whether the user sees unpublished attacks.
+    """``compute()``, cached for ``API_AGGREGATE_CACHE_SECONDS`` under the data version
+    (``strikes.api.cache``: how it stays correct). The summary tables make a miss cheap too."""
+    return cache.cached(request, kind, compute, settings.API_AGGREGATE_CACHE_SECONDS)
 
-    Correctness: the version is read before computing, and any write to the tables the
-    aggregate reads draws a new version, so a cached answer is never served after a write
-    that came before the version was read. A result computed while a write was still
-    uncommitted can be cached under that write's version: it is served at most for the
-    cache lifetime. Inside a transaction (tests, or a caller that wrote in the same one) the
-    cache is neither read nor filled: the transaction may see its own uncommitted writes.
-    """
-    seconds = settings.API_AGGREGATE_CACHE_SECONDS
-    if not seconds or connection.in_atomic_block:
-        return compute()
-    params = sorted((k, v) for k in request.query_params for v in request.query_params.getlist(k))
-    identity = json.dumps(
-        [kind, data_version(), params, str(timezone.get_current_timezone()), can_see_unpublished(request.user)]
-    )
-    key = "sw:aggregate:" + hashlib.sha256(identity.encode()).hexdigest()
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    data = compute()
-    cache.set(key, data, seconds)
-    return data
+
+def _active_filters(filterset) -> set[str]:
+    """The filters this request applies (django-filter skips the empty ones the same way)."""
+    return {name for name, value in filterset.form.cleaned_data.items() if value not in EMPTY_VALUES}
+
+
+def _summary_where(filterset) -> tuple[list[str], list]:
+    """SQL conditions on a summary table for the status, oblast and place filters, meaning what
+    ``AttackFilterSet`` means: the statuses the user may see (and asked for), the attack's
+    oblast, the place or a place inside it (two levels down)."""
+    data = filterset.form.cleaned_data
+    user = getattr(filterset.request, "user", None)
+    visible = list(AttackStatus.values) if can_see_unpublished(user) else [AttackStatus.PUBLISHED]
+    wanted = data.get("status")
+    where, params = ["status = ANY(%s)"], [[s for s in visible if not wanted or s in wanted]]
+    if data.get("oblast"):
+        where.append("oblast_id = ANY(%s)")
+        params.append(list(data["oblast"]))
+    if data.get("place"):
+        ids = data["place"]
+        places = Place.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+        where.append("place_id = ANY(%s)")
+        params.append(list(places.values_list("pk", flat=True)))
+    return where, params
 
 
 class _AggregateView(JSONErrorsMixin, GenericAPIView):
@@ -156,12 +165,9 @@ class TimelineView(_AggregateView):
     @staticmethod
     def timeline(filterset, bucket: str) -> dict:
         tz = timezone.get_current_timezone()
-        attacks = (
-            filterset.qs.annotate(period=Trunc("occurred_at", bucket, tzinfo=tz))
-            .values("period")
-            .annotate(attacks=Count("id"), killed=Sum("killed_best"), injured=Sum("injured_best"))
-            .order_by("period")
-        )
+        attacks = summary_timeline(filterset, bucket)
+        if attacks is None:
+            attacks = live_timeline(filterset.qs, bucket)
         start, end, end_exclusive = date_range(filterset.form.cleaned_data)
         counts = WaveMunition.objects.all()
         if start is not None:
@@ -169,7 +175,7 @@ class TimelineView(_AggregateView):
         if end is not None:
             counts = counts.filter(**{"wave__started_at__lt" if end_exclusive else "wave__started_at__lte": end})
         waves = (
-            counts.annotate(period=Trunc("wave__started_at", bucket, tzinfo=tz))
+            counts.annotate(period=Trunc("wave__started_at", bucket, output_field=DateField(), tzinfo=tz))
             .values("period")
             .annotate(launched=Sum("launched"), intercepted=Sum("intercepted"))
             .order_by("period")
@@ -181,9 +187,11 @@ class TimelineView(_AggregateView):
                 day, {"period": day, "attacks": 0, "killed": 0, "injured": 0, "launched": 0, "intercepted": 0}
             )
 
-        for row in attacks:
-            entry = slot(_period_start(row["period"], bucket))
-            entry.update(attacks=row["attacks"], killed=row["killed"] or 0, injured=row["injured"] or 0)
+        for period, count, killed, injured in attacks:
+            entry = slot(period)
+            entry["attacks"] += count
+            entry["killed"] += killed
+            entry["injured"] += injured
         for row in waves:
             entry = slot(_period_start(row["period"], bucket))
             entry.update(launched=row["launched"] or 0, intercepted=row["intercepted"] or 0)
@@ -200,6 +208,73 @@ class TimelineView(_AggregateView):
         for entry in results:
             entry["period"] = entry["period"].isoformat()
         return {"bucket": bucket, "timezone": str(tz), "results": results}
+
+
+def live_timeline(queryset, bucket: str) -> list[tuple[dt.date, int, int, int]]:
+    """(period start, attacks, killed, injured) per period with attacks, from the attacks."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        queryset.annotate(period=Trunc("occurred_at", bucket, output_field=DateField(), tzinfo=tz))
+        .values("period")
+        .annotate(attacks=Count("id"), killed=Sum("killed_best"), injured=Sum("injured_best"))
+        .order_by("period")
+    )
+    return [
+        (_period_start(row["period"], bucket), row["attacks"], row["killed"] or 0, row["injured"] or 0) for row in rows
+    ]
+
+
+def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, int]] | None:
+    """``live_timeline`` of the filterset from the daily summary, or None when it cannot answer
+    (another zone, another filter, a date range without a whole day).
+
+    Whole Kyiv days come from the summary; the part of a day cut by a bound given with a time
+    (``occurred_after=2025-04-24T12:00``) is read from the attacks and added to its period.
+    """
+    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE:
+        return None
+    if not _active_filters(filterset) <= TIMELINE_SUMMARY_FILTERS:
+        return None
+    zone = ZoneInfo(SUMMARY_TIME_ZONE)
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+
+    where, params = _summary_where(filterset)
+    start, end, end_exclusive = date_range(filterset.form.cleaned_data)
+    edges = []  # querysets of the attacks in partly covered days
+    first_day = last_day = None
+    if start is not None:
+        day = start.astimezone(zone).date()
+        first_day = day if start == midnight(day) else day + dt.timedelta(days=1)
+        if start != midnight(first_day):
+            edges.append(filterset.qs.filter(occurred_at__lt=midnight(first_day)))
+    if end is not None:
+        day = end.astimezone(zone).date()
+        last_day = day - dt.timedelta(days=1)
+        if not (end_exclusive and end == midnight(day)):
+            edges.append(filterset.qs.filter(occurred_at__gte=midnight(day)))
+    if first_day is not None and last_day is not None and first_day > last_day:
+        return None  # within a day or two: the attacks are few, and the edges would overlap
+    if first_day is not None:
+        where.append("day >= %s")
+        params.append(first_day)
+    if last_day is not None:
+        where.append("day <= %s")
+        params.append(last_day)
+    data = filterset.form.cleaned_data
+    table = "strikes_attack_daily" if data.get("oblast") or data.get("place") else "strikes_attack_daily_total"
+    with connection.cursor() as cursor:
+        period = "day" if bucket == "day" else f"date_trunc('{bucket}', day::timestamp)::date"  # one of BUCKETS
+        cursor.execute(
+            f"SELECT {period}, sum(attacks)::bigint, sum(killed)::bigint,"  # noqa: S608
+            f" sum(injured)::bigint FROM {table} WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        rows = cursor.fetchall()
+    for edge in edges:
+        rows += live_timeline(edge, bucket)
+    return rows
 
 
 # --- Map ---
@@ -248,11 +323,169 @@ MapResponse = inline_serializer(
 
 
 def cell_size(zoom: int, box) -> float:
-    """Grid cell side in degrees: a quarter tile at ``zoom``, but never finer than
-    ``MAX_CELLS_ACROSS`` cells across the box."""
+    """Grid cell side in degrees: a quarter tile at ``zoom`` (90/2^zoom), doubled until the box
+    is at most ``MAX_CELLS_ACROSS`` cells across.
+
+    Always 90/2^n degrees, so every cell is an exact union of the summary's finer cells
+    (``summary_grid``).
+    """
     min_lon, min_lat, max_lon, max_lat = box
-    size = 360.0 / (2**zoom) / CELLS_PER_TILE
-    return max(size, (max_lon - min_lon) / MAX_CELLS_ACROSS, (max_lat - min_lat) / MAX_CELLS_ACROSS)
+    size = 90.0 / 2**zoom
+    while size < max(max_lon - min_lon, max_lat - min_lat) / MAX_CELLS_ACROSS:
+        size *= 2
+    return size
+
+
+def live_grid(located, size: float) -> list[dict]:
+    """Per grid cell of the located attacks: count, sums and bounds, ordered by cell."""
+    rows = (
+        located.annotate(
+            gx=Cast(Floor(F("longitude") / size), FloatField()),
+            gy=Cast(Floor(F("latitude") / size), FloatField()),
+        )
+        .values("gx", "gy")
+        .annotate(
+            count=Count("id"),
+            sum_lon=Sum("longitude"),
+            sum_lat=Sum("latitude"),
+            min_lon=Min("longitude"),
+            min_lat=Min("latitude"),
+            max_lon=Max("longitude"),
+            max_lat=Max("latitude"),
+            killed=Sum("killed_best"),
+            injured=Sum("injured_best"),
+        )
+        .order_by("gx", "gy")
+    )
+    return [{**row, "killed": row["killed"] or 0, "injured": row["injured"] or 0} for row in rows]
+
+
+def _merge(cells: dict, rows) -> None:
+    """Add per-coarse-cell rows (gx, gy, count, sums, bounds, tolls) into ``cells``."""
+    for gx, gy, count, sum_lon, sum_lat, min_lon, min_lat, max_lon, max_lat, killed, injured in rows:
+        cell = cells.get((gx, gy))
+        if cell is None:
+            cells[(gx, gy)] = {
+                "gx": gx,
+                "gy": gy,
+                "count": count,
+                "sum_lon": Decimal(sum_lon),
+                "sum_lat": Decimal(sum_lat),
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+                "killed": killed,
+                "injured": injured,
+            }
+            continue
+        cell["count"] += count
+        cell["sum_lon"] += Decimal(sum_lon)
+        cell["sum_lat"] += Decimal(sum_lat)
+        cell["min_lon"], cell["min_lat"] = min(cell["min_lon"], min_lon), min(cell["min_lat"], min_lat)
+        cell["max_lon"], cell["max_lat"] = max(cell["max_lon"], max_lon), max(cell["max_lat"], max_lat)
+        cell["killed"] += killed
+        cell["injured"] += injured
+
+
+def _edges(box, level: int) -> tuple[int, int, int, int]:
+    """The cells at ``level`` holding the box's edges (Python and PostgreSQL divide floats alike)."""
+    side = 90.0 / 2**level
+    return tuple(math.floor(v / side) for v in box)
+
+
+def summary_grid(filterset, size: float) -> list[dict] | None:
+    """``live_grid`` of the filterset's located attacks from the cell summary, or None when it
+    cannot answer (another filter, cells finer than the finest level, too long a box edge).
+
+    Without a box, the coarsest level that is fine enough answers alone. A box cuts through
+    the cells on its edges, so the box is split in three: the cells of that coarsest level
+    strictly inside it; a ring of finer cells strictly inside it around those (the finest
+    level keeping the box under ``MAX_SUMMARY_CELLS`` cells); and the finest cells on the
+    edges, whose points inside the box are read from the attacks (one small box around each
+    cell's points). Every level's cells nest in the map's cells, so the parts add up exactly.
+    """
+    if not _active_filters(filterset) <= MAP_SUMMARY_FILTERS:
+        return None
+    coarse = round(math.log2(90.0 / size))
+    levels = [level for level in SUMMARY_LEVELS if level >= coarse]
+    if not levels or 90.0 / 2**coarse != size:
+        return None
+    where, params = _summary_where(filterset)
+    filters = " AND ".join(where)
+    box = filterset.form.cleaned_data.get("bbox")
+    cells: dict = {}
+
+    def summed(level: int, region: str, region_params: list) -> None:
+        cursor.execute(
+            "SELECT floor(gx / %s::float8), floor(gy / %s::float8), sum(attacks)::bigint, sum(sum_lon),"  # noqa: S608
+            " sum(sum_lat), min(min_lon), min(min_lat), max(max_lon), max(max_lat), sum(killed)::bigint,"
+            f" sum(injured)::bigint FROM strikes_attack_cell WHERE level = %s AND {filters} AND ({region})"
+            " GROUP BY 1, 2",
+            [2.0 ** (level - coarse), 2.0 ** (level - coarse), level, *params, *region_params],
+        )
+        _merge(cells, cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        if not box:
+            summed(levels[0], "true", [])
+            return [cells[key] for key in sorted(cells)]
+        outer = levels[0]
+        inner = outer
+        for level in levels:
+            side = 90.0 / 2**level
+            if ((box[2] - box[0]) / side + 2) * ((box[3] - box[1]) / side + 2) <= MAX_SUMMARY_CELLS:
+                inner = level
+        x0, y0, x1, y1 = _edges(box, inner)
+        cursor.execute(
+            "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM strikes_attack_cell"  # noqa: S608
+            f" WHERE level = %s AND {filters} AND gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s"
+            " AND (gx IN (%s, %s) OR gy IN (%s, %s)) GROUP BY gx, gy",
+            [inner, *params, x0, x1, y0, y1, x0, x1, y0, y1],
+        )
+        edge_cells = cursor.fetchall()
+        if len(edge_cells) > MAX_EDGE_CELLS:
+            return None
+        ox0, oy0, ox1, oy1 = _edges(box, outer)
+        if inner == outer or ox1 - ox0 < 2 or oy1 - oy0 < 2:
+            # One level, or no coarse cell strictly inside: every inner cell is fine-grained.
+            summed(inner, "gx > %s AND gx < %s AND gy > %s AND gy < %s", [x0, x1, y0, y1])
+        else:
+            summed(outer, "gx > %s AND gx < %s AND gy > %s AND gy < %s", [ox0, ox1, oy0, oy1])
+            # The ring: inner cells strictly inside the box but not under a coarse one that
+            # is, as four disjoint strips (left, right, bottom, top).
+            r = 2 ** (inner - outer)
+            ax, bx, ay, by = (ox0 + 1) * r, ox1 * r, (oy0 + 1) * r, oy1 * r  # the coarse interior
+            strips = [
+                (x0 + 1, ax - 1, y0 + 1, y1 - 1),
+                (bx, x1 - 1, y0 + 1, y1 - 1),
+                (ax, bx - 1, y0 + 1, ay - 1),
+                (ax, bx - 1, by, y1 - 1),
+            ]
+            summed(
+                inner,
+                " OR ".join(["(gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s)"] * len(strips)),
+                [v for strip in strips for v in strip],
+            )
+        if edge_cells:
+            # The points of an edge cell lie within its bounds, and every point within those
+            # bounds is in that cell (a coordinate's cell grows with it): boxes never overlap.
+            corners = list(zip(*edge_cells, strict=True))
+            cursor.execute(
+                "SELECT floor(longitude / %s::float8), floor(latitude / %s::float8), count(*), sum(longitude),"  # noqa: S608
+                " sum(latitude), min(longitude), min(latitude), max(longitude), max(latitude),"
+                " coalesce(sum(killed_best), 0), coalesce(sum(injured_best), 0)"
+                " FROM unnest(%s::float8[], %s::float8[], %s::float8[], %s::float8[]) AS b(x0, y0, x1, y1)"
+                # One index range scan per small box (OFFSET 0 keeps the planner from turning
+                # this into a scan of the whole box joined to the list).
+                " CROSS JOIN LATERAL (SELECT longitude, latitude, killed_best, injured_best FROM strikes_attack"
+                " WHERE longitude BETWEEN b.x0 AND b.x1 AND latitude BETWEEN b.y0 AND b.y1"
+                f" AND {filters} AND longitude BETWEEN %s AND %s AND latitude BETWEEN %s AND %s OFFSET 0) a"
+                " GROUP BY 1, 2",
+                [size, size, *(list(c) for c in corners), *params, box[0], box[2], box[1], box[3]],
+            )
+            _merge(cells, cursor.fetchall())
+    return [cells[key] for key in sorted(cells)]
 
 
 class MapView(_AggregateView):
@@ -289,25 +522,9 @@ class MapView(_AggregateView):
         box = filterset.form.cleaned_data.get("bbox") or (-180.0, -90.0, 180.0, 90.0)
         size = cell_size(zoom, box)
         located = filterset.qs.filter(longitude__isnull=False)
-        grid = (
-            located.annotate(
-                gx=Cast(Floor(F("longitude") / size), FloatField()),
-                gy=Cast(Floor(F("latitude") / size), FloatField()),
-            )
-            .values("gx", "gy")
-            .annotate(
-                count=Count("id"),
-                lon=Avg("longitude"),
-                lat=Avg("latitude"),
-                min_lon=Min("longitude"),
-                min_lat=Min("latitude"),
-                max_lon=Max("longitude"),
-                max_lat=Max("latitude"),
-                killed=Sum("killed_best"),
-                injured=Sum("injured_best"),
-            )
-            .order_by("gx", "gy")
-        )
+        grid = summary_grid(filterset, size)
+        if grid is None:
+            grid = live_grid(located, size)
         per_cell = SINGLES_PER_CELL_HIGH_ZOOM if zoom >= HIGH_ZOOM else SINGLES_PER_CELL
         clusters, small_cells, total, singles_budget = [], [], 0, MAX_SINGLES
         for cell in grid:
@@ -319,10 +536,11 @@ class MapView(_AggregateView):
             clusters.append(
                 {
                     "count": cell["count"],
-                    "centroid": [cell["lon"], cell["lat"]],
+                    # Sums from the summary are exact decimals; from the attacks, floats.
+                    "centroid": [float(cell["sum_lon"] / cell["count"]), float(cell["sum_lat"] / cell["count"])],
                     "bounds": [cell["min_lon"], cell["min_lat"], cell["max_lon"], cell["max_lat"]],
-                    "killed": cell["killed"] or 0,
-                    "injured": cell["injured"] or 0,
+                    "killed": cell["killed"],
+                    "injured": cell["injured"],
                 }
             )
         attacks = self._singles(located, small_cells)

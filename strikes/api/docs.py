@@ -202,8 +202,9 @@ included with zeros."""
 
 MAP = """Grid clusters of the attacks matching the filters, computed in the database: per cell, the
 count, the centroid [lon, lat], the bounds and the summed tolls. Cells holding few attacks
-(3, or 25 from zoom 14) are sent as single attacks instead. The cell side is a quarter of a
-map tile at `zoom`, but never finer than 1/128 of the box. `without_coordinates` counts the
+(3, or 25 from zoom 14) are sent as single attacks instead. The cell side is 90/2^n
+degrees: a quarter of a map tile at `zoom` (90/2^zoom), doubled until the box is at most 128
+cells across. `without_coordinates` counts the
 matching attacks that cannot be placed on a map (ignoring `bbox`)."""
 
 CHANGES = """What to remove from a copy kept in sync since `since`: attacks that were public and no

@@ -1,7 +1,8 @@
 """Strikes API: attacks (JSON, GeoJSON, CSV), places, munitions, waves."""
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -18,6 +19,7 @@ from config.api import (
     bad_parameter,
 )
 from strikes.api import docs
+from strikes.api.cache import cached
 from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream
 from strikes.api.figures import FIGURE_MODES, figures_for
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
@@ -140,7 +142,23 @@ class AttackViewSet(
             return self.export_csv(request)
         if fmt == "geojson" and not paging:
             return self.export_geojson(request)
+        if fmt == "json":
+            # Pages and counts, rendered, under the data version: a popular query costs one
+            # query until the data changes (strikes.api.cache says why that stays correct).
+            # A 404 or 400 is raised inside, so only answers are cached.
+            body = cached(
+                request,
+                "attacks",
+                lambda: self._rendered(super(AttackViewSet, self).list(request, *args, **kwargs)),
+                settings.API_RESPONSE_CACHE_SECONDS,
+            )
+            return HttpResponse(body, content_type=request.accepted_renderer.media_type)
         return super().list(request, *args, **kwargs)
+
+    def _rendered(self, response) -> bytes:
+        return self.request.accepted_renderer.render(
+            response.data, self.request.accepted_media_type, self.get_renderer_context()
+        )
 
     def paginate_queryset(self, queryset):
         self._page = super().paginate_queryset(queryset)
@@ -164,6 +182,14 @@ class AttackViewSet(
         return response
 
     def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "json":
+            body = cached(
+                request,
+                f"attack:{kwargs.get(self.lookup_field, '')}",
+                lambda: self._rendered(Response(self.represent([self.get_object()])[0])),
+                settings.API_RESPONSE_CACHE_SECONDS,
+            )
+            return HttpResponse(body, content_type=request.accepted_renderer.media_type)
         attack = self.get_object()
         return Response(self.represent([attack])[0])
 

@@ -1,15 +1,18 @@
 """The attack representation, GeoJSON (RFC 7946) and CSV (parsed back)."""
 
 import csv
+import datetime as dt
 import io
 import json
 
 import geojson
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from strikes.api.exports import CSV_COLUMNS
 from tests.api.conftest import client_for, result_ids, results
+from tests.factories import ArticleFactory, AttackFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +229,27 @@ def test_csv_rows_parse_back_to_the_attacks(anon, world):
     assert a3["fatalities"] == ""  # no published figure: blank, never an invented 0
     a7 = rows[f"UKR-SW{world.attacks['a7'].pk}"]
     assert (a7["latitude"], a7["admin1"], a7["geo_precision"]) == ("", "", "3")
+
+
+@pytest.mark.parametrize(
+    "outlets, expected",
+    [
+        (["A", "B", "A"], "A; B"),
+        ([None, "A", None, "A"], "A"),
+        (["A", "B", "A", "C", "B", "D"], "A; B; C; D"),  # longer than the written-out comparisons
+        ([None, None], ""),
+    ],
+)
+def test_csv_source_names_each_outlet_once_in_order_of_first_report(anon, db, outlets, expected):
+    attack = AttackFactory()
+    start = timezone.now() - dt.timedelta(days=1)
+    for i, name in enumerate(outlets):
+        ArticleFactory(
+            attack=attack, outlet=OutletFactory(name=name) if name else None, published_at=start + dt.timedelta(hours=i)
+        )
+    (row,) = read_csv(anon.get(reverse("api-attack-list"), {"format": "csv", "fields": "id,source,source_urls"}))
+    assert row["source"] == expected
+    assert len(row["source_urls"].split()) == len(outlets)
 
 
 def test_csv_honours_filters_ordering_and_columns(anon, world):
