@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # Per case: how the target reads, and the analysis that goes with a miss (kept with the numbers
@@ -221,6 +222,11 @@ def load_lines(load) -> list[str]:
     return out
 
 
+def meta_cores() -> int:
+    """Cores of this machine (the run's machine: the report is written where the bench ran)."""
+    return os.cpu_count() or 1
+
+
 def fmt_load(load) -> str:
     return "–" if not load else " ".join(f"{x:.2f}" for x in load)
 
@@ -244,6 +250,14 @@ def ingest_lines(ing: dict) -> list[str]:
             f"articles/s** (target ≥ 50: {verdict(e2e['per_s'] >= 50)}); {e2e.get('claims', 0):,} claims stored, "
             f"{e2e.get('failed', 0)} articles failed."
         )
+        if e2e.get("worker_cpu_ms_per_article") is not None:
+            per = e2e["worker_cpu_ms_per_article"] + (e2e.get("postgres_cpu_ms_per_article") or 0)
+            out.append(
+                f"- CPU per article: {e2e['worker_cpu_ms_per_article']:.1f} ms in the Celery workers (fetch, HTML "
+                f"reading, extraction, linking, Celery itself) + {e2e.get('postgres_cpu_ms_per_article') or 0:.1f} ms "
+                f"in PostgreSQL = {per:.1f} ms: on {meta_cores()} cores that caps ingest at about "
+                f"{1000 * meta_cores() / per:,.0f} articles/s, whatever the number of workers."
+            )
     elif e2e:
         out.append(f"- End to end: not measured: {e2e['error']}")
     return out

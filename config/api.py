@@ -99,6 +99,22 @@ class CursorPagination(pagination.CursorPagination):
         return size
 
 
+def selected_fields(names, query_params) -> list[str]:
+    """``names`` narrowed by ``?fields=a,b`` (keep only those) and ``?omit=c`` (drop those), in
+    their own order; a 400 naming any unknown field."""
+    selected = list(names)
+    for param in ("fields", "omit"):
+        raw = query_params.get(param)
+        if raw is None:
+            continue
+        asked = {n.strip() for n in raw.split(",") if n.strip()}
+        unknown = asked - set(selected)
+        if unknown:
+            raise bad_parameter(param, f"Unknown field(s) in '{param}': {', '.join(sorted(unknown))}.", selected)
+        selected = [n for n in selected if (n in asked) == (param == "fields")]
+    return selected
+
+
 class FieldsMixin:
     """Serializer mixin: ``?fields=a,b`` keeps only those, ``?omit=c`` drops some."""
 
@@ -107,18 +123,10 @@ class FieldsMixin:
         request = self.context.get("request")
         if request is None or self.context.get("nested"):
             return
-        for param in ("fields", "omit"):
-            raw = request.query_params.get(param)
-            if raw is None:
-                continue
-            names = {n.strip() for n in raw.split(",") if n.strip()}
-            unknown = names - set(self.fields)
-            if unknown:
-                raise bad_parameter(param, f"Unknown field(s) in '{param}': {', '.join(sorted(unknown))}.", self.fields)
-            keep = names if param == "fields" else set(self.fields) - names
-            for name in list(self.fields):
-                if name not in keep:
-                    self.fields.pop(name)
+        keep = set(selected_fields(self.fields, request.query_params))
+        for name in list(self.fields):
+            if name not in keep:
+                self.fields.pop(name)
 
 
 class CountMixin:

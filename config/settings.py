@@ -265,7 +265,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "config.api.add_common_responses",
 ]
-# Rows per database round trip in CSV and GeoJSON exports (memory stays constant in the set's size).
+# GeoJSON Features per piece of the streamed export (memory stays constant in the set's size).
 API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
 
 # --- Ingest pipeline (sources) ---

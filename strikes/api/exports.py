@@ -1,10 +1,10 @@
 # ruff: noqa: S608 -- SQL is built from module constants and Django's compiled SQL; values are placeholders.
 """Whole-set exports of a filtered attack query: CSV and GeoJSON, streamed.
 
-CSV is one ``COPY (SELECT ...) TO STDOUT`` over the filtered queryset, formatted by
+Each is one ``COPY (SELECT ...) TO STDOUT`` over the filtered queryset, formatted by
 PostgreSQL and passed on as it arrives (constant memory; one statement, so one
-snapshot: every row exactly once). GeoJSON walks the filtered, ordered queryset in
-keyset chunks (``WHERE (sort_key, id) < last``), a fixed number of queries per chunk.
+snapshot: every row exactly once). CSV rows are formatted columns; GeoJSON rows are
+whole Features, the same JSON the attack representation gives.
 
 CSV columns (stable; docs/API.md documents each, the ACLED importer reads them back):
 ACLED's names where the column means the same, then ours.
@@ -17,12 +17,12 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError, connections
-from django.db.models import F, Value
 from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
-from config.api import KeysetPagination, RowCompare
+from config.api import KeysetPagination
 from strikes.api.figures import CATEGORIES
+from strikes.api.serializers import ATTACK_VALUES
 
 # ACLED codes 1-3 (1 = most precise). Ours are finer; the mapping is documented in docs/API.md.
 ACLED_TIME_PRECISION = {"exact": 1, "hour": 1, "day": 1, "week": 2, "month": 3}
@@ -63,27 +63,6 @@ OUR_COLUMNS = [
     "updated_at",
 ]
 CSV_COLUMNS = ACLED_COLUMNS + OUR_COLUMNS
-
-
-def keyset_chunks(queryset, size: int) -> Iterator[list]:
-    """Yield lists of up to ``size`` rows of ``queryset`` in its order, each fetched by one
-    keyset query. Works for model instances and for ``values()`` dicts."""
-    names, descending = KeysetPagination._keys(queryset)
-    names = ["id" if n == "pk" else n for n in names]
-    op = "<" if descending else ">"
-    last = None
-    while True:
-        chunk_qs = queryset
-        if last is not None:
-            chunk_qs = queryset.filter(RowCompare([F(n) for n in names], op, [Value(v) for v in last]))
-        rows = list(chunk_qs[:size])
-        if not rows:
-            return
-        yield rows
-        tail = rows[-1]
-        last = [tail[n] if isinstance(tail, dict) else getattr(tail, n) for n in names]
-        if len(rows) < size:
-            return
 
 
 # --- CSV: one COPY statement, formatted by PostgreSQL ---
@@ -330,23 +309,211 @@ def _restore_settings(connection, cursor) -> None:
         connection.close()
 
 
-def geojson_stream(queryset, *, represent, chunk_size=None) -> Iterator[str]:
-    """An RFC 7946 FeatureCollection, one Feature per attack, written chunk by chunk.
+# --- GeoJSON: one COPY statement, each Feature written by PostgreSQL ---
+#
+# Each Feature is one line of ``COPY (SELECT ...) TO STDOUT``: PostgreSQL writes the JSON
+# text, and Python only joins the lines with commas (a 10,000-feature export built in Python
+# through the representation took ~1.5 s; docs/PERFORMANCE.md). The bytes are exactly what
+# ``json.dumps(feature(row, attack_representation(...)), ensure_ascii=False,
+# separators=(",", ":"))`` wrote, which tests/api/test_geojson_sql.py checks against the
+# JSON list:
+# - objects are concatenated text, not json_build_object (it writes " : " and ", ") or
+#   jsonb (it reorders keys); keys in the representation's order;
+# - strings go through to_json(text), which escapes exactly as json.dumps with
+#   ensure_ascii=False does (quote, backslash, \b \f \n \r \t, other controls as \u00XX);
+# - floats and date-times as for the CSV (``_float``, ``_iso``);
+# - the COPY runs in CSV format with a control character as quote and delimiter: JSON text
+#   holds no raw control character, so no line is ever quoted and each is the Feature as is.
+#   Lines end with "\n", which JSON text cannot contain either: joining is a byte replace.
 
-    ``represent(attacks) -> list[dict]`` gives the properties for a chunk of attacks
-    (it prefetches what the chunk needs). Attacks without coordinates have a null geometry.
-    """
+
+def _json(column: str) -> str:
+    """SQL for the JSON text of a text, integer or boolean value ("null" for NULL)."""
+    return f"COALESCE(to_json({column})::text, 'null')"
+
+
+def _json_float(column: str) -> str:
+    return f"COALESCE({_float(column)}, 'null')"
+
+
+def _json_iso(column: str) -> str:
+    return f"COALESCE('\"' || {_iso(column)} || '\"', 'null')"
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal of ``value`` ("%" doubled: the statement goes through psycopg's
+    placeholder substitution)."""
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+
+
+def _object(*pairs: tuple[str, str]) -> str:
+    """SQL writing ``{"key":value,...}`` from (key, SQL for the value's JSON text).
+
+    One concat() call: a chain of ``||`` copies the text built so far at every step, which
+    made PostgreSQL spend most of an export copying the same bytes (quadratic in the size
+    of a Feature)."""
+    if not pairs:
+        return "'{}'"
+    parts = []
+    for i, (key, value) in enumerate(pairs):
+        parts += [_sql_text(("{" if i == 0 else ",") + json.dumps(key) + ":"), value]
+    return f"concat({', '.join(parts)}, '}}')"
+
+
+def _geojson_properties(mode: str, url_head: str, url_tail: str) -> dict[str, str]:
+    """``{field: SQL for its JSON text}`` over one attack row ``a`` (the columns of
+    ``ATTACK_VALUES``), in the order of ``strikes.api.serializers.ATTACK_FIELDS``.
+
+    Munitions, sources and figures are subqueries on the attack's id: evaluated after the
+    sort (see ``geojson_copy_sql``), each an index probe, in the order
+    ``strikes.api.serializers.attack_relations`` lists them."""
+    oblast = (
+        "CASE WHEN a.place__oblast_id IS NOT NULL THEN "
+        + _object(("id", "a.place__oblast_id::text"), ("name", _json("a.place__oblast__name")))
+        + " WHEN a.place__kind = 'oblast' THEN "
+        + _object(("id", "a.place_id::text"), ("name", _json("a.place__name")))
+        + " ELSE 'null' END"
+    )
+    place = _object(
+        ("id", "a.place_id::text"),
+        ("name", _json("a.place__name")),
+        ("kind", _json("a.place__kind")),
+        ("oblast", oblast),
+    )
+    url = f"{_sql_text(json.dumps(url_head, ensure_ascii=False)[:-1])}, a.id, "
+    url += _sql_text(json.dumps(url_tail, ensure_ascii=False)[1:])
+    munition = _object(
+        ("id", "mu.id::text"),
+        ("name", _json("mu.name")),
+        ("category", _json("mu.category")),
+        ("origin_country", _json("mu.origin_country")),
+        ("count", _json("am.count")),
+    )
+    munitions = (
+        f"'[' || array_to_string(ARRAY(SELECT {munition}"
+        " FROM strikes_attackmunition am JOIN strikes_munition mu ON mu.id = am.munition_id"
+        " WHERE am.attack_id = a.id ORDER BY mu.name, mu.id), ',') || ']'"
+    )
+    # Outlets are few: their JSON by id is built once (an InitPlan), so each article looks its
+    # outlet up instead of joining (a join in the subquery built a hash table per attack).
+    outlet = _object(("id", "ou.id::text"), ("name", _json("ou.name")), ("grade", _json("ou.grade")))
+    outlets = f"(SELECT jsonb_object_agg(ou.id::text, {outlet}) FROM sources_outlet ou)"
+    source = _object(
+        ("id", "ar.id::text"),
+        ("outlet", f"COALESCE({outlets} ->> ar.outlet_id::text, 'null')"),
+        ("title", _json("ar.title")),
+        ("url", _json("COALESCE(NULLIF(ar.canonical_url, ''), ar.url)")),
+        ("published_at", _json_iso("ar.published_at")),
+    )
+    sources = (
+        f"'[' || array_to_string(ARRAY(SELECT {source} FROM sources_article ar"
+        " WHERE ar.attack_id = a.id ORDER BY ar.published_at, ar.id), ',') || ']'"
+    )
+    best, low, high = _FIGURE_PARTS[mode]
+    figure = _object(
+        ("best", _json(f"pf.{best}")),
+        ("low", _json(f"pf.{low}")),
+        ("high", _json(f"pf.{high}")),
+        ("status", _json("pf.status")),
+        ("disputed", "CASE WHEN pf.status = 'disputed' THEN 'true' ELSE 'false' END"),
+        ("claim_ids", "COALESCE(array_to_json(pf.claim_ids)::text, '[]')"),
+    )
+    by_category = _object(
+        *((c, f"COALESCE(max({figure}) FILTER (WHERE pf.category = '{c}'), 'null')") for c in CATEGORIES)
+    )
+    figures = f"(SELECT {by_category} FROM casualties_publishedfigure pf WHERE pf.attack_id = a.id)"
+    return {
+        "id": "a.id::text",
+        "event_id_cnty": "concat('\"UKR-SW', a.id, '\"')",
+        "url": f"concat({url})",
+        "occurred_at": _json_iso("a.occurred_at"),
+        "time_precision": _json("a.time_precision"),
+        "place": f"CASE WHEN a.place_id IS NULL THEN 'null' ELSE {place} END",
+        "latitude": _json_float("a.latitude"),
+        "longitude": _json_float("a.longitude"),
+        "geo_precision": _json("a.geo_precision"),
+        "target_type": _json("a.target_type"),
+        "description": _json("a.description"),
+        "status": _json("a.status"),
+        "retraction_reason": _json("a.retraction_reason"),
+        "wave": _json("a.wave_id"),
+        "munitions": munitions,
+        "killed_best": _json("a.killed_best"),
+        "injured_best": _json("a.injured_best"),
+        "disputed": _json("a.disputed"),
+        "figures": figures,
+        "sources": sources,
+        "created_at": _json_iso("a.created_at"),
+        "updated_at": _json_iso("a.updated_at"),
+    }
+
+
+_NO_LIMIT = 2**63 - 1
+
+
+def geojson_copy_sql(queryset, *, mode: str, names: list[str], url: str) -> tuple[str, tuple]:
+    """``COPY (SELECT feature) TO STDOUT``: one Feature's JSON text per line, in the order of
+    ``queryset``, its properties the fields ``names`` (in representation order).
+
+    ``url`` is the absolute URL of the attack detail with ``__pk__`` for the id."""
+    if mode not in _FIGURE_PARTS:
+        raise ValueError(f"Unknown figures mode {mode!r}")
+    keys, descending = KeysetPagination._keys(queryset)
+    keys = ["id" if n == "pk" else n for n in keys]
+    # The filtered rows exactly as the list selects them, with the columns shown.
+    columns = dict.fromkeys([*keys, *ATTACK_VALUES])
+    inner_sql, params = queryset.order_by().values(*columns).query.sql_with_params()
+    head, tail = url.split("__pk__")
+    exprs = _geojson_properties(mode, head, tail)
+    unknown = set(names) - set(exprs)
+    if unknown:
+        raise ValueError(f"Unknown field(s) {sorted(unknown)}")
+    geometry = (
+        "CASE WHEN a.latitude IS NOT NULL AND a.longitude IS NOT NULL THEN concat("
+        '\'{"type":"Point","coordinates":[\', '
+        f"{_float('a.longitude')}, ',', {_float('a.latitude')}, ']}}') ELSE 'null' END"
+    )
+    properties = _object(*((n, exprs[n]) for n in exprs if n in names))
+    text = _object(("type", "'\"Feature\"'"), ("id", "a.id::text"), ("geometry", geometry), ("properties", properties))
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"a.{n}{direction}" for n in keys)
+    # The LIMIT limits nothing, but with one the planner computes expensive output columns
+    # after the sort (make_sort_input_target): the sort moves attack rows, not Features of
+    # 2 KB (without it, 10,000 Features spilled to disk), and the relation subqueries run in
+    # output order. A number, not LIMIT ALL, which newer PostgreSQL treats as no LIMIT.
+    select = f"SELECT {text} FROM ({inner_sql}) a ORDER BY {order} LIMIT {_NO_LIMIT}"
+    # Quote and delimiter: control characters, which JSON text never holds (see above).
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')", tuple(params)
+
+
+def geojson_stream(queryset, *, mode: str, names: list[str], url: str, chunk_size=None) -> Iterator[bytes]:
+    """An RFC 7946 FeatureCollection, one Feature per attack, as PostgreSQL writes them
+    (``geojson_copy_sql``), passed on ``chunk_size`` features at a time (constant memory).
+    Attacks without coordinates have a null geometry."""
     chunk_size = chunk_size or settings.API_EXPORT_CHUNK
-    yield '{"type":"FeatureCollection","features":['
-    first = True
-    for chunk in keyset_chunks(queryset, chunk_size):
-        parts = []
-        for attack, properties in zip(chunk, represent(chunk), strict=True):
-            parts.append(json.dumps(feature(attack, properties), ensure_ascii=False, separators=(",", ":")))
-        if parts:
-            yield ("" if first else ",") + ",".join(parts)
-            first = False
-    yield "]}\n"
+    statement, params = geojson_copy_sql(queryset, mode=mode, names=names, url=url)
+    tz = str(timezone.get_current_timezone())
+    yield b'{"type":"FeatureCollection","features":['
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        # As for the CSV: date-times in the export's zone, no JIT; put back after the COPY.
+        cursor.execute("SELECT set_config('TimeZone', %s, false), set_config('jit', 'off', false)", [tz])
+        try:
+            buffer, count, separator = bytearray(), 0, b""
+            with cursor.cursor.copy(statement, params or None) as copy:
+                # psycopg hands over one whole line (Feature + "\n") at a time.
+                for line in copy:
+                    buffer += line
+                    count += 1
+                    if count == chunk_size:
+                        yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
+                        buffer.clear()
+                        count, separator = 0, b","
+            if buffer:
+                yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
+        finally:
+            _restore_settings(connection, cursor)
+    yield b"]}\n"
 
 
 def feature(attack, properties: dict) -> dict:

@@ -108,6 +108,26 @@ def test_fields_and_omit(anon, world):
     assert set(one) == {"id", "munitions"}
 
 
+def test_detail_parameters_are_checked_like_the_list(anon, world, analyst):
+    # A detail with only shaping parameters skips the filterset; one with a filter goes through
+    # it. Both must refuse the same bad input and hide the same unpublished attacks.
+    url = reverse("api-attack-detail", args=[world.attacks["a1"].pk])
+    shaped = anon.get(url, {"fields": "id,killed_best", "figures": "conservative"})
+    assert shaped.status_code == 200 and set(shaped.json()) == {"id", "killed_best"}
+    assert anon.get(url, {"fields": "id,nonsense"}).json()["parameter"] == "fields"
+    assert anon.get(url, {"omit": "nonsense"}).json()["parameter"] == "omit"
+    assert anon.get(url, {"figures": "loudest"}).status_code == 400
+    assert anon.get(url, {"fields": "id", "oblast": "not-a-number"}).status_code == 400
+    assert anon.get(url + "?fields=id&fields=url").json()["parameter"] == "fields"
+    assert anon.get(url, {"bogus": "1"}).json()["parameter"] == "bogus"
+    draft = reverse("api-attack-detail", args=[world.attacks["a5"].pk])
+    assert anon.get(draft, {"fields": "id"}).status_code == 404
+    assert client_for(analyst).get(draft, {"fields": "id,status"}).json() == {
+        "id": world.attacks["a5"].pk,
+        "status": "draft",
+    }
+
+
 # --- GeoJSON ---
 
 
