@@ -156,6 +156,27 @@ def build(p: Params) -> list[Case]:
             note="Datasette: the same rows as a JSON array (it has no GeoJSON without a plugin)",
         ),
         Case(
+            "geojson_light",
+            "Same GeoJSON with only the columns Datasette returns (fields=id,occurred_at,place,killed_best,"
+            "injured_best,munitions)",
+            "/api/v1/attacks/?"
+            + urlencode(
+                {
+                    "format": "geojson",
+                    "occurred_after": p.geo_range[0],
+                    "occurred_before": p.geo_range[1],
+                    "fields": "id,occurred_at,place,killed_best,injured_best,munitions",
+                }
+            ),
+            None,
+            ds_sql(
+                f"SELECT id, longitude, latitude, occurred_at, place, oblast, killed_best, injured_best, munitions"
+                f" FROM attacks WHERE {geo_filter} ORDER BY occurred_at DESC"
+            ),
+            repeat=5,
+            note="extra case: the like-for-like comparison with Datasette's rows",
+        ),
+        Case(
             "map_country",
             "Map clusters, whole country",
             "/api/v1/map/?" + urlencode({"bbox": bbox(COUNTRY_BBOX), "zoom": 6}),

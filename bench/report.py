@@ -14,6 +14,7 @@ TARGET_TEXT = {
     "q_only": "p95 ≤ 150 ms",
     "detail": "p95 ≤ 20 ms",
     "geojson": "(no latency target)",
+    "geojson_light": "(no latency target)",
     "map_country": "p95 ≤ 100 ms",
     "map_city": "p95 ≤ 100 ms",
     "timeline": "p95 ≤ 100 ms",

@@ -12,7 +12,9 @@ list endpoint with wrk, and write the report.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import logging
 import os
 import platform
 import re
@@ -170,7 +172,9 @@ def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: i
     return out
 
 
-def measure_api(base: str, server: servers.Server, case_list, repeat: int) -> dict:
+def measure_api(base: str, server: servers.Server, case_list, repeat: int, cached: bool = False) -> dict:
+    """Each case through HTTP; ``cached``: the server keeps its response caches, so every path a
+    case rotates through is asked once during warm-up (the timed requests are repeats)."""
     results = {}
     with httpx.Client(timeout=900) as client:
         for case in case_list:
@@ -179,7 +183,12 @@ def measure_api(base: str, server: servers.Server, case_list, repeat: int) -> di
             if sampler:
                 sampler.start()
             try:
-                res = time_http(client, base, case, n, warmup=1 if (case.streaming or case.repeat) else 3)
+                # Every gunicorn worker answers its first request of a kind slowly (lazy imports, URL
+                # resolver, renderers): warm each of them, not just one, before timing.
+                warmup = 1 if (case.streaming or case.repeat) else max(3, 2 * server.workers)
+                if cached:
+                    warmup = max(warmup, len(case.rotate))
+                res = time_http(client, base, case, n, warmup=warmup)
             except httpx.HTTPError as exc:
                 res = {"error": f"{type(exc).__name__}: {exc}"}
             if sampler:
@@ -214,34 +223,62 @@ def capture_sql(case_list) -> dict[str, list[str]]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["THROTTLE_ANON"] = "100000000/min"
+    # As the server measured with the caches off: every request computes.
+    os.environ["API_RESPONSE_CACHE_SECONDS"] = "0"
+    os.environ["API_AGGREGATE_CACHE_SECONDS"] = "0"
     django.setup()
+    # Django's logging config would print every later request of the run (Datasette's included).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    # Exports run ``COPY (...) TO STDOUT`` on the raw psycopg cursor, which Django's query capture
+    # does not see: record those statements (parameters bound) too.
+    copies: list[str] = []
+    real_copy = psycopg.Cursor.copy
+
+    def recording_copy(self, statement, params=None, **kwargs):
+        copies.append(psycopg.ClientCursor(self.connection).mogrify(statement, params) if params else str(statement))
+        return real_copy(self, statement, params, **kwargs)
 
     client = Client()
     out = {}
-    for case in case_list:
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(case.path)
-            if response.streaming:
-                # Same cap as the HTTP measurement: the statements of the chunks read so far.
-                t0 = time.perf_counter()
-                for _ in response.streaming_content:
-                    if time.perf_counter() - t0 > EXPORT_CAP_S:
-                        break
-                response.close()
-            else:
-                _ = response.content
-        if response.status_code != 200:
-            continue
-        out[case.key] = [
-            q["sql"]
-            for q in ctx.captured_queries
-            if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE"))
-        ]
+    psycopg.Cursor.copy = recording_copy
+    try:
+        for case in case_list:
+            copies.clear()
+            statements = _capture_case(client, connection, case)
+            if statements is not None:
+                out[case.key] = statements + list(copies)
+    finally:
+        psycopg.Cursor.copy = real_copy
     connection.close()
     return out
+
+
+def _capture_case(client, connection, case) -> list[str] | None:
+    """The SELECTs one request runs (None when it did not answer 200)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(case.path)
+        if response.streaming:
+            # Same cap as the HTTP measurement: the statements of the chunks read so far.
+            t0 = time.perf_counter()
+            for _ in response.streaming_content:
+                if time.perf_counter() - t0 > EXPORT_CAP_S:
+                    break
+            response.close()
+        else:
+            _ = response.content
+    if response.status_code != 200:
+        return None
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        # Not the session settings an export sets and puts back around its COPY.
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE")) and "set_config(" not in q["sql"]
+    ]
 
 
 def measure_floor(url: str, sql_by_case: dict[str, list[str]], case_list, repeat: int) -> dict:
@@ -261,6 +298,12 @@ def measure_floor(url: str, sql_by_case: dict[str, list[str]], case_list, repeat
                     if sql.lstrip().upper().startswith("DECLARE"):
                         # A server-side cursor's query: run its SELECT directly.
                         sql = sql[sql.upper().index(" FOR ") + 5 :]
+                    if sql.lstrip().upper().startswith("COPY"):
+                        # An export: all its output read, in the export's zone, without JIT, as the view runs it.
+                        conn.execute("SET TimeZone = 'Europe/Kyiv'; SET jit = off")
+                        with conn.cursor().copy(sql) as copy:
+                            rows += sum(1 for _ in copy)
+                        continue
                     cur = conn.execute(sql)
                     rows += len(cur.fetchall())
                 conn.rollback()
@@ -310,7 +353,7 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
 
 
 # Cases whose answers the data-versioned response caches serve (strikes.api.cache).
-CACHED_CASES = ("list", "list_q", "q_only", "map_country", "map_city", "timeline")
+CACHED_CASES = ("list", "list_q", "q_only", "detail", "map_country", "map_city", "timeline")
 
 # wrk script for the uncached load test: each request asks for a different day of the
 # list's date range, so no two consecutive requests are the same query.
@@ -427,7 +470,15 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--only", default="", help="comma list of case keys")
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="only write the report again from the last run's saved results at this scale (after editing "
+        "bench/findings.md or bench/report.py); measures nothing",
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        return render_saved(args.scale, args.output)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
     base_url = os.environ.get("DATABASE_URL")
@@ -465,7 +516,7 @@ def main(argv=None) -> int:
     if cacheable and flush_bench_cache():
         say(f"starting gunicorn ({args.workers} workers), response caches on (Redis)")
         with servers.gunicorn(scale_url, workers=args.workers, log=logdir / "gunicorn.log", cache=True) as server:
-            results["api_cached"] = measure_api(server.base, server, cacheable, args.repeat)
+            results["api_cached"] = measure_api(server.base, server, cacheable, args.repeat, cached=True)
             if "load" not in skip and list_case:
                 say("load test on the list endpoint, caches on, the same query each time")
                 results["load"] = measure_load(server.base, list_case, args.load_seconds)
@@ -491,13 +542,30 @@ def main(argv=None) -> int:
         "load_after": os.getloadavg(),
         "machine": machine(scale_url),
         "generation": generation,
-        "params": params,
+        "params": dataclasses.asdict(params),
         "workers": args.workers,
         "repeat": args.repeat,
     }
     (CACHE / f"results-{args.scale}.json").write_text(json.dumps({"meta": meta, **results}, default=str, indent=1))
     Path(args.output).write_text(report.render(meta, case_list, results))
     say(f"wrote {args.output}")
+    return 0
+
+
+def render_saved(scale: int, output: str) -> int:
+    """Write the report from ``results-<scale>.json`` of the last run (no measuring)."""
+    saved = CACHE / f"results-{scale}.json"
+    if not saved.exists():
+        print(f"No saved results at {saved}: run the benchmark first.")
+        return 2
+    data = json.loads(saved.read_text())
+    meta = data.pop("meta")
+    for key in ("started", "finished"):
+        meta[key] = datetime.fromisoformat(meta[key])
+    params = bench_cases.Params(**meta["params"])
+    case_list = [c for c in bench_cases.build(params) if c.key in data.get("api", {})]
+    Path(output).write_text(report.render(meta, case_list, data))
+    say(f"wrote {output} from {saved}")
     return 0
 
 

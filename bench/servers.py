@@ -39,8 +39,9 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = N
 class Server:
     """A child process on a loopback port, stopped (with its children) on exit."""
 
-    def __init__(self, argv: list[str], *, env: dict, port: int, ready_path: str = "/", log: Path):
+    def __init__(self, argv: list[str], *, env: dict, port: int, ready_path: str = "/", log: Path, workers: int = 1):
         self.port = port
+        self.workers = workers
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(log, "w")  # noqa: SIM115 -- closed in stop()
         self.proc = subprocess.Popen(argv, env=env, cwd=BASE_DIR, stdout=self.log, stderr=subprocess.STDOUT)
@@ -100,7 +101,7 @@ def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False)
         sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "600", "--log-level", "warning",
     ]  # fmt: skip
-    return Server(argv, env=env, port=port, ready_path="/api/v1/", log=log)
+    return Server(argv, env=env, port=port, ready_path="/api/v1/", log=log, workers=workers)
 
 
 def datasette(sqlite_path: Path, *, log: Path) -> Server:
