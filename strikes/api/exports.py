@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.utils import timezone
 from psycopg.pq import TransactionStatus
@@ -63,6 +64,17 @@ OUR_COLUMNS = [
     "updated_at",
 ]
 CSV_COLUMNS = ACLED_COLUMNS + OUR_COLUMNS
+
+
+def _rows_sql(queryset, columns: list[str]) -> tuple[str, tuple]:
+    """SQL and parameters selecting ``columns`` of the filtered rows, unordered.
+
+    A filter Django knows matches nothing (an id beyond the integer range, say) has no SQL:
+    Django raises EmptyResultSet; the same columns of no row are selected instead."""
+    try:
+        return queryset.order_by().values(*columns).query.sql_with_params()
+    except EmptyResultSet:
+        return queryset.model.objects.filter(pk__in=[0]).values(*columns).query.sql_with_params()
 
 
 # --- CSV: one COPY statement, formatted by PostgreSQL ---
@@ -226,7 +238,7 @@ def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple
     names, descending = KeysetPagination._keys(queryset)
     names = ["id" if n == "pk" else n for n in names]
     # The filtered ids (and sort keys) exactly as the list would select them.
-    inner_sql, inner_params = queryset.order_by().values(*names).query.sql_with_params()
+    inner_sql, inner_params = _rows_sql(queryset, names)
     exprs = _csv_expressions(mode)
     joins = {exprs[c][1] for c in columns} - {None}
     direction = " DESC" if descending else ""
@@ -456,29 +468,58 @@ def _geojson_properties(mode: str, url_head: str, url_tail: str) -> dict[str, st
 _NO_LIMIT = 2**63 - 1
 
 
-def geojson_copy_sql(queryset, *, mode: str, names: list[str], url: str) -> tuple[str, tuple]:
-    """``COPY (SELECT feature) TO STDOUT``: one Feature's JSON text per line, in the order of
-    ``queryset``, its properties the fields ``names`` (in representation order).
-
-    ``url`` is the absolute URL of the attack detail with ``__pk__`` for the id."""
+def _representation(queryset, *, mode: str, names: list[str], url: str) -> tuple[str, str, tuple]:
+    """(SQL for the JSON text of the representation of a row ``a``, the filtered rows' SQL that
+    ``a`` ranges over, its parameters). ``url`` is the absolute URL of the attack detail with
+    ``__pk__`` for the id; ``names`` the fields shown, in representation order."""
     if mode not in _FIGURE_PARTS:
         raise ValueError(f"Unknown figures mode {mode!r}")
-    keys, descending = KeysetPagination._keys(queryset)
+    keys, _ = KeysetPagination._keys(queryset)
     keys = ["id" if n == "pk" else n for n in keys]
     # The filtered rows exactly as the list selects them, with the columns shown.
     columns = dict.fromkeys([*keys, *ATTACK_VALUES])
-    inner_sql, params = queryset.order_by().values(*columns).query.sql_with_params()
+    inner_sql, params = _rows_sql(queryset, list(columns))
     head, tail = url.split("__pk__")
     exprs = _geojson_properties(mode, head, tail)
     unknown = set(names) - set(exprs)
     if unknown:
         raise ValueError(f"Unknown field(s) {sorted(unknown)}")
+    return _object(*((n, exprs[n]) for n in exprs if n in names)), inner_sql, tuple(params)
+
+
+def representation_json(queryset, *, mode: str, names: list[str], url: str) -> bytes | None:
+    """The representation of the first row of ``queryset`` (one attack: the detail) as the JSON
+    renderer would write it, written by PostgreSQL in one statement, or None when there is none.
+
+    Same SQL as every GeoJSON Feature's properties, so the detail and the exports cannot
+    disagree; it replaces four queries and the Python representation (a third of the time
+    of a detail request)."""
+    properties, inner_sql, params = _representation(queryset, mode=mode, names=names, url=url)
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        # Date-times in the current zone, as the JSON renderer writes them (see _iso).
+        cursor.execute("SELECT set_config('TimeZone', %s, false)", [str(timezone.get_current_timezone())])
+        try:
+            cursor.execute(f"SELECT {properties} FROM ({inner_sql}) a LIMIT 1", params)
+            row = cursor.fetchone()
+        finally:
+            _restore_settings(connection, cursor)
+    return row[0].encode() if row else None
+
+
+def geojson_copy_sql(queryset, *, mode: str, names: list[str], url: str) -> tuple[str, tuple]:
+    """``COPY (SELECT feature) TO STDOUT``: one Feature's JSON text per line, in the order of
+    ``queryset``, its properties the fields ``names`` (in representation order).
+
+    ``url`` is the absolute URL of the attack detail with ``__pk__`` for the id."""
+    properties, inner_sql, params = _representation(queryset, mode=mode, names=names, url=url)
+    keys, descending = KeysetPagination._keys(queryset)
+    keys = ["id" if n == "pk" else n for n in keys]
     geometry = (
         "CASE WHEN a.latitude IS NOT NULL AND a.longitude IS NOT NULL THEN concat("
         '\'{"type":"Point","coordinates":[\', '
         f"{_float('a.longitude')}, ',', {_float('a.latitude')}, ']}}') ELSE 'null' END"
     )
-    properties = _object(*((n, exprs[n]) for n in exprs if n in names))
     text = _object(("type", "'\"Feature\"'"), ("id", "a.id::text"), ("geometry", geometry), ("properties", properties))
     direction = " DESC" if descending else ""
     order = ", ".join(f"a.{n}{direction}" for n in keys)
@@ -488,7 +529,7 @@ def geojson_copy_sql(queryset, *, mode: str, names: list[str], url: str) -> tupl
     # output order. A number, not LIMIT ALL, which newer PostgreSQL treats as no LIMIT.
     select = f"SELECT {text} FROM ({inner_sql}) a ORDER BY {order} LIMIT {_NO_LIMIT}"
     # Quote and delimiter: control characters, which JSON text never holds (see above).
-    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')", tuple(params)
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')", params
 
 
 def geojson_stream(queryset, *, mode: str, names: list[str], url: str, chunk_size=None) -> Iterator[bytes]:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from strikes.extraction.numbers import NumberMention, number_mentions
-from strikes.extraction.text import ci, lower_same_length, required_literals
+from strikes.extraction.text import (
+    ci,
+    dispatch,
+    expand_alternatives,
+    lower_same_length,
+    required_literals,
+    split_alternatives,
+)
 
 PH0 = 0xE000
 N = r"[\uE000-\uE3FF]"
@@ -33,15 +40,21 @@ def ph_index(ch: str) -> int:
 SINGULAR_PERSON = (
     r"man|woman|person|boy|girl|child|baby|infant|toddler|teenager|teen|schoolboy|schoolgirl|pensioner|retiree|"
     r"resident|civilian|citizen|local|driver|volunteer|rescuer|firefighter|paramedic|medic|doctor|nurse|"
-    r"journalist|policeman|policewoman|police\s+officer|officer|soldier|serviceman|worker|employee|passenger|student"
+    r"journalist|policeman|policewoman|police\s+officer|officer|soldier|serviceman|worker|employee|passenger|student|"
+    r"patient|farmer|pedestrian|guard|miner|teacher|neighbou?r|customer|shopper|priest"
 )
 PERSON = (
     r"(?:people|persons?|civilians?|residents?|children|child|kids|minors|adults|men|women|others|individuals|"
     r"victims|citizens|inhabitants|passengers|employees|workers|rescuers|police(?:\s+officers)?|officers|"
     r"policemen|soldiers|servicemen|troops|firefighters|medics|doctors|journalists|teenagers|boys|girls|babies|"
-    r"infants|pensioners|Ukrainians|patients|students|toddlers|teens|(?:" + SINGULAR_PERSON + r")\b|more|of\s+them|"
+    r"infants|pensioners|ukrainians|patients|students|toddlers|teens|drivers|volunteers|farmers|pedestrians|"
+    r"guards|staff|miners|teachers|nurses|paramedics|family\s+members|relatives|neighbou?rs|customers|shoppers|"
+    r"evacuees|(?:" + SINGULAR_PERSON + r")\b|more|of\s+them|"
     r"in\s+total)"
 )
+# Nested by first letter (``text.dispatch``): the same matches, and the engine tries the few nouns
+# starting with the letter found instead of all of them (the noun is looked for after every count).
+PERSON = dispatch(expand_alternatives(split_alternatives(PERSON)))
 CHILD = (
     r"(?:children|child|kids|minors|teenagers|boys|girls|babies|infants|a\s+child|schoolchildren|toddlers|teens|"
     r"(?:boy|girl|baby|infant|toddler|teenager|teen|schoolboy|schoolgirl)\b)"
@@ -71,6 +84,8 @@ HOSPITAL_W = (
     r"(?:help|attention|assistance|care|treatment)"
 )
 MISSING_W = r"missing|unaccounted\s+for"
+# "sustained injuries", "suffered shrapnel wounds", "received fatal injuries" (the last is killed).
+SUFFERED_W = r"(?:sustained|suffered|received)\s+(?:[a-z-]+\s+){0,2}?(?:injuries|injury|wounds)"
 
 WEAPON_NOUN = (
     r"(?:missiles?|drones?|rockets?|UAVs?|Shaheds?|Gerans?|weapons|projectiles|bombs|munitions|aerial\s+targets|"
@@ -107,6 +122,14 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"(?P<n3>{N})\s+(?P<noun3>{PERSON})\b"
         ),
     ),
+    # "98 drones, 60 of which were shot down": launched, then the part intercepted.
+    (
+        "intercept_which",
+        _c(
+            rf"(?P<m>{N}){WEAPON}[^\uE000-\uE3FF.;]{{0,60}}?,\s*(?P<n>{N})\s+of\s+(?:which|them|these|those)\s+"
+            rf"(?:were|was|have\s+been|had\s+been|got)\s+(?:\w+\s+)?(?P<trig>{INTERCEPT_W})"
+        ),
+    ),
     # "25 missiles of 38 fired were shot down"
     (
         "intercept_of_post",
@@ -122,14 +145,28 @@ RULES: list[tuple[str, re.Pattern]] = [
         "intercept_post",
         _c(rf"(?P<n>{N}){WEAPON}\s+(?:were|have\s+been|had\s+been|was|got)\s+(?:\w+\s+)?(?P<trig>{INTERCEPT_W})"),
     ),
-    # "shot down 180 (drones)"
-    ("intercept", _c(rf"(?P<trig>{INTERCEPT_W})\s+(?:a\s+total\s+of\s+|in\s+total\s+)?(?P<n>{N})(?P<w>{WEAPON})?")),
+    # "shot down 180 (drones)", "destroyed 30 of them" (the weapons of the sentence before)
+    (
+        "intercept",
+        _c(
+            rf"(?P<trig>{INTERCEPT_W})\s+(?:a\s+total\s+of\s+|in\s+total\s+)?(?P<n>{N})"
+            r"(?P<w>" + WEAPON + r"|\s+of\s+them\b)?"
+        ),
+    ),
     # "launched 215 missiles and drones", "used more than 200 weapons"
     (
         "launch",
         _c(
             rf"(?P<trig>{LAUNCH_W})\s+(?:(?:a\s+total\s+of|in\s+total|overnight|against\s+Ukraine|at\s+Ukraine)\s+)?"
             rf"(?P<n>{N}){WEAPON}"
+        ),
+    ),
+    # "attacked the Odesa region with 45 Shahed drones": the weapons the attack used.
+    (
+        "launch_with",
+        _c(
+            r"(?P<trig>attacked|struck|targeted|hit|shelled|pounded)\s+(?:[\w'-]+\s+){0,5}?with\s+"
+            rf"(?:a\s+total\s+of\s+|at\s+least\s+)?(?P<n>{N}){WEAPON}"
         ),
     ),
     # "215 missiles and drones fired", "200 missiles were launched"
@@ -176,13 +213,15 @@ RULES: list[tuple[str, re.Pattern]] = [
             rf"(?P<k>{N})\s+(?:people\s+)?(?:dead|killed|deaths|fatalities|fatal))?"
         ),
     ),
+    # "Killed: 2, injured: 7", "death toll: 9": the list a regional administration posts.
+    ("colon", _c(rf"(?P<trig>death\s+toll|killed|dead|deaths|died|injured|wounded|hurt|missing)\s*:\s*(?P<n>{N})")),
     # "Twelve people were killed", "87 injured", "35 others are missing",
     # "90 civilians, including six children, were injured"
     (
         "post",
         _c(
             rf"(?P<n>{N})(?P<noun>{NOUN_GAP})?{PAREN}{AUX}\s+(?:as\s+)?"
-            rf"(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W}|{HOSPITAL_W})\b"
+            rf"(?P<trig>{KILLED_W}|{INJURED_W}|{MISSING_W}|{HOSPITAL_W}|{SUFFERED_W})\b"
         ),
     ),
     # "a two-year-old girl was among the injured": at least one, a part of the count (weak).
@@ -200,8 +239,8 @@ RULES: list[tuple[str, re.Pattern]] = [
             r"(?P<trig>killing|killed|kills|kill|claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|claiming\s+the\s+"
             r"lives\s+of|injuring|injured|injures|wounding|wounded|wounds|hurting|hurt|left|leaving)\s+"
             # "killing a family of four": the family's size is the count.
-            r"(?:(?:an?|the|one|an\s+entire|a\s+whole)\s+family\s+of\s+)?"
-            rf"(?P<n>{N})(?:(?P<noun>{NOUN_GAP})|(?=\s*[,.;)]|\s+and\b|\s+in\b|\s+on\b|\s+at\b|\s+during\b|\s*$))"
+            r"(?:(?:an?|the|one|an\s+entire|a\s+whole)\s+family\s+of\s+|(?:his|her|their|its)\s+)?"
+            rf"(?P<n>{N})(?:(?P<noun>{NOUN_GAP})|(?=\s*[,.;()]|\s+and\b|\s+in\b|\s+on\b|\s+at\b|\s+during\b|\s*$))"
             r"(?:\s+(?P<post>dead|injured|wounded))?"
         ),
     ),
@@ -220,6 +259,11 @@ CHILD_AGE = r"(?:(?:[0-9a-z-]*(?:year|month)s?-old|young|little|small|teenage|ne
 CHILD_FOLLOW = _c(
     rf"\s*,?\s*\(?\s*(?:including|among\s+them|of\s+whom|of\s+which|incl\.|among\s+whom)?\s*(?P<n>{N})\s+"
     rf"(?:of\s+them\s+)?(?:are\s+|were\s+)?{CHILD_AGE}{CHILD}\b"
+)
+# "killed 12 people in Kryvyi Rih, including six children": the children after a place phrase.
+CHILD_FOLLOW_PLACE = _c(
+    r"\s+(?:in|on|at|near)\s+[^\uE000-\uE3FF,.;()]{1,40}?\s*,\s*(?:including|among\s+them|of\s+whom)\s+"
+    rf"(?P<n>{N})\s+{CHILD_AGE}{CHILD}\b"
 )
 # "of whom four were children", "11 of them children" (the verb may be left out).
 CHILD_OF_THEM = _c(
@@ -248,6 +292,8 @@ PAREN_CHILD = _c(rf"(?P<n>{N})\s+{CHILD_AGE}{CHILD}")
 TOTAL_SENTENCE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 
 
+# "bringing the death toll to 13", "taking the number of injured to 8": a new, higher total.
+_BRINGING_RE = re.compile(r"\b(?:bringing|brings|brought|taking|takes|took|pushing|raising|raises)\s+(?:the\s+)?$")
 _SHOT_RE = re.compile(r"shot|downed|intercept")
 _HOSPITAL_RE = re.compile(HOSPITAL_W)
 _TOLL_UPDATE_VERB_RE = re.compile(
@@ -319,6 +365,8 @@ def zero_figures(low: str, offset: int) -> list[RawFigure]:
 @lru_cache(maxsize=4096)
 def _category(trig: str) -> str | None:
     t = trig.lower()
+    if t.startswith(("sustained", "suffered", "received")):
+        return "killed" if re.search(r"fatal|deadly|mortal", t) else "injured"
     if re.match(
         KILLED_W
         + r"|killing|kill|claim|took|death|toll|fatalit|number\s+of\s+(?:the\s+)?(?:dead|death|fatal|killed|victims|those\s+killed|people\s+killed|people\s+who|dead\s+people)|lives",  # noqa: E501
@@ -348,15 +396,19 @@ def _child_category(base: str) -> str | None:
 # piece of every trigger word the rule can match.
 _CASUALTY_GATE = ("kill", "dead", "died", "dies", "perish", "slain", "lost", "injur", "wound", "hurt")
 _INTERCEPT_GATE = ("shot", "down", "intercept", "destroy", "neutrali", "eliminat", "repell", "suppress")
+_WEAPON_GATE = ("missile", "drone", "rocket", "uav", "shahed", "geran", "weapon", "projectile", "bomb", "munition",
+                "target", "aircraft", "means")  # fmt: skip
 RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "sum": (("and",), _CASUALTY_GATE),
     "active_sum": (("and",), ("kill", "injur", "wound")),
+    "intercept_which": (_INTERCEPT_GATE, ("of",), ("which", "them", "these", "those")),
     "intercept_of_post": (_INTERCEPT_GATE, ("of",)),
     "intercept_of": (_INTERCEPT_GATE, ("of",)),
     "intercept_post": (_INTERCEPT_GATE,),
     "intercept": (_INTERCEPT_GATE,),
     "launch": (("launch", "fire", "used", "using", "deploy", "sent", "unleash", "involv", "hurled"),),
     "launch_post": (("launch", "fired", "used"),),
+    "launch_with": (("attack", "struck", "target", "hit", "shell", "pound"), ("with",), _WEAPON_GATE),
     "toll_from": (("toll", "number", "fatalit"), ("from",)),
     "toll": (("toll", "number", "fatalit"),),
     "post": ((*_CASUALTY_GATE, "missing", "unaccounted", "hospital", "medical"),),
@@ -365,6 +417,7 @@ RULE_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("bodies",),),
     "among": (("among",), ("dead", "kill", "injur", "wound")),
     "casualties": (("casualt",),),
+    "colon": ((*_CASUALTY_GATE, "missing", "toll"),),
 }
 # One bit per (rule, word group): a sentence's mask has the bits of every group one of its words
 # is in, and a rule runs when its mask holds all the bits of its groups (integer tests, not sets).
@@ -550,6 +603,14 @@ class SentenceFigures:
                         if noun in CHILD_NOUNS:
                             out.append(RawFigure(_child_category(cat), v.value, v.qualifier, s, e))
                     continue
+                if name == "intercept_which":
+                    a, b = idx(m, "n"), idx(m, "m")
+                    if a in used:
+                        continue
+                    if b not in used:
+                        add("launched", self.nums[b], m.start(), m.end(), b)
+                    add("intercepted", self.nums[a], m.start(), m.end(), a)
+                    continue
                 if name in ("intercept_of_post", "intercept_of"):
                     a, b = idx(m, "n"), idx(m, "m")
                     if a in used or b in used:
@@ -562,11 +623,15 @@ class SentenceFigures:
                     if a in used:
                         continue
                     trig = m.group("trig").lower()
-                    if name == "intercept" and not m.group("w") and not _SHOT_RE.match(trig):
+                    w = m.group("w") if name == "intercept" else "weapon"
+                    if not w and not _SHOT_RE.match(trig):
+                        continue
+                    # "destroyed 30 of them": weapons only when air defence is what is talked about.
+                    if w and w.lstrip().startswith("of ") and not (_SHOT_RE.match(trig) or "air " in norm):
                         continue
                     add("intercepted", self.nums[a], m.start(), m.end(), a)
                     continue
-                if name in ("launch", "launch_post"):
+                if name in ("launch", "launch_post", "launch_with"):
                     a = idx(m, "n")
                     if a in used:
                         continue
@@ -589,7 +654,7 @@ class SentenceFigures:
                         continue
                     f = add(cat, self.nums[a], m.start(), m.end(), a)
                     verb = m.group("verb").lower()
-                    if _TOLL_UPDATE_VERB_RE.match(verb):
+                    if _TOLL_UPDATE_VERB_RE.match(verb) or _BRINGING_RE.search(norm, max(0, m.start() - 25), m.start()):
                         f.update = True
                     self._child_follow(m.end(), cat, used, out, add)
                     continue
@@ -607,6 +672,14 @@ class SentenceFigures:
                     if m.group("k") and idx(m, "k") not in used:
                         add("killed", self.nums[idx(m, "k")], m.start(), m.end(), idx(m, "k"))
                     continue
+                if name == "colon":
+                    a = idx(m, "n")
+                    cat = _category(m.group("trig"))
+                    if a in used or cat is None:
+                        continue
+                    add(cat, self.nums[a], m.start(), m.end(), a)
+                    self._child_follow(m.end(), cat, used, out, add)
+                    continue
                 if name == "post":
                     a = idx(m, "n")
                     if a in used:
@@ -622,6 +695,7 @@ class SentenceFigures:
                         if ccat:
                             cf = add(ccat, self.nums[a], m.start(), m.end(), a)
                             cf.weak = cf.weak or bool(hospital)
+                            self._children_are_people(cf, cat, out)
                         continue
                     f = add(cat, self.nums[a], m.start(), m.end(), a)
                     f.weak = f.weak or bool(hospital)
@@ -668,7 +742,7 @@ class SentenceFigures:
                     if last_word in CHILD_NOUNS:
                         ccat = _child_category(cat)
                         if ccat:
-                            add(ccat, self.nums[a], m.start(), m.end(), a)
+                            self._children_are_people(add(ccat, self.nums[a], m.start(), m.end(), a), cat, out)
                         continue
                     add(cat, self.nums[a], m.start(), m.end(), a)
                     self._child_follow(m.end(), cat, used, out, add)
@@ -704,11 +778,20 @@ class SentenceFigures:
         out.sort(key=lambda f: f.start)
         return out
 
+    @staticmethod
+    def _children_are_people(cf: RawFigure, cat: str, out: list[RawFigure]) -> None:
+        """ "Two children were injured" is also an injured figure: of the people, at least these,
+        ``weak`` (a count of everyone given elsewhere wins)."""
+        out.append(
+            RawFigure(cat, cf.value, cf.qualifier, cf.start, cf.end, vague=cf.vague, stale=cf.stale, weak=True,
+                      single=cf.single, parts=list(cf.parts))
+        )  # fmt: skip
+
     def _child_follow(self, pos, cat, used, out, add):
         ccat = _child_category(cat)
         if not ccat:
             return
-        m = CHILD_FOLLOW.match(self.low, pos, pos + 80)
+        m = CHILD_FOLLOW.match(self.low, pos, pos + 80) or CHILD_FOLLOW_PLACE.match(self.low, pos, pos + 110)
         if m:
             a = ph_index(m.group("n"))
             if a not in used:

@@ -247,7 +247,29 @@ def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             while num_start < len(text) and text[num_start].isspace():
                 num_start += 1
         found.append(NumberMention(value, qual, m.start(), m.end(), num_start, vague))
+    if len(found) > 1 and "(" in text:
+        found = _merge_repeated(text, found)
     return found
+
+
+_REPEAT_OPEN_RE = re.compile(r"\s*\(\s*")
+_REPEAT_CLOSE_RE = re.compile(r"\s*\)")
+
+
+def _merge_repeated(text: str, found: list[NumberMention]) -> list[NumberMention]:
+    """A number repeated in brackets ("3 (three) civilians", "five (5) people", legal and official
+    style) is one number: the first mention spans both, so rules see one count before the noun."""
+    out = [found[0]]
+    for n in found[1:]:
+        prev = out[-1]
+        if n.value == prev.value and n.qualifier == "exact" and not n.vague:
+            gap = _REPEAT_OPEN_RE.fullmatch(text, prev.end, n.start)
+            close = _REPEAT_CLOSE_RE.match(text, n.end)
+            if gap and close:
+                out[-1] = NumberMention(prev.value, prev.qualifier, prev.start, close.end(), prev.num_start, prev.vague)
+                continue
+        out.append(n)
+    return out
 
 
 def bounds(value: int, qualifier: str) -> tuple[int, int | None]:

@@ -479,16 +479,31 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
             raw_all.append((cf, s))
     del event_day
 
-    for f, s in raw_all:
+    # A place named right after a figure ("12 in Kharkiv") decides its scope.
+    place_after: dict[int, PlaceRec] = {}
+    regional: set[int] = set()
+    by_start = {pm.start: pm for pm in pmentions}
+    for i, (f, s) in enumerate(raw_all):
+        tm = PLACE_AFTER_RE.match(text, f.end, min(f.end + 30, s.end)) if main is not None else None
+        pm = by_start.get(tm.end()) if tm else None
+        if pm is None:
+            continue
+        place_after[i] = pm.place
+        # "killed two and injured 10 in the Donetsk region" in an article about a city of that region,
+        # in a sentence that does not name the city: the region's counts, wider than the event.
+        if (
+            pm.place.kind == "oblast"
+            and main.kind != "oblast"
+            and gaz.related(pm.place, main)
+            and not any(p.kind != "oblast" and gaz.related(p, main) for p in sent_places.get(s.index, ()))
+        ):
+            regional.add(s.index)
+    for i, (f, s) in enumerate(raw_all):
         scope = scopes[s.index]
-        # A place named right after the figure ("12 in Kharkiv") decides its scope.
-        tail = text[f.end : min(f.end + 30, s.end)]
-        tm = PLACE_AFTER_RE.match(tail)
-        if tm and main is not None:
-            for pm in pmentions:
-                if pm.start == f.end + tm.end():
-                    scope = "event" if gaz.related(pm.place, main) else "other_place"
-                    break
+        if s.index in regional and scope == "event":
+            scope = "other_place"
+        elif i in place_after:
+            scope = "event" if gaz.related(place_after[i], main) else "other_place"
         low, high = bounds(f.value, f.qualifier)
         figures.append(
             Figure(

@@ -186,3 +186,34 @@ def test_order_follows_the_list_across_chunks(anon, varied, settings):
 
 def test_world_fixture_export_matches(anon, world):
     assert export(anon, {}) == expected(anon, {})
+
+
+# --- The detail is written by the same SQL ---
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"figures": "conservative"}, {"figures": "range"}, {"fields": "id,sources,figures"}, {"omit": "url"}],
+    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default",
+)
+@pytest.mark.parametrize("zone", ["Europe/Kyiv", "America/St_Johns"])
+def test_detail_is_the_list_row_byte_for_byte(anon, varied, settings, params, zone):
+    settings.TIME_ZONE = zone
+    rows = anon.get(reverse("api-attack-list"), {**params, "page_size": 1000}).json()["results"]
+    ids = ids_in_order(anon, params)
+    assert len(rows) == len(ids) >= 4
+    for attack_id, row in zip(ids, rows, strict=True):
+        response = anon.get(reverse("api-attack-detail", args=[attack_id]), params)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.content == json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == connection.timezone_name
+
+
+@pytest.mark.parametrize("pk", ["0.5", "abc", "-1", "99999999999999999999999", "0"])
+def test_detail_of_no_attack_is_a_json_404(anon, varied, pk):
+    response = anon.get(f"/api/v1/attacks/{pk}/")
+    assert response.status_code == 404
+    assert response.json()["detail"]
