@@ -77,12 +77,13 @@ def render(meta: dict, case_list, results: dict) -> str:
         f"- Server: gunicorn, {meta['workers']} sync workers, DEBUG off, on a loopback port",
         f"- Load average before/after: {fmt_load(meta['load_before'])} / {fmt_load(meta['load_after'])}"
         + (
-            " (other work was running on the same 2 cores; numbers under load are pessimistic)"
+            " (the load average counts the benchmark's own work too: generation, PostgreSQL, the servers)"
             if max(meta["load_before"][0], meta["load_after"][0]) > 1.5
             else ""
         ),
-        f"- Repetitions: {meta['repeat']} timed requests per case after 3 warm-up requests (exports: fewer, "
-        "see table); p50/p95 over those.",
+        f"- Repetitions: {meta['repeat']} timed requests per case after warm-up (two requests per gunicorn "
+        "worker, at least 3; with the caches on, every path a case rotates through once); exports: fewer, see "
+        "table; p50/p95 over those.",
         "",
         "## Generation",
         "",
