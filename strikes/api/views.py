@@ -23,7 +23,7 @@ from config.api import (
 )
 from strikes.api import docs
 from strikes.api.cache import cached
-from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream, representation_json
+from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream, representations_json
 from strikes.api.figures import FIGURE_MODES, figures_for
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
 from strikes.api.serializers import (
@@ -170,7 +170,7 @@ class AttackViewSet(
             body = cached(
                 request,
                 "attacks",
-                lambda: self._rendered(super(AttackViewSet, self).list(request, *args, **kwargs)),
+                lambda: self._list_body(request, *args, **kwargs),
                 settings.API_RESPONSE_CACHE_SECONDS,
             )
             return HttpResponse(body, content_type=request.accepted_renderer.media_type)
@@ -187,8 +187,24 @@ class AttackViewSet(
 
     def get_serializer(self, *args, **kwargs):
         if self.action == "list" and args:
+            names = selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+            if self.request.accepted_renderer.format == "json" and {"munitions", "sources", "figures"} & set(names):
+                # Rows with relations: PostgreSQL writes them in one statement. Without any
+                # (fields=id,occurred_at,...), the page's own row is all Python needs.
+                return _Represented(self._page_json(args[0], names))
             return _Represented(self.represent(args[0]))
         return super().get_serializer(*args, **kwargs)
+
+    def _page_json(self, rows, names: "list[str]") -> "_JSONRows":
+        """The page's rows as JSON text written by PostgreSQL (strikes.api.exports), in page order."""
+        mode = figures_mode(self.request)  # checked on an empty page too: a bad value is a 400 either way
+        ids = [r["id"] for r in rows]
+        if not ids:
+            return _JSONRows()
+        bodies = representations_json(
+            attack_rows(Attack.objects.filter(pk__in=ids)), mode=mode, names=names, url=self._detail_url()
+        )
+        return _JSONRows(bodies[pk] for pk in ids)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -223,11 +239,25 @@ class AttackViewSet(
             queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(pk))
         except (TypeError, ValueError, OverflowError):
             raise NotFound() from None
-        url = self.request.build_absolute_uri(reverse("api-attack-detail", args=["__pk__"]))
-        body = representation_json(queryset, mode=mode, names=names, url=url)
-        if body is None:
+        bodies = representations_json(queryset, mode=mode, names=names, url=self._detail_url())
+        if not bodies:
             raise NotFound()
-        return body
+        return next(iter(bodies.values()))
+
+    def _detail_url(self) -> str:
+        """The representation's "url" (strikes.api.serializers._url), ``__pk__`` for the id."""
+        return self.request.build_absolute_uri(reverse("api-attack-detail", args=["__pk__"]))
+
+    def _list_body(self, request, *args, **kwargs) -> bytes:
+        """A JSON list page: the envelope around the rows PostgreSQL wrote (``get_serializer``
+        gives them for this format), exactly as the JSON renderer would write the whole."""
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results") if isinstance(response.data, dict) else None
+        if not isinstance(rows, _JSONRows):  # count=on
+            return self._rendered(response)
+        envelope = {k: v for k, v in response.data.items() if k != "results"}
+        head = self._rendered(Response(envelope))[:-1]  # without its closing brace
+        return head + (b',"results":[' if envelope else b'{"results":[') + b",".join(rows) + b"]}"
 
     def export_csv(self, request):
         mode = figures_mode(request)
@@ -254,11 +284,10 @@ class AttackViewSet(
         representation (fields=/omit=, figures=), written by PostgreSQL (strikes.api.exports)."""
         mode = figures_mode(request)  # validate before the stream starts
         names = selected_fields(AttackSerializer._declared_fields, request.query_params)  # a 400 before the stream
-        # The representation's "url" (strikes.api.serializers._url), with a marker for the id.
-        url = request.build_absolute_uri(reverse("api-attack-detail", args=["__pk__"]))
         queryset = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(
-            geojson_stream(queryset, mode=mode, names=names, url=url), content_type="application/geo+json"
+            geojson_stream(queryset, mode=mode, names=names, url=self._detail_url()),
+            content_type="application/geo+json",
         )
         return response
 
@@ -306,6 +335,10 @@ class AttackViewSet(
         serializer.is_valid(raise_exception=True)
         attack_retract(attack=attack, by=request.user, reason=serializer.validated_data["reason"])
         return Response(self._fresh(attack))
+
+
+class _JSONRows(list):
+    """A page's rows as JSON text, each already rendered."""
 
 
 class _Represented:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.urls import reverse
+from rest_framework.renderers import JSONRenderer
 
 from strikes.api.figures import CATEGORIES
 from strikes.models import Attack, AttackMunition
@@ -206,7 +207,7 @@ def test_detail_is_the_list_row_byte_for_byte(anon, varied, settings, params, zo
         response = anon.get(reverse("api-attack-detail", args=[attack_id]), params)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"
-        assert response.content == json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+        assert response.content == JSONRenderer().render(row)
     with connection.cursor() as cursor:
         cursor.execute("SHOW TimeZone")
         assert cursor.fetchone()[0] == connection.timezone_name
@@ -217,3 +218,42 @@ def test_detail_of_no_attack_is_a_json_404(anon, varied, pk):
     response = anon.get(f"/api/v1/attacks/{pk}/")
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+# --- The JSON list's rows are written by the same SQL ---
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"figures": "range"}, {"fields": "id,munitions,sources"}, {"omit": "figures"}, {"ordering": "killed_best"}],
+    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default",
+)
+@pytest.mark.parametrize("zone", ["Europe/Kyiv", "Asia/Kathmandu"])
+def test_list_rows_are_the_python_representation(anon, varied, settings, params, zone):
+    # A GeoJSON page (page_size given) is still built in Python through the representation:
+    # the JSON list, now written by PostgreSQL, must hold the same values in the same order,
+    # across pages.
+    settings.TIME_ZONE = zone
+    url, query, rows = reverse("api-attack-list"), {**params, "page_size": 2}, []
+    while url:
+        response = anon.get(url, query)
+        assert response.status_code == 200
+        page = json.loads(response.content)
+        assert list(page) == ["next", "previous", "results"]
+        rows += page["results"]
+        url, query = page["next"], {}
+    python = anon.get(reverse("api-attack-list"), {**params, "format": "geojson", "page_size": 1000}).json()
+    assert rows == [f["properties"] for f in python["features"]]
+    assert len(rows) >= 4
+
+
+def test_list_escapes_line_separators_as_the_json_renderer_does(anon, varied):
+    body = anon.get(reverse("api-attack-list"), {"fields": "id,description"}).content
+    assert "\u2028".encode() not in body and b"\\u2028" in body
+    assert any("\u2028" in r["description"] for r in json.loads(body)["results"])
+
+
+def test_empty_list_page_still_checks_its_parameters(anon, db):
+    assert anon.get(reverse("api-attack-list")).json() == {"next": None, "previous": None, "results": []}
+    assert anon.get(reverse("api-attack-list"), {"fields": "nonsense"}).json()["parameter"] == "fields"
+    assert anon.get(reverse("api-attack-list"), {"figures": "loudest"}).status_code == 400
