@@ -185,10 +185,31 @@ def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: i
     return out
 
 
+def warm_workers(base: str, server: servers.Server, case_list) -> None:
+    """Every request kind sent to every worker at once before anything is timed.
+
+    Sequential warm-up requests can all land on the same idle gunicorn worker (sync workers
+    race for each connection); a worker's first request pays for lazy imports and caches
+    (~300 ms), which then showed up as the p95 of whichever case came first. Concurrent
+    requests, as many as twice the workers, keep every worker busy, so each gets some."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [p for c in case_list if not c.streaming for p in (c.rotate[:1] or [c.path])]
+    lanes = 2 * server.workers
+
+    def hit(path: str) -> None:
+        with httpx.Client(timeout=120) as client:
+            client.get(base + path)
+
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        list(pool.map(hit, [p for p in paths for _ in range(lanes)]))
+
+
 def measure_api(base: str, server: servers.Server, case_list, repeat: int, cached: bool = False) -> dict:
     """Each case through HTTP; ``cached``: the server keeps its response caches, so every path a
     case rotates through is asked once during warm-up (the timed requests are repeats)."""
     results = {}
+    warm_workers(base, server, case_list)
     with httpx.Client(timeout=900) as client:
         for case in case_list:
             n = case.repeat or repeat
