@@ -117,7 +117,7 @@ class AttackViewSet(
         return AttackSerializer
 
     def filter_queryset(self, queryset):
-        if self.action == "retrieve" and self._only_common_params():
+        if self.action == "retrieve" and self._only_shaping_params():
             # One attack by id with no filter parameter: what the filterset would add is only
             # the visibility rule, so skip building it (django-filter deep-copies every filter
             # and validates a form per request: a third of a detail request's Python time).
@@ -128,7 +128,7 @@ class AttackViewSet(
             queryset = attack_rows(queryset)
         return queryset
 
-    def _only_common_params(self) -> bool:
+    def _only_shaping_params(self) -> bool:
         """True when every query parameter only shapes the answer (fields, omit, figures,
         format), each given once: nothing for the filterset to filter or refuse."""
         return all(
@@ -136,13 +136,17 @@ class AttackViewSet(
             for name, values in self.request.query_params.lists()
         )
 
+    def _field_names(self) -> "list[str]":
+        """The fields this request shows (``fields=``/``omit=``; a 400 naming an unknown one).
+        From the declared names: building the serializer to read them deep-copied every field
+        on every request (a third of a detail request's Python time)."""
+        return selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+
     def represent(self, attacks) -> list[dict]:
         """Representations of these attack rows; munitions, sources and figures fetched once
         for all of them (one query each, only those shown)."""
         mode = figures_mode(self.request)
-        # The field names alone: building the serializer to read them deep-copied all its
-        # fields on every request (a third of a detail request's Python time).
-        names = selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+        names = self._field_names()
         ids = [a["id"] for a in attacks]
         needs = {need for name, need in FIELD_NEEDS.items() if name in names}
         context = {"request": self.request, **attack_relations(ids, needs)}
@@ -187,7 +191,7 @@ class AttackViewSet(
 
     def get_serializer(self, *args, **kwargs):
         if self.action == "list" and args:
-            names = selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+            names = self._field_names()
             if self.request.accepted_renderer.format == "json" and {"munitions", "sources", "figures"} & set(names):
                 # Rows with relations: PostgreSQL writes them in one statement. Without any
                 # (fields=id,occurred_at,...), the page's own row is all Python needs.
@@ -234,7 +238,7 @@ class AttackViewSet(
         """The attack's JSON, written by PostgreSQL in one statement (strikes.api.exports); a
         404 as get_object gives one for an id that is not a number or not visible."""
         mode = figures_mode(self.request)
-        names = selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+        names = self._field_names()
         try:
             queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(pk))
         except (TypeError, ValueError, OverflowError):
@@ -255,9 +259,9 @@ class AttackViewSet(
         rows = response.data.get("results") if isinstance(response.data, dict) else None
         if not isinstance(rows, _JSONRows):  # count=on
             return self._rendered(response)
-        envelope = {k: v for k, v in response.data.items() if k != "results"}
-        head = self._rendered(Response(envelope))[:-1]  # without its closing brace
-        return head + (b',"results":[' if envelope else b'{"results":[') + b",".join(rows) + b"]}"
+        # next and previous as the renderer writes them, then the rows in place of "results".
+        envelope = self._rendered(Response({k: v for k, v in response.data.items() if k != "results"}))
+        return envelope[:-1] + b',"results":[' + b",".join(rows) + b"]}"
 
     def export_csv(self, request):
         mode = figures_mode(request)
@@ -283,7 +287,7 @@ class AttackViewSet(
         """The whole filtered set as a FeatureCollection, each Feature's properties the attack
         representation (fields=/omit=, figures=), written by PostgreSQL (strikes.api.exports)."""
         mode = figures_mode(request)  # validate before the stream starts
-        names = selected_fields(AttackSerializer._declared_fields, request.query_params)  # a 400 before the stream
+        names = self._field_names()  # a 400 before the stream, likewise
         queryset = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(
             geojson_stream(queryset, mode=mode, names=names, url=self._detail_url()),
