@@ -6,6 +6,9 @@ PostgreSQL and passed on as it arrives (constant memory; one statement, so one
 snapshot: every row exactly once). CSV rows are formatted columns; GeoJSON rows are
 whole Features, the same JSON the attack representation gives.
 
+The same representation SQL writes the JSON list's rows and the detail
+(``representations_json``), so every read of an attack shows the same bytes.
+
 CSV columns (stable; docs/API.md documents each, the ACLED importer reads them back):
 ACLED's names where the column means the same, then ours.
 """
