@@ -375,6 +375,11 @@ def _object(*pairs: tuple[str, str]) -> str:
     return f"concat({', '.join(parts)}, '}}')"
 
 
+def _json_array(select: str) -> str:
+    """SQL writing ``[a,b,...]`` from a subquery of JSON texts, in its order."""
+    return f"'[' || array_to_string(ARRAY({select}), ',') || ']'"
+
+
 def _geojson_properties(mode: str, url_head: str, url_tail: str) -> dict[str, str]:
     """``{field: SQL for its JSON text}`` over one attack row ``a`` (the columns of
     ``ATTACK_VALUES``), in the order of ``strikes.api.serializers.ATTACK_FIELDS``.
@@ -407,12 +412,11 @@ def _geojson_properties(mode: str, url_head: str, url_tail: str) -> dict[str, st
     # The munition of each row by its primary key (OFFSET 0 keeps the lateral from being flattened
     # into a join): with a plain join the planner hashed the whole catalogue once per attack,
     # a third of a 10,000-feature export at a million attacks.
-    munitions = (
-        f"'[' || array_to_string(ARRAY(SELECT {munition}"
-        " FROM strikes_attackmunition am CROSS JOIN LATERAL"
+    munitions = _json_array(
+        f"SELECT {munition} FROM strikes_attackmunition am CROSS JOIN LATERAL"
         " (SELECT m.id, m.name, m.category, m.origin_country FROM strikes_munition m"
         " WHERE m.id = am.munition_id OFFSET 0) mu"
-        " WHERE am.attack_id = a.id ORDER BY mu.name, mu.id), ',') || ']'"
+        " WHERE am.attack_id = a.id ORDER BY mu.name, mu.id"
     )
     # Outlets are few: their JSON by id is built once (an InitPlan), so each article looks its
     # outlet up instead of joining (a join in the subquery built a hash table per attack).
@@ -425,9 +429,8 @@ def _geojson_properties(mode: str, url_head: str, url_tail: str) -> dict[str, st
         ("url", _json("COALESCE(NULLIF(ar.canonical_url, ''), ar.url)")),
         ("published_at", _json_iso("ar.published_at")),
     )
-    sources = (
-        f"'[' || array_to_string(ARRAY(SELECT {source} FROM sources_article ar"
-        " WHERE ar.attack_id = a.id ORDER BY ar.published_at, ar.id), ',') || ']'"
+    sources = _json_array(
+        f"SELECT {source} FROM sources_article ar WHERE ar.attack_id = a.id ORDER BY ar.published_at, ar.id"
     )
     best, low, high = _FIGURE_PARTS[mode]
     figure = _object(

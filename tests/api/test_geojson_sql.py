@@ -30,6 +30,11 @@ AWKWARD = (
 )
 
 
+def query_id(params: dict) -> str:
+    """A parametrized case's name: its query string."""
+    return "&".join(f"{k}={v}" for k, v in params.items()) or "default"
+
+
 def body(response) -> bytes:
     assert response.status_code == 200, response.content
     return b"".join(response.streaming_content)
@@ -133,7 +138,7 @@ def varied():
         {"ordering": "-updated_at"},
         {"oblast": "Kharkiv Oblast"},
     ],
-    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default",
+    ids=query_id,
 )
 def test_export_is_the_representation_byte_for_byte(anon, varied, params, settings):
     settings.API_EXPORT_CHUNK = 2  # features cross the pieces the stream is sent in
@@ -195,7 +200,7 @@ def test_world_fixture_export_matches(anon, world):
 @pytest.mark.parametrize(
     "params",
     [{}, {"figures": "conservative"}, {"figures": "range"}, {"fields": "id,sources,figures"}, {"omit": "url"}],
-    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default",
+    ids=query_id,
 )
 @pytest.mark.parametrize("zone", ["Europe/Kyiv", "America/St_Johns"])
 def test_detail_is_the_list_row_byte_for_byte(anon, varied, settings, params, zone):
@@ -226,7 +231,7 @@ def test_detail_of_no_attack_is_a_json_404(anon, varied, pk):
 @pytest.mark.parametrize(
     "params",
     [{}, {"figures": "range"}, {"fields": "id,munitions,sources"}, {"omit": "figures"}, {"ordering": "killed_best"}],
-    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default",
+    ids=query_id,
 )
 @pytest.mark.parametrize("zone", ["Europe/Kyiv", "Asia/Kathmandu"])
 def test_list_rows_are_the_python_representation(anon, varied, settings, params, zone):
