@@ -58,11 +58,11 @@ def sample_texts(n: int, places=None) -> list[tuple[str, str, object]]:
 
 
 def measure_extraction(seconds: float = 10.0) -> dict:
-    """Articles per second through ``strikes.extraction.extract`` in this process (one core)."""
+    """Articles per second through ``extraction.extract`` in this process (one core)."""
     try:
-        from strikes.extraction import extract
+        from extraction import extract
     except ImportError as exc:
-        return {"error": f"strikes.extraction.extract is not available: {exc}"}
+        return {"error": f"extraction.extract is not available: {exc}"}
     texts = []
     if ARTICLES_DIR.is_dir():
         texts = [p.read_text(errors="replace") for p in sorted(ARTICLES_DIR.glob("*.txt"))]

@@ -238,7 +238,7 @@ def ingest_lines(ing: dict) -> list[str]:
     ex = ing.get("extraction")
     if ex and "error" not in ex:
         out.append(
-            f"- Extraction (`strikes.extraction.extract`, one process, one core): {ex['articles']:,} articles "
+            f"- Extraction (`extraction.extract`, one process, one core): {ex['articles']:,} articles "
             f"({ex['source']}) in {ex['seconds']:.2f} s CPU = **{ex['per_s']:,.0f} articles/s** "
             f"(target ≥ 200: {verdict(ex['per_s'] >= 200)})."
         )

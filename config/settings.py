@@ -68,9 +68,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
-    "strikes",
     "sources",
+    "strikes",
     "casualties",
+    "linking",
+    "datasets",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +277,7 @@ INGEST_TOTAL_TIMEOUT = env.float("INGEST_TOTAL_TIMEOUT", default=60.0)
 INGEST_LEASE_SECONDS = env.int("INGEST_LEASE_SECONDS", default=300)
 # A queued article whose task message was sent this long ago is sent again by the sweeper.
 INGEST_REQUEUE_SECONDS = env.int("INGEST_REQUEUE_SECONDS", default=900)
-# Send stored articles on to extraction and linking (strikes.linking) once it is installed.
+# Send stored articles on to extraction and linking (linking.services) once it is installed.
 INGEST_RUN_EXTRACTION = env.bool("INGEST_RUN_EXTRACTION", default=True)
 INGEST_BULK_MAX_URLS = env.int("INGEST_BULK_MAX_URLS", default=10000)
 CELERY_BEAT_SCHEDULE["ingest-requeue-stale"] = {

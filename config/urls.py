@@ -20,7 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("sources.urls")),
     path("", include("casualties.urls")),
-    path("", include("strikes.review_urls")),
+    path("", include("linking.urls")),
     path("", include("strikes.urls")),
 ]
 

@@ -100,7 +100,7 @@ class Article(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    # Extraction output (strikes.extraction report as JSON) and the link it led to.
+    # Extraction output (extraction report as JSON) and the link it led to.
     report = models.JSONField(null=True, blank=True)
     attack = models.ForeignKey(
         "strikes.Attack", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"

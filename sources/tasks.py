@@ -31,13 +31,13 @@ def article_fetch(self, article_id: int) -> str | None:
 
 @shared_task
 def article_extract(article_id: int) -> None:
-    """Run extraction and linking on a stored article (``strikes.linking``, when installed)."""
+    """Run extraction and linking on a stored article (``linking.services``, when installed)."""
     from sources.services import extraction_available
 
     if not extraction_available():
         logger.info("Extraction is not installed or is switched off; article %s stays fetched.", article_id)
         return
-    from strikes.linking import article_process
+    from linking.services import article_process
 
     article_process(article_id=article_id)
 
@@ -78,6 +78,6 @@ def worker_warm_up() -> None:
 
     warm_up()
     if extraction_available():
-        from strikes.linking import db_gazetteer
+        from linking.services import db_gazetteer
 
         db_gazetteer()

@@ -12,11 +12,11 @@ from django.core.management.base import CommandError
 from casualties.models import Claim
 from casualties.selectors import conflicts_queue, figures_for_attacks
 from casualties.services import claim_withdraw
+from datasets.demo import DEMO_EVENTS, KRAMATORSK_2022, KYIV_2025, demo_external_id, demo_load
+from datasets.reference import reference_load
 from sources.models import Article, Outlet
 from sources.services import article_submit_url
-from strikes.demo import DEMO_EVENTS, KRAMATORSK_2022, KYIV_2025, demo_external_id, demo_load
 from strikes.models import Attack
-from strikes.reference import reference_load
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ def history_context(by, service: str):
 
 
 def extraction_available() -> bool:
-    """True once ``strikes.linking`` (the extraction issue) is installed and enabled."""
-    return settings.INGEST_RUN_EXTRACTION and importlib.util.find_spec("strikes.linking") is not None
+    """True once ``linking.services`` (the extraction issue) is installed and enabled."""
+    return settings.INGEST_RUN_EXTRACTION and importlib.util.find_spec("linking.services") is not None
 
 
 # --- Sending tasks (always after commit) ---

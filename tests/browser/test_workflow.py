@@ -42,7 +42,7 @@ AFP = {
 @pytest.fixture
 def gazetteer(transactional_db):
     """The real reference data: the extractor needs Kyiv, its districts and the KN-23."""
-    from strikes.reference import reference_load
+    from datasets.reference import reference_load
 
     reference_load()
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from strikes.extraction import extract
+from extraction import extract
 
 PUB = "2025-04-24"  # a Thursday
 

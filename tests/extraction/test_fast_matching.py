@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from strikes.extraction import default_gazetteer
-from strikes.extraction.bench import synthetic_article
-from strikes.extraction.dates import DATE_RE, _date_matches
-from strikes.extraction.report import SCOPE_MARKERS_RE, STRIKE_RE, UPDATE_SENTENCE_RE
-from strikes.extraction.text import (
+from extraction import default_gazetteer
+from extraction.bench import synthetic_article
+from extraction.dates import DATE_RE, _date_matches
+from extraction.report import SCOPE_MARKERS_RE, STRIKE_RE, UPDATE_SENTENCE_RE
+from extraction.text import (
     ci,
     dispatch,
     keyword_windows,
@@ -84,14 +84,14 @@ NEWS = [
 
 @pytest.mark.parametrize("text", NEWS)
 def test_time_spans_are_the_plain_regex_matches(text):
-    from strikes.extraction.dates import TIME_RE, time_spans
+    from extraction.dates import TIME_RE, time_spans
 
     assert time_spans(text) == [m.span() for m in TIME_RE.finditer(text)]
 
 
 @pytest.mark.parametrize("text", NEWS)
 def test_date_patterns_searched_around_their_words_find_every_match(text):
-    from strikes.extraction import dates
+    from extraction import dates
 
     low = lower_same_length(text)
     for rx, keys, before, after, s in (
@@ -122,7 +122,7 @@ def test_first_letter_dispatch_keeps_every_match_and_its_order():
 
 
 def test_required_literals_never_miss_a_match():
-    from strikes.extraction.report import NEEDLES
+    from extraction.report import NEEDLES
 
     text = synthetic_article().lower() + " there were talks; in total 31; later reported; north korean-made"
     for rx, needles in NEEDLES.items():
@@ -133,7 +133,7 @@ def test_required_literals_never_miss_a_match():
 
 
 def test_gate_mask_by_letter_runs_is_the_plain_substring_test():
-    from strikes.extraction.figures import GATE_BITS, gate_mask
+    from extraction.figures import GATE_BITS, gate_mask
 
     assert all(re.fullmatch("[a-z]+", w) for w, _ in GATE_BITS)  # what makes the runs enough
     for s in (synthetic_article().lower(), "shot down 5; no-one killed, 3 were hospitalised from kyiv"):
@@ -145,7 +145,7 @@ def test_gate_mask_by_letter_runs_is_the_plain_substring_test():
 
 
 def test_capitalised_token_starts_are_the_token_starts_with_a_capital():
-    from strikes.extraction.gazetteer import CAP_TOKEN_START_RE, TOKEN_RE
+    from extraction.gazetteer import CAP_TOKEN_START_RE, TOKEN_RE
 
     text = "O'Neil in Kyiv, ÉKiev; Київ 5Dnipro x'Yar Львів-Odesa aKharkiv"
     plain = [m.start() for m in TOKEN_RE.finditer(text) if m.group()[0].isupper()]

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from strikes.extraction import Gazetteer, default_gazetteer, extract
+from extraction import Gazetteer, default_gazetteer, extract
 
 
 def _finishes_within(fn, seconds):
@@ -65,7 +65,7 @@ def test_the_town_of_volodymyr_is_still_found_when_no_person_is_named(sentence):
 
 
 def _linked_munitions(make_article, text):
-    from strikes.linking import article_process
+    from linking.services import article_process
     from strikes.models import AttackMunition
 
     article = make_article(text, "2025-03-11")
@@ -91,8 +91,8 @@ LEASE_TEXT = "A drone hit a warehouse in Poltava on 11 March; three people were 
 
 @pytest.mark.django_db
 def test_an_article_left_extracting_by_a_dead_worker_is_taken_back_once_its_lease_expired(reference, make_article):
+    from linking.services import article_process
     from sources.models import Article
-    from strikes.linking import article_process
 
     article = make_article(LEASE_TEXT, "2025-03-11")
     expired = timezone.now() - dt.timedelta(seconds=5)
@@ -106,8 +106,8 @@ def test_an_article_left_extracting_by_a_dead_worker_is_taken_back_once_its_leas
 
 @pytest.mark.django_db
 def test_an_article_another_worker_is_extracting_under_a_live_lease_is_left_alone(reference, make_article):
+    from linking.services import article_process
     from sources.models import Article
-    from strikes.linking import article_process
 
     article = make_article(LEASE_TEXT, "2025-03-11")
     live = timezone.now() + dt.timedelta(seconds=settings.INGEST_LEASE_SECONDS)
@@ -119,7 +119,7 @@ def test_an_article_another_worker_is_extracting_under_a_live_lease_is_left_alon
 
 @pytest.mark.django_db
 def test_a_finished_extraction_holds_no_lease(reference, make_article):
-    from strikes.linking import article_process
+    from linking.services import article_process
 
     article = make_article(LEASE_TEXT, "2025-03-11")
     article_process(article_id=article.pk)
@@ -146,11 +146,11 @@ def test_moving_and_merging_lock_both_attacks_in_pk_order_before_any_claim(refer
     from django.test.utils import CaptureQueriesContext
 
     from casualties.models import Claim
-    from strikes.linking import article_move, attack_merge
+    from linking.services import article_move, attack_merge
     from strikes.models import Attack
 
     article = make_article(LEASE_TEXT, "2025-03-11")
-    from strikes.linking import article_process
+    from linking.services import article_process
 
     article_process(article_id=article.pk)
     article.refresh_from_db()

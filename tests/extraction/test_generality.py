@@ -4,7 +4,7 @@ Each test names the phrasing it covers; pure Python, no database."""
 
 import pytest
 
-from strikes.extraction import extract
+from extraction import extract
 
 PUB = "2025-04-24"  # a Thursday
 

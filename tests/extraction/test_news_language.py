@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from strikes.extraction import extract
-from strikes.extraction.bench import synthetic_article
+from extraction import extract
+from extraction.bench import synthetic_article
 
 PUB = "2025-04-24"  # a Thursday
 

@@ -5,7 +5,7 @@ reports a strike at all. Pure Python, no database."""
 
 import pytest
 
-from strikes.extraction import extract
+from extraction import extract
 
 PUB = "2025-03-05"  # a Wednesday
 TUE = "2025-03-04"

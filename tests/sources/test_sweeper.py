@@ -98,7 +98,7 @@ def test_extraction_whose_worker_died_is_handed_back(settings, django_capture_on
     from sources.services import article_submit_text, extraction_available
 
     if not extraction_available():
-        pytest.skip("strikes.linking (the extraction issue) is not installed yet")
+        pytest.skip("linking.services (the extraction issue) is not installed yet")
     article, _ = article_submit_text(text="\n".join(STORY))
     past = timezone.now() - timedelta(minutes=10)
     Article.objects.filter(pk=article.pk).update(status="extracting", lease_expires_at=past)

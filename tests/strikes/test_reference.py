@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from datasets.reference import reference_load
+from extraction.reference import MUNITIONS, place_records
 from strikes.choices import MunitionCategory, PlaceKind
 from strikes.models import Munition, Place
-from strikes.reference import MUNITIONS, place_records, reference_load
 
 # Every `model` value of the nightly attacks dataset's weapons table (missiles_and_uavs.csv),
 # copied as test data: the importer must find each one (split on " and ") in the catalogue.
@@ -233,7 +234,7 @@ def test_loading_over_old_geonames_names_renames_the_rows_once():
 
 
 def test_sloviansk_in_a_sentence_is_sloviansk_not_nikopol():
-    from strikes.extraction import extract
+    from extraction import extract
 
     places = extract("Two glide bombs hit Sloviansk on Monday, wounding five people.").to_dict()["places"]
     assert places[0]["name"] == "Sloviansk"

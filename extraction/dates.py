@@ -1,0 +1,275 @@
+# ruff: noqa: RUF001  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+"""Dates in news text, resolved against the publication date.
+
+Conventions (see docs/EXTRACTION.md):
+- "overnight", "last night", "tonight", "this morning", "today" -> the publication date.
+  Night-time strikes are reported in the morning and mostly fall after midnight, and
+  Ukrainian authorities name a night by its morning ("the night of 24 April" = the
+  night into 24 April).
+- "on the night of 23 to 24 April" -> 24 April, for the same reason.
+- "yesterday" -> the day before publication.
+- a weekday ("on Thursday", "Thursday's strike", "early on Sunday", "Friday night")
+  -> the most recent such day on or before publication.
+- a day and month without a year take the publication year, or the year before when
+  that would put the date more than two days after publication.
+- "over the weekend" -> the Saturday of the most recent weekend, precision "week".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from extraction.text import ci, keyword_windows, lower_same_length, windowed_finditer
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"  # noqa: E501
+_MON2 = _MON.replace("?P<mon>", "?P<mon2>")
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_RANGE_FIRST = r"(?:(?P<d0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|into|and)\s*)?"
+_YEAR = r"(?:,?\s+(?P<y>(?:19|20)\d\d))?"
+
+DATE_RE = re.compile(
+    rf"""
+      (?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))
+    | (?P<num>(?P<na>[0-3]?\d)[./](?P<nb>[01]?\d)[./](?P<ny>(?:19|20)\d\d))
+    | (?P<dm>\b{_RANGE_FIRST}{_DAY}\s+(?:of\s+)?{_MON}{_YEAR}\b)
+    | (?P<md>\b{_MON2}\s+(?:(?P<e0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|into)\s*)?
+        (?P<e>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d\d))?)
+    """,
+    re.VERBOSE,
+)
+MONTH_RE = re.compile(
+    r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\s+(?P<y>(?:19|20)\d\d)\b"
+    r"|\bin\s+(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+WEEKDAY_RE = re.compile(
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
+    r"(?P<part>\s+(?:night|morning|evening|afternoon))?\b"
+)
+# Case-insensitive, run on lower-cased text (``text.ci``); "[ytolae](?<!\w.)" is "\b[ytolae]"
+# written so that the engine can scan for the first letter fast.
+RELATIVE_RE = ci(
+    r"(?P<rel>[ytolae](?<!\w.)(?:(?<=y)esterday|(?<=t)oday|(?<=t)onight|(?<=o)vernight|(?<=l)ast\s+night|"
+    r"(?<=t)his\s+morning|(?<=e)arlier\s+today|(?<=o)ver\s+the\s+weekend|(?<=a)t\s+the\s+weekend|"
+    r"(?<=o)n\s+the\s+weekend|(?<=t)his\s+weekend|(?<=l)ast\s+weekend))\b"
+)
+TIME_RE = re.compile(
+    r"\b(?:[0-2]?\d[:.][0-5]\d(?:\s*(?:a\.m\.|p\.m\.|am|pm|hrs|h)\b)?|[01]?\d\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|(?:19|20)\d\d\b)"
+)
+
+
+# Every match of these patterns contains one of these words: they are searched only around them
+# (``text.keyword_windows``; the spans allow for the longest match before and after the word).
+_WEEKDAY_KEYS = ("day",)
+_MONTH_KEYS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_RELATIVE_KEYS = ("yesterday", "today", "tonight", "night", "morning", "weekend")
+
+
+@dataclass(slots=True)
+class DateMention:
+    """A date expression: its span, kind, and the date it resolves to (None when it cannot)."""
+
+    start: int
+    end: int
+    kind: str  # explicit | weekday | relative | month
+    date: dt.date | None
+    precision: str  # day | week | month
+    has_year: bool = False
+    weekday: int | None = None
+    month_day: tuple[int, int] | None = None
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _with_year(month: int, day: int, anchor: dt.date | None) -> dt.date | None:
+    if anchor is None:
+        return None
+    d = _safe_date(anchor.year, month, day)
+    if d and d > anchor + dt.timedelta(days=2):
+        d = _safe_date(anchor.year - 1, month, day)
+    return d
+
+
+def last_weekday(weekday: int, anchor: dt.date) -> dt.date:
+    """The most recent ``weekday`` on or before ``anchor``."""
+    return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_MONTH_START = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+
+
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of the runs of digits in ``text`` (found once, used by several scans)."""
+    return [m.span() for m in _DIGIT_RUN.finditer(text)]
+
+
+def _date_matches(text: str, runs: list[tuple[int, int]] | None = None):
+    """The matches of ``DATE_RE.finditer(text)``, found faster.
+
+    Every date starts at a digit or at a month name after a word boundary, so the pattern is
+    tried only there (two scans the engine does quickly), leftmost first and without overlap,
+    exactly as ``finditer`` would. In a run of digits from ``a`` to ``b`` a date can only start at
+    ``a``, four digits before a "-" (2025-04-24) or one or two before a "." or "/" (24.04.2025)."""
+    starts = []
+    n = len(text)
+    for a, b in digit_runs(text) if runs is None else runs:
+        after = text[b] if b < n else ""
+        # At the run's start: a day (one or two digits) or a year of four before "-".
+        if b - a <= 2 or (b - a == 4 and after == "-"):
+            starts.append(a)
+        if after == "-" and b - 4 > a:
+            starts.append(b - 4)
+        elif after in "./" and after:
+            starts += [p for p in (b - 2, b - 1) if p > a]
+    starts += [m.start() for m in _MONTH_START.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
+    starts.sort()
+    pos = 0
+    for c in starts:
+        if c < pos:
+            continue
+        m = DATE_RE.match(text, c)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def explicit_dates(text: str, runs: list[tuple[int, int]] | None = None) -> list[DateMention]:
+    """Dates written with a day and month (with or without a year), unresolved when yearless."""
+    out = []
+    for m in _date_matches(text, runs):
+        if m.group("iso"):
+            d = _safe_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+            if d:
+                out.append(DateMention(m.start(), m.end(), "explicit", d, "day", True, month_day=(d.month, d.day)))
+        elif m.group("num"):
+            a, b, y = int(m.group("na")), int(m.group("nb")), int(m.group("ny"))
+            # Day first (European), unless that is impossible (01.15.2023 is 15 January).
+            d = _safe_date(y, b, a) or _safe_date(y, a, b)
+            if d:
+                out.append(DateMention(m.start(), m.end(), "explicit", d, "day", True, month_day=(d.month, d.day)))
+        elif m.group("dm"):
+            mon = MONTHS[m.group("mon").lower().rstrip(".")]
+            day = int(m.group("d"))
+            if not 1 <= day <= 31:
+                continue
+            y = m.group("y")
+            d = _safe_date(int(y), mon, day) if y else None
+            out.append(DateMention(m.start(), m.end(), "explicit", d, "day", bool(y), month_day=(mon, day)))
+        elif m.group("md"):
+            mon = MONTHS[m.group("mon2").lower().rstrip(".")]
+            day = int(m.group("e"))
+            if not 1 <= day <= 31:
+                continue
+            y = m.group("y2")
+            d = _safe_date(int(y), mon, day) if y else None
+            out.append(DateMention(m.start(), m.end(), "explicit", d, "day", bool(y), month_day=(mon, day)))
+    return out
+
+
+def all_dates(text: str, anchor: dt.date | None, runs: list[tuple[int, int]] | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``anchor`` (the publication date).
+
+    ``runs``: ``digit_runs(text)`` when the caller has it already."""
+    out = explicit_dates(text, runs)
+    for dm in out:
+        if dm.date is None and dm.month_day:
+            dm.date = _with_year(dm.month_day[0], dm.month_day[1], anchor)
+    taken = [(d.start, d.end) for d in out]
+    for m in windowed_finditer(WEEKDAY_RE, text, keyword_windows(text, _WEEKDAY_KEYS, 7, 25)):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        wd = WEEKDAYS[m.group("wd").lower()]
+        d = last_weekday(wd, anchor) if anchor else None
+        out.append(DateMention(m.start(), m.end(), "weekday", d, "day", weekday=wd))
+    low = lower_same_length(text)
+    for m in windowed_finditer(RELATIVE_RE, low, keyword_windows(low, _RELATIVE_KEYS, 20, 2)):
+        rel = " ".join(m.group("rel").lower().split())
+        d = None
+        precision = "day"
+        if anchor:
+            if rel == "yesterday":
+                d = anchor - dt.timedelta(days=1)
+            elif "weekend" in rel:
+                d = last_weekday(5, anchor)
+                precision = "week"
+            else:
+                d = anchor
+        out.append(DateMention(m.start(), m.end(), "relative", d, precision))
+    for m in windowed_finditer(MONTH_RE, text, keyword_windows(text, _MONTH_KEYS, 12, 15)):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        name = (m.group("mon") or m.group("mon3")).lower()
+        mon = MONTHS[name]
+        if m.group("y"):
+            d = dt.date(int(m.group("y")), mon, 1)
+        elif anchor:
+            d = dt.date(anchor.year if mon <= anchor.month else anchor.year - 1, mon, 1)
+        else:
+            d = None
+        out.append(DateMention(m.start(), m.end(), "month", d, "month"))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def time_spans(text: str, runs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of clock times and years, whose digits are never casualty figures.
+
+    Each starts a run of digits at a word boundary, so ``TIME_RE`` is tried only there."""
+    out: list[tuple[int, int]] = []
+    end = 0
+    for a, _b in digit_runs(text) if runs is None else runs:
+        if a < end:
+            continue
+        m = TIME_RE.match(text, a)
+        if m is not None:
+            out.append(m.span())
+            end = m.end()
+    return out
