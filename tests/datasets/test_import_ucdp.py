@@ -18,8 +18,8 @@ from datasets.importers.ucdp import ucdp_import
 from sources.models import Article
 from strikes.choices import ExternalSource, GeoPrecision, PlaceKind, TimePrecision
 from strikes.models import Attack, Place
-from tests.factories import AttackFactory
 from tests.datasets.conftest import shared_file
+from tests.factories import AttackFactory
 
 KYIV = ZoneInfo("Europe/Kyiv")
 

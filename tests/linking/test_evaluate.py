@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from linking.management.commands.evaluate_extraction import evaluate
 
 STRIKE = (
