@@ -2,6 +2,9 @@
 
 from django.db import models
 
+from extraction.reference.munitions import CATEGORY_TITLES
+from extraction.reference.munitions import C as MunitionCategoryCode
+
 
 class PlaceKind(models.TextChoices):
     COUNTRY = "country", "Country"
@@ -11,19 +14,12 @@ class PlaceKind(models.TextChoices):
     DISTRICT = "district", "City district"
 
 
-class MunitionCategory(models.TextChoices):
-    BALLISTIC_MISSILE = "ballistic_missile", "Ballistic missile"
-    CRUISE_MISSILE = "cruise_missile", "Cruise missile"
-    AIR_TO_SURFACE_MISSILE = "air_to_surface_missile", "Air-to-surface missile"
-    ANTI_SHIP_MISSILE = "anti_ship_missile", "Anti-ship missile"
-    SURFACE_TO_AIR_MISSILE = "surface_to_air_missile", "Surface-to-air missile (used against ground targets)"
-    ATTACK_DRONE = "attack_drone", "One-way attack drone"
-    RECON_DRONE = "recon_drone", "Reconnaissance drone"
-    GUIDED_BOMB = "guided_bomb", "Guided aerial bomb"
-    UNGUIDED_BOMB = "unguided_bomb", "Unguided bomb"
-    ROCKET = "rocket", "Artillery rocket"
-    ARTILLERY = "artillery", "Artillery shell"
-    OTHER = "other", "Other"
+# Built from the extraction package's ``C`` so the two cannot drift: one declaration of the
+# vocabulary, with its labels (``extraction.reference.munitions.CATEGORY_TITLES``).
+MunitionCategory = models.TextChoices(
+    "MunitionCategory", [(c.name, (c.value, CATEGORY_TITLES[c])) for c in MunitionCategoryCode]
+)
+MunitionCategory.__doc__ = "The kind of weapon, as designed (see ``extraction.reference.munitions``)."
 
 
 class TimePrecision(models.TextChoices):

@@ -41,7 +41,7 @@ from enum import StrEnum
 
 
 class C(StrEnum):
-    """Munition categories as plain strings; ``strikes.choices.MunitionCategory`` holds the same values."""
+    """Munition categories as plain strings, declared once: ``strikes.choices.MunitionCategory`` derives from it."""
 
     BALLISTIC_MISSILE = "ballistic_missile"
     CRUISE_MISSILE = "cruise_missile"
@@ -55,6 +55,24 @@ class C(StrEnum):
     ROCKET = "rocket"
     ARTILLERY = "artillery"
     OTHER = "other"
+
+
+# The label each category is shown with; ``strikes.choices.MunitionCategory`` is built from ``C``
+# and these labels, so the vocabulary is declared once.
+CATEGORY_TITLES = {
+    C.BALLISTIC_MISSILE: "Ballistic missile",
+    C.CRUISE_MISSILE: "Cruise missile",
+    C.AIR_TO_SURFACE_MISSILE: "Air-to-surface missile",
+    C.ANTI_SHIP_MISSILE: "Anti-ship missile",
+    C.SURFACE_TO_AIR_MISSILE: "Surface-to-air missile (used against ground targets)",
+    C.ATTACK_DRONE: "One-way attack drone",
+    C.RECON_DRONE: "Reconnaissance drone",
+    C.GUIDED_BOMB: "Guided aerial bomb",
+    C.UNGUIDED_BOMB: "Unguided bomb",
+    C.ROCKET: "Artillery rocket",
+    C.ARTILLERY: "Artillery shell",
+    C.OTHER: "Other",
+}
 
 
 RUSSIA = "Russia"
