@@ -2,21 +2,20 @@
 
 - ``StrictFilterBackend``: unknown query parameters and malformed values are a
   400 naming the parameter and listing the valid ones, never silently ignored.
-- ``CursorPagination``: stable under inserts, no depth limit, up to 1,000 a page.
 - ``FieldsMixin``: ``fields=`` and ``omit=`` on serializers.
 - ``CountMixin``: ``count=on`` returns only ``{"count": N}``.
-- ``KeysetPagination``: cursor paging over any (key..., id) ordering, including
-  annotated sort keys, with row-value comparisons PostgreSQL serves from an index.
+- ``KeysetPagination``: every list's paging: signed cursors over any (key..., id)
+  ordering, including annotated sort keys, with row-value comparisons PostgreSQL serves
+  from an index; up to 1,000 rows a page.
 - ``AnonThrottle`` / ``UserThrottle``: rates read at request time (testable).
 - ``StrictContentNegotiation``: an unknown ``format=`` is a 400, not a 404.
 - ``exception_handler``: every error is JSON with a message.
 """
 
-import base64
 import binascii
 import datetime as dt
-import json
 
+from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, F, Func, Value
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,7 +26,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 # Parameters every list endpoint understands, besides its filterset's.
 COMMON_PARAMS = frozenset({"cursor", "page_size", "ordering", "fields", "omit", "count", "format", "figures"})
@@ -76,27 +75,6 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset is None:
             return queryset
         return filterset.qs
-
-
-class CursorPagination(pagination.CursorPagination):
-    """Cursor paging: stable while rows are inserted, no page-depth limit."""
-
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-    ordering = "-id"
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            raise bad_parameter("page_size", "page_size must be a whole number from 1 to 1000.") from None
-        if not 1 <= size <= self.max_page_size:
-            raise bad_parameter("page_size", "page_size must be a whole number from 1 to 1000.")
-        return size
 
 
 def selected_fields(names, query_params) -> list[str]:
@@ -182,6 +160,12 @@ def _decode_value(value):
     raise ValueError("bad value")
 
 
+# Cursors are signed: only a cursor this server wrote is read back, so a hand-made one (keys
+# of the wrong type, numbers beyond any column's range) is a 400, never a query.
+_CURSOR_SALT = "config.api.KeysetPagination"
+_PAGE_SIZE_MESSAGE = "page_size must be a whole number from 1 to 1000."
+
+
 class KeysetPagination(pagination.BasePagination):
     """Cursor paging over the queryset's own ordering: stable under inserts, no depth limit.
 
@@ -197,10 +181,16 @@ class KeysetPagination(pagination.BasePagination):
     cursor_query_param = "cursor"
 
     def get_page_size(self, request):
-        return CursorPagination.get_page_size(self, request)
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise bad_parameter("page_size", _PAGE_SIZE_MESSAGE)
+        return int(raw)
 
     @staticmethod
-    def _keys(queryset) -> tuple[list[str], bool]:
+    def keys(queryset) -> tuple[list[str], bool]:
+        """The queryset's ordering keys and whether they descend."""
         ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
         names = [o.lstrip("-") for o in ordering]
         directions = {o.startswith("-") for o in ordering}
@@ -213,8 +203,7 @@ class KeysetPagination(pagination.BasePagination):
         if raw is None:
             return None
         try:
-            padded = raw + "=" * (-len(raw) % 4)
-            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
+            data = signing.loads(raw, salt=_CURSOR_SALT)
             if data["o"] != signature:
                 raise bad_parameter("cursor", "This cursor belongs to another ordering; start again without a cursor.")
             if not isinstance(data["k"], list) or not data["k"]:
@@ -223,22 +212,20 @@ class KeysetPagination(pagination.BasePagination):
             reverse = bool(data.get("r", False))
         except ValidationError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+        except (signing.BadSignature, ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
             raise bad_parameter("cursor", "Invalid cursor; use the next or previous link as given.") from None
         return values, reverse
 
     def _encode(self, row, names, signature, reverse: bool) -> str:
-        keys = [_encode_value(getattr(row, name)) for name in names]
-        data = {"o": signature, "k": keys}
+        data = {"o": signature, "k": [_encode_value(getattr(row, name)) for name in names]}
         if reverse:
             data["r"] = 1
-        raw = json.dumps(data, separators=(",", ":")).encode("utf-8")
-        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+        return signing.dumps(data, salt=_CURSOR_SALT)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         size = self.get_page_size(request)
-        names, descending = self._keys(queryset)
+        names, descending = self.keys(queryset)
         names = ["id" if n == "pk" else n for n in names]
         signature = ",".join(("-" if descending else "") + n for n in names)
         cursor = self._decode(request, signature)
@@ -308,11 +295,6 @@ class KeysetPagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
-
-
-def without_cursor(url: str) -> str:
-    """``url`` with its cursor removed (the first page of the same query)."""
-    return remove_query_param(url, "cursor")
 
 
 # --- Throttling ---

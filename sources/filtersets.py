@@ -1,30 +1,18 @@
 """Filtersets of the sources resources (articles, outlets, feeds), shared by the API and pages.
 
-Semantics match the attacks filterset (strikes.filtersets): a date alone means that whole
-day in Kyiv time (``published_before=2025-04-24`` includes all of the 24th); several values
-are separated by commas; a malformed value is a 400 naming the parameter.
+Semantics match the attacks filterset (strikes.filtersets; both parse with config.filters):
+a date alone means that whole day in Kyiv time (``published_before=2025-04-24`` includes
+all of the 24th); several values are separated by commas; a malformed value is a 400
+naming the parameter.
 """
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 
+from config.filters import IdListField, ListField, MomentField, StrictBooleanField, TextField
 from sources.choices import ArticleOrigin, ArticleStatus, OutletGrade
 from sources.models import Article, Feed, Outlet
-from strikes.filtersets import ListField, MomentField, StrictBooleanField, TextField
-
-
-class IdListField(ListField):
-    """Comma-separated row ids."""
-
-    def to_python(self, value):
-        items = super().to_python(value)
-        if items is None:
-            return None
-        if not all(item.isdigit() and len(item) < 18 for item in items):
-            raise ValidationError("Give one or more ids (whole numbers) separated by commas.")
-        return [int(item) for item in items]
 
 
 class InFilter(filters.Filter):

@@ -18,7 +18,6 @@ Semantics (documented for researchers in docs/API.md):
 """
 
 import datetime as dt
-import re
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -26,18 +25,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Lower
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.roles import can_see_unpublished
+from config.filters import MAX_INT, BBoxField, ListField, MomentField, StrictBooleanField, TextField
 from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, PlaceKind, TargetType
 from strikes.models import Attack, AttackMunition, Munition, Place, Wave
+from strikes.querysets import AttackQuerySet
 from strikes.services import SEARCH_CONFIG
 
-MAX_INT = 2**31 - 1
-MAX_LIST = 50  # values in one comma-separated parameter
 MAX_Q = 500  # characters in a full-text query
 
 # What ``ordering`` accepts, and the sort key each one means. Attacks without a
@@ -50,108 +47,6 @@ ORDERINGS = {
 }
 ORDERING_CHOICES = [(name, name) for name in ORDERINGS] + [(f"-{name}", f"-{name}") for name in ORDERINGS]
 DEFAULT_ORDERING = "-occurred_at"
-
-
-# --- Fields: parse and validate one parameter each ---
-
-
-class TextField(forms.CharField):
-    """Text without NUL characters (PostgreSQL refuses them: a 400 here, not a 500 later)."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if "\x00" in value:
-            raise ValidationError("Null characters are not allowed.")
-        return value
-
-
-class MomentField(TextField):
-    """An ISO 8601 date or date-time; returns ``(aware datetime, is_date_only)``."""
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        tz = timezone.get_default_timezone()
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                day = dt.date.fromisoformat(value)
-                moment, date_only = dt.datetime(day.year, day.month, day.day, tzinfo=tz), True
-            else:
-                moment = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
-                if timezone.is_naive(moment):
-                    moment = moment.replace(tzinfo=tz)
-                date_only = False
-            if not 1000 <= moment.year <= 9998:
-                raise ValueError
-            moment.astimezone(dt.UTC)
-        except (ValueError, OverflowError):
-            raise ValidationError(
-                "Use an ISO 8601 date (2025-04-24) or date-time (2025-04-24T03:00:00+03:00)."
-            ) from None
-        return moment, date_only
-
-
-class BBoxField(TextField):
-    """``min_lon,min_lat,max_lon,max_lat`` in degrees (WGS 84)."""
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        parts = value.split(",")
-        if len(parts) != 4:
-            raise ValidationError("Give four numbers: min_lon,min_lat,max_lon,max_lat.")
-        try:
-            min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
-        except ValueError:
-            raise ValidationError("Give four numbers: min_lon,min_lat,max_lon,max_lat.") from None
-        if any(v != v or v in (float("inf"), float("-inf")) for v in (min_lon, min_lat, max_lon, max_lat)):
-            raise ValidationError("Coordinates must be finite numbers.")
-        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-            raise ValidationError("Longitudes must be between -180 and 180.")
-        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise ValidationError("Latitudes must be between -90 and 90.")
-        if not (min_lon < max_lon and min_lat < max_lat):
-            raise ValidationError("min_lon must be below max_lon and min_lat below max_lat.")
-        return (min_lon, min_lat, max_lon, max_lat)
-
-
-class ListField(TextField):
-    """Comma-separated values, stripped, at most ``MAX_LIST``; optionally from fixed choices."""
-
-    def __init__(self, *args, allowed=None, **kwargs):
-        self.allowed = allowed
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        items = [v.strip() for v in value.split(",") if v.strip()]
-        if not value.strip():
-            return None
-        if not items:
-            raise ValidationError("Give at least one value.")
-        if len(items) > MAX_LIST:
-            raise ValidationError(f"Give at most {MAX_LIST} values.")
-        if self.allowed is not None:
-            bad = [v for v in items if v not in self.allowed]
-            if bad:
-                raise ValidationError(f"Unknown value(s) {', '.join(bad)}; valid: {', '.join(self.allowed)}.")
-        return items
-
-
-class StrictBooleanField(TextField):
-    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
-
-    def to_python(self, value):
-        value = super().to_python(value).strip().lower()
-        if not value:
-            return None
-        if value in self.TRUE:
-            return True
-        if value in self.FALSE:
-            return False
-        raise ValidationError("Use true or false.")
 
 
 # --- Reference lookups (id, name or alias) ---
@@ -332,7 +227,7 @@ class AttackFilterSet(filters.FilterSet):
 
     def is_valid(self):
         valid = super().is_valid()
-        if valid and not can_see_unpublished(getattr(self.request, "user", None)):
+        if valid and not AttackQuerySet.shows_unpublished_to(getattr(self.request, "user", None)):
             statuses = self.form.cleaned_data.get("status") or []
             if any(s != AttackStatus.PUBLISHED for s in statuses):
                 self.form.add_error(

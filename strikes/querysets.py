@@ -25,19 +25,33 @@ class AttackQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=AttackStatus.PUBLISHED)
 
-    def visible_to(self, user):
-        """Published attacks for everyone; drafts and retractions too for staff."""
+    # --- Visibility: the one rule, which every read of attacks (and of what hangs off them) asks ---
+
+    @staticmethod
+    def shows_unpublished_to(user) -> bool:
+        """Whether ``user`` sees drafts and retracted attacks (staff: analysts and up)."""
         from config.roles import can_see_unpublished
 
-        return self if can_see_unpublished(user) else self.published()
+        return can_see_unpublished(user)
 
-    def between(self, start=None, end=None):
-        qs = self
-        if start is not None:
-            qs = qs.filter(occurred_at__gte=start)
-        if end is not None:
-            qs = qs.filter(occurred_at__lte=end)
-        return qs
+    @staticmethod
+    def visible_statuses(user) -> list[str]:
+        """The attack statuses ``user`` may see."""
+        if AttackQuerySet.shows_unpublished_to(user):
+            return list(AttackStatus.values)
+        return [AttackStatus.PUBLISHED]
+
+    @staticmethod
+    def visible_q(user, through: str = "") -> models.Q:
+        """The condition for rows whose attack ``user`` may see; ``through`` leads from the
+        rows to the attack (``"attack__"`` for claims, decisions, articles)."""
+        if AttackQuerySet.shows_unpublished_to(user):
+            return models.Q()
+        return models.Q(**{f"{through}status": AttackStatus.PUBLISHED})
+
+    def visible_to(self, user):
+        """Published attacks for everyone; drafts and retractions too for staff."""
+        return self.filter(self.visible_q(user))
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat)

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Count, F, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
@@ -29,7 +29,7 @@ from rest_framework.authtoken.models import Token
 from casualties.choices import Category
 from casualties.models import Claim, Decision, PublishedFigure
 from casualties.services import claim_record
-from config.roles import can_decide, can_log, can_see_unpublished
+from config.roles import can_decide, can_log
 from sources.models import Article
 from sources.services import article_submit_url
 from strikes import services
@@ -118,7 +118,7 @@ def _filter_params(request) -> tuple[dict, list[str]]:
                 params[name] = value.strip()
         elif name not in {"page", "view", "tl"}:
             unknown.append(name)
-    if "status" not in params and can_see_unpublished(request.user):
+    if "status" not in params and Attack.objects.shows_unpublished_to(request.user):
         params["status"] = AttackStatus.PUBLISHED
     return params, unknown
 
@@ -131,7 +131,7 @@ def _filterset(request, params: dict, *, ordered: bool = True) -> AttackFilterSe
 
 def _api_links(params: dict) -> dict:
     """The API URLs that answer the same question as the page."""
-    base = _route("api-attack-list", "/api/v1/attacks/")
+    base = reverse("api-attack-list")
     query = urlencode(params)
     sep = "?" if query else ""
     and_ = "&" if query else ""
@@ -140,14 +140,6 @@ def _api_links(params: dict) -> dict:
         "csv": f"{base}?format=csv{and_}{query}",
         "geojson": f"{base}?format=geojson{and_}{query}",
     }
-
-
-def _route(name: str, fallback: str) -> str:
-    """The API route's path; the documented path while the API's routes are being built."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
 
 
 def _list_page(request, filterset: AttackFilterSet, count: int | None = None):
@@ -182,12 +174,12 @@ def explore(request):
     params, unknown = _filter_params(request)
     filterset = _filterset(request, params)
     valid = filterset.is_valid()
-    staff = can_see_unpublished(request.user)
+    staff = Attack.objects.shows_unpublished_to(request.user)
     totals = _totals(filterset) if valid else None
     early_map = None
     if totals and totals["located"] > EXPLORE_POINTS_MAX and "view" not in request.GET:
         # The country's clusters, asked for while the page loads (see explore.js).
-        early_map = _route("api-map", "/api/v1/map/") + "?" + urlencode({**params, **EARLY_MAP_VIEW})
+        early_map = reverse("api-map") + "?" + urlencode({**params, **EARLY_MAP_VIEW})
     context = {
         "early_map_url": early_map,
         "form": ExploreFilterForm(params, staff=staff),
@@ -202,8 +194,8 @@ def explore(request):
             "dataUrl": reverse("explore-data"),
             "listUrl": reverse("explore-list"),
             "popupUrl": reverse("attack-popup", args=[0]).replace("/0/", "/{id}/"),
-            "timelineUrl": _route("api-timeline", "/api/v1/timeline/"),
-            "mapUrl": _route("api-map", "/api/v1/map/"),
+            "timelineUrl": reverse("api-timeline"),
+            "mapUrl": reverse("api-map"),
             "apiUrl": _api_links({})["api"],
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
@@ -361,7 +353,7 @@ def attack_detail(request, pk: int):
         "munitions": attack.attack_munitions.select_related("munition"),
         "figures": _figures_context(attack),
         "articles": articles,
-        "change_log": _change_log(attack) if can_see_unpublished(request.user) else None,
+        "change_log": _change_log(attack) if Attack.objects.shows_unpublished_to(request.user) else None,
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,

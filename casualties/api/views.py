@@ -17,9 +17,8 @@ from casualties.api.serializers import (
 )
 from casualties.filtersets import ClaimFilterSet, DecisionFilterSet
 from casualties.models import Claim, Decision
-from config.api import CountMixin, CursorPagination, StrictFilterBackend
-from config.roles import can_see_unpublished
-from strikes.choices import AttackStatus
+from config.api import CountMixin, KeysetPagination, StrictFilterBackend
+from strikes.querysets import AttackQuerySet
 
 STALE_RESPONSE = OpenApiResponse(
     description="Another version was saved since `expected_version`: nothing written; `current` is the version now "
@@ -29,9 +28,7 @@ STALE_RESPONSE = OpenApiResponse(
 
 def _visible(queryset, request):
     """Readers see the figures of published attacks only; staff see drafts and retractions too."""
-    if can_see_unpublished(request.user):
-        return queryset
-    return queryset.filter(attack__status=AttackStatus.PUBLISHED)
+    return queryset.filter(AttackQuerySet.visible_q(request.user, through="attack__"))
 
 
 def _stale_response(exc: services.StaleDecision, request) -> Response:
@@ -68,7 +65,7 @@ class ClaimViewSet(
     serializer_class = ClaimSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = ClaimFilterSet
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
     write_capability = "log"
 
     def get_queryset(self):
@@ -127,7 +124,7 @@ class DecisionViewSet(
     serializer_class = DecisionSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = DecisionFilterSet
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
     write_capability = "decide"
 
     def get_queryset(self):

@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from config.api import CountMixin, CursorPagination, StrictFilterBackend
+from config.api import CountMixin, KeysetPagination, StrictFilterBackend
 from config.roles import can_log
 from sources.api.serializers import ArticleSerializer, ArticleSubmitSerializer, FeedSerializer, OutletSerializer
 from sources.filtersets import ArticleFilterSet, FeedFilterSet, OutletFilterSet
@@ -49,7 +49,7 @@ class ArticleViewSet(
     serializer_class = ArticleSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = ArticleFilterSet
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
     write_capability = "log"
 
     def get_queryset(self):
@@ -82,7 +82,7 @@ class OutletViewSet(CountMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OutletSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = OutletFilterSet
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return Outlet.objects.annotate(article_count=Count("articles")).order_by("-id")
@@ -114,7 +114,7 @@ class FeedViewSet(
     serializer_class = FeedSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = FeedFilterSet
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
     permission_classes = [StaffOnly]
     write_capability = "log"
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from config.roles import can_see_unpublished
+from strikes.querysets import AttackQuerySet
 
 
 def data_version() -> int:
@@ -44,7 +44,7 @@ def cache_key(request, kind: str) -> str | None:
             data_version(),
             params,
             str(timezone.get_current_timezone()),
-            can_see_unpublished(request.user),
+            AttackQuerySet.shows_unpublished_to(request.user),
             request.scheme,
             request.get_host(),
         ]

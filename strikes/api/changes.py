@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 
 from casualties.models import Claim, Decision
 from config.api import AnonThrottle, JSONErrorsMixin, bad_parameter
-from config.roles import can_see_unpublished
+from config.filters import MomentField
 from strikes.api import docs
 from strikes.choices import AttackStatus
-from strikes.filtersets import MomentField
+from strikes.querysets import AttackQuerySet
 
 # How far behind "now" `until` is set (longer than any write transaction should take).
 SYNC_OVERLAP = dt.timedelta(minutes=2)
@@ -131,12 +131,9 @@ class ChangesView(JSONErrorsMixin, APIView):
                 }
             )
 
-        public_only = not can_see_unpublished(request.user)
-        claims = Claim.objects.filter(withdrawn_at__gte=since, updated_at__gte=since)
-        decisions = Decision.objects.filter(is_current=False, updated_at__gte=since)
-        if public_only:
-            claims = claims.filter(attack__status=AttackStatus.PUBLISHED)
-            decisions = decisions.filter(attack__status=AttackStatus.PUBLISHED)
+        visible = AttackQuerySet.visible_q(request.user, through="attack__")
+        claims = Claim.objects.filter(visible, withdrawn_at__gte=since, updated_at__gte=since)
+        decisions = Decision.objects.filter(visible, is_current=False, updated_at__gte=since)
         claim_rows = list(
             claims.order_by("withdrawn_at", "id").values_list("id", "attack_id", "withdrawn_at")[: MAX_ENTRIES + 1]
         )

@@ -6,8 +6,9 @@ Route names carry an ``api-`` prefix: the page names (``attack-detail``...) belo
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from strikes.api.aggregates import MapView, TimelineView
 from strikes.api.changes import ChangesView, TokenView
+from strikes.api.map import MapView
+from strikes.api.timeline import TimelineView
 from strikes.api.views import AttackViewSet, MunitionViewSet, PlaceViewSet, WaveViewSet
 
 router = SimpleRouter()

@@ -1,4 +1,11 @@
-"""Strikes API: attacks (JSON, GeoJSON, CSV), places, munitions, waves."""
+"""Strikes API: attacks (JSON, GeoJSON, CSV), places, munitions, waves.
+
+Every read of an attack is the representation declared in ``strikes.api.representation``:
+the JSON list and detail as PostgreSQL writes it, the exports streamed by
+``strikes.api.formats``.
+"""
+
+import json
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -23,32 +30,27 @@ from config.api import (
 )
 from strikes.api import docs
 from strikes.api.cache import cached
-from strikes.api.exports import CSV_COLUMNS, csv_rows, feature, geojson_stream, representations_json
-from strikes.api.figures import FIGURE_MODES, figures_for
+from strikes.api.formats import csv_rows, feature, geojson_stream
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
-from strikes.api.serializers import (
-    FIELD_NEEDS,
+from strikes.api.representation import (
+    CSV_COLUMNS,
+    FIELD_NAMES,
+    FIGURE_MODES,
     AttackSerializer,
+    Shape,
+    attack_rows,
+    representations_json,
+)
+from strikes.api.serializers import (
     AttackWriteSerializer,
     MunitionSerializer,
     PlaceSerializer,
     RetractSerializer,
     WaveSerializer,
-    attack_relations,
-    attack_representation,
-    attack_rows,
 )
 from strikes.filtersets import AttackFilterSet, MunitionFilterSet, PlaceFilterSet, WaveFilterSet
 from strikes.models import Attack, Munition, Place, Wave, WaveMunition
 from strikes.services import attack_create, attack_publish, attack_retract, attack_update
-
-
-def figures_mode(request) -> str:
-    mode = request.query_params.get("figures", "decided")
-    if mode not in FIGURE_MODES:
-        raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
-    return mode
-
 
 # Query parameters of a detail request that shape the answer but filter nothing.
 DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format"})
@@ -102,11 +104,9 @@ class AttackViewSet(
     lookup_value_regex = "[^/]+"
 
     queryset = Attack.objects.all()
-    serializer_class = AttackSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = AttackFilterSet
     pagination_class = KeysetPagination
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer, CSVRenderer]
     write_capability = "log"
 
     def get_serializer_class(self):
@@ -116,43 +116,47 @@ class AttackViewSet(
             return RetractSerializer
         return AttackSerializer
 
-    def filter_queryset(self, queryset):
-        if self.action == "retrieve" and self._only_shaping_params():
-            # One attack by id with no filter parameter: what the filterset would add is only
-            # the visibility rule, so skip building it (django-filter deep-copies every filter
-            # and validates a form per request: a third of a detail request's Python time).
-            return attack_rows(queryset.visible_to(self.request.user))
-        queryset = super().filter_queryset(queryset)
-        if self.action in ("list", "retrieve"):
-            # Reads get rows, not model instances (see strikes.api.serializers.AttackRow).
-            queryset = attack_rows(queryset)
-        return queryset
+    def get_renderers(self):
+        # Only the list has the GeoJSON and CSV formats; elsewhere format=csv is a 400.
+        if self.action == "list":
+            return [JSONRenderer(), BrowsableAPIRenderer(), GeoJSONRenderer(), CSVRenderer()]
+        return [JSONRenderer(), BrowsableAPIRenderer()]
 
-    def _only_shaping_params(self) -> bool:
-        """True when every query parameter only shapes the answer (fields, omit, figures,
-        format), each given once: nothing for the filterset to filter or refuse."""
-        return all(
+    def filter_queryset(self, queryset):
+        if self.action == "retrieve" and all(
             name in DETAIL_SHAPE_PARAMS and len(values) == 1 and "\x00" not in values[0]
             for name, values in self.request.query_params.lists()
-        )
+        ):
+            # One attack by id with nothing to filter: the filterset would add only the
+            # visibility rule (and costs a third of a detail request's Python time to build).
+            return queryset.visible_to(self.request.user)
+        return super().filter_queryset(queryset)
 
-    def _field_names(self) -> "list[str]":
-        """The fields this request shows (``fields=``/``omit=``; a 400 naming an unknown one).
-        From the declared names: building the serializer to read them deep-copied every field
-        on every request (a third of a detail request's Python time)."""
-        return selected_fields(AttackSerializer._declared_fields, self.request.query_params)
+    def shape(self) -> Shape:
+        """What this request asks the representation for; a 400 naming a bad figures=, fields= or omit=."""
+        names = selected_fields(FIELD_NAMES, self.request.query_params)
+        return Shape(self.figures_mode(), tuple(names), self._url(), timezone.get_current_timezone())
 
-    def represent(self, attacks) -> list[dict]:
-        """Representations of these attack rows; munitions, sources and figures fetched once
-        for all of them (one query each, only those shown)."""
-        mode = figures_mode(self.request)
-        names = self._field_names()
-        ids = [a["id"] for a in attacks]
-        needs = {need for name, need in FIELD_NEEDS.items() if name in names}
-        context = {"request": self.request, **attack_relations(ids, needs)}
-        if "figures" in needs:
-            context["figures"] = figures_for(ids, mode)
-        return [attack_representation(a, context, names) for a in attacks]
+    def figures_mode(self) -> str:
+        mode = self.request.query_params.get("figures", "decided")
+        if mode not in FIGURE_MODES:
+            raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
+        return mode
+
+    def _url(self) -> tuple[str, str]:
+        """The detail URL in this request's scheme and host, split where the id goes."""
+        head, tail = self.request.build_absolute_uri(reverse("api-attack-detail", args=["__pk__"])).split("__pk__")
+        return head, tail
+
+    def representations(self, rows, shape: Shape) -> list[bytes]:
+        """The JSON text of each row, in order: PostgreSQL writes it when a field shown is not
+        on the row (one statement); otherwise the row alone is enough."""
+        if not rows:
+            return []
+        if not shape.needs_sql():
+            return [JSONRenderer().render(shape.from_row(row)) for row in rows]
+        bodies = representations_json(attack_rows(Attack.objects.filter(pk__in=[r["id"] for r in rows])), shape)
+        return [bodies[row["id"]] for row in rows]
 
     # --- reads ---
 
@@ -171,100 +175,56 @@ class AttackViewSet(
             # Pages and counts, rendered, under the data version: a popular query costs one
             # query until the data changes (strikes.api.cache says why that stays correct).
             # A 404 or 400 is raised inside, so only answers are cached.
-            body = cached(
-                request,
-                "attacks",
-                lambda: self._list_body(request, *args, **kwargs),
-                settings.API_RESPONSE_CACHE_SECONDS,
-            )
+            body = cached(request, "attacks", self._json_page, settings.API_RESPONSE_CACHE_SECONDS)
             return HttpResponse(body, content_type=request.accepted_renderer.media_type)
-        return super().list(request, *args, **kwargs)
+        if "count" in request.query_params:
+            return super().list(request, *args, **kwargs)
+        page, rows = self._page()
+        data = [json.loads(body) for body in rows]
+        if fmt == "geojson":
+            features = [feature(row, props) for row, props in zip(page, data, strict=True)]
+            return Response({"type": "FeatureCollection", "features": features, **self._links()})
+        return Response({**self._links(), "results": data})
 
-    def _rendered(self, response) -> bytes:
-        return self.request.accepted_renderer.render(
-            response.data, self.request.accepted_media_type, self.get_renderer_context()
-        )
+    def _page(self):
+        """(the page's rows, their representations' JSON text)."""
+        shape = self.shape()  # checked on an empty page too: a bad value is a 400 either way
+        page = self.paginate_queryset(attack_rows(self.filter_queryset(self.get_queryset())))
+        return page, self.representations(page, shape)
 
-    def paginate_queryset(self, queryset):
-        self._page = super().paginate_queryset(queryset)
-        return self._page
+    def _links(self) -> dict:
+        return {"next": self.paginator.get_next_link(), "previous": self.paginator.get_previous_link()}
 
-    def get_serializer(self, *args, **kwargs):
-        if self.action == "list" and args:
-            names = self._field_names()
-            if self.request.accepted_renderer.format == "json" and {"munitions", "sources", "figures"} & set(names):
-                # Rows with relations: PostgreSQL writes them in one statement. Without any
-                # (fields=id,occurred_at,...), the page's own row is all Python needs.
-                return _Represented(self._page_json(args[0], names))
-            return _Represented(self.represent(args[0]))
-        return super().get_serializer(*args, **kwargs)
-
-    def _page_json(self, rows, names: "list[str]") -> "_JSONRows":
-        """The page's rows as JSON text written by PostgreSQL (strikes.api.exports), in page order."""
-        mode = figures_mode(self.request)  # checked on an empty page too: a bad value is a 400 either way
-        ids = [r["id"] for r in rows]
-        if not ids:
-            return _JSONRows()
-        bodies = representations_json(
-            attack_rows(Attack.objects.filter(pk__in=ids)), mode=mode, names=names, url=self._detail_url()
-        )
-        return _JSONRows(bodies[pk] for pk in ids)
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        if self.request.accepted_renderer.format == "geojson":
-            features = [feature(a, props) for a, props in zip(self._page, data, strict=True)]
-            response.data = {
-                "type": "FeatureCollection",
-                "features": features,
-                "next": response.data["next"],
-                "previous": response.data["previous"],
-            }
-        return response
+    def _json_page(self) -> bytes:
+        """A JSON list page (or count), exactly as the JSON renderer would write the whole."""
+        renderer = JSONRenderer()
+        if "count" in self.request.query_params:
+            return renderer.render(super().list(self.request).data)
+        _, rows = self._page()
+        return renderer.render(self._links())[:-1] + b',"results":[' + b",".join(rows) + b"]}"
 
     def retrieve(self, request, *args, **kwargs):
+        pk = kwargs.get(self.lookup_field, "")
         if request.accepted_renderer.format == "json":
-            body = cached(
-                request,
-                f"attack:{kwargs.get(self.lookup_field, '')}",
-                lambda: self._detail_json(kwargs.get(self.lookup_field, "")),
-                settings.API_RESPONSE_CACHE_SECONDS,
-            )
+            body = cached(request, f"attack:{pk}", lambda: self._detail(pk), settings.API_RESPONSE_CACHE_SECONDS)
             return HttpResponse(body, content_type=request.accepted_renderer.media_type)
-        attack = self.get_object()
-        return Response(self.represent([attack])[0])
+        return Response(json.loads(self._detail(pk)))
 
-    def _detail_json(self, pk: str) -> bytes:
-        """The attack's JSON, written by PostgreSQL in one statement (strikes.api.exports); a
-        404 as get_object gives one for an id that is not a number or not visible."""
-        mode = figures_mode(self.request)
-        names = self._field_names()
+    def _detail(self, pk: str) -> bytes:
+        """The attack's JSON, written by PostgreSQL in one statement; a 404 for an id that is
+        not a number or not visible."""
+        shape = self.shape()
         try:
             queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(pk))
         except (TypeError, ValueError, OverflowError):
             raise NotFound() from None
-        bodies = representations_json(queryset, mode=mode, names=names, url=self._detail_url())
+        bodies = representations_json(attack_rows(queryset), shape)
         if not bodies:
             raise NotFound()
         return next(iter(bodies.values()))
 
-    def _detail_url(self) -> str:
-        """The representation's "url" (strikes.api.serializers._url), ``__pk__`` for the id."""
-        return self.request.build_absolute_uri(reverse("api-attack-detail", args=["__pk__"]))
-
-    def _list_body(self, request, *args, **kwargs) -> bytes:
-        """A JSON list page: the envelope around the rows PostgreSQL wrote (``get_serializer``
-        gives them for this format), exactly as the JSON renderer would write the whole."""
-        response = super().list(request, *args, **kwargs)
-        rows = response.data.get("results") if isinstance(response.data, dict) else None
-        if not isinstance(rows, _JSONRows):  # count=on
-            return self._rendered(response)
-        # next and previous as the renderer writes them, then the rows in place of "results".
-        envelope = self._rendered(Response({k: v for k, v in response.data.items() if k != "results"}))
-        return envelope[:-1] + b',"results":[' + b",".join(rows) + b"]}"
-
     def export_csv(self, request):
-        mode = figures_mode(request)
+        mode = self.figures_mode()
         columns = list(CSV_COLUMNS)
         for param in ("fields", "omit"):
             raw = request.query_params.get(param)
@@ -274,7 +234,8 @@ class AttackViewSet(
             unknown = [n for n in names if n not in CSV_COLUMNS]
             if unknown:
                 raise bad_parameter(param, f"Unknown CSV column(s): {', '.join(unknown)}.", CSV_COLUMNS)
-            columns = [c for c in columns if (c in names) == (param == "fields")]
+            # fields= keeps the order asked (a researcher's own layout); omit= the export's.
+            columns = list(dict.fromkeys(names)) if param == "fields" else [c for c in columns if c not in names]
         queryset = self.filter_queryset(Attack.objects.all())
         response = StreamingHttpResponse(
             csv_rows(queryset, mode=mode, columns=columns), content_type="text/csv; charset=utf-8"
@@ -284,16 +245,10 @@ class AttackViewSet(
         return response
 
     def export_geojson(self, request):
-        """The whole filtered set as a FeatureCollection, each Feature's properties the attack
-        representation (fields=/omit=, figures=), written by PostgreSQL (strikes.api.exports)."""
-        mode = figures_mode(request)  # validate before the stream starts
-        names = self._field_names()  # a 400 before the stream, likewise
+        """The whole filtered set as a FeatureCollection, written by PostgreSQL."""
+        shape = self.shape()  # a 400 before the stream starts
         queryset = self.filter_queryset(self.get_queryset())
-        response = StreamingHttpResponse(
-            geojson_stream(queryset, mode=mode, names=names, url=self._detail_url()),
-            content_type="application/geo+json",
-        )
-        return response
+        return StreamingHttpResponse(geojson_stream(queryset, shape), content_type="application/geo+json")
 
     # --- writes ---
 
@@ -312,8 +267,9 @@ class AttackViewSet(
         return Response(self._fresh(attack))
 
     def _fresh(self, attack) -> dict:
-        fresh = attack_rows(Attack.objects.filter(pk=attack.pk)).get()
-        return self.represent([fresh])[0]
+        # The whole representation whatever the query string says: the write is done.
+        shape = Shape("decided", FIELD_NAMES, self._url(), timezone.get_current_timezone())
+        return json.loads(representations_json(attack_rows(Attack.objects.filter(pk=attack.pk)), shape)[attack.pk])
 
     @extend_schema(
         summary="Publish an attack (editors)",
@@ -339,17 +295,6 @@ class AttackViewSet(
         serializer.is_valid(raise_exception=True)
         attack_retract(attack=attack, by=request.user, reason=serializer.validated_data["reason"])
         return Response(self._fresh(attack))
-
-
-class _JSONRows(list):
-    """A page's rows as JSON text, each already rendered."""
-
-
-class _Represented:
-    """Stands in for a serializer whose data was already built."""
-
-    def __init__(self, data):
-        self.data = data
 
 
 # --- Reference data ---

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from strikes.api import aggregates
+from strikes.api import map as map_api
+from strikes.api import timeline as timeline_api
 from strikes.models import Attack
 from strikes.services import attack_publish, attack_retract, attack_update
 from tests.api.conftest import client_for, kyiv
@@ -130,8 +131,8 @@ def assert_summary_is_exact():
 
 def both_ways(client, monkeypatch, kind: str, params: dict):
     """(answer with the summary, answer computed from the attacks, whether the summary answered)."""
-    name = {"timeline": "summary_timeline", "map": "summary_grid"}[kind]
-    real = getattr(aggregates, name)
+    module, name = {"timeline": (timeline_api, "summary_timeline"), "map": (map_api, "summary_grid")}[kind]
+    real = getattr(module, name)
     answered = []
 
     def spy(*args):
@@ -140,11 +141,11 @@ def both_ways(client, monkeypatch, kind: str, params: dict):
         return result
 
     url = reverse(f"api-{kind}")
-    monkeypatch.setattr(aggregates, name, spy)
+    monkeypatch.setattr(module, name, spy)
     summary = client.get(url, params)
-    monkeypatch.setattr(aggregates, name, lambda *args: None)
+    monkeypatch.setattr(module, name, lambda *args: None)
     live = client.get(url, params)
-    monkeypatch.setattr(aggregates, name, real)
+    monkeypatch.setattr(module, name, real)
     assert summary.status_code == live.status_code == 200, (summary.content, live.content)
     return summary.json(), live.json(), answered == [True]
 
@@ -335,10 +336,10 @@ def test_other_filters_and_zones_fall_back_to_the_attacks(anon, attacks, monkeyp
     [(6, (22, 44, 40.5, 52.5)), (11, (30.2, 50.3, 30.8, 50.6)), (22, (-180, -90, 180, 90)), (0, (0, 0, 1, 1))],
 )
 def test_cell_sides_are_90_over_a_power_of_two_and_at_most_128_across(zoom, box):
-    size = aggregates.cell_size(zoom, box)
+    size = map_api.cell_size(zoom, box)
     assert any(size == 90.0 / 2**n for n in range(-3, 30))
     assert size >= 90.0 / 2**zoom
-    assert max(box[2] - box[0], box[3] - box[1]) / size <= aggregates.MAX_CELLS_ACROSS
+    assert max(box[2] - box[0], box[3] - box[1]) / size <= map_api.MAX_CELLS_ACROSS
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from strikes.api.exports import CSV_COLUMNS
+from strikes.api.representation import CSV_COLUMNS
 from tests.api.conftest import client_for, result_ids, results
 from tests.factories import ArticleFactory, AttackFactory, OutletFactory
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
-from strikes.api.figures import CATEGORIES
+from strikes.api.representation import CATEGORIES
 from strikes.models import Attack, AttackMunition
 from tests.api.conftest import set_figure
 from tests.factories import ArticleFactory, AttackFactory, MunitionFactory, OutletFactory, PlaceFactory

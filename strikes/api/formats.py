@@ -1,0 +1,187 @@
+# ruff: noqa: S608 -- SQL is built from module constants and Django's compiled SQL; values are placeholders.
+"""Whole-set exports of a filtered attack query, CSV and GeoJSON, streamed from the fields
+declared in ``strikes.api.representation``.
+
+Each is one ``COPY (SELECT ...) TO STDOUT`` over the filtered queryset, formatted by
+PostgreSQL and passed on as it arrives: constant memory, and one statement, so one
+snapshot: every row exactly once. Python never sees a row (docs/PERFORMANCE.md).
+
+CSV cells are written as Python's csv.writer wrote ``str()``/``isoformat()`` values (the
+ACLED importer reads them back): an empty or missing value as NULL, which COPY leaves
+unquoted; floats as Python's repr; date-times as ``isoformat()`` in the current zone.
+GeoJSON Features are the representation's JSON text, one per line of the COPY.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connections
+
+from strikes.api.representation import CATEGORIES, CSV_EXPRESSIONS, FIGURE_PARTS, Shape, representation_sql
+from strikes.api.sql import ordering_keys, restore_session, rows_sql, set_session, sql_float, sql_object
+
+COPY_BUFFER = 64 * 1024
+
+# Per-attack aggregates a CSV column needs, each a CTE grouped by attack over the filtered ids
+# (``{ids}``: the filtered query itself, not a reference to the CTE ``f``, whose size the
+# planner cannot see: it guessed 200 rows and probed an index 920,000 times at a million
+# attacks). Only the ones asked for are computed. For the whole set PostgreSQL merges each
+# table once in attack order (a per-row lateral lookup was 3x slower at 200,000 rows).
+_FIGURES_CTE = """fig AS (
+    SELECT pf.attack_id, {aggregates} FROM casualties_publishedfigure pf
+    WHERE pf.attack_id IN ({ids}) GROUP BY pf.attack_id
+)"""
+_MUNITIONS_CTE = """mun AS (
+    SELECT
+        am.attack_id,
+        string_agg(CASE WHEN am.count IS NULL THEN mu.name ELSE mu.name || ' [' || am.count || ']' END,
+                   '; ' ORDER BY mu.name) AS names,
+        array_agg(mu.category ORDER BY mu.name) AS categories,
+        array_agg(NULLIF(mu.origin_country, '') ORDER BY mu.name) AS origins
+    FROM strikes_attackmunition am JOIN strikes_munition mu ON mu.id = am.munition_id
+    WHERE am.attack_id IN ({ids}) GROUP BY am.attack_id
+)"""
+_SOURCES_CTE = """src AS (
+    SELECT
+        ar.attack_id,
+        array_agg(NULLIF(ou.name, '') ORDER BY ar.published_at, ar.id) AS outlets,
+        string_agg(NULLIF(COALESCE(NULLIF(ar.canonical_url, ''), ar.url), ''), ' '
+                   ORDER BY ar.published_at, ar.id) AS urls
+    FROM sources_article ar LEFT JOIN sources_outlet ou ON ou.id = ar.outlet_id
+    WHERE ar.attack_id IN ({ids}) GROUP BY ar.attack_id
+)"""
+
+
+def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple]:
+    """``COPY (SELECT ...) TO STDOUT WITH CSV`` for the rows of ``queryset`` in its order."""
+    if mode not in FIGURE_PARTS:
+        raise ValueError(f"Unknown figures mode {mode!r}")
+    names, descending = ordering_keys(queryset)
+    # The filtered ids (and sort keys) exactly as the list would select them.
+    inner_sql, inner_params = rows_sql(queryset, names)
+    joins = {CSV_EXPRESSIONS[c][1] for c in columns} - {None}
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"f.{n}{direction}" for n in names)
+    selected = ", ".join(CSV_EXPRESSIONS[c][0] for c in columns)
+    ctes = [f"f AS MATERIALIZED ({inner_sql})"]
+    params = list(inner_params)
+    ids = f"SELECT ids.id FROM ({inner_sql}) ids"
+    outer = []
+    if "figures" in joins:
+        best, low, high = FIGURE_PARTS[mode]
+        aggregates = ", ".join(
+            f"max(pf.{part}) FILTER (WHERE pf.category = '{category}') AS {category}_{name}"
+            for category in CATEGORIES
+            for name, part in (("best", best), ("low", low), ("high", high), ("status", "status"))
+        )
+        ctes.append(_FIGURES_CTE.format(aggregates=aggregates, ids=ids))
+        params += inner_params
+        outer.append("LEFT JOIN fig ON fig.attack_id = a.id")
+    if "munitions" in joins:
+        ctes.append(_MUNITIONS_CTE.format(ids=ids))
+        params += inner_params
+        outer.append("LEFT JOIN mun ON mun.attack_id = a.id")
+    if "sources" in joins:
+        ctes.append(_SOURCES_CTE.format(ids=ids))
+        params += inner_params
+        outer.append("LEFT JOIN src ON src.attack_id = a.id")
+    select = (
+        f"WITH {', '.join(ctes)} "
+        f"SELECT {selected} FROM f JOIN strikes_attack a ON a.id = f.id "
+        "LEFT JOIN strikes_place p ON p.id = a.place_id LEFT JOIN strikes_place o ON o.id = p.oblast_id "
+        + " ".join(outer)
+        + f" ORDER BY {order}"
+    )
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", tuple(params)
+
+
+def _copy(queryset, statement: str, params) -> Iterator[bytes]:
+    """The COPY's output as psycopg hands it over (one line at a time), in the current zone
+    and without JIT for this statement only (put back right after)."""
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        set_session(cursor, jit_off=True)
+        try:
+            with cursor.cursor.copy(statement, params or None) as copy:
+                yield from copy
+        finally:
+            restore_session(connection, cursor)
+
+
+def csv_rows(queryset, *, mode: str, columns: list[str]) -> Iterator[bytes]:
+    """CSV bytes, header first, then one line per attack, as PostgreSQL writes them, passed on
+    in pieces of about ``COPY_BUFFER`` bytes."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(columns)
+    yield header.getvalue().encode("utf-8")
+    statement, params = csv_copy_sql(queryset, mode=mode, columns=columns)
+    buffer = bytearray()
+    for data in _copy(queryset, statement, params):
+        buffer += data
+        if len(buffer) >= COPY_BUFFER:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+# --- GeoJSON: each Feature written by PostgreSQL ---
+#
+# The COPY runs in CSV format with a control character as quote and delimiter: JSON text
+# holds no raw control character, so no line is ever quoted and each is the Feature as is.
+# Lines end with "\n", which JSON text cannot contain either: joining is a byte replace.
+
+_NO_LIMIT = 2**63 - 1
+
+_GEOMETRY = (
+    "CASE WHEN a.latitude IS NOT NULL AND a.longitude IS NOT NULL THEN concat("
+    '\'{"type":"Point","coordinates":[\', '
+    f"{sql_float('a.longitude')}, ',', {sql_float('a.latitude')}, ']}}') ELSE 'null' END"
+)
+
+
+def geojson_copy_sql(queryset, shape: Shape) -> tuple[str, tuple]:
+    """``COPY (SELECT feature) TO STDOUT``: one Feature's JSON text per line, in the order of
+    ``queryset``, its properties the representation ``shape`` asks for."""
+    properties, inner_sql, params = representation_sql(queryset, shape)
+    keys, descending = ordering_keys(queryset)
+    text = sql_object(
+        ("type", "'\"Feature\"'"), ("id", "a.id::text"), ("geometry", _GEOMETRY), ("properties", properties)
+    )
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"a.{n}{direction}" for n in keys)
+    # The LIMIT limits nothing, but with one the planner computes expensive output columns
+    # after the sort (make_sort_input_target): the sort moves attack rows, not Features of
+    # 2 KB (without it, 10,000 Features spilled to disk), and the relation subqueries run in
+    # output order. A number, not LIMIT ALL, which newer PostgreSQL treats as no LIMIT.
+    select = f"SELECT {text} FROM ({inner_sql}) a ORDER BY {order} LIMIT {_NO_LIMIT}"
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')", params
+
+
+def geojson_stream(queryset, shape: Shape, chunk_size=None) -> Iterator[bytes]:
+    """An RFC 7946 FeatureCollection, one Feature per attack, passed on ``chunk_size``
+    features at a time. Attacks without coordinates have a null geometry."""
+    chunk_size = chunk_size or settings.API_EXPORT_CHUNK
+    statement, params = geojson_copy_sql(queryset, shape)
+    yield b'{"type":"FeatureCollection","features":['
+    buffer, count, separator = bytearray(), 0, b""
+    for line in _copy(queryset, statement, params):
+        buffer += line
+        count += 1
+        if count == chunk_size:
+            yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
+            buffer.clear()
+            count, separator = 0, b","
+    if buffer:
+        yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
+    yield b"]}\n"
+
+
+def feature(row, properties: dict) -> dict:
+    """One attack row as a GeoJSON Feature of a page: [longitude, latitude], id as the feature id."""
+    geometry = None
+    if row["latitude"] is not None and row["longitude"] is not None:
+        geometry = {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+    return {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": properties}

@@ -1,0 +1,209 @@
+"""The timeline: attacks and figures per day, week or month, computed in SQL (from the
+per-day summary table when the filters allow)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import Trunc
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from config.api import bad_parameter
+from strikes.api import docs
+from strikes.api.aggregates import (
+    SUMMARY_TIME_ZONE,
+    TIMELINE_SUMMARY_FILTERS,
+    AggregateView,
+    active_filters,
+    cached,
+    summary_where,
+)
+from strikes.filtersets import date_range
+from strikes.models import WaveMunition
+
+BUCKETS = ("day", "week", "month")
+# Zero-filled periods are only added up to this many (a filter reaching back centuries
+# should not make a response of 100,000 empty days).
+MAX_FILLED_PERIODS = 20_000
+
+# --- Timeline ---
+
+
+def _period_start(moment: dt.datetime, bucket: str) -> dt.date:
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_period(day: dt.date, bucket: str) -> dt.date:
+    if bucket == "day":
+        return day + dt.timedelta(days=1)
+    if bucket == "week":
+        return day + dt.timedelta(days=7)
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+TimelineResponse = inline_serializer(
+    "Timeline",
+    {
+        "bucket": serializers.ChoiceField(choices=BUCKETS),
+        "timezone": serializers.CharField(help_text="Periods are calendar days/weeks/months in this zone."),
+        "results": inline_serializer(
+            "TimelinePeriod",
+            {
+                "period": serializers.DateField(help_text="First day of the period (weeks start on Monday)."),
+                "attacks": serializers.IntegerField(),
+                "killed": serializers.IntegerField(help_text="Sum of published best figures."),
+                "injured": serializers.IntegerField(help_text="Sum of published best figures."),
+                "launched": serializers.IntegerField(help_text="From waves; date range only."),
+                "intercepted": serializers.IntegerField(help_text="From waves; date range only."),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class TimelineView(AggregateView):
+    """Attacks, killed and injured per day, week or month; launched and intercepted from waves."""
+
+    common_query_params = {"bucket", "format"}
+
+    @extend_schema(
+        summary="Timeline",
+        description=docs.TIMELINE,
+        parameters=[
+            OpenApiParameter(
+                "bucket", str, enum=list(BUCKETS), default="day", description="Period length.", examples=docs.ex("week")
+            ),
+            *docs.ATTACK_FILTER_PARAMETERS,
+        ],
+        responses={200: TimelineResponse, 400: docs.ERROR_RESPONSE},
+    )
+    def get(self, request):
+        bucket = request.query_params.get("bucket", "day")
+        if bucket not in BUCKETS:
+            raise bad_parameter("bucket", f"bucket must be one of {', '.join(BUCKETS)}.")
+        filterset = self.valid_filterset(request)
+        return Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket)))
+
+    @staticmethod
+    def timeline(filterset, bucket: str) -> dict:
+        tz = timezone.get_current_timezone()
+        attacks = summary_timeline(filterset, bucket)
+        if attacks is None:
+            attacks = live_timeline(filterset.qs, bucket)
+        start, end, end_exclusive = date_range(filterset.form.cleaned_data)
+        counts = WaveMunition.objects.all()
+        if start is not None:
+            counts = counts.filter(wave__started_at__gte=start)
+        if end is not None:
+            counts = counts.filter(**{"wave__started_at__lt" if end_exclusive else "wave__started_at__lte": end})
+        waves = (
+            counts.annotate(period=Trunc("wave__started_at", bucket, output_field=DateField(), tzinfo=tz))
+            .values("period")
+            .annotate(launched=Sum("launched"), intercepted=Sum("intercepted"))
+            .order_by("period")
+        )
+        periods: dict[dt.date, dict] = {}
+
+        def slot(day):
+            return periods.setdefault(
+                day, {"period": day, "attacks": 0, "killed": 0, "injured": 0, "launched": 0, "intercepted": 0}
+            )
+
+        for period, count, killed, injured in attacks:
+            entry = slot(period)
+            entry["attacks"] += count
+            entry["killed"] += killed
+            entry["injured"] += injured
+        for row in waves:
+            entry = slot(_period_start(row["period"], bucket))
+            entry.update(launched=row["launched"] or 0, intercepted=row["intercepted"] or 0)
+        results = []
+        if periods:
+            day, last = min(periods), max(periods)
+            filled = 0
+            while day <= last and filled < MAX_FILLED_PERIODS:
+                results.append(periods.get(day) or slot(day))
+                day = _next_period(day, bucket)
+                filled += 1
+            if filled >= MAX_FILLED_PERIODS:  # only the periods with data beyond the cap
+                results += [periods[d] for d in sorted(periods) if d >= day]
+        for entry in results:
+            entry["period"] = entry["period"].isoformat()
+        return {"bucket": bucket, "timezone": str(tz), "results": results}
+
+
+def live_timeline(queryset, bucket: str) -> list[tuple[dt.date, int, int, int]]:
+    """(period start, attacks, killed, injured) per period with attacks, from the attacks."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        queryset.annotate(period=Trunc("occurred_at", bucket, output_field=DateField(), tzinfo=tz))
+        .values("period")
+        .annotate(attacks=Count("id"), killed=Sum("killed_best"), injured=Sum("injured_best"))
+        .order_by("period")
+    )
+    return [
+        (_period_start(row["period"], bucket), row["attacks"], row["killed"] or 0, row["injured"] or 0) for row in rows
+    ]
+
+
+def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, int]] | None:
+    """``live_timeline`` of the filterset from the daily summary, or None when it cannot answer
+    (another zone, another filter, a date range without a whole day).
+
+    Whole Kyiv days come from the summary; the part of a day cut by a bound given with a time
+    (``occurred_after=2025-04-24T12:00``) is read from the attacks and added to its period.
+    """
+    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE:
+        return None
+    if not active_filters(filterset) <= TIMELINE_SUMMARY_FILTERS:
+        return None
+    zone = ZoneInfo(SUMMARY_TIME_ZONE)
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+
+    where, params = summary_where(filterset)
+    start, end, end_exclusive = date_range(filterset.form.cleaned_data)
+    edges = []  # querysets of the attacks in partly covered days
+    first_day = last_day = None
+    if start is not None:
+        day = start.astimezone(zone).date()
+        first_day = day if start == midnight(day) else day + dt.timedelta(days=1)
+        if start != midnight(first_day):
+            edges.append(filterset.qs.filter(occurred_at__lt=midnight(first_day)))
+    if end is not None:
+        day = end.astimezone(zone).date()
+        last_day = day - dt.timedelta(days=1)
+        if not (end_exclusive and end == midnight(day)):
+            edges.append(filterset.qs.filter(occurred_at__gte=midnight(day)))
+    if first_day is not None and last_day is not None and first_day > last_day:
+        return None  # within a day or two: the attacks are few, and the edges would overlap
+    if first_day is not None:
+        where.append("day >= %s")
+        params.append(first_day)
+    if last_day is not None:
+        where.append("day <= %s")
+        params.append(last_day)
+    data = filterset.form.cleaned_data
+    table = "strikes_attack_daily" if data.get("oblast") or data.get("place") else "strikes_attack_daily_total"
+    with connection.cursor() as cursor:
+        period = "day" if bucket == "day" else f"date_trunc('{bucket}', day::timestamp)::date"  # one of BUCKETS
+        cursor.execute(
+            f"SELECT {period}, sum(attacks)::bigint, sum(killed)::bigint,"  # noqa: S608
+            f" sum(injured)::bigint FROM {table} WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        rows = cursor.fetchall()
+    for edge in edges:
+        rows += live_timeline(edge, bucket)
+    return rows
