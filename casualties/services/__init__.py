@@ -1,0 +1,32 @@
+"""Writes for figures: claims, editors' decisions and the published figures derived from them.
+
+Split by topic (``claims``, ``decisions``, ``figures``); every public name is re-exported
+here so callers write ``from casualties.services import claim_record``.
+"""
+
+from casualties.services.claims import (
+    CLAIM_EDITABLE,
+    claim_rank,
+    claim_record,
+    claim_update,
+    claim_withdraw,
+    claims_record_extracted,
+)
+from casualties.services.decisions import StaleDecision, decision_make, decision_restore
+from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_facts, figures_refresh
+
+__all__ = [
+    "CLAIM_EDITABLE",
+    "FIGURE_FIELDS",
+    "StaleDecision",
+    "claim_facts",
+    "claim_rank",
+    "claim_record",
+    "claim_update",
+    "claim_withdraw",
+    "claims_record_extracted",
+    "decision_facts",
+    "decision_make",
+    "decision_restore",
+    "figures_refresh",
+]

@@ -1,0 +1,130 @@
+"""Published figures: derived from an attack's claims and its editors' current decisions.
+
+The one place the published figure of an attack is computed and written
+(``figures_refresh``); every claim and decision service ends by calling it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from casualties import reconcile
+from casualties.choices import Category, FigureStatus
+from casualties.models import Claim, Decision, PublishedFigure
+from casualties.services._common import figures_context, lock_attack
+from strikes.models import Attack
+
+
+def claim_facts(claim: Claim) -> reconcile.ClaimFacts:
+    """A claim as the pure reconciliation rules see it (needs ``article__outlet`` loaded)."""
+    outlet = claim.article.outlet if claim.article_id and claim.article else None
+    if outlet is not None:
+        grade, source_key = outlet.grade, f"outlet:{outlet.pk}"
+    else:
+        grade, source_key = "U", (f"label:{claim.source_label.strip().lower()}" if claim.source_label else "")
+    return reconcile.ClaimFacts(
+        id=claim.pk,
+        value=claim.value,
+        qualifier=claim.qualifier,
+        low=claim.low,
+        high=claim.high,
+        reported_at=claim.reported_at,
+        rank=claim.rank,
+        withdrawn=claim.withdrawn_at is not None,
+        grade=grade,
+        source_key=source_key,
+    )
+
+
+def decision_facts(decision: Decision | None) -> reconcile.DecisionFacts | None:
+    if decision is None:
+        return None
+    return reconcile.DecisionFacts(
+        id=decision.pk, version=decision.version, best=decision.best, low=decision.low, high=decision.high
+    )
+
+
+FIGURE_FIELDS = ("status", "best", "low", "high", "claim_ids", "conservative", "range_low", "range_high")
+
+
+def figures_refresh(*, attack) -> None:
+    """Recompute the attack's published figures and its denormalised killed/injured/disputed.
+
+    Called by every claim and decision service; also safe to call on its own (after a merge).
+    Always moves ``Attack.updated_at`` so ``updated_since`` clients see figure changes.
+    """
+    attack_id = getattr(attack, "pk", attack)
+    with transaction.atomic(), figures_context():
+        lock_attack(attack_id)
+        fields = figures_write(attack_id)
+    if isinstance(attack, Attack):
+        for name, value in fields.items():
+            setattr(attack, name, value)
+
+
+def _figures_read(attack_id: int) -> tuple[list[Claim], dict[str, Decision], dict[str, PublishedFigure]]:
+    """The attack's claims (with their article's outlet), current decisions and published figures."""
+    # The articles' texts, raw pages and reports are not needed here (only their outlet):
+    # loading them made this the slowest read of the ingest path.
+    claims = list(
+        Claim.objects.filter(attack_id=attack_id)
+        .select_related("article__outlet")
+        .defer("article__text", "article__raw_body", "article__report")
+    )
+    decisions = {d.category: d for d in Decision.objects.filter(attack_id=attack_id, is_current=True)}
+    existing = {pf.category: pf for pf in PublishedFigure.objects.filter(attack_id=attack_id)}
+    return claims, decisions, existing
+
+
+def figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> dict:
+    """figures_refresh's work, for a caller that already holds the attack's lock; returns the attack's new fields.
+
+    ``all_claims``: the attack is new in this transaction and these are all its claims (with
+    their article and outlet loaded); it has no decisions or figures yet, so nothing is read back.
+    """
+    if all_claims is not None:
+        claims, decisions, existing = all_claims, {}, {}
+    else:
+        claims, decisions, existing = _figures_read(attack_id)
+    by_category: dict[str, list[reconcile.ClaimFacts]] = {}
+    for claim in claims:
+        by_category.setdefault(claim.category, []).append(claim_facts(claim))
+
+    shown: dict[str, PublishedFigure] = {}
+    new_rows = []
+    for category in sorted(set(by_category) | set(decisions)):
+        figure = reconcile.reconcile(by_category.get(category, []), category, decision_facts(decisions.get(category)))
+        if figure.status is None:
+            continue
+        values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
+        values.update(
+            decision_id=figure.decision_id,
+            conflict=figure.conflict.to_dict() if figure.conflict else None,
+            severity=figure.severity,
+        )
+        row = existing.get(category)
+        if row is None:
+            row = PublishedFigure(attack_id=attack_id, category=category, **values)
+            new_rows.append(row)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+        shown[category] = row
+    if new_rows:
+        # One INSERT for a new attack's figures (the history triggers fire per row all the same).
+        PublishedFigure.objects.bulk_create(new_rows)
+    stale = [pk for cat, pf in existing.items() if cat not in shown for pk in [pf.pk]]
+    if stale:
+        PublishedFigure.objects.filter(pk__in=stale).delete()
+
+    killed, injured = shown.get(Category.KILLED), shown.get(Category.INJURED)
+    fields = {
+        "killed_best": killed.best if killed else None,
+        "injured_best": injured.best if injured else None,
+        "disputed": any(pf.status == FigureStatus.DISPUTED for pf in shown.values()),
+        "updated_at": timezone.now(),
+    }
+    Attack.objects.filter(pk=attack_id).update(**fields)
+    return fields
