@@ -21,7 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from extraction.text import ci, keyword_windows, lower_same_length, windowed_finditer
+from extraction.strike import STRIKE_RE, STRONG_STRIKE_RE
+from extraction.text import ci, keyword_windows, lower_same_length, sentence_of, windowed_finditer
 
 MONTHS = {
     "january": 1,
@@ -273,3 +274,106 @@ def time_spans(text: str, runs: list[tuple[int, int]] | None = None) -> list[tup
             out.append(m.span())
             end = m.end()
     return out
+
+
+# --- The event's date: which of the article's dates is the strike's ---
+
+SPEECH_BEFORE_RE = ci(
+    r"\b(?:said|says|told|stated|states|reported|reports|announced|wrote|added|address|declared|posted|denied|"
+    r"confirmed|speaking|statement|published|updated|noted|claimed|tweeted|briefing)\b[^.;]{0,22}$"
+)
+SPEECH_AFTER_RE = ci(
+    r"^[^.;]{0,30}?\b(?:said|says|told|stated|announced|wrote|declared|denied|has\s+declared|will|mourning)\b"
+)
+SINCE_BEFORE_RE = ci(r"\bsince\s+(?:a|an|the)?\s*$")
+NIGHT_OF_BEFORE_RE = ci(r"(?:night|morning|evening)\s+of\s+$|overnight\s+on\s+$")
+OVERNIGHT_RE = ci(r"overnight|last\s+night")
+STRIKE_AFTER_DATE_RE = ci(r"\s*(?:['’]s)?\s*(?:\w+\s+){0,2}(?:strike|attack|shelling|barrage|assault|wave|bombardment)")
+POSSESSIVE_RE = re.compile(r"['’]s")
+PINNED_BY_NEXT_RE = re.compile(r",?\s+(?:on|of|into|to)\s+(?:the\s+)?")
+
+DATELINE_RE = re.compile(
+    r"[ \t]*(?P<place>[^\W\d_][\w'’.\- ]{0,40}?)(?:,[ \t]*[^\W\d_][\w ]{0,20}?)?"
+    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})(?:,?[ \t]+\d{4})?)?"
+    r"[ \t]*(?P<agency>\([^()\n]{2,30}\))?[ \t]*[-–—]{1,2}[ \t]+"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline at the start of ``text`` ends (0 when there is none)."""
+    m = DATELINE_RE.match(text)
+    if m is None or not (m.group("agency") or m.group("place").strip().isupper()):
+        return 0
+    return m.end()
+
+
+def pinned(text: str, d: DateMention, starts: set[int]) -> bool:
+    """ "overnight on April 24", "last night into Thursday": the written day says which night."""
+    return d.kind == "relative" and (m := PINNED_BY_NEXT_RE.match(text, d.end)) is not None and m.end() in starts
+
+
+def event_date(text, sents, dates: list[DateMention], pub, anchor, dateline_end: int = 0):
+    """The strike's date: the best-placed date written in a strike context, else the dateline's
+    date, else the publication date.
+
+    ``text`` is the lower-cased article. The dateline's date ("KYIV, April 24 (Reuters) -") is when
+    the report was filed: a fallback, never a candidate ("late on Tuesday" after it is the strike's)."""
+    best = None
+    best_score = -99.0
+    hint = None
+    starts = {d.start for d in dates}
+    dateline = next((d for d in dates if d.start < dateline_end and d.date and d.kind == "explicit"), None)
+    for d in dates:
+        if d.start < dateline_end or pinned(text, d, starts):
+            continue
+        si = sentence_of(sents, d.start)
+        if si < 0:
+            continue
+        s = sents[si]
+        before = text[s.start : d.start]
+        after = text[d.end : s.end]
+        score = 0.0
+        window = text[max(s.start, d.start - 90) : min(s.end, d.end + 90)]
+        if STRIKE_RE.search(window):
+            score += 2
+        if STRONG_STRIKE_RE.search(window):
+            score += 1
+        if NIGHT_OF_BEFORE_RE.search(before):
+            score += 1
+        if d.kind == "relative" and d.precision == "day" and OVERNIGHT_RE.match(text, d.start, d.end):
+            score += 1
+        if STRIKE_AFTER_DATE_RE.match(after) or POSSESSIVE_RE.match(text, d.end - 2, d.end):
+            score += 2
+        if SPEECH_BEFORE_RE.search(before):
+            score -= 3
+        if SPEECH_AFTER_RE.search(after):
+            score -= 2
+        if SINCE_BEFORE_RE.search(before):
+            score -= 6
+        if s.heading:
+            score -= 3
+        if d.precision == "month":
+            score -= 2
+        if d.precision == "week":
+            score -= 0.5
+        score -= si * 0.05  # the lead comes first in news writing
+        if d.date is None:
+            if score >= 1 and hint is None:
+                if d.weekday is not None:
+                    hint = {"weekday": d.weekday}
+                elif d.month_day:
+                    hint = {"month": d.month_day[0], "day": d.month_day[1]}
+            continue
+        if pub and d.date > pub + dt.timedelta(days=1):
+            continue
+        if score > best_score:
+            best, best_score = d, score
+    if best is not None and best_score >= 0.5:
+        return best.date.isoformat(), best.precision, "text", None
+    if dateline is not None and (pub is None or dateline.date <= pub + dt.timedelta(days=1)):
+        return dateline.date.isoformat(), "day", "dateline", None
+    if pub is not None:
+        return pub.isoformat(), "day", "published", None
+    if best is not None and best_score >= -1:
+        return best.date.isoformat(), best.precision, "text", None
+    return None, None, None, hint

@@ -8,7 +8,8 @@ import pytest
 from extraction import default_gazetteer
 from extraction.bench import synthetic_article
 from extraction.dates import DATE_RE, _date_matches
-from extraction.report import SCOPE_MARKERS_RE, STRIKE_RE, UPDATE_SENTENCE_RE
+from extraction.scope import SCOPE_MARKERS_RE, UPDATE_SENTENCE_RE
+from extraction.strike import STRIKE_RE
 from extraction.text import (
     ci,
     dispatch,
@@ -122,8 +123,16 @@ def test_first_letter_dispatch_keeps_every_match_and_its_order():
 
 
 def test_required_literals_never_miss_a_match():
-    from extraction.report import NEEDLES
+    from extraction.munitions import ORIGIN_NEEDLES, ORIGIN_RE
+    from extraction.scope import TOTAL_NEEDLES, TOTAL_RE, UPDATE_NEEDLES, UPDATE_SENTENCE_RE
+    from extraction.strike import OFF_TOPIC_NEEDLES, OFF_TOPIC_RE
 
+    NEEDLES = {
+        OFF_TOPIC_RE: OFF_TOPIC_NEEDLES,
+        TOTAL_RE: TOTAL_NEEDLES,
+        UPDATE_SENTENCE_RE: UPDATE_NEEDLES,
+        ORIGIN_RE: ORIGIN_NEEDLES,
+    }
     text = synthetic_article().lower() + " there were talks; in total 31; later reported; north korean-made"
     for rx, needles in NEEDLES.items():
         for m in rx.finditer(text):
@@ -133,7 +142,7 @@ def test_required_literals_never_miss_a_match():
 
 
 def test_gate_mask_by_letter_runs_is_the_plain_substring_test():
-    from extraction.figures import GATE_BITS, gate_mask
+    from extraction.figure_rules import GATE_BITS, gate_mask
 
     assert all(re.fullmatch("[a-z]+", w) for w, _ in GATE_BITS)  # what makes the runs enough
     for s in (synthetic_article().lower(), "shot down 5; no-one killed, 3 were hospitalised from kyiv"):
@@ -145,7 +154,7 @@ def test_gate_mask_by_letter_runs_is_the_plain_substring_test():
 
 
 def test_capitalised_token_starts_are_the_token_starts_with_a_capital():
-    from extraction.gazetteer import CAP_TOKEN_START_RE, TOKEN_RE
+    from extraction.names import CAP_TOKEN_START_RE, TOKEN_RE
 
     text = "O'Neil in Kyiv, ÉKiev; Київ 5Dnipro x'Yar Львів-Odesa aKharkiv"
     plain = [m.start() for m in TOKEN_RE.finditer(text) if m.group()[0].isupper()]

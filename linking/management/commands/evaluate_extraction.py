@@ -62,7 +62,7 @@ def _city_right(main: dict | None, label_city: str | None) -> bool:
     ref = (main or {}).get("ref_key") or ""
     if not label_city or not ref.startswith("place:"):
         return False
-    from extraction.gazetteer import norm_name
+    from extraction.names import norm_name
     from strikes.models import Place
 
     # Linking's gazetteer names places "place:<pk>".

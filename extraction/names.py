@@ -1,0 +1,165 @@
+# ruff: noqa: RUF001, RUF002  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+"""Place names and text tokens normalised the same way, and the words around a name that say it is no place.
+
+A name and a token of text match when their normal forms are equal: lower case, accents and
+apostrophes dropped, the many Latin spellings of "-skyi" unified, Cyrillic case endings
+stemmed (``cyrillic_stems``). Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- Normalisation shared by names and text tokens ---
+
+
+def _ranges(codes):
+    """Consecutive runs of integers as (first, last) pairs."""
+    out = []
+    for i in codes:
+        if out and out[-1][1] == i - 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return [tuple(r) for r in out]
+
+
+_APOSTROPHES = "'’ʼ`‘"
+_SKY_RE = re.compile(r"(?<=sk)(?:yi|iy|yy|yj|ij|ii|i|y)$")
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+TOKEN_CHAR_RE = re.compile(r"[^\W\d_]")
+# The start of a ``TOKEN_RE`` token whose first letter is a capital: not after a letter, nor after an
+# apostrophe that joins letters. The capital comes first so that the engine scans for it fast.
+_UPPER = "".join(
+    f"{re.escape(chr(a))}-{re.escape(chr(b))}" if b > a else re.escape(chr(a))
+    for a, b in _ranges(i for i in range(0x10000) if chr(i).isupper() and TOKEN_CHAR_RE.match(chr(i)))
+)
+CAP_TOKEN_START_RE = re.compile(rf"[{_UPPER}](?<![^\W\d_].)(?<![^\W\d_]['’ʼ].)", re.DOTALL)
+# The token that ends a string.
+TAIL_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*$")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+
+# English words that are also names (or aliases) of Ukrainian places: never matched.
+STOP_NAMES = frozenset(
+    {
+        "human",
+        "bar",
+        "mena",
+        "snow",
+        "orange",
+        "rome",
+        "sokal",
+        "ukraine",
+        "ukraina",
+        "russia",
+        "city",
+        "lucky",
+        "boyar",
+        "star",
+        "nova",
+        "novo",
+        "may",
+        "gold",
+        "mariy",
+        "hola",
+        "vita",
+        "lutsk region",
+    }
+)
+
+CYRILLIC_ENDINGS = (
+    "а",
+    "я",
+    "у",
+    "ю",
+    "і",
+    "ї",
+    "е",
+    "є",
+    "и",
+    "ы",
+    "ом",
+    "ем",
+    "ой",
+    "ей",
+    "ою",
+    "ею",
+    "ові",
+    "еві",
+    "ах",
+    "ях",
+    "ам",
+    "ям",
+)
+_CYR_VOWEL_END = "аяоеєиіїьйуюы"
+
+
+@lru_cache(maxsize=50_000)
+def norm_token(token: str) -> str:
+    """Lower case, Latin accents removed, possessive and apostrophes dropped, -skyi/-sky unified."""
+    t = token.lower()
+    for a in _APOSTROPHES:
+        if t.endswith(a + "s"):
+            t = t[:-2]
+            break
+    out = []
+    for ch in t:
+        if ch in _APOSTROPHES:
+            continue
+        if ord(ch) < 0x0400 and not ch.isascii():
+            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(ch)
+    t = "".join(out)
+    return _SKY_RE.sub("y", t)
+
+
+def norm_name(name: str) -> str:
+    """A place or munition name as a lookup key: its normalised tokens joined by spaces."""
+    return " ".join(norm_token(t) for t in TOKEN_RE.findall(name.replace("-", " ")))
+
+
+def is_cyrillic(s: str) -> bool:
+    return not s.isascii() and _CYRILLIC_RE.search(s) is not None
+
+
+def cyrillic_stems(word: str) -> set[str]:
+    """Stems of a one-word Cyrillic name, with the і/о/е alternation (Київ -> Києв-і, Харків -> Харков-а)."""
+    stem = word[:-1] if word[-1] in _CYR_VOWEL_END else word
+    stems = {stem}
+    tail_start = max(0, len(stem) - 3)
+    for i in range(len(stem) - 1, tail_start - 1, -1):
+        if stem[i] in "іїо":
+            for repl in ("е", "є", "о", "і"):
+                stems.add(stem[:i] + repl + stem[i + 1 :])
+            break
+    return {s for s in stems if len(s) >= 3}
+
+
+# A place name right after one of these is part of a person's name or title ("President
+# Volodymyr Zelensky", "Mr. Kyiv"... ), not a place.
+PERSON_TITLES = frozenset(
+    {"president", "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "minister", "premier", "chancellor", "pope"}
+    | {"general", "gen", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "captain", "capt"}
+    | {"commander", "senator", "sen", "patriarch", "metropolitan"}
+)
+# Given names that are also place names (Volodymyr-Volynskyi was renamed Volodymyr in 2021), in the
+# spellings news use; with other common given names, a place name right after one is a surname.
+GIVEN_NAMES = frozenset(
+    {"volodymyr", "vladimir", "wladimir", "oleksandr", "oleksiy", "oleksii", "andriy", "andrii", "dmytro"}
+    | {"serhiy", "serhii", "mykola", "ivan", "yuriy", "yurii", "vitaliy", "vitalii", "vitali", "vadym", "ihor"}
+    | {"oleh", "petro", "pavlo", "bohdan", "taras", "denys", "maksym", "vasyl", "viktor", "yevhen", "ruslan"}
+    | {"kyrylo", "olena", "iryna", "natalia", "tetiana", "yulia", "svitlana", "oksana", "olha", "kateryna"}
+    | {"mykhailo", "yaroslav", "hryhoriy", "stepan", "fedir", "anatoliy", "valeriy", "dmitry", "sergei"}
+    | {"sergey", "mikhail", "alexander", "alexei", "yuri", "boris", "nikolai"}
+)
+
+KIND_RANK = {"district": 0, "city": 1, "raion": 2, "oblast": 3, "country": 4}
+# "Shevchenko Street", "Peremohy Avenue": a name followed by one of these is an address, not a place.
+STREET_WORDS = frozenset(
+    {"street", "st", "str", "avenue", "ave", "boulevard", "blvd", "square", "lane", "prospekt", "prospect", "road"}
+    | {"highway", "embankment", "alley", "passage", "vulytsia", "vul", "provulok"}
+)
+PLACE_KIND_WORDS = frozenset({"raion", "district", "city", "hromada", "community", "council", "town", "village"})
+REGION_WORDS = frozenset({"region", "oblast", "province", "regional", "oblasts", "regions", "область", "области"})

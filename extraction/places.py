@@ -1,0 +1,103 @@
+"""Where the strike was: the places an article names, resolved and ranked, the main one first.
+
+The gazetteer finds the names (``Gazetteer.find_places``); here a name with several candidates
+is resolved by the other places of the article, and the places are ranked by where and how
+often they are named (headline, lead, strike sentences). Pure Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extraction.gazetteer import Gazetteer, PlaceRec
+from extraction.text import Sentence
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    """One place name in the text: its span, the place chosen for it, its sentence."""
+
+    start: int
+    end: int
+    place: PlaceRec
+    sentence: int = -1
+
+
+def resolve_places(gaz: Gazetteer, raw) -> list[PlaceMention]:
+    """A name with several candidates takes the one inside a city the article also names."""
+    firsts = [c[0] for _, _, c in raw]
+    out = []
+    for i, (a, b, cands) in enumerate(raw):
+        chosen = cands[0]
+        if len(cands) > 1:
+            others = [p for j, p in enumerate(firsts) if j != i and p.kind in ("city", "oblast")]
+            for c in cands:
+                if any(gaz._contains(o, c) for o in others if o.kind == "city"):
+                    chosen = c
+                    break
+        out.append(PlaceMention(a, b, chosen))
+    return out
+
+
+def rank_places(
+    gaz: Gazetteer, mentions: list[PlaceMention], sents: list[Sentence], strike_sents: set[int], dateline_end: int = 0
+):
+    """Score places (districts count for their city): headline and lead mentions, frequency, strike context.
+
+    A place in the dateline ("KYIV, April 24 (Reuters) -") is where the report was filed, not
+    where the strike was: it counts as a plain mention, with none of the lead's weight."""
+    scores: dict[str, float] = {}
+    first_pos: dict[str, int] = {}
+    first_body = next((s.index for s in sents if not s.heading), 0)
+    for m in mentions:
+        top = gaz.city_of(m.place)
+        if top.kind == "country":
+            continue
+        w = 1.0
+        s = sents[m.sentence] if m.sentence >= 0 and m.start >= dateline_end else None
+        if s is not None:
+            if s.index == 0 and s.heading:
+                w += 3
+            elif s.index <= first_body + 1:
+                w += 2
+            if s.index in strike_sents:
+                w += 1
+        w *= {"city": 1.5, "district": 1.2, "oblast": 0.5}.get(top.kind, 1.0)
+        scores[top.ref_key] = scores.get(top.ref_key, 0) + w
+        first_pos.setdefault(top.ref_key, m.start)
+    return sorted(scores, key=lambda k: (-scores[k], first_pos[k])), scores
+
+
+def _place_dict(gaz: Gazetteer, p: PlaceRec, mentions: int, first: int, last: int | None = None) -> dict:
+    return {
+        "name": p.name,
+        "kind": p.kind,
+        "oblast": gaz.oblast_name(p),
+        "lat": p.latitude,
+        "lon": p.longitude,
+        "ref_key": p.ref_key,
+        "mentions": mentions,
+        "start": first,
+        "end": last,
+    }
+
+
+# --- The extractor ---
+
+
+def report_places(gaz: Gazetteer, mentions: list[PlaceMention], main: PlaceRec | None, order: list[str]) -> list[dict]:
+    """The places for the report: main first, then the rest by score; districts of the main city follow it."""
+    places_out = []
+    counts: dict[str, list[PlaceMention]] = {}
+    for m in mentions:
+        counts.setdefault(m.place.ref_key, []).append(m)
+    listed: list[str] = []
+    if main is not None:
+        listed.append(main.ref_key)
+        listed += [k for k in counts if k != main.ref_key and gaz.by_ref[k].parent_ref == main.ref_key]
+    listed += [k for k in order if k not in listed]
+    listed += [k for k in counts if k not in listed and gaz.by_ref[k].kind != "country"]
+    for k in listed:
+        ms = counts.get(k, [])
+        first = ms[0].start if ms else None
+        places_out.append(_place_dict(gaz, gaz.by_ref[k], len(ms), first, ms[0].end if ms else None))
+    return places_out
