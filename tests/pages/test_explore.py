@@ -102,7 +102,7 @@ def test_the_list_is_paged(client):
 
 
 def test_above_the_points_limit_the_map_is_told_to_use_server_clusters(client, settings, monkeypatch):
-    monkeypatch.setattr("strikes.views.EXPLORE_POINTS_MAX", 2)
+    monkeypatch.setattr("strikes.views.explore.EXPLORE_POINTS_MAX", 2)
     place = PlaceFactory()
     for day in (1, 2, 3):
         AttackFactory(place=place, occurred_at=at(day))

@@ -1,0 +1,172 @@
+"""The analyst's pages: the attack form (new and edit, with claim rows), place suggestions, drafts.
+
+Writes go through ``strikes.services`` and ``casualties.services``.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import BooleanField, F, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casualties.models import Claim
+from casualties.services import claim_record
+from config.roles import can_decide
+from sources.models import Article
+from sources.services import article_submit_url
+from strikes import services
+from strikes.choices import AttackStatus
+from strikes.forms import AttackForm, ClaimFormSet
+from strikes.models import Attack, AttackMunition, Place
+from strikes.views._common import apply_service_errors, landmarks, log_required, require
+
+DRAFTS_PAGE_SIZE = 50
+PLACE_SUGGESTIONS = 10
+
+
+def _attack_initial(attack: Attack) -> dict:
+
+    return {
+        "place": attack.place_id,
+        "place_search": attack.place.name if attack.place_id else "",
+        "latitude": attack.latitude,
+        "longitude": attack.longitude,
+        "geo_precision": attack.geo_precision,
+        "occurred_at": timezone.localtime(attack.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "time_precision": attack.time_precision,
+        "target_type": attack.target_type,
+        "munitions": list(attack.attack_munitions.values_list("munition_id", flat=True)),
+        "description": attack.description,
+    }
+
+
+def _save_claims(*, attack: Attack, claim_forms, by) -> int:
+    """Record each filled claim row (fetching its article by URL); returns how many."""
+    saved = 0
+    for claim_form in claim_forms:
+        if not claim_form.has_claim():
+            continue
+        fields = claim_form.service_fields()
+        article = None
+        url = claim_form.cleaned_data.get("article_url")
+        if url:
+            try:
+                article, _created = article_submit_url(url=url, by=by)
+            except ValidationError as exc:
+                claim_form.add_error("article_url", exc.messages)
+                raise
+        try:
+            claim_record(attack=attack, article=article, origin="entered", by=by, **fields)
+        except ValidationError as exc:
+            apply_service_errors(claim_form, exc)
+            raise
+        saved += 1
+    return saved
+
+
+def _attack_form_page(request, attack: Attack | None):
+    initial = _attack_initial(attack) if attack else {}
+    form = AttackForm(request.POST or None, initial=initial)
+    claims = ClaimFormSet(request.POST or None, prefix="claims")
+    publish = "publish" in request.POST
+    if publish:
+        require(can_decide(request.user))
+    if request.method == "POST" and form.is_valid() and claims.is_valid():
+        munitions = [m.pk for m in form.cleaned_data["munitions"]]
+        try:
+            with transaction.atomic():
+                if attack is None:
+                    attack = services.attack_create(by=request.user, munitions=munitions, **form.service_fields())
+                else:
+                    services.attack_update(attack=attack, by=request.user, munitions=munitions, **form.service_fields())
+                count = _save_claims(attack=attack, claim_forms=claims.forms, by=request.user)
+                if publish:
+                    services.attack_publish(attack=attack, by=request.user)
+        except ValidationError as exc:
+            if not any(f.errors for f in claims.forms):
+                apply_service_errors(form, exc)
+            # Everything was rolled back: show the attack as stored (none, for a new one).
+            attack = Attack.objects.select_related("place").filter(pk=attack.pk).first() if attack else None
+        else:
+            done = "Published" if publish else "Saved as draft" if attack.status == AttackStatus.DRAFT else "Saved"
+            messages.success(request, f"{done}{f', with {count} claim(s)' if count else ''}.")
+            return redirect("attack-detail", pk=attack.pk)
+    place = form["place"].value()
+    context = {
+        "form": form,
+        "claims": claims,
+        "attack": attack,
+        "place_obj": Place.objects.filter(pk=place).first() if str(place or "").isdigit() else None,
+        "existing_claims": Claim.objects.filter(attack=attack).select_related("article") if attack else [],
+        "map_config": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "landmarks": landmarks(),
+            "suggestUrl": reverse("place-suggest"),
+        },
+    }
+    return render(request, "strikes/attack_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@log_required
+@require_http_methods(["GET", "POST"])
+def attack_create(request):
+    """An analyst logs a new attack with its figures and sources."""
+    return _attack_form_page(request, None)
+
+
+@log_required
+@require_http_methods(["GET", "POST"])
+def attack_edit(request, pk: int):
+    """An analyst corrects an attack and adds claims to it."""
+    attack = get_object_or_404(Attack.objects.select_related("place"), pk=pk)
+    return _attack_form_page(request, attack)
+
+
+@log_required
+@require_GET
+def place_suggest(request):
+    """Gazetteer suggestions for the place field (HTML fragment for htmx)."""
+    q = request.GET.get("place_search", request.GET.get("q", "")).strip()
+    places = []
+    if len(q) >= 2 and "\x00" not in q:
+        prefix = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Any spelling (English, Ukrainian, Russian) that starts with the typed text.
+        alias_hit = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(strikes_place.aliases) AS alias WHERE lower(alias) LIKE %s)",
+            (prefix,),
+            output_field=BooleanField(),
+        )
+        places = list(
+            Place.objects.annotate(_alias_hit=alias_hit)
+            .filter(Q(name__icontains=q) | Q(_alias_hit=True))
+            .select_related("oblast")
+            .order_by(F("population").desc(nulls_last=True), "name")[: PLACE_SUGGESTIONS * 3]
+        )
+        # Names starting with the text first, then the rest; bigger places first within each.
+        places.sort(key=lambda p: (not p.name.lower().startswith(q.lower()), -(p.population or 0), p.name))
+        places = places[:PLACE_SUGGESTIONS]
+    return render(request, "strikes/_place_suggestions.html", {"places": places, "q": q})
+
+
+@log_required
+@require_GET
+def drafts(request):
+    """What the pipeline (or an analyst) proposed and nobody has published yet, newest first."""
+    qs = (
+        Attack.objects.filter(status=AttackStatus.DRAFT)
+        .select_related("place", "place__oblast", "created_by")
+        .prefetch_related(
+            Prefetch("articles", queryset=Article.objects.select_related("outlet").order_by("id")),
+            Prefetch("attack_munitions", queryset=AttackMunition.objects.select_related("munition")),
+        )
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(qs, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "strikes/drafts.html", {"page": page})
