@@ -67,15 +67,6 @@ def figure_claims(attack_id: int, category: str) -> list[Claim]:
     )
 
 
-def suggest_decision(attack, category: str) -> list[reconcile.Suggestion]:
-    """Decisions to offer the editor, the recommended one first (consensus, latest official,
-    most conservative, widest credible range), each with its reason."""
-    from casualties.services import claim_facts
-
-    facts = [claim_facts(c) for c in figure_claims(getattr(attack, "pk", attack), category)]
-    return reconcile.suggest(facts, category)
-
-
 @dataclass
 class ClaimRow:
     """A claim as the decision page shows it: the claim, and whether it counts and why not."""
