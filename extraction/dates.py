@@ -299,6 +299,11 @@ DATELINE_RE = re.compile(
 )
 
 
+# A recap of an earlier strike ("Напомним, 3 июля...", "Нагадаємо") or a day of mourning declared
+# for a later date: a date there is not the strike's.
+RECAP_RE = re.compile(r"(?<!\w)(?:напомним|нагадаємо|нагадуємо|жалоб\w*|траур\w*)")
+
+
 def dateline_end(text: str) -> int:
     """Where the dateline at the start of ``text`` ends (0 when there is none)."""
     m = DATELINE_RE.match(text)
@@ -352,6 +357,8 @@ def event_date(text, sents, dates: list[DateMention], pub, anchor, dateline_end:
             score -= 6
         if s.heading:
             score -= 3
+        if RECAP_RE.search(s.low):
+            score -= 4
         if d.precision == "month":
             score -= 2
         if d.precision == "week":

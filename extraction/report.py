@@ -35,6 +35,14 @@ from extraction.scope import (
     mark_far_dated,
     sentence_scopes,
 )
+from extraction.slavic import (
+    detect_language,
+    listed_victims,
+    slavic_dates,
+    slavic_figures,
+    slavic_numbers,
+    victims_totals,
+)
 from extraction.strike import STRIKE_RE, is_strike_report
 from extraction.text import Sentence, SentenceGate, ci, lower_same_length, sentence_of, sentences
 
@@ -93,6 +101,7 @@ class Report:
     published: str | None = None
     event_date_source: str | None = None
     event_date_hint: dict | None = None
+    language: str = "en"
 
     def to_dict(self) -> dict:
         return {
@@ -106,6 +115,7 @@ class Report:
             "munitions": self.munitions,
             "figures": [asdict(f) for f in self.figures],
             "headline": self.headline,
+            "language": self.language,
         }
 
     @property
@@ -137,26 +147,31 @@ class _Article:
     gate: SentenceGate
     strike_sents: set[int]
     dateline_end: int
+    language: str
 
     @classmethod
     def read(cls, text: str, published) -> _Article:
         pub = _as_date(published)
         sents = sentences(text)
         low = lower_same_length(text)
+        language = detect_language(low)
         # Dates first: their digits are never figures, and they give the anchor when no
         # publication date is known (the latest full date the text writes).
         anchor = pub
         runs = digit_runs(text)
+
+        def find_dates(anchor):
+            return all_dates(text, anchor, runs) if language == "en" else slavic_dates(low, anchor)
+
         if anchor is None:
-            found = all_dates(text, None, runs)
-            full = [d for d in found if d.date is not None and d.kind == "explicit" and d.has_year]
+            full = [d for d in find_dates(None) if d.date is not None and d.kind == "explicit" and d.has_year]
             if full:
                 anchor = max(d.date for d in full)
-        dates = all_dates(text, anchor, runs)
+        dates = find_dates(anchor)
         skip = [(d.start, d.end) for d in dates if d.kind != "relative"] + time_spans(text, runs)
         strike_sents = {s.index for s in sents if STRIKE_RE.search(s.low)}
         gate = SentenceGate(low, sents)
-        return cls(text, low, sents, pub, anchor, dates, skip, gate, strike_sents, dateline_end(text))
+        return cls(text, low, sents, pub, anchor, dates, skip, gate, strike_sents, dateline_end(text), language)
 
 
 @dataclass
@@ -190,10 +205,11 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
         places=report_places(gaz, places.mentions, places.main, places.order),
         munitions=munitions,
         figures=figures,
-        headline=_headline(figures),
+        headline=_headline(figures, art.language),
         published=art.pub.isoformat() if art.pub else None,
         event_date_source=source,
         event_date_hint=hint,
+        language=art.language,
     )
 
 
@@ -235,6 +251,8 @@ def _figures(gaz: Gazetteer, art: _Article, places: _Places, scopes: list[str], 
                 single=f.single,
             )
         )
+    if art.language != "en":
+        victims_totals(figures)
     figures.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
     return figures
 
@@ -245,7 +263,7 @@ def _raw_figures(art: _Article, totals: list[bool]) -> list[tuple[RawFigure, Sen
     raw_all: list[tuple[RawFigure, Sentence]] = []
     last_casualty: RawFigure | None = None
     # Numbers are found in one pass over the text, then handed to their sentences.
-    all_nums = number_mentions(text, art.skip)
+    all_nums = number_mentions(text, art.skip) if art.language == "en" else []
     all_nums += single_mentions(text, art.skip + [(n.start, n.end) for n in all_nums])
     all_nums.sort(key=lambda n: n.start)
     nums_by_sentence: dict[int, list] = {}
@@ -256,6 +274,13 @@ def _raw_figures(art: _Article, totals: list[bool]) -> list[tuple[RawFigure, Sen
     update_cands = art.gate.candidates(UPDATE_NEEDLES)
     zero_cands = art.gate.candidates(ZERO_NEEDLES)
     for s in sents:
+        if art.language != "en":
+            found = slavic_figures(art.low, s.start, s.end, slavic_numbers(art.low, s.start, s.end, art.skip))
+            found += listed_victims(art.low, s.start, s.end)
+            for f in found:
+                f.sentence, f.heading, f.total = s.index, s.heading, totals[s.index]
+                raw_all.append((f, s))
+            continue
         local = nums_by_sentence.get(s.index)
         sf = None
         if local:
@@ -343,9 +368,12 @@ def _sum_single_victims(text: str, sents, figures: list[Figure]) -> list[Figure]
     return out
 
 
-def _headline(figures: list[Figure]) -> dict:
+def _headline(figures: list[Figure], language: str = "en") -> dict:
     """Per category, the event's figure: current over superseded, specific over vague, body over
-    headline, the latest update of a rising toll, else the first (lead) figure."""
+    headline, the latest update of a rising toll, else the first (lead) figure.
+
+    Ukrainian and Russian live pages put the newest update first and repeat earlier counts below
+    it: there the highest current figure of the event is its latest (a toll only rises)."""
     out = {}
     for cat in HEADLINE_CATEGORIES:
         allowed = ("event", "nationwide") if cat in WEAPONS else ("event",)
@@ -366,7 +394,10 @@ def _headline(figures: list[Figure]) -> dict:
                 f.start if f.update else -f.start,
             )
 
-        best = max(cands, key=key)
+        def rising(f: Figure):
+            return (not f.stale, not f.vague, not f.weak, f.value != 0, f.scope == "event", not f.total, f.value)
+
+        best = max(cands, key=key if language == "en" else rising)
         out[cat] = {
             "value": best.value,
             "qualifier": best.qualifier,

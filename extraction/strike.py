@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic words are matched on purpose)
 """Is the article a strike report? Strike language against other topics (talks, aid, economy). Pure Python."""
 
 from __future__ import annotations
@@ -8,20 +9,33 @@ from extraction.text import SentenceGate, by_first_letter, ci, required_literals
 STRIKE_RE = ci(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|hit|hits|shell(?:ing|ed)|bombard\w*|barrage|assault|explosions?|"
     r"blasts?|missiles?|drones?|rockets?|airstrikes?|air\s+raid|bomb(?:s|ed|ing)?|debris|rubble|destroyed|damaged|"
-    r"killed|killing|wounded|injured|casualties|dead)\b"
+    r"killed|killing|wounded|injured|casualties|dead|"
+    # Ukrainian and Russian: shelling, strike, attack, missile, drone, explosion, killed, injured
+    r"обстріл\w*|обстрел\w*|удар\w*|атак\w*|ракет\w*|дрон\w*|шахед\w*|безпілотник\w*|беспилотник\w*|"
+    r"вибух\w*|взрыв\w*|влучан\w*|попадан\w*|загин\w*|загибл\w*|погиб\w*|поранен\w*|ранен\w*|"
+    r"постражда\w*|пострадав\w*|руйнуван\w*|разрушен\w*)\b"
 )
 STRONG_STRIKE_RE = ci(
     r"\b(?:(?:missile|drone|rocket|air|artillery|bomb|ballistic|combined|massive|russian)\s+(?:attacks?|strikes?)|"
     r"attack(?:ed)?\s+(?:on|against)|strikes?\s+on|struck|(?:was|were)\s+hit|hit\s+(?:a|an|the)|shelled|shelling|"
     r"killed|killing|wounded|injured|dead|death\s+toll|"
     # "Russian drones attacked Odesa", "a missile slammed into"
-    r"(?:missiles?|drones?|rockets?|bombs?|shells?|shaheds?)\s+(?:attacked|targeted|pounded|slammed|hit|rained))\b"
+    r"(?:missiles?|drones?|rockets?|bombs?|shells?|shaheds?)\s+(?:attacked|targeted|pounded|slammed|hit|rained)|"
+    # Ukrainian and Russian: shelled, struck, hit, (missile/drone) attack, killed, injured
+    r"обстріля\w*|обстреля\w*|обстріл\w*|обстрел\w*|вдари\w*|удари\w*|завда\w*\s+(?:\w+\s+)?удар\w*|"
+    r"нан[её]с\w*\s+(?:\w+\s+)?удар\w*|атакува\w*|атаковал\w*|поціли\w*|влучи\w*|влучан\w*|"
+    r"(?:ракетн|дронов|масован|комбінован|комбинирован|ворож|російськ|российск)\w*\s+(?:атак|удар|обстріл|обстрел)\w*|"
+    r"загинул\w*|загинув|загинула|загибл\w*|погибл\w*|погиб\w*|поранен\w*|постраждал\w*|пострадал\w*|ранен\w*)\b"
 )
 OFF_TOPIC_RE = ci(
     r"\b(?:talks|negotiat\w+|ceasefire|cease-fire|peace\s+(?:deal|plan|accord|process|talks)|prisoner|exchange|swap|"
     r"sanctions|summit|delegation|memorandum|diplomat\w*|econom\w+|GDP|inflation|budget|loan|tariffs?|exports?|"
     r"imports?|elections?|parliament|referendum|visit|agreement|treaty|deliver(?:y|ies|ed|s)?|supplies|shipments?|"
-    r"aid\s+package|military\s+aid|Patriots?|IRIS-T|NASAMS|funding|shadow\s+fleet|oil\s+prices?)\b"
+    r"aid\s+package|military\s+aid|Patriots?|IRIS-T|NASAMS|funding|shadow\s+fleet|oil\s+prices?|"
+    # Ukrainian and Russian: talks, ceasefire, sanctions, economy, inflation, budget, (key) rate, loan, elections
+    r"переговор\w*|перемир\w*|санкці\w*|санкци\w*|економ\w*|эконом\w*|інфляці\w*|инфляци\w*|бюджет\w*|"
+    r"облікову\s+ставку|облікова\s+ставка|ставк\w*|кредит\w*|вибор\w*|выбор\w*|нацбанк\w*|гривн\w*|"
+    r"тривога|тривогу|тревога)\b"
 )
 
 STRIKE_RE = by_first_letter(STRIKE_RE)
