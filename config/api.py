@@ -18,10 +18,11 @@ import datetime as dt
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, F, Func, Value
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from rest_framework import pagination, throttling
-from rest_framework.exceptions import ValidationError
+from rest_framework import pagination, parsers, throttling
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -29,7 +30,9 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
 # Parameters every list endpoint understands, besides its filterset's.
-COMMON_PARAMS = frozenset({"cursor", "page_size", "ordering", "fields", "omit", "count", "format", "figures"})
+# (``ordering`` is a filter of the filtersets that sort; a view adds its own in ``extra_query_params``.)
+COMMON_PARAMS = frozenset({"cursor", "page_size", "fields", "omit", "count", "format"})
+PAGING_PARAMS = frozenset({"cursor", "page_size"})
 
 
 def bad_parameter(name: str, message: str, valid=None) -> ValidationError:
@@ -64,6 +67,10 @@ class StrictFilterBackend(DjangoFilterBackend):
                 raise bad_parameter(name, f"'{name}' was given {len(values)} times; give it once.", allowed)
             if "\x00" in values[0]:
                 raise bad_parameter(name, f"'{name}' contains a null character.", allowed)
+            if not values[0].strip():
+                # An empty value is a client's mistake (a form field left blank, a variable
+                # unset): refused rather than read as "no filter", which answers everything.
+                raise bad_parameter(name, f"'{name}' is empty; give a value or leave it out.", allowed)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is not None and not filterset.is_valid():
             name, errors = next(iter(filterset.errors.items()))
@@ -115,6 +122,9 @@ class CountMixin:
         if count is not None:
             if count not in ("on", "true", "1"):
                 raise bad_parameter("count", "count takes the value 'on'.")
+            paging = sorted(PAGING_PARAMS & set(request.query_params))
+            if paging:
+                raise bad_parameter(paging[0], "count=on answers only the number of rows; it takes no paging.")
             return Response({"count": self.filter_queryset(self.get_queryset()).count()})
         return super().list(request, *args, **kwargs)
 
@@ -295,6 +305,36 @@ class KeysetPagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
+
+
+# --- Request bodies ---
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser; a body nested too deeply for Python to read is a 400, not a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+
+
+class RefuseUnknownFieldsMixin:
+    """Serializer mixin: a body field the serializer does not write is a 400 naming it
+    (``origin``, ``created_by``: provenance is set by the server), never silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = {
+                key: ["Read-only: set by the server." if key in self.fields else "Unknown field."]
+                for key in data
+                if key not in writable
+            }
+            if refused:
+                raise ValidationError(refused)
+        return super().to_internal_value(data)
 
 
 # --- Throttling ---

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_filters import rest_framework as filters
 
 MAX_INT = 2**31 - 1
 MAX_LIST = 50  # values in one comma-separated parameter
@@ -124,3 +125,57 @@ class IdListField(ListField):
         if not all(item.isdigit() and len(item) < 18 for item in items):
             raise ValidationError("Give one or more ids (whole numbers) separated by commas.")
         return [int(item) for item in items]
+
+
+# --- Filters over one model field, each parsing with a field above ---
+
+
+class InFilter(filters.Filter):
+    """One value or several separated by commas; any of them matches."""
+
+    field_class = ListField
+
+    def filter(self, qs, value):
+        return qs if not value else qs.filter(**{f"{self.field_name}__in": value})
+
+
+class IdInFilter(InFilter):
+    field_class = IdListField
+
+
+class TextContainsFilter(filters.Filter):
+    """Case-insensitive substring; NUL characters are a 400 (PostgreSQL refuses them)."""
+
+    field_class = TextField
+
+    def filter(self, qs, value):
+        return qs if not value else qs.filter(**{f"{self.field_name}__icontains": value})
+
+
+class BooleanFilter(filters.Filter):
+    """true/false (also 1/0, yes/no, on/off); anything else is a 400."""
+
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{self.field_name: value})
+
+
+class MomentFilter(filters.Filter):
+    """``after``: from the moment (a date: from its start); ``before``: up to it (a date: its whole day)."""
+
+    field_class = MomentField
+
+    def __init__(self, *args, side: str, **kwargs):
+        self.side = side
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        moment, date_only = value
+        if self.side == "after":
+            return qs.filter(**{f"{self.field_name}__gte": moment})
+        if date_only:
+            return qs.filter(**{f"{self.field_name}__lt": moment + dt.timedelta(days=1)})
+        return qs.filter(**{f"{self.field_name}__lte": moment})

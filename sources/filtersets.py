@@ -6,64 +6,11 @@ all of the 24th); several values are separated by commas; a malformed value is a
 naming the parameter.
 """
 
-import datetime as dt
-
 from django_filters import rest_framework as filters
 
-from config.filters import IdListField, ListField, MomentField, StrictBooleanField, TextField
+from config.filters import BooleanFilter, IdInFilter, InFilter, MomentFilter, TextContainsFilter
 from sources.choices import ArticleOrigin, ArticleStatus, OutletGrade
 from sources.models import Article, Feed, Outlet
-
-
-class InFilter(filters.Filter):
-    """One value or several separated by commas; any of them matches."""
-
-    field_class = ListField
-
-    def filter(self, qs, value):
-        return qs if not value else qs.filter(**{f"{self.field_name}__in": value})
-
-
-class IdInFilter(InFilter):
-    field_class = IdListField
-
-
-class TextContainsFilter(filters.Filter):
-    """Case-insensitive substring; NUL characters are a 400 (PostgreSQL refuses them)."""
-
-    field_class = TextField
-
-    def filter(self, qs, value):
-        return qs if not value else qs.filter(**{f"{self.field_name}__icontains": value})
-
-
-class BooleanFilter(filters.Filter):
-    """true/false (also 1/0, yes/no, on/off); anything else is a 400."""
-
-    field_class = StrictBooleanField
-
-    def filter(self, qs, value):
-        return qs if value is None else qs.filter(**{self.field_name: value})
-
-
-class MomentFilter(filters.Filter):
-    """``after``: from the moment (a date: from its start); ``before``: up to it (a date: its whole day)."""
-
-    field_class = MomentField
-
-    def __init__(self, *args, side: str, **kwargs):
-        self.side = side
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        moment, date_only = value
-        if self.side == "after":
-            return qs.filter(**{f"{self.field_name}__gte": moment})
-        if date_only:
-            return qs.filter(**{f"{self.field_name}__lt": moment + dt.timedelta(days=1)})
-        return qs.filter(**{f"{self.field_name}__lte": moment})
 
 
 class ArticleFilterSet(filters.FilterSet):

@@ -234,7 +234,21 @@ class AttackFilterSet(filters.FilterSet):
                     "status", "Only published attacks are public; drafts and retractions need a staff role."
                 )
                 return False
-        return valid
+        return valid and self._ranges_in_order()
+
+    def _ranges_in_order(self) -> bool:
+        """An inverted range (after later than before, min above max) is a 400 like an
+        inverted bbox, never an empty answer that looks like "nothing happened"."""
+        data = self.form.cleaned_data
+        start, end, exclusive = date_range(data)
+        if start is not None and end is not None and (start >= end if exclusive else start > end):
+            self.form.add_error("occurred_after", "occurred_after is later than occurred_before.")
+            return False
+        low, high = data.get("killed_min"), data.get("killed_max")
+        if low is not None and high is not None and low > high:
+            self.form.add_error("killed_min", "killed_min is above killed_max.")
+            return False
+        return True
 
     def filter_queryset(self, queryset):
         queryset = queryset.visible_to(getattr(self.request, "user", None))

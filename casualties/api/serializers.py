@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from casualties.choices import Category, ClaimOrigin, ClaimRank, Qualifier
 from casualties.models import Claim, Decision
-from config.api import FieldsMixin
+from config.api import FieldsMixin, RefuseUnknownFieldsMixin
 from sources.models import Article
 from strikes.models import Attack
 
@@ -52,7 +52,7 @@ class ClaimSerializer(FieldsMixin, serializers.ModelSerializer):
         return claim.withdrawn_at is not None
 
 
-class ClaimCreateSerializer(serializers.Serializer):
+class ClaimCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Input for ``claim_record``: low and high are derived from value and qualifier when left out."""
 
     attack = serializers.PrimaryKeyRelatedField(queryset=Attack.objects.all())
@@ -75,7 +75,7 @@ class ClaimCreateSerializer(serializers.Serializer):
         return data
 
 
-class ClaimUpdateSerializer(serializers.Serializer):
+class ClaimUpdateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Analysts' corrections (``claim_update``); rank is the editors' and goes through a decision."""
 
     category = serializers.ChoiceField(choices=Category.choices, required=False)
@@ -91,7 +91,7 @@ class ClaimUpdateSerializer(serializers.Serializer):
     quote_end = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(help_text="Why the claim is withdrawn (kept in its history).")
 
 
@@ -130,12 +130,12 @@ class DecisionSerializer(FieldsMixin, serializers.ModelSerializer):
         return decision.decided_by.username if decision.decided_by_id else None
 
 
-class ClaimRankSerializer(serializers.Serializer):
+class ClaimRankSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     rank = serializers.ChoiceField(choices=ClaimRank.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecisionCreateSerializer(serializers.Serializer):
+class DecisionCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Input for ``decision_make``. ``expected_version`` is the version you read (0 when none)."""
 
     attack = serializers.PrimaryKeyRelatedField(queryset=Attack.objects.all())
@@ -161,5 +161,5 @@ class DecisionCreateSerializer(serializers.Serializer):
         return out
 
 
-class RestoreSerializer(serializers.Serializer):
+class RestoreSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     expected_version = serializers.IntegerField(min_value=0, help_text="The current version you based this on.")

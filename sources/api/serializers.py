@@ -7,7 +7,7 @@ are reduced to their main text); the raw response body is never part of the API.
 from django.conf import settings
 from rest_framework import serializers
 
-from config.api import FieldsMixin
+from config.api import FieldsMixin, RefuseUnknownFieldsMixin
 from sources.choices import OutletGrade
 from sources.models import Article, Feed, Outlet
 
@@ -45,7 +45,7 @@ class ArticleSerializer(FieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArticleSubmitSerializer(serializers.Serializer):
+class ArticleSubmitSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """``{"url": ...}`` to fetch a page, or ``{"text": ..., "url"?, "outlet"?, "title"?, "published_at"?}``."""
 
     url = serializers.CharField(required=False, allow_blank=True, max_length=2000, trim_whitespace=True)
@@ -95,7 +95,7 @@ class OutletSerializer(FieldsMixin, serializers.ModelSerializer):
         return OutletGrade(outlet.grade).label
 
 
-class FeedSerializer(FieldsMixin, serializers.ModelSerializer):
+class FeedSerializer(RefuseUnknownFieldsMixin, FieldsMixin, serializers.ModelSerializer):
     poll_interval_minutes = serializers.IntegerField(min_value=1, max_value=7 * 24 * 60, default=15)
 
     class Meta:

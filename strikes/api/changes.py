@@ -7,11 +7,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casualties.models import Claim, Decision
-from config.api import AnonThrottle, JSONErrorsMixin, bad_parameter
+from config.api import AnonThrottle, JSONErrorsMixin, JSONParser, bad_parameter
 from config.filters import MomentField
 from strikes.api import docs
 from strikes.choices import AttackStatus
@@ -108,6 +109,8 @@ class ChangesView(JSONErrorsMixin, APIView):
         except Exception as exc:  # django ValidationError: the message is the answer
             message = " ".join(getattr(exc, "messages", [str(exc)]))
             raise bad_parameter("since", f"Invalid value for 'since': {message}", ["since"]) from None
+        if since > timezone.now():
+            raise bad_parameter("since", "since is in the future; use the `until` of the last answer.", ["since"])
         # History rows are stamped with their transaction's start time, and updated_at when
         # the row was saved: a write committing now may carry a slightly earlier time. Handing
         # back a slightly earlier `until` makes the next sync overlap instead of missing it.
@@ -183,6 +186,8 @@ class TokenView(JSONErrorsMixin, ObtainAuthToken):
     """POST username and password, get the user's API token."""
 
     throttle_classes = [AnonThrottle]
+    # ObtainAuthToken names DRF's parsers; ours refuses a body nested too deeply with a 400.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         summary="Get an API token",

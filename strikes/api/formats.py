@@ -14,13 +14,14 @@ GeoJSON Features are the representation's JSON text, one per line of the COPY.
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connections
 
 from strikes.api.representation import CATEGORIES, CSV_EXPRESSIONS, FIGURE_PARTS, Shape, representation_sql
-from strikes.api.sql import ordering_keys, restore_session, rows_sql, set_session, sql_float, sql_object
+from strikes.api.sql import csv_text, ordering_keys, restore_session, rows_sql, set_session, sql_float, sql_object
 
 COPY_BUFFER = 64 * 1024
 
@@ -36,22 +37,31 @@ _FIGURES_CTE = """fig AS (
 _MUNITIONS_CTE = """mun AS (
     SELECT
         am.attack_id,
-        string_agg(CASE WHEN am.count IS NULL THEN mu.name ELSE mu.name || ' [' || am.count || ']' END,
-                   '; ' ORDER BY mu.name) AS names,
+        {names} AS names,
         array_agg(mu.category ORDER BY mu.name) AS categories,
-        array_agg(NULLIF(mu.origin_country, '') ORDER BY mu.name) AS origins
+        array_agg(NULLIF({origin}, '') ORDER BY mu.name) AS origins
     FROM strikes_attackmunition am JOIN strikes_munition mu ON mu.id = am.munition_id
     WHERE am.attack_id IN ({ids}) GROUP BY am.attack_id
 )"""
 _SOURCES_CTE = """src AS (
     SELECT
         ar.attack_id,
-        array_agg(NULLIF(ou.name, '') ORDER BY ar.published_at, ar.id) AS outlets,
-        string_agg(NULLIF(COALESCE(NULLIF(ar.canonical_url, ''), ar.url), ''), ' '
-                   ORDER BY ar.published_at, ar.id) AS urls
+        array_agg(NULLIF({outlet}, '') ORDER BY ar.published_at, ar.id) AS outlets,
+        {urls} AS urls
     FROM sources_article ar LEFT JOIN sources_outlet ou ON ou.id = ar.outlet_id
     WHERE ar.attack_id IN ({ids}) GROUP BY ar.attack_id
 )"""
+
+# Text a feed or an analyst wrote, neutralised where it would start a cell's formula: each
+# outlet and origin (a cell starts with its first), the whole names and URL lists (one
+# aggregate, which PostgreSQL computes once however often the expression names it).
+_MUNITION_NAMES = csv_text(
+    "string_agg(CASE WHEN am.count IS NULL THEN mu.name ELSE mu.name || ' [' || am.count || ']' END,"
+    " '; ' ORDER BY mu.name)"
+)
+_SOURCE_URLS = csv_text(
+    "string_agg(NULLIF(COALESCE(NULLIF(ar.canonical_url, ''), ar.url), ''), ' ' ORDER BY ar.published_at, ar.id)"
+)
 
 
 def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple]:
@@ -80,11 +90,11 @@ def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple
         params += inner_params
         outer.append("LEFT JOIN fig ON fig.attack_id = a.id")
     if "munitions" in joins:
-        ctes.append(_MUNITIONS_CTE.format(ids=ids))
+        ctes.append(_MUNITIONS_CTE.format(ids=ids, names=_MUNITION_NAMES, origin=csv_text("mu.origin_country")))
         params += inner_params
         outer.append("LEFT JOIN mun ON mun.attack_id = a.id")
     if "sources" in joins:
-        ctes.append(_SOURCES_CTE.format(ids=ids))
+        ctes.append(_SOURCES_CTE.format(ids=ids, outlet=csv_text("ou.name"), urls=_SOURCE_URLS))
         params += inner_params
         outer.append("LEFT JOIN src ON src.attack_id = a.id")
     select = (
@@ -110,14 +120,22 @@ def _copy(queryset, statement: str, params) -> Iterator[bytes]:
             restore_session(connection, cursor)
 
 
+def started(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces`` with the first one already made, so the statement has run (or failed, as an
+    error response) before the first byte goes out. The streams below make their first piece
+    only from the COPY's first output: a failure after it propagates mid-stream, and the
+    server aborts the transfer rather than end a well-formed short file."""
+    first = next(pieces, None)
+    return itertools.chain(() if first is None else (first,), pieces)
+
+
 def csv_rows(queryset, *, mode: str, columns: list[str]) -> Iterator[bytes]:
     """CSV bytes, header first, then one line per attack, as PostgreSQL writes them, passed on
     in pieces of about ``COPY_BUFFER`` bytes."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(columns)
-    yield header.getvalue().encode("utf-8")
     statement, params = csv_copy_sql(queryset, mode=mode, columns=columns)
-    buffer = bytearray()
+    buffer = bytearray(header.getvalue().encode("utf-8"))
     for data in _copy(queryset, statement, params):
         buffer += data
         if len(buffer) >= COPY_BUFFER:
@@ -165,18 +183,17 @@ def geojson_stream(queryset, shape: Shape, chunk_size=None) -> Iterator[bytes]:
     features at a time. Attacks without coordinates have a null geometry."""
     chunk_size = chunk_size or settings.API_EXPORT_CHUNK
     statement, params = geojson_copy_sql(queryset, shape)
-    yield b'{"type":"FeatureCollection","features":['
-    buffer, count, separator = bytearray(), 0, b""
+    # Each piece starts with what goes before its Features: the opening, then a comma.
+    head, buffer, count = b'{"type":"FeatureCollection","features":[', bytearray(), 0
     for line in _copy(queryset, statement, params):
         buffer += line
         count += 1
         if count == chunk_size:
-            yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
+            yield head + bytes(buffer[:-1]).replace(b"\n", b",")
+            head, count = b",", 0
             buffer.clear()
-            count, separator = 0, b","
-    if buffer:
-        yield separator + bytes(buffer[:-1]).replace(b"\n", b",")
-    yield b"]}\n"
+    features = bytes(buffer[:-1]).replace(b"\n", b",") if buffer else b""
+    yield (head if buffer or head != b"," else b"") + features + b"]}\n"
 
 
 def feature(row, properties: dict) -> dict:

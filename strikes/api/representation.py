@@ -11,7 +11,9 @@
 - ``row``: for a field read from the attack's own row, its value in Python, so a page that
   shows only such fields (``fields=id,occurred_at``) needs no second statement;
 - ``csv``: the CSV columns it gives, each ``(column, SQL over the CSV's row, aggregate it
-  needs)``; ``CSV_COLUMNS`` puts them in the export's order.
+  needs)``; ``CSV_COLUMNS`` puts them in the export's order. Text cells that would start a
+  spreadsheet formula are neutralised (``csv_text``; the aggregates' text in
+  ``strikes.api.formats``).
 
 The JSON text is byte for byte what DRF's JSONRenderer writes for the same dict
 (``strikes.api.sql`` says how); keys in declaration order.
@@ -36,6 +38,7 @@ from strikes.api.serializers import (
     SourceSerializer,
 )
 from strikes.api.sql import (
+    csv_text,
     distinct_join,
     ordering_keys,
     restore_session,
@@ -234,8 +237,8 @@ ATTACK_FIELDS = (
         _place_json,
         _place_row,
         (
-            ("admin1", f"NULLIF({_CSV_OBLAST_NAME}, '')", None),
-            ("location", "NULLIF(p.name, '')", None),
+            ("admin1", csv_text(f"NULLIF({_CSV_OBLAST_NAME}, '')"), None),
+            ("location", csv_text("NULLIF(p.name, '')"), None),
             ("place_id", "a.place_id", None),
             ("oblast_id", _CSV_OBLAST_ID, None),
         ),
@@ -272,7 +275,7 @@ ATTACK_FIELDS = (
     _scalar(
         "description",
         serializers.CharField(allow_blank=True),
-        csv=(("notes", "NULLIF(a.description, '')", None),),
+        csv=(("notes", csv_text("NULLIF(a.description, '')"), None),),
     ),
     _scalar("status", serializers.ChoiceField(choices=AttackStatus.choices), csv=(("status", "a.status", None),)),
     _scalar("retraction_reason", serializers.CharField(allow_blank=True)),

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casualties.choices import Category, FigureStatus
-from config.api import FieldsMixin
+from config.api import FieldsMixin, RefuseUnknownFieldsMixin
 from strikes.choices import MunitionCategory, PlaceKind
 from strikes.models import Attack, Munition, Place, Wave
 
@@ -68,7 +68,7 @@ class SourceSerializer(serializers.Serializer):
 # --- Attack writes ---
 
 
-class MunitionUseSerializer(serializers.Serializer):
+class MunitionUseSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     munition = serializers.PrimaryKeyRelatedField(
         queryset=Munition.objects.all(), style={"base_template": "input.html"}
     )
@@ -76,7 +76,7 @@ class MunitionUseSerializer(serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class AttackWriteSerializer(serializers.ModelSerializer):
+class AttackWriteSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     """What analysts send to create or edit an attack (status changes have their own actions)."""
 
     place = serializers.PrimaryKeyRelatedField(
@@ -127,7 +127,7 @@ class AttackWriteSerializer(serializers.ModelSerializer):
         return kwargs
 
 
-class RetractSerializer(serializers.Serializer):
+class RetractSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=5000, help_text="Why the attack is withdrawn (kept in the history).")
 
 

@@ -75,6 +75,17 @@ def _literal(value) -> str:
     return str(value) if isinstance(value, int) else sql_text(str(value))
 
 
+# A CSV cell a spreadsheet would run as a formula begins with = + - @ (61 43 45 64), a tab (9)
+# or a carriage return (13): OWASP's advice is to start such a cell with an apostrophe. Text
+# columns only; numbers keep their minus sign.
+_FORMULA_STARTS = "61, 43, 45, 64, 9, 13"
+
+
+def csv_text(expression: str) -> str:
+    """SQL for a text cell of ``expression``, neutralised when it would start a formula."""
+    return f"CASE WHEN ascii({expression}) IN ({_FORMULA_STARTS}) THEN '''' || {expression} ELSE {expression} END"
+
+
 # Up to this many elements, distinct values are picked by comparisons written out in the
 # statement (concat_ws skips the NULLs); longer arrays take the general subquery.
 _INLINE_DISTINCT = 4

@@ -30,7 +30,7 @@ from config.api import (
 )
 from strikes.api import docs
 from strikes.api.cache import cached
-from strikes.api.formats import csv_rows, feature, geojson_stream
+from strikes.api.formats import csv_rows, feature, geojson_stream, started
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
 from strikes.api.representation import (
     CSV_COLUMNS,
@@ -107,6 +107,7 @@ class AttackViewSet(
     filter_backends = [StrictFilterBackend]
     filterset_class = AttackFilterSet
     pagination_class = KeysetPagination
+    extra_query_params = ("figures",)
     write_capability = "log"
 
     def get_serializer_class(self):
@@ -123,12 +124,16 @@ class AttackViewSet(
         return [JSONRenderer(), BrowsableAPIRenderer()]
 
     def filter_queryset(self, queryset):
-        if self.action == "retrieve" and all(
-            name in DETAIL_SHAPE_PARAMS and len(values) == 1 and "\x00" not in values[0]
-            for name, values in self.request.query_params.lists()
-        ):
-            # One attack by id with nothing to filter: the filterset would add only the
-            # visibility rule (and costs a third of a detail request's Python time to build).
+        if self.action == "retrieve":
+            # One attack by id: a filter would only turn it into a 404, so the detail takes
+            # none (a 400 naming it); what is left to apply is the visibility rule.
+            for name, values in self.request.query_params.lists():
+                if name not in DETAIL_SHAPE_PARAMS:
+                    raise bad_parameter(
+                        name, f"The detail takes only {', '.join(sorted(DETAIL_SHAPE_PARAMS))}.", DETAIL_SHAPE_PARAMS
+                    )
+                if len(values) > 1 or "\x00" in values[0] or not values[0].strip():
+                    raise bad_parameter(name, f"Give '{name}' once, with a value.", DETAIL_SHAPE_PARAMS)
             return queryset.visible_to(self.request.user)
         return super().filter_queryset(queryset)
 
@@ -238,7 +243,7 @@ class AttackViewSet(
             columns = list(dict.fromkeys(names)) if param == "fields" else [c for c in columns if c not in names]
         queryset = self.filter_queryset(Attack.objects.all())
         response = StreamingHttpResponse(
-            csv_rows(queryset, mode=mode, columns=columns), content_type="text/csv; charset=utf-8"
+            started(csv_rows(queryset, mode=mode, columns=columns)), content_type="text/csv; charset=utf-8"
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="strikewatch-attacks-{stamp}.csv"'
@@ -248,7 +253,7 @@ class AttackViewSet(
         """The whole filtered set as a FeatureCollection, written by PostgreSQL."""
         shape = self.shape()  # a 400 before the stream starts
         queryset = self.filter_queryset(self.get_queryset())
-        return StreamingHttpResponse(geojson_stream(queryset, shape), content_type="application/geo+json")
+        return StreamingHttpResponse(started(geojson_stream(queryset, shape)), content_type="application/geo+json")
 
     # --- writes ---
 
