@@ -259,6 +259,12 @@ LOGGING = {
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.api.AnonThrottle", "config.api.UserThrottle"]
 # An unknown ?format= is a 400 naming the valid formats, not a bare 404.
 REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "config.api.StrictContentNegotiation"
+# JSON bodies nested too deeply for Python are a 400 (config.api.JSONParser), not a 500.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "config.api.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
 # Behind a reverse proxy, how many X-Forwarded-For hops to trust for the anonymous client's IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
