@@ -41,8 +41,12 @@ ORIGINS = {
 }
 
 
-def article_munitions(gaz: Gazetteer, text: str, low: str, sents: list[Sentence], scopes: list[str]) -> list[dict]:
-    """Per model (or per kind when no model is named): category, origin, this event's count, quote."""
+def article_munitions(
+    gaz: Gazetteer, text: str, low: str, sents: list[Sentence], scopes: list[str], night_sents: frozenset = frozenset()
+) -> list[dict]:
+    """Per model (or per kind when no model is named): category, origin, this event's count, quote.
+
+    Weapons named only in the night's national counts (``night_sents``) are not this event's."""
     # Only sentences that name an origin are searched for one; a sentence's own search is done once.
     origins = _OriginFinder(low, sents)
     models: dict[str, dict] = {}
@@ -51,6 +55,8 @@ def article_munitions(gaz: Gazetteer, text: str, low: str, sents: list[Sentence]
     for a, b, rec in gaz.find_models(text):
         si = sentence_of(sents, a)
         model_spans.append((a, b))
+        if si in night_sents:
+            continue
         entry = models.get(rec.name)
         # Origin and count are looked for only while still unknown (the first found is kept).
         origin = None if entry and entry["origin"] else origins.near(si, a) or rec.origin_country or None
@@ -73,7 +79,7 @@ def article_munitions(gaz: Gazetteer, text: str, low: str, sents: list[Sentence]
         if any(x < b and a < y for x, y in model_spans):
             continue
         si = sentence_of(sents, a)
-        if si >= 0 and scopes[si] in ("war", "past", "other_place"):
+        if (si >= 0 and scopes[si] in ("war", "past", "other_place")) or si in night_sents:
             continue
         entry = generics.get(cat)
         origin = None if entry and entry["origin"] else origins.near(si, a)
@@ -166,7 +172,7 @@ def _count_before(text, sents, si, a, b, scopes) -> int | None:
     """'two ballistic missiles' -> 2; none for a combined count ('215 missiles and drones') or a wider scope.
 
     ``text`` is lower-cased."""
-    if si < 0 or scopes[si] != "event":
+    if si < 0 or (scopes is not None and scopes[si] != "event"):
         return None
     s = sents[si]
     if COMBINED_AFTER_RE.match(text, b, b + 30):
@@ -184,3 +190,84 @@ def _count_before(text, sents, si, a, b, scopes) -> int | None:
     if n.qualifier != "exact" or n.value > 500:
         return None
     return n.value
+
+
+LAUNCH_RE = re.compile(
+    r"launch\w*|fired|firing|sent|unleash\w*|attacked\s+with|запусти\w*|випусти\w*|атакува\w*|застосува\w*|"
+    r"выпусти\w*|атаковал\w*|применил\w*"
+)
+INTERCEPT_RE = re.compile(
+    r"shot\s+down|downed|intercept\w*|destroyed|neutrali[sz]ed|збит\w*|збил\w*|знешкоджен\w*|подавлен\w*|"
+    r"сбит\w*|сбил\w*|уничтожен\w*|нейтралізован\w*|перехопл\w*"
+)
+
+
+def night_counts(
+    gaz: Gazetteer, text: str, low: str, sents: list[Sentence], night_sents: dict[int, str], figures: list
+) -> list[dict]:
+    """The night's national counts per weapon ("Russia launched 87 drones and two Iskander-M missiles
+    overnight ... 64 drones were shot down"): ``launched`` and ``intercepted`` per model or kind,
+    each with the sentence it came from. Only sentences in ``night_sents`` are read.
+
+    A count is the number right before the weapon's name; launched or intercepted is the verb
+    nearest to it in the sentence. A night-wide figure with no weapon named right before it ("64 of
+    them were shot down") counts the weapon named last. ``area`` is "Ukraine" or the oblast."""
+    out: dict[str, dict] = {}
+    last_key: str | None = None
+    by_sentence: dict[int, list] = {}
+    for f in figures:
+        if f.scope == "nationwide" and f.category in ("launched", "intercepted"):
+            by_sentence.setdefault(sentence_of(sents, f.start), []).append(f)
+    for si in sorted(night_sents):
+        s = sents[si]
+        found = [(a, b, rec.name, rec.category) for a, b, rec in gaz.find_models(s.text)]
+        taken = [(a, b) for a, b, _n, _c in found]
+        model_cats = {c for _a, _b, _n, c in found}
+        # "two Iskander-M ballistic missiles": the kind after a model is the model's, not a second weapon.
+        found += [
+            (a, b, None, cat)
+            for a, b, cat in gaz.find_generics(s.text)
+            if not any(x < b and a < y for x, y in taken) and cat not in model_cats
+        ]
+        # The figure rules read the sentence best ("21 out of 23"): their counts first, each given to
+        # the weapon named at or after it, else to the weapon named last ("64 of them").
+        used = set()
+        for f in by_sentence.get(si, ()):
+            named = [(a, m, c) for a, _b, m, c in found if s.start + a >= f.start]
+            if named:
+                _a, model, cat = min(named)
+                key = model or cat
+            elif last_key is not None:
+                key = last_key
+                model, cat = out[key]["model"], out[key]["category_code"]
+            else:
+                key = model = cat = None
+            last_key = key
+            _night_entry(out, key, model, cat, night_sents[si])
+            if out[key][f.category] is None:
+                out[key][f.category] = f.value
+                out[key][f"{f.category}_quote"] = s.text
+                used.add(f.value)
+        # Then the counts written right before a weapon's name ("and two Iskander-M missiles").
+        for a, b, model, cat in sorted(found):
+            count = _count_before(low, sents, si, s.start + a, s.start + b, None)
+            if count is None or count in used:
+                continue
+            verbs = [(m.start(), "launched") for m in LAUNCH_RE.finditer(s.low)]
+            verbs += [(m.start(), "intercepted") for m in INTERCEPT_RE.finditer(s.low)]
+            if not verbs:
+                continue
+            kind = min(verbs, key=lambda v: abs(v[0] - a))[1]
+            last_key = model or cat
+            _night_entry(out, last_key, model, cat, night_sents[si])
+            if out[last_key][kind] is None:
+                out[last_key][kind] = count
+                out[last_key][f"{kind}_quote"] = s.text
+    return list(out.values())
+
+
+def _night_entry(out: dict, key, model, cat, area: str) -> None:
+    if key not in out:
+        label = CATEGORY_LABELS.get(cat, cat) if cat else None
+        out[key] = {"model": model, "category": label, "category_code": cat, "area": area}
+        out[key].update({"launched": None, "intercepted": None, "launched_quote": None, "intercepted_quote": None})

@@ -24,7 +24,7 @@ from extraction.figure_rules import (
 )
 from extraction.figures import SentenceFigures
 from extraction.gazetteer import Gazetteer, PlaceRec, default_gazetteer
-from extraction.munitions import article_munitions
+from extraction.munitions import article_munitions, night_counts
 from extraction.numbers import bounds, number_mentions, single_mentions
 from extraction.places import PlaceMention, rank_places, report_places, resolve_places
 from extraction.scope import (
@@ -33,6 +33,7 @@ from extraction.scope import (
     UPDATE_SENTENCE_RE,
     figure_scopes,
     mark_far_dated,
+    night_wide,
     sentence_scopes,
 )
 from extraction.slavic import (
@@ -102,6 +103,7 @@ class Report:
     event_date_source: str | None = None
     event_date_hint: dict | None = None
     language: str = "en"
+    night_counts: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -116,6 +118,7 @@ class Report:
             "figures": [asdict(f) for f in self.figures],
             "headline": self.headline,
             "language": self.language,
+            "night_counts": self.night_counts,
         }
 
     @property
@@ -190,11 +193,11 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     art = _Article.read(text, published)
     places = _find_places(gaz, art)
     scopes, totals = sentence_scopes(gaz, art.sents, places.main, places.by_sentence, art.gate)
-    figures = _figures(gaz, art, places, scopes, totals)
+    figures, night_sents = _figures(gaz, art, places, scopes, totals)
     date, precision, source, hint = event_date(art.low, art.sents, art.dates, art.pub, art.anchor, art.dateline_end)
     mark_far_dated(figures, art.sents, art.dates, date, art.low, art.dateline_end)
     figures = _with_summed_victims(text, art.sents, figures)
-    munitions = article_munitions(gaz, text, art.low, art.sents, scopes)
+    munitions = article_munitions(gaz, text, art.low, art.sents, scopes, night_sents)
     is_strike = is_strike_report(art.sents, places.main, figures, munitions, art.strike_sents, scopes, art.gate)
     if not is_strike:
         date = precision = source = hint = None
@@ -205,7 +208,10 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
         places=report_places(gaz, places.mentions, places.main, places.order),
         munitions=munitions,
         figures=figures,
-        headline=_headline(figures, art.language),
+        headline=_headline(
+            figures, art.language, local=places.main is not None and places.main.kind in ("city", "district")
+        ),
+        night_counts=night_counts(gaz, text, art.low, art.sents, night_sents, figures),
         published=art.pub.isoformat() if art.pub else None,
         event_date_source=source,
         event_date_hint=hint,
@@ -224,12 +230,21 @@ def _find_places(gaz: Gazetteer, art: _Article) -> _Places:
     return _Places(mentions, order, main, by_sentence)
 
 
-def _figures(gaz: Gazetteer, art: _Article, places: _Places, scopes: list[str], totals: list[bool]) -> list[Figure]:
-    """Every figure of the article, with its scope, in text order."""
+def _figures(gaz: Gazetteer, art: _Article, places: _Places, scopes: list[str], totals: list[bool]):
+    """Every figure of the article, with its scope, in text order; and the sentences that give the
+    night's national weapons counts (``scope.night_wide``)."""
     raw = _raw_figures(art, totals)
     fig_scopes = figure_scopes(gaz, art.text, raw, places.mentions, places.main, places.by_sentence, scopes)
     figures = []
-    for (f, _s), scope in zip(raw, fig_scopes, strict=True):
+    night_sents: dict[int, str] = {}
+    for (f, s), scope in zip(raw, fig_scopes, strict=True):
+        if f.category in WEAPONS and scope in ("event", "nationwide"):
+            area = night_wide(gaz, s.low, places.by_sentence.get(s.index, []), places.main)
+            if area is None and scope == "nationwide" and places.main is not None:
+                area = "Ukraine"
+            if area is not None:
+                scope = "nationwide"
+                night_sents[s.index] = area
         low, high = bounds(f.value, f.qualifier)
         figures.append(
             Figure(
@@ -254,7 +269,7 @@ def _figures(gaz: Gazetteer, art: _Article, places: _Places, scopes: list[str], 
     if art.language != "en":
         victims_totals(figures)
     figures.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
-    return figures
+    return figures, night_sents
 
 
 def _raw_figures(art: _Article, totals: list[bool]) -> list[tuple[RawFigure, Sentence]]:
@@ -368,15 +383,18 @@ def _sum_single_victims(text: str, sents, figures: list[Figure]) -> list[Figure]
     return out
 
 
-def _headline(figures: list[Figure], language: str = "en") -> dict:
+def _headline(figures: list[Figure], language: str = "en", *, local: bool = False) -> dict:
     """Per category, the event's figure: current over superseded, specific over vague, body over
     headline, the latest update of a rising toll, else the first (lead) figure.
 
     Ukrainian and Russian live pages put the newest update first and repeat earlier counts below
-    it: there the highest current figure of the event is its latest (a toll only rises)."""
+    it: there the highest current figure of the event is its latest (a toll only rises).
+
+    Weapons counts of the whole night (scope "nationwide") are the headline only of an article that
+    is not about one city (``local``): a local report gives them in ``Report.night_counts``."""
     out = {}
     for cat in HEADLINE_CATEGORIES:
-        allowed = ("event", "nationwide") if cat in WEAPONS else ("event",)
+        allowed = ("event", "nationwide") if cat in WEAPONS and not local else ("event",)
         cands = [f for f in figures if f.category == cat and f.scope in allowed]
         if not cands:
             continue

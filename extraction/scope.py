@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic words and typographic quotes are matched on purpose)
 """The scope of each sentence and figure: this event, another place, the whole night or war so far.
 
 A figure belongs to the event unless its sentence says otherwise: a marker of the war so
@@ -36,7 +37,7 @@ NATIONWIDE_RE = _c(
     r"\b(?:across\s+(?:Ukraine|the\s+country|the\s+nation|(?:several|multiple|many|various|\w+)\s+(?:regions|oblasts|"
     r"cities|Ukrainian\s+cities))|nationwide|throughout\s+Ukraine|all\s+over\s+Ukraine|over\s+Ukraine|"
     r"(?:on|across|over)\s+the\s+territory\s+of\s+Ukraine|whole\s+country|entire\s+country|in\s+total\s+across|"
-    r"against\s+(?:our|Ukrainian)\s+cities|across\s+multiple|in\s+(?:several|multiple|various|\d+|two|three|four|five|"
+    r"(?:against|at|on)\s+(?:our|Ukrainian)\s+cities|across\s+multiple|in\s+(?:several|multiple|various|\d+|two|three|four|five|"
     r"six|seven|eight|nine|ten|eleven|twelve)\s+(?:regions|oblasts)|other\s+regions|the\s+rest\s+of\s+the\s+country)"
 )
 PAST_RE = _c(
@@ -177,3 +178,29 @@ def mark_far_dated(figures: list, sents, dates: list, event_date: str | None, te
     for f in figures if far else ():
         if f.scope == "event" and sentence_of(sents, f.start) in far:
             f.scope = "past"
+
+
+# Who speaks for, or acts over, the whole country: the attacker as a whole, the Air Force, air
+# defence. A weapons count in a sentence naming one of these and no place is the night's count
+# across Ukraine ("Russia launched 87 drones overnight", "Air defences shot down 64"), not the
+# count of the local strike the article reports.
+NIGHT_ACTOR_RE = re.compile(
+    r"(?<!\w)(?:russia|russian\s+(?:forces|troops|army|military)|the\s+enemy|moscow|air\s+force|"
+    r"air\s+defen[cs]es?|ukraine['’]s\s+(?:air|military)|across\s+ukraine|повітрян\w*\s+сил\w*|ппо|"
+    r"протиповітрян\w*|по\s+україні|ворог\w*|противник\w*|росі[яю]|рф|россия|воздушн\w*\s+сил\w*)(?!\w)"
+)
+
+
+def night_wide(gaz, sentence_low: str, places_here: list, main) -> str | None:
+    """The area whose night-long count a weapons count in this sentence is (see ``NIGHT_ACTOR_RE``):
+    "Ukraine" when the sentence names no place, the oblast's name when it names only the oblast of
+    the event ("the enemy attacked the Odesa region with 45 drones"), else None (the event's own).
+    Only for an article about a city or district."""
+    if main is None or main.kind not in ("city", "district"):
+        return None
+    named = [p for p in places_here if p.kind != "country"]
+    if any(p.kind != "oblast" or not gaz.related(p, main) for p in named):
+        return None
+    if NIGHT_ACTOR_RE.search(sentence_low) is None:
+        return None
+    return named[0].name if named else "Ukraine"

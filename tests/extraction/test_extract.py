@@ -99,13 +99,17 @@ def test_missing_launched_and_intercepted():
         "Air defences shot down 180 of them. In Kyiv, 3 people were killed and 5 are still missing."
     )
     report = extract(text, PUB)
-    assert report.headline["launched"]["value"] == 215
-    assert report.headline["intercepted"]["value"] == 180
+    # The air force's counts are the night's across Ukraine, not Kyiv's: kept apart from the headline.
+    assert "launched" not in report.headline
+    assert "intercepted" not in report.headline
+    # "180 of them": of the weapons just counted.
+    assert [(n["area"], n["launched"], n["intercepted"]) for n in report.night_counts] == [("Ukraine", 215, 180)]
     assert report.headline["missing"]["value"] == 5
     text = "Air defences destroyed 21 out of 23 cruise missiles over Ukraine; one hit Lviv, killing two."
     report = extract(text, PUB)
-    assert report.headline["intercepted"]["value"] == 21
-    assert report.headline["launched"]["value"] == 23
+    assert [(n["category"], n["launched"], n["intercepted"]) for n in report.night_counts] == [
+        ("cruise missile", 23, 21)
+    ]
 
 
 @pytest.mark.parametrize(

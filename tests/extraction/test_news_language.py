@@ -247,7 +247,7 @@ def test_regional_heads_and_districts():
     assert "Saltivskyi" in [p["name"] for p in report.places]
 
 
-# --- Weapons counts (nationwide per the Air Force: allowed as the attack's launched/intercepted) ---
+# --- Weapons counts: the Air Force's national counts are the night's, kept apart from a local strike ---
 
 
 def test_launched_and_shot_down_by_the_air_force_with_a_local_toll():
@@ -258,9 +258,11 @@ def test_launched_and_shot_down_by_the_air_force_with_a_local_toll():
     )
     report = extract(text, PUB)
     got = headline(text)
-    assert got["launched"] == (128, "exact")
-    assert got["intercepted"] == (112, "exact")
+    assert "launched" not in got
+    assert "intercepted" not in got
     assert got["injured"] == (9, "exact")
+    night = {(n["category"], n["area"]): (n["launched"], n["intercepted"]) for n in report.night_counts}
+    assert night == {("drone", "Ukraine"): (128, 112), ("missile", "Ukraine"): (7, None)}
     assert report.places[0]["name"] == "Kharkiv"
 
 

@@ -31,8 +31,10 @@ CASES = [
         "KYIV, March 5 (Reuters) - Russian drones hit the port city of Odesa overnight, killing two people and "
         "injuring eight, Governor Oleh Kiper said on Wednesday. Russia launched 98 drones overnight, 60 of which "
         "were shot down, Ukraine's air force said.",
-        {"killed": (2, "exact"), "injured": (8, "exact"), "launched": (98, "exact"), "intercepted": (60, "exact")},
+        # The air force's counts are the whole night's (Report.night_counts), not Odesa's.
+        {"killed": (2, "exact"), "injured": (8, "exact")},
         "Odesa",
+        absent=("launched", "intercepted"),
         id="reuters-dateline-of-which",
     ),
     case(
@@ -377,8 +379,10 @@ CASES = [
     case(
         "Overnight, the enemy attacked the Odesa region with 45 Shahed drones. Air defence forces destroyed 30 of "
         "them. In Izmail, port infrastructure was damaged and two truck drivers were injured.",
-        {"launched": (45, "exact"), "intercepted": (30, "exact"), "injured": (2, "exact")},
+        # The region's round-up (Report.night_counts), not Izmail's.
+        {"injured": (2, "exact")},
         "Izmail",
+        absent=("launched", "intercepted"),
         id="attacked-with-destroyed-of-them",
     ),
     case(
