@@ -4,13 +4,10 @@ Workers are started with ``celery -A config worker``. Settings come from Django'
 settings module under the ``CELERY_`` namespace.
 """
 
-import logging
 import os
 import time
 
 from celery import Celery, signals
-
-logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -21,6 +18,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # session configured): about a fifth of an ingest worker's time. Connections are kept instead,
 # and Django's own rule decides when to drop one (below), as it does between web requests.
 app.conf.update(CELERY_DB_REUSE_MAX=10_000)
+# Each app's tasks module is imported before a worker starts (so before ``worker_init``); an
+# app that warms something up for its tasks connects its own handler there (sources.tasks,
+# linking.tasks), so this module names no app's tasks.
 app.autodiscover_tasks()
 
 
@@ -41,22 +41,3 @@ def _close_old_connections(sender=None, **kwargs):
         expired = conn.close_at is not None and time.monotonic() >= conn.close_at
         if conn.connection is not None and (conn.errors_occurred or expired):
             conn.close_if_unusable_or_obsolete()
-
-
-@signals.worker_init.connect
-def _warm_up(**kwargs):
-    """Build the gazetteer and load the page reader before the first task, not during it.
-
-    Runs in the worker's main process before its pool starts, so prefork children inherit the
-    result; the database connection used is closed so that no child shares it.
-    """
-    from django.db import connections
-
-    try:
-        from sources.tasks import worker_warm_up
-
-        worker_warm_up()
-    except Exception:  # a worker must start even when, say, the database is not migrated yet
-        logger.warning("Worker warm-up failed; the first article will pay for it.", exc_info=True)
-    finally:
-        connections.close_all()

@@ -9,14 +9,6 @@ from sources.choices import ArticleOrigin, ArticleStatus
 
 # Statuses in which the ingest pipeline still has work to do for an article.
 IN_PROGRESS = (ArticleStatus.QUEUED, ArticleStatus.FETCHING, ArticleStatus.EXTRACTING)
-# Statuses in which no further work will be done without a person acting.
-SETTLED = (
-    ArticleStatus.FETCHED,
-    ArticleStatus.EXTRACTED,
-    ArticleStatus.DUPLICATE,
-    ArticleStatus.FAILED,
-    ArticleStatus.REFUSED,
-)
 
 
 class OutletQuerySet(models.QuerySet):
@@ -39,9 +31,6 @@ class FeedQuerySet(models.QuerySet):
 
 class ArticleQuerySet(models.QuerySet):
     """Article reads shared by the API, the ingest pages and the sweeper."""
-
-    def in_progress(self):
-        return self.filter(status__in=IN_PROGRESS)
 
     def originals(self):
         """Articles that are not copies of another one's text."""

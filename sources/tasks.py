@@ -1,13 +1,15 @@
 """Celery tasks of the ingest pipeline: thin wrappers taking ids and calling one service.
 
 Routing (config/settings.py): ``feed_*`` to the ``feeds`` queue, ``article_fetch`` to
-``fetch``, ``article_extract`` to ``extract``. Every task is idempotent: it claims its row
-with a conditional UPDATE, so a re-delivered or duplicated message changes nothing.
+``fetch``. A stored article goes on to ``linking.tasks.article_extract`` (the ``extract``
+queue), sent by name from ``sources.services.common.send_extract``. Every task is idempotent:
+it claims its row with a conditional UPDATE, so a re-delivered or duplicated message changes
+nothing.
 """
 
 import logging
 
-from celery import shared_task
+from celery import shared_task, signals
 
 from sources.fetch import FetchTransient
 
@@ -27,19 +29,6 @@ def article_fetch(self, article_id: int) -> str | None:
     from sources.services import article_fetch_and_store
 
     return article_fetch_and_store(article_id=article_id, final_attempt=self.request.retries >= self.max_retries)
-
-
-@shared_task
-def article_extract(article_id: int) -> None:
-    """Run extraction and linking on a stored article (``linking.services``, when installed)."""
-    from sources.services import extraction_available
-
-    if not extraction_available():
-        logger.info("Extraction is not installed or is switched off; article %s stays fetched.", article_id)
-        return
-    from linking.services import article_process
-
-    article_process(article_id=article_id)
 
 
 @shared_task
@@ -66,18 +55,16 @@ def articles_requeue_stale() -> dict:
     return requeue()
 
 
-def worker_warm_up() -> None:
-    """Load, once per worker process, what the first article would otherwise wait for.
+@signals.worker_init.connect
+def worker_warm_up(**kwargs) -> None:
+    """Load the page reader's word lists (~0.4 s) once per worker, before its pool starts.
 
-    The page reader's word lists and, when extraction runs, the gazetteer built from the Place
-    and Munition tables (~0.4 s each). Called when a worker starts (config/celery.py); a
-    failure (no database yet) only means the first article pays instead.
+    Runs in the worker's main process, so prefork children inherit them instead of the first
+    article paying. No database is touched.
     """
     from sources.content import warm_up
-    from sources.services import extraction_available
 
-    warm_up()
-    if extraction_available():
-        from linking.services import db_gazetteer
-
-        db_gazetteer()
+    try:
+        warm_up()
+    except Exception:  # a worker must start even when, say, the database is not migrated yet
+        logger.warning("Page reader warm-up failed; the first article will pay for it.", exc_info=True)

@@ -27,16 +27,32 @@ from sources.services.feeds import (
     feeds_poll_due,
 )
 from sources.services.fetching import article_fetch_and_store, article_raw_body
+from sources.services.linking_state import (
+    article_extraction_claim,
+    article_extraction_fail,
+    article_extraction_record,
+    article_extraction_release,
+    article_link_set,
+    article_review_set,
+    articles_link_move,
+)
 from sources.services.outlets import outlet_for_host, outlet_for_name
 from sources.services.sweeper import articles_requeue_stale, fetch_backlog
 
 __all__ = [
     "PollResult",
     "SubmitSummary",
+    "article_extraction_claim",
+    "article_extraction_fail",
+    "article_extraction_record",
+    "article_extraction_release",
     "article_fetch_and_store",
+    "article_link_set",
     "article_raw_body",
+    "article_review_set",
     "article_submit_text",
     "article_submit_url",
+    "articles_link_move",
     "articles_requeue_stale",
     "articles_submit_urls",
     "bulk_job_create",

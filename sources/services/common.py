@@ -1,7 +1,5 @@
 """Shared by the services: fetch limits, history context, and sending tasks after commit."""
 
-import importlib.util
-
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,8 +30,8 @@ def history_context(by, service: str):
 
 
 def extraction_available() -> bool:
-    """True once ``linking.services`` (the extraction issue) is installed and enabled."""
-    return settings.INGEST_RUN_EXTRACTION and importlib.util.find_spec("linking.services") is not None
+    """True when stored articles are sent on to extraction (the INGEST_RUN_EXTRACTION setting)."""
+    return settings.INGEST_RUN_EXTRACTION
 
 
 # --- Sending tasks (always after commit) ---
@@ -53,14 +51,20 @@ def send_fetch(article_ids: list[int]) -> None:
     transaction.on_commit(send, robust=True)
 
 
+# The extraction task belongs to the linking app, a layer above this one: it is named, not
+# imported. A signature by name runs the registered task (eagerly too, in tests and `make run`)
+# and is a plain send_task where the task is not registered, as in a fetch-only process.
+EXTRACT_TASK = "linking.tasks.article_extract"
+
+
 def send_extract(article_id: int) -> None:
-    if not settings.INGEST_RUN_EXTRACTION:
+    if not extraction_available():
         return
 
     def send():
-        from sources.tasks import article_extract
+        from config.celery import app
 
-        article_extract.delay(article_id)
+        app.signature(EXTRACT_TASK, args=(article_id,)).apply_async()
 
     transaction.on_commit(send, robust=True)
 

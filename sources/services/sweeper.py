@@ -9,6 +9,7 @@ from django.utils import timezone
 from sources.choices import ArticleStatus
 from sources.models import Article
 from sources.services.common import extraction_available, send_extract, send_fetch
+from sources.services.linking_state import article_extraction_release
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +59,9 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> 
     if extraction_available():
         # An extraction claims its row fetched -> extracting; one whose worker died (its lease lapsed)
         # is handed back. Rows claimed without a lease are left to the extraction code.
-        dead = list(
-            Article.objects.filter(status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).values_list(
-                "pk", flat=True
-            )[:batch]
-        )
-        if dead:
-            Article.objects.filter(pk__in=dead, status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).update(
-                status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=now
-            )
-            for pk in dead:
-                send_extract(pk)
+        dead = article_extraction_release(now=now, batch=batch)
+        for pk in dead:
+            send_extract(pk)
         # Bounded to a day so an article extraction keeps failing on is not re-sent forever.
         since = now - timedelta(days=1)
         unextracted = list(

@@ -40,7 +40,7 @@ def ingest_settings(settings):
     settings.INGEST_READ_TIMEOUT = 0.5
     settings.INGEST_TOTAL_TIMEOUT = 5.0
     settings.INGEST_MAX_BYTES = 200_000
-    # Extraction (linking.services) is another issue's code; tests that need the hand-off turn it on.
+    # Extraction (linking.tasks) is off here; tests that need the hand-off turn it on.
     settings.INGEST_RUN_EXTRACTION = False
     # The role fixtures set passwords; the real hasher's deliberate slowness costs ~1 s a test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

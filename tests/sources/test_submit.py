@@ -172,7 +172,7 @@ def published():
 @pytest.mark.integration
 @pytest.mark.django_db
 def test_stored_text_is_sent_to_extraction_after_commit_and_duplicates_are_not(settings, committed, published):
-    """The hand-off to the extraction issue: a message to ``article_extract`` on the real broker."""
+    """The hand-off to linking: a message to ``linking.tasks.article_extract`` on the real broker."""
     require(redis_available(), f"Redis is not reachable at {settings.REDIS_URL}")
     settings.INGEST_RUN_EXTRACTION = True
 
@@ -182,7 +182,7 @@ def test_stored_text_is_sent_to_extraction_after_commit_and_duplicates_are_not(s
     with committed():
         copy, _ = article_submit_text(text="\n".join(STORY), url="https://reprints.example.org/story")
 
-    assert [(name, args) for name, args, _ in published] == [("sources.tasks.article_extract", [original.pk])]
+    assert [(name, args) for name, args, _ in published] == [("linking.tasks.article_extract", [original.pk])]
     assert copy.status == "duplicate"
 
 

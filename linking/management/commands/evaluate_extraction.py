@@ -5,6 +5,7 @@ working database is never touched.
 """
 
 import datetime as dt
+import io
 import itertools
 import json
 import os
@@ -74,13 +75,16 @@ def _city_right(main: dict | None, label_city: str | None) -> bool:
 
 def evaluate(directory: Path, stdout=None) -> tuple[dict, list[dict]]:
     """Run extraction and linking over the labelled articles; return (metrics, per-article rows)."""
-    from datasets.reference import reference_load
+    from django.core.management import call_command
+
     from linking.services import article_process
     from sources.models import Article
     from strikes.models import Munition
 
     labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    reference_load()
+    # The places and munitions the gazetteer is built from; the datasets app (a layer above this
+    # one) owns the loader, so its command is called by name (idempotent, output discarded).
+    call_command("load_reference", stdout=io.StringIO())
     aliases = {m.name: {_norm_model(a) for a in m.aliases} for m in Munition.objects.all()}
     articles = []
     for label in labels:

@@ -1,0 +1,198 @@
+"""Processing one stored article: extract, link to an attack (or propose a draft), record its figures.
+
+The article's own state (claim, lease, outcome, link) is written by the ``sources`` services
+this module calls; here is decided what to record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pghistory
+from django.db import transaction
+from django.utils import timezone
+
+from extraction import extract
+from linking.services.matching import attack_match, event_date
+from linking.services.munitions import attach_munitions
+from linking.services.reference import place_id_of, reference_data
+from sources.choices import ReviewState
+from sources.models import Article
+from sources.services import article_extraction_claim, article_extraction_fail, article_extraction_record
+from strikes.choices import GeoPrecision, PlaceKind, TimePrecision
+from strikes.models import Attack, Place
+
+log = logging.getLogger(__name__)
+
+PRECISION_BY_KIND = {
+    PlaceKind.DISTRICT: GeoPrecision.DISTRICT,
+    PlaceKind.CITY: GeoPrecision.CITY,
+    PlaceKind.RAION: GeoPrecision.OBLAST,
+    PlaceKind.OBLAST: GeoPrecision.OBLAST,
+    PlaceKind.COUNTRY: GeoPrecision.COUNTRY,
+}
+
+
+def _published_date(article: Article) -> dt.date | None:
+    return timezone.localtime(article.published_at).date() if article.published_at else None
+
+
+def article_document(article: Article) -> tuple[str, int]:
+    """The text extraction reads: the title (when the text does not start with it) and the text.
+
+    Returns (document, offset of ``article.text`` in it).
+    """
+    text = article.text or ""
+    title = (article.title or "").strip()
+    if title and not text.lstrip().startswith(title[:60]):
+        prefix = title + "\n\n"
+        return prefix + text, len(prefix)
+    return text, 0
+
+
+def _main_place(report: dict, known: dict[int, Place] | None = None) -> Place | None:
+    """The place the report is about; ``known`` is the cached Place rows (read from the table if not given)."""
+    places = report.get("places") or []
+    if not places:
+        return None
+    if known is None:
+        known = reference_data().places
+    main = known.get(place_id_of(places[0]))
+    if main is None:
+        return None
+    # One district of the main city, named in the article: the attack is placed there.
+    districts = [p for p in places[1:] if p.get("kind") == PlaceKind.DISTRICT]
+    if main.kind == PlaceKind.CITY and len(districts) == 1:
+        district = known.get(place_id_of(districts[0]))
+        if district is not None and district.parent_id == main.pk:
+            return district
+    return main
+
+
+def _occurred_at(report: dict, article: Article) -> tuple[dt.datetime, str]:
+    ev = event_date(report)
+    if ev is not None:
+        # Noon local time: the date stays the same in any time zone a reader uses.
+        when = timezone.make_aware(dt.datetime.combine(ev, dt.time(12, 0)))
+        precision = {"day": TimePrecision.DAY, "week": TimePrecision.WEEK, "month": TimePrecision.MONTH}.get(
+            report.get("event_date_precision") or "day", TimePrecision.DAY
+        )
+        return when, precision
+    # No date in the text and none published: when the article reached us, coarsely.
+    return (article.published_at or article.created_at), (
+        TimePrecision.WEEK if article.published_at else TimePrecision.MONTH
+    )
+
+
+def _record_claims(article: Article, attack: Attack, report: dict, offset: int, *, new: bool = False) -> None:
+    """The report's headline figures as extracted claims; a category the article already has is never overwritten."""
+    from casualties.services import claims_record_extracted
+
+    figures = []
+    for category, fig in (report.get("headline") or {}).items():
+        start = fig.get("start")
+        inside = start is not None and start >= offset
+        figures.append(
+            {
+                "category": category,
+                "value": fig["value"],
+                "qualifier": fig["qualifier"],
+                "quote": fig.get("quote", ""),
+                "quote_start": start - offset if inside else None,
+                "quote_end": fig["end"] - offset if inside else None,
+            }
+        )
+    if figures:
+        claims_record_extracted(attack=attack, article=article, figures=figures, attack_is_new=new)
+
+
+def search_refresh(attack_ids) -> None:
+    from strikes import services
+
+    ids = [i for i in attack_ids if i]
+    if ids:
+        services.attack_search_refresh(attack_ids=ids)
+
+
+def article_process(*, article_id: int) -> None:
+    """Extract an article, link it to an attack (or propose a draft), record its figures as claims.
+
+    Claims the row with a conditional UPDATE so two workers never process it at once, with a
+    lease: a worker that dies mid-extraction leaves a row whose lease runs out, which the ingest
+    sweeper (or the next run of this service) takes back instead of it staying ``extracting`` forever.
+    Idempotent: a second run finds the same attack, and existing claims and munitions stay as they are.
+    """
+    if not article_extraction_claim(article_id=article_id):
+        return
+    try:
+        _process(article_id)
+    except Exception as exc:
+        article_extraction_fail(article_id=article_id, error=f"extraction: {exc!r}")
+        raise
+
+
+def _process(article_id: int) -> None:
+    # The raw page (kept for provenance) and the old report are not needed here: not read at all.
+    # The outlet comes along for the claims' figures (its grade weighs them).
+    article = Article.objects.select_related("outlet").defer("raw_body", "report").get(pk=article_id)
+    ref = reference_data()
+    document, offset = article_document(article)
+    report = extract(document, published=_published_date(article), gazetteer=ref.gazetteer).to_dict()
+    report["text_offset"] = offset
+    touched = []
+    with transaction.atomic(), pghistory.context(user=None, service="article_process"):
+        # What the article's link becomes; unchanged unless a branch below says otherwise.
+        link = {"attack": None, "link_score": article.link_score, "link_explanation": article.link_explanation}
+        place = _main_place(report, ref.places) if report["is_strike_report"] else None
+        if article.review_state == ReviewState.REJECTED:
+            pass  # an analyst rejected it: the report is refreshed, nothing is linked again
+        elif not report["is_strike_report"]:
+            if article.attack_id is None:
+                link.update(link_score=None, link_explanation="Not a strike report: no attack proposed.")
+        elif place is None:
+            if article.attack_id is None:
+                link["link_explanation"] = "No known place in the text: link it by hand."
+        else:
+            attack = article.attack
+            new = False
+            if attack is None:
+                match = attack_match(place=place, report=report, ref=ref)
+                if match is not None:
+                    attack = match.attack
+                    link.update(link_score=match.score, link_explanation=", ".join(match.reasons))
+                else:
+                    attack = _draft_attack(article, report, place)
+                    new = True
+                    why = "no attack at this place and date yet: new draft attack"
+                    if not report.get("event_date"):
+                        why += " (the article gives no date: the time is when it was published or received)"
+                    link.update(link_score=None, link_explanation=why)
+                link["attack"] = attack
+            attach_munitions(attack, report, new=new, known=ref.munitions)
+            _record_claims(article, attack, report, offset, new=new)
+            touched.append(attack.pk)
+        article_extraction_record(article=article, report=report, **link)
+        # In the same transaction: the attack is never committed without its article's words
+        # in its search vector (a worker dying between the two used to leave it unsearchable).
+        search_refresh(touched)
+
+
+def _draft_attack(article: Article, report: dict, place: Place) -> Attack:
+    """A new draft attack at the report's place and date (no existing attack matched)."""
+    from strikes.services import attack_create
+
+    occurred_at, time_precision = _occurred_at(report, article)
+    return attack_create(
+        by=None,
+        place=place,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        geo_precision=PRECISION_BY_KIND.get(place.kind, GeoPrecision.CITY),
+        occurred_at=occurred_at,
+        time_precision=time_precision,
+        description=(article.title or "")[:500],
+        # Built from the gazetteer row just read; the search vector is rebuilt by the caller.
+        validate_constraints=False,
+        refresh_search=False,
+    )

@@ -1,0 +1,49 @@
+"""Celery tasks of the linking app: a thin wrapper taking an article id and calling one service.
+
+``article_extract`` is sent by name when ``sources`` stores an original text
+(``sources.services.common.send_extract``) and routed to the ``extract`` queue
+(config/settings.py). It claims its row with a conditional UPDATE, so a re-delivered or
+duplicated message changes nothing.
+"""
+
+import logging
+
+from celery import shared_task, signals
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="linking.tasks.article_extract")
+def article_extract(article_id: int) -> None:
+    """Run extraction and linking on a stored article (nothing when INGEST_RUN_EXTRACTION is off)."""
+    from sources.services import extraction_available
+
+    if not extraction_available():
+        logger.info("Extraction is switched off; article %s stays fetched.", article_id)
+        return
+    from linking.services import article_process
+
+    article_process(article_id=article_id)
+
+
+@signals.worker_init.connect
+def gazetteer_warm_up(**kwargs) -> None:
+    """Build the gazetteer from the Place and Munition tables (~0.4 s) before the first task.
+
+    Runs in the worker's main process before its pool starts, so prefork children inherit it;
+    the database connection used is closed so that no child shares it. A failure (no database
+    yet) only means the first article pays instead.
+    """
+    from sources.services import extraction_available
+
+    if not extraction_available():
+        return
+    try:
+        from linking.services import db_gazetteer
+
+        db_gazetteer()
+    except Exception:  # a worker must start even when, say, the database is not migrated yet
+        logger.warning("Gazetteer warm-up failed; the first article will pay for it.", exc_info=True)
+    finally:
+        connections.close_all()
