@@ -181,7 +181,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ROUTES = {
     "sources.tasks.feed_*": {"queue": "feeds"},
     "sources.tasks.article_fetch": {"queue": "fetch"},
-    "sources.tasks.article_extract": {"queue": "extract"},
+    "linking.tasks.article_extract": {"queue": "extract"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
@@ -283,7 +283,7 @@ INGEST_TOTAL_TIMEOUT = env.float("INGEST_TOTAL_TIMEOUT", default=60.0)
 INGEST_LEASE_SECONDS = env.int("INGEST_LEASE_SECONDS", default=300)
 # A queued article whose task message was sent this long ago is sent again by the sweeper.
 INGEST_REQUEUE_SECONDS = env.int("INGEST_REQUEUE_SECONDS", default=900)
-# Send stored articles on to extraction and linking (linking.services) once it is installed.
+# Send stored articles on to extraction and linking (linking.tasks.article_extract).
 INGEST_RUN_EXTRACTION = env.bool("INGEST_RUN_EXTRACTION", default=True)
 INGEST_BULK_MAX_URLS = env.int("INGEST_BULK_MAX_URLS", default=10000)
 CELERY_BEAT_SCHEDULE["ingest-requeue-stale"] = {
