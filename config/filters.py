@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 MAX_INT = 2**31 - 1
 MAX_LIST = 50  # values in one comma-separated parameter
@@ -152,6 +154,7 @@ class TextContainsFilter(filters.Filter):
         return qs if not value else qs.filter(**{f"{self.field_name}__icontains": value})
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class BooleanFilter(filters.Filter):
     """true/false (also 1/0, yes/no, on/off); anything else is a 400."""
 

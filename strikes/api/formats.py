@@ -101,8 +101,7 @@ def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple
         f"WITH {', '.join(ctes)} "
         f"SELECT {selected} FROM f JOIN strikes_attack a ON a.id = f.id "
         "LEFT JOIN strikes_place p ON p.id = a.place_id LEFT JOIN strikes_place o ON o.id = p.oblast_id "
-        + " ".join(outer)
-        + f" ORDER BY {order}"
+        "LEFT JOIN strikes_place pp ON pp.id = p.parent_id " + " ".join(outer) + f" ORDER BY {order}"
     )
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", tuple(params)
 

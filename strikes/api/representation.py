@@ -31,6 +31,7 @@ from rest_framework import serializers
 from casualties.choices import Category
 from casualties.selectors import MODES
 from config.api import FieldsMixin
+from strikes.api import acled
 from strikes.api.serializers import (
     AttackMunitionSerializer,
     AttackPlaceSerializer,
@@ -45,7 +46,6 @@ from strikes.api.sql import (
     rows_sql,
     set_session,
     sql_array,
-    sql_case,
     sql_float,
     sql_iso,
     sql_json,
@@ -165,15 +165,10 @@ def _column(column: str):
 
 # --- The declaration ---
 
-# ACLED codes 1-3 (1 = most precise). Ours are finer; the mapping is documented in docs/API.md.
-ACLED_TIME_PRECISION = {"exact": 1, "hour": 1, "day": 1, "week": 2, "month": 3}
-# 1 exact, 3 district, 4 city -> the town is known (1); 2 near a town -> 2; 5 oblast, 6 country -> 3.
-ACLED_GEO_PRECISION = {1: 1, 2: 2, 3: 1, 4: 1, 5: 3, 6: 3}
-
-# Over the CSV's row: ``a`` strikes_attack, ``p`` its place, ``o`` the place's oblast; the
-# aggregates ``fig``, ``mun``, ``src`` (strikes.api.formats) joined when a column needs them.
+# Over the CSV's row: ``a`` strikes_attack, ``p`` its place, ``pp`` the place's parent, ``o``
+# its oblast; the aggregates ``fig``, ``mun``, ``src`` (strikes.api.formats) joined when a
+# column needs them. ACLED's columns and words: strikes.api.acled.
 _CSV_OBLAST_ID = "COALESCE(p.oblast_id, CASE WHEN p.kind = 'oblast' THEN p.id END)"
-_CSV_OBLAST_NAME = "CASE WHEN p.oblast_id IS NOT NULL THEN o.name WHEN p.kind = 'oblast' THEN p.name END"
 
 
 @dataclass(frozen=True)
@@ -205,7 +200,11 @@ ATTACK_FIELDS = (
         serializers.CharField(help_text="Stable public id in ACLED's style: UKR-SW<id>."),
         lambda ctx: "concat('\"UKR-SW', a.id, '\"')",
         lambda row, ctx: f"UKR-SW{row['id']}",
-        (("event_id_cnty", "'UKR-SW' || a.id", None),),
+        (
+            ("event_id_cnty", "'UKR-SW' || a.id", None),
+            *((column, sql_text(str(value)), None) for column, value in acled.CONSTANT_COLUMNS.items()),
+            *((column, "NULL", None) for column in acled.EMPTY_COLUMNS),
+        ),
     ),
     AttackField(
         "url",
@@ -220,6 +219,7 @@ ATTACK_FIELDS = (
         _iso_row("occurred_at"),
         (
             ("event_date", "to_char(a.occurred_at, 'YYYY-MM-DD')", None),
+            ("year", "to_char(a.occurred_at, 'YYYY')", None),
             ("occurred_at", sql_iso("a.occurred_at"), None),
         ),
     ),
@@ -227,7 +227,7 @@ ATTACK_FIELDS = (
         "time_precision",
         serializers.ChoiceField(choices=TimePrecision.choices),
         csv=(
-            ("time_precision", sql_case("a.time_precision", ACLED_TIME_PRECISION), None),
+            ("time_precision", acled.TIME_PRECISION_SQL, None),
             ("occurred_precision", "a.time_precision", None),
         ),
     ),
@@ -237,8 +237,9 @@ ATTACK_FIELDS = (
         _place_json,
         _place_row,
         (
-            ("admin1", csv_text(f"NULLIF({_CSV_OBLAST_NAME}, '')"), None),
-            ("location", csv_text("NULLIF(p.name, '')"), None),
+            ("admin1", acled.ADMIN1, None),
+            ("admin2", acled.ADMIN2, None),
+            ("location", acled.LOCATION, None),
             ("place_id", "a.place_id", None),
             ("oblast_id", _CSV_OBLAST_ID, None),
         ),
@@ -263,14 +264,20 @@ ATTACK_FIELDS = (
             choices=GeoPrecision.choices, help_text="1 exact, 2 near, 3 district, 4 city, 5 oblast, 6 country."
         ),
         csv=(
-            ("geo_precision", sql_case("a.geo_precision", ACLED_GEO_PRECISION), None),
+            ("geo_precision", acled.GEO_PRECISION_SQL, None),
             ("location_precision", "a.geo_precision", None),
         ),
     ),
     _scalar(
         "target_type",
         serializers.ChoiceField(choices=TargetType.choices),
-        csv=(("target_type", "a.target_type", None),),
+        csv=(
+            ("target_type", "a.target_type", None),
+            ("actor2", acled.ACTOR2, None),
+            ("inter2", acled.INTER2, None),
+            ("interaction", acled.INTERACTION, None),
+            ("civilian_targeting", acled.CIVILIAN_TARGETING, None),
+        ),
     ),
     _scalar(
         "description",
@@ -290,6 +297,7 @@ ATTACK_FIELDS = (
         AttackMunitionSerializer(many=True),
         _munitions_json,
         csv=(
+            ("sub_event_type", acled.SUB_EVENT_TYPE, "munitions"),
             ("munitions", "mun.names", "munitions"),
             ("munition_categories", distinct_join("mun.categories", "; "), "munitions"),
             ("origin_countries", distinct_join("mun.origins", "; "), "munitions"),
@@ -340,7 +348,7 @@ ATTACK_FIELDS = (
         serializers.DateTimeField(),
         lambda ctx: sql_json_iso("a.updated_at"),
         _iso_row("updated_at"),
-        (("updated_at", sql_iso("a.updated_at"), None),),
+        (("updated_at", sql_iso("a.updated_at"), None), ("timestamp", acled.TIMESTAMP, None)),
     ),
 )
 FIELDS_BY_NAME = {f.name: f for f in ATTACK_FIELDS}
@@ -349,21 +357,8 @@ FIELD_NAMES = tuple(FIELDS_BY_NAME)
 # Each CSV column's SQL and the aggregate it needs, from the fields above.
 CSV_EXPRESSIONS = {column: (sql, need) for f in ATTACK_FIELDS for column, sql, need in f.csv}
 
-# ACLED's names where the column means the same, then ours (docs/API.md documents each; the
-# ACLED importer reads them back).
-ACLED_COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "time_precision",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-]
+# ACLED's 31 columns in ACLED's order (strikes.api.acled), then ours (docs/API.md documents each;
+# the ACLED importer reads them back).
 OUR_COLUMNS = [
     "id",
     "occurred_at",
@@ -383,7 +378,7 @@ OUR_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-CSV_COLUMNS = ACLED_COLUMNS + OUR_COLUMNS
+CSV_COLUMNS = acled.ACLED_COLUMNS + OUR_COLUMNS
 assert set(CSV_COLUMNS) == set(CSV_EXPRESSIONS), "every CSV column comes from one field"
 
 

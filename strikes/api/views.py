@@ -20,6 +20,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from casualties.api.views import proposal_response
+from casualties.models import Proposal
+from casualties.services import attack_edit
 from config.api import (
     CountMixin,
     JSONErrorsMixin,
@@ -50,7 +53,7 @@ from strikes.api.serializers import (
 )
 from strikes.filtersets import AttackFilterSet, MunitionFilterSet, PlaceFilterSet, WaveFilterSet
 from strikes.models import Attack, Munition, Place, Wave, WaveMunition
-from strikes.services import attack_create, attack_publish, attack_retract, attack_update
+from strikes.services import attack_create, attack_publish, attack_retract
 
 # Query parameters of a detail request that shape the answer but filter nothing.
 DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format"})
@@ -268,7 +271,10 @@ class AttackViewSet(
         attack = self.get_object()
         serializer = AttackWriteSerializer(attack, data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        attack_update(attack=attack, by=request.user, **serializer.service_kwargs(serializer.validated_data))
+        # An analyst's edit of a published attack becomes a proposal for an editor (202).
+        result = attack_edit(attack=attack, by=request.user, **serializer.service_kwargs(serializer.validated_data))
+        if isinstance(result, Proposal):
+            return proposal_response(result)
         return Response(self._fresh(attack))
 
     def _fresh(self, attack) -> dict:

@@ -203,20 +203,43 @@ def read_csv(response) -> list[dict]:
 def test_csv_has_acled_and_own_columns(anon, world):
     response = anon.get(reverse("api-attack-list"), {"format": "csv"})
     header = body(response).decode().splitlines()[0].split(",")
-    assert header == CSV_COLUMNS
-    assert header[:11] == [
+    # ACLED's 31 standard columns in ACLED's order (its codebook), then ours.
+    acled = [
         "event_id_cnty",
         "event_date",
+        "year",
         "time_precision",
+        "disorder_type",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "interaction",
+        "civilian_targeting",
+        "iso",
+        "region",
+        "country",
         "admin1",
+        "admin2",
+        "admin3",
         "location",
         "latitude",
         "longitude",
         "geo_precision",
         "source",
+        "source_scale",
         "notes",
         "fatalities",
+        "tags",
+        "timestamp",
     ]
+    assert len(acled) == 31 and header[:31] == acled
+    assert header[31:34] == ["id", "occurred_at", "occurred_precision"]
+    assert header == CSV_COLUMNS
 
 
 def test_csv_rows_parse_back_to_the_attacks(anon, world):
@@ -226,7 +249,7 @@ def test_csv_rows_parse_back_to_the_attacks(anon, world):
     assert a1["event_date"] == "2025-04-24"
     assert a1["time_precision"] == "1"
     assert a1["admin1"] == "Kyiv City"
-    assert a1["location"] == "Sviatoshynskyi district"
+    assert a1["location"] == "Kyiv - Sviatoshynskyi district"  # ACLED's "city - district"
     assert (float(a1["latitude"]), float(a1["longitude"])) == (50.4601, 30.3602)
     assert a1["geo_precision"] == "1"
     assert a1["source"] == "Censor.NET; AFP"

@@ -105,6 +105,20 @@ def test_geojson_is_the_feature_written_by_hand(anon, attack):
     )
 
 
+def test_csv_acled_columns_use_acleds_words(anon, attack):
+    columns = (
+        "year,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,inter2,interaction,"
+        "civilian_targeting,iso,region,country,admin1,admin2,admin3,location,source_scale,tags,timestamp"
+    )
+    response = anon.get(reverse("api-attack-list"), {"format": "csv", "fields": columns})
+    body = b"".join(response.streaming_content).decode()
+    assert body == (
+        f"{columns}\n"
+        "2025,Political violence,Explosions/Remote violence,Air/drone strike,Military Forces of Russia (2000-),,"
+        "External/Other forces,,,External/Other forces only,,804,Europe,Ukraine,Odesa,,,Odesa,,,1749632400\n"
+    )
+
+
 def test_csv_line_is_written_by_hand(anon, attack):
     pk, city, oblast = attack["attack"].pk, attack["city"].pk, attack["oblast"].pk
     columns = (
@@ -116,7 +130,7 @@ def test_csv_line_is_written_by_hand(anon, attack):
     body = b"".join(response.streaming_content).decode()
     assert body == (
         f"{columns}\n"
-        f"UKR-SW{pk},2025-06-10,1,Odesa Oblast,Odesa,46.48,30.0,1,Port News,"
+        f"UKR-SW{pk},2025-06-10,1,Odesa,Odesa,46.48,30.0,1,Port News,"
         '"Drones hit the ""Pivdennyi"" port, fire on a pier",'
         f",{pk},2025-06-10T04:30:00+03:00,hour,4,{city},{oblast},transport,"
         "3,3,3,consensus,Shahed-136 [7],false,https://port.example/a,2025-06-10T09:00:00.250000+03:00\n"
