@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
 """The gazetteer and munition catalogue as the extractor sees them: plain records, fast lookups.
 
 ``Gazetteer.from_records(place_records, munition_records)`` takes the same dicts as
@@ -163,6 +164,16 @@ class Gazetteer(MunitionLookup):
             hit = self.cyr_stems.get(key)
             if hit:
                 return hit
+        if " " in key and is_cyrillic(key):
+            # "Запорізькій області", "Харківської області", "Донецкой области": the oblast's name in
+            # the nominative ("Запорізька область") is what the gazetteer holds.
+            words = key.split(" ")
+            if len(words) == 2 and words[1].startswith("област"):
+                adj = _ADJ_CASE_RE.sub("а", words[0])
+                for noun in ("область",):
+                    hit = self.keys.get(f"{adj} {noun}")
+                    if hit:
+                        return hit
         return []
 
     def find_places(self, text: str) -> list[tuple[int, int, list[PlaceRec]]]:
@@ -180,8 +191,11 @@ class Gazetteer(MunitionLookup):
             first = token_at(spaced, c)
             tok = norm_token(first.group())
             sizes = self.first_sizes.get(tok, ())
-            if is_cyrillic(tok) and 1 not in sizes:
-                sizes = (*sizes, 1)  # an inflected form, found by its stem
+            if is_cyrillic(tok):
+                if 1 not in sizes:
+                    sizes = (*sizes, 1)  # an inflected form, found by its stem
+                if 2 not in sizes and 2 in self.first_sizes.get(_ADJ_CASE_RE.sub("а", tok), ()):
+                    sizes = (2, *sizes)  # an oblast's adjective in another case ("Запорізькій області")
             if not sizes:
                 continue
             # The tokens from here on: as many as the longest key needs, and the one after it.
@@ -207,6 +221,8 @@ class Gazetteer(MunitionLookup):
                 if self._person_name(spaced, toks, normed, size, key):
                     continue
                 cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS)
+                if cands and all(_small(p) for p in cands) and not _settlement_cue(spaced, start, end):
+                    cands = []  # "Атаки", "Pravda": a village's name that is also a word, with no cue
                 if not cands:
                     continue
                 if nxt in REGION_WORDS and cands[0].kind == "oblast":
@@ -298,6 +314,36 @@ class Gazetteer(MunitionLookup):
         if key.endswith(" district"):
             cands.sort(key=lambda p: p.kind != "district")
         return cands
+
+
+# Settlements under this size are many (about 5,000), and many are named like common words
+# ("Атаки", "Pravda", "Peremoha"): their names count only with a cue that a place is meant.
+SMALL_SETTLEMENT = 15_000
+_CUE_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|at|near|of|into|to|on|from|outside|village|town|settlement|hamlet)|"
+    r"(?<!\w)(?:у|в|во|по|на|біля|під|поблизу|до|із|з|від|село|селі|села|селище|селищі|селища|смт|"
+    r"около|под|возле|из|от|поселок|поселке|деревня|деревне))\s+$",
+    re.IGNORECASE,
+)
+_CUE_AFTER_RE = re.compile(
+    r"^(?:\s+(?:village|town|settlement|hamlet|community|hromada|громад\w*)\b|,\s+(?:[^\W\d_]+\s+){1,2}"
+    r"(?:oblast|region|district|raion|області|район\w*|громад\w*|области|района))",
+    re.IGNORECASE,
+)
+
+
+# The case endings of a feminine adjective ("Запорізькій", "Харківської", "Донецкой") -> "-а".
+_ADJ_CASE_RE = re.compile(r"(?:ій|ої|ою|у|ая|ой|ую)$")
+
+
+def _small(p: PlaceRec) -> bool:
+    return p.kind == "city" and (p.population or 0) < SMALL_SETTLEMENT
+
+
+def _settlement_cue(text: str, start: int, end: int) -> bool:
+    """A preposition or a settlement word right before the name ("in", "village of", "у", "по", "село"),
+    or a settlement word or the oblast or raion right after it ("Malokaterynivka, Zaporizhzhia region")."""
+    return bool(_CUE_BEFORE_RE.search(text, max(0, start - 20), start) or _CUE_AFTER_RE.match(text[end : end + 50]))
 
 
 _DEFAULT: Gazetteer | None = None

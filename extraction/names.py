@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
 """Place names and text tokens normalised the same way, and the words around a name that say it is no place.
 
 A name and a token of text match when their normal forms are equal: lower case, accents and
@@ -134,6 +134,12 @@ def cyrillic_stems(word: str) -> set[str]:
             for repl in ("е", "є", "о", "і"):
                 stems.add(stem[:i] + repl + stem[i + 1 :])
             break
+    # Ukrainian dative and locative soften к, г, х before -і: Малокатеринівка -> у Малокатеринівці,
+    # Ольховка -> Ольховці; Прага -> Празі; Гадяч not affected.
+    soft = {"к": "ц", "г": "з", "х": "с"}
+    for st in list(stems):
+        if st and st[-1] in soft:
+            stems.add(st[:-1] + soft[st[-1]])
     return {s for s in stems if len(s) >= 3}
 
 

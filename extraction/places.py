@@ -6,35 +6,64 @@ often they are named (headline, lead, strike sentences). Pure Python."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from extraction.gazetteer import Gazetteer, PlaceRec
+from extraction.names import norm_name
 from extraction.text import Sentence
 
 
 @dataclass(slots=True)
 class PlaceMention:
-    """One place name in the text: its span, the place chosen for it, its sentence."""
+    """One place name in the text: its span, the place chosen for it, its sentence, and the other
+    settlements of the same name when the text does not say which one it means."""
 
     start: int
     end: int
     place: PlaceRec
     sentence: int = -1
+    others: list[PlaceRec] = field(default_factory=list)
 
 
-def resolve_places(gaz: Gazetteer, raw) -> list[PlaceMention]:
-    """A name with several candidates takes the one inside a city the article also names."""
+# A settlement this many times bigger than any namesake is the one meant ("Kharkiv" is never a hamlet).
+DOMINANT = 10
+
+
+def resolve_places(gaz: Gazetteer, raw, text: str = "") -> list[PlaceMention]:
+    """A name with several candidates takes the one inside a city the article also names, or the
+    settlement in an oblast the article names ("Ivanivka ... Kherson region"). Failing both, a
+    settlement that is not far bigger than its namesakes is kept with them (``others``): the
+    report flags it ambiguous instead of guessing."""
     firsts = [c[0] for _, _, c in raw]
+    named_oblasts = {p.ref_key for p in firsts if p.kind == "oblast"}
+    named_oblasts |= {p.oblast_ref for _, _, c in raw if len(c) == 1 and c[0].kind == "city" for p in c}
     out = []
     for i, (a, b, cands) in enumerate(raw):
         chosen = cands[0]
+        others: list[PlaceRec] = []
         if len(cands) > 1:
-            others = [p for j, p in enumerate(firsts) if j != i and p.kind in ("city", "oblast")]
-            for c in cands:
-                if any(gaz._contains(o, c) for o in others if o.kind == "city"):
-                    chosen = c
-                    break
-        out.append(PlaceMention(a, b, chosen))
+            others_named = [p for j, p in enumerate(firsts) if j != i and p.kind in ("city", "oblast")]
+            inside = next(
+                (c for c in cands if any(gaz._contains(o, c) for o in others_named if o.kind == "city")), None
+            )
+            towns = [c for c in cands if c.kind == "city"]
+            in_oblast = [c for c in towns if c.oblast_ref in named_oblasts]
+            # A settlement called so before one that merely lists the name among its old names.
+            written = norm_name(text[a:b])
+            in_oblast.sort(key=lambda c: -SequenceMatcher(None, norm_name(c.name), written).ratio())
+            if len(in_oblast) > 1 and norm_name(in_oblast[0].name) == written != norm_name(in_oblast[1].name):
+                in_oblast = in_oblast[:1]
+            if inside is not None:
+                chosen = inside
+            elif len(in_oblast) == 1:
+                chosen = in_oblast[0]
+            elif chosen.kind == "city" and len(towns) > 1:
+                rest = max((c.population or 0) for c in towns if c is not chosen)
+                if (chosen.population or 0) < DOMINANT * max(rest, 1):
+                    pool = in_oblast or towns
+                    chosen, others = pool[0], pool[1:]
+        out.append(PlaceMention(a, b, chosen, others=others))
     return out
 
 
@@ -99,5 +128,10 @@ def report_places(gaz: Gazetteer, mentions: list[PlaceMention], main: PlaceRec |
     for k in listed:
         ms = counts.get(k, [])
         first = ms[0].start if ms else None
-        places_out.append(_place_dict(gaz, gaz.by_ref[k], len(ms), first, ms[0].end if ms else None))
+        entry = _place_dict(gaz, gaz.by_ref[k], len(ms), first, ms[0].end if ms else None)
+        namesakes = next((m.others for m in ms if m.others), [])
+        entry["ambiguous"] = bool(namesakes)
+        # The other settlements of the same name, in their oblasts: a reviewer picks.
+        entry["candidates"] = [{"ref_key": p.ref_key, "name": p.name, "oblast": gaz.oblast_name(p)} for p in namesakes]
+        places_out.append(entry)
     return places_out

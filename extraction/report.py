@@ -220,7 +220,7 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
 
 
 def _find_places(gaz: Gazetteer, art: _Article) -> _Places:
-    mentions = resolve_places(gaz, gaz.find_places(art.text))
+    mentions = resolve_places(gaz, gaz.find_places(art.text), art.text)
     by_sentence: dict[int, list[PlaceRec]] = {}
     for m in mentions:
         m.sentence = sentence_of(art.sents, m.start)

