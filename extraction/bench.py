@@ -55,7 +55,9 @@ def synthetic_article(size: int = 5000) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, help="benchmark the .txt files in this directory instead")
+    parser.add_argument(
+        "--dir", type=Path, action="append", help="benchmark the .txt files in this directory instead (repeatable)"
+    )
     parser.add_argument("--n", type=int, default=300, help="passes over the articles")
     args = parser.parse_args(argv)
 
@@ -66,7 +68,8 @@ def main(argv=None) -> int:
     build_ms = (time.perf_counter() - t0) * 1000
 
     if args.dir:
-        articles = [split_date_header(p.read_text(encoding="utf-8"))[1] for p in sorted(args.dir.glob("*.txt"))]
+        paths = [p for d in args.dir for p in sorted(d.glob("*.txt"))]
+        articles = [split_date_header(p.read_text(encoding="utf-8"))[1] for p in paths]
     else:
         articles = [synthetic_article()]
     if not articles:

@@ -136,6 +136,7 @@ def evaluate(directory: Path, stdout=None) -> tuple[dict, list[dict]]:
                 },
                 "want": {k: label.get(k) for k in ("killed", "injured", "event_date", "city")},
                 "link": article.link_explanation,
+                "language": label.get("language") or "en",
             }
         )
 
@@ -162,7 +163,27 @@ def evaluate(directory: Path, stdout=None) -> tuple[dict, list[dict]]:
         "articles": n,
     }
     metrics = {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
+    metrics["by_language"] = _by_language(rows)
     return metrics, rows
+
+
+def _by_language(rows: list[dict]) -> dict:
+    """The per-article accuracies again for each labelled language (``uk``, ``ru``, ``en``)."""
+    out = {}
+    for language in sorted({r["language"] for r in rows}):
+        mine = [r for r in rows if r["language"] == language]
+        n = len(mine)
+        wanted = sum(r["models_wanted"] for r in mine)
+        out[language] = {
+            "strike_report_accuracy": round(sum(r["strike"] for r in mine) / n, 4),
+            "killed_accuracy": round(sum(r["killed"] for r in mine) / n, 4),
+            "injured_accuracy": round(sum(r["injured"] for r in mine) / n, 4),
+            "event_date_accuracy": round(sum(r["event_date"] for r in mine) / n, 4),
+            "city_accuracy": round(sum(r["city"] for r in mine) / n, 4),
+            "munition_model_recall": round(sum(r["models_found"] for r in mine) / wanted, 4) if wanted else 1.0,
+            "articles": n,
+        }
+    return out
 
 
 class Command(BaseCommand):
@@ -201,3 +222,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         for k in (*METRICS, "articles"):
             self.stdout.write(f"{k:24} {metrics[k]}")
+        for language, scores in metrics["by_language"].items():
+            self.stdout.write(f"{language}: " + ", ".join(f"{k} {v}" for k, v in scores.items()))
