@@ -320,9 +320,9 @@ class Gazetteer(MunitionLookup):
 # ("Атаки", "Pravda", "Peremoha"): their names count only with a cue that a place is meant.
 SMALL_SETTLEMENT = 15_000
 _CUE_BEFORE_RE = re.compile(
-    r"(?:\b(?:in|at|near|of|into|to|on|from|outside|village|town|settlement|hamlet)|"
+    r"(?:\b(?:in|at|near|of|into|to|on|from|outside|village|town|settlement|hamlet|attacked|struck|shelled|hit)|"
     r"(?<!\w)(?:у|в|во|по|на|біля|під|поблизу|до|із|з|від|село|селі|села|селище|селищі|селища|смт|"
-    r"около|под|возле|из|от|поселок|поселке|деревня|деревне))\s+$",
+    r"около|под|возле|из|от|поселок|поселке|деревня|деревне|атакува\w*|обстріля\w*|атаковал\w*|обстреля\w*))\s+$",
     re.IGNORECASE,
 )
 _CUE_AFTER_RE = re.compile(

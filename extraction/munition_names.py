@@ -30,6 +30,14 @@ class MunitionRec:
 # starts with a letter and they are tried in this order (the first that matches at a place wins):
 # the engine then checks each entry's first letter before trying it, which makes the scan twice as fast.
 _DRONE = r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?)"
+_SLAVIC_GENERICS = (
+    ("ballistic_missile", (r"балістичн\w*\s+ракет\w*", r"баллистическ\w*\s+ракет\w*", r"балістик\w*", r"баллистик\w*")),
+    ("cruise_missile", (r"крилат\w*\s+ракет\w*", r"крылат\w*\s+ракет\w*")),
+    ("guided_bomb", (r"керован\w*\s+авіа\w*бомб\w*", r"управляем\w*\s+авиа\w*бомб\w*", r"каб\w{0,3}")),
+    ("unguided_bomb", (r"авіабомб\w*", r"авиабомб\w*")),
+    ("attack_drone", (r"шахед\w*", r"геран\w*", r"дрон\w*", r"безпілотник\w*", r"беспилотник\w*", r"бпла")),
+    ("missile", (r"ракет\w*",)),
+)
 GENERIC_PATTERNS: list[tuple[str, str]] = [
     (r"ballistic\s+missiles?", "ballistic_missile"),
     (r"ballistic", "ballistic_missile"),
@@ -74,6 +82,8 @@ GENERIC_PATTERNS: list[tuple[str, str]] = [
     (r"shelling", "artillery"),
     (r"artillery", "artillery"),
     (r"missiles?", "missile"),
+    # Ukrainian and Russian, in any case ("балістичною ракетою", "дронів", "шахедами", "КАБами").
+    *((alt, cat) for cat, alts in _SLAVIC_GENERICS for alt in alts),
 ]
 
 CATEGORY_LABELS = {

@@ -86,6 +86,9 @@ class Figure:
     heading: bool = False
     weak: bool = False
     single: bool = False  # one person written with "a"/"an": see _sum_single_victims
+    # An earlier or less specific figure of the event for a category whose headline figure says
+    # otherwise ("4 killed" before "8 killed", a lead's "more than 20" against "at least 21").
+    superseded: bool = False
 
 
 @dataclass
@@ -201,6 +204,10 @@ def extract(text: str, published=None, gazetteer: Gazetteer | None = None) -> Re
     is_strike = is_strike_report(art.sents, places.main, figures, munitions, art.strike_sents, scopes, art.gate)
     if not is_strike:
         date = precision = source = hint = None
+    headline = _headline(
+        figures, art.language, local=places.main is not None and places.main.kind in ("city", "district")
+    )
+    _mark_superseded(figures, headline)
     return Report(
         is_strike_report=is_strike,
         event_date=date,
@@ -333,6 +340,15 @@ def _raw_figures(art: _Article, totals: list[bool]) -> list[tuple[RawFigure, Sen
             cf.heading = s.heading
             raw_all.append((cf, s))
     return raw_all
+
+
+def _mark_superseded(figures: list[Figure], headline: dict) -> None:
+    """Flag the event's other figures for a headline category that give another count or qualifier."""
+    for f in figures:
+        h = headline.get(f.category)
+        if h is None or f.scope != "event" or f.start == h["start"]:
+            continue
+        f.superseded = (f.value, f.qualifier) != (h["value"], h["qualifier"])
 
 
 def _with_summed_victims(text: str, sents, figures: list[Figure]) -> list[Figure]:

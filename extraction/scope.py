@@ -187,7 +187,8 @@ def mark_far_dated(figures: list, sents, dates: list, event_date: str | None, te
 NIGHT_ACTOR_RE = re.compile(
     r"(?<!\w)(?:russia|russian\s+(?:forces|troops|army|military)|the\s+enemy|moscow|air\s+force|"
     r"air\s+defen[cs]es?|ukraine['’]s\s+(?:air|military)|across\s+ukraine|повітрян\w*\s+сил\w*|ппо|"
-    r"протиповітрян\w*|по\s+україні|ворог\w*|противник\w*|росі[яю]|рф|россия|воздушн\w*\s+сил\w*)(?!\w)"
+    r"протиповітрян\w*|по\s+україні|ворог\w*|противник\w*|росі[яю]|росіян\w*|россиян\w*|рф|россия|"
+    r"воздушн\w*\s+сил\w*)(?!\w)"
 )
 
 

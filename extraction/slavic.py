@@ -35,7 +35,8 @@ def detect_language(low: str) -> str:
     latin = sum(1 for c in sample if "a" <= c <= "z")
     if cyr <= latin:
         return "en"
-    return "uk" if len(_UK_ONLY_RE.findall(sample)) >= len(_RU_ONLY_RE.findall(sample)) else "ru"
+    # Ukrainian text without і, ї, є or ґ is rare: no such letter at all means Russian.
+    return "uk" if len(_UK_ONLY_RE.findall(sample)) > len(_RU_ONLY_RE.findall(sample)) else "ru"
 
 
 # --- Number words ---
@@ -210,13 +211,40 @@ _STALE_RE = re.compile(r"(?:раніше\s+повідомлял\w*|раніше\
 _UPDATE_RE = re.compile(r"(?:зросл\w*|зріс|збільшил\w*|сягнул\w*|вырос\w*|увеличил\w*|оновлено|оновлення|обновлено)")
 
 
+_WEAPON_AFTER_RE = re.compile(
+    r"\s*(?:\w+\s+)?(?:дрон\w*|ракет\w*|шахед\w*|безпілотник\w*|беспилотник\w*|бпла|каб\w{0,3}|"
+    r"засоб\w*\s+повітряного\s+нападу|цілей|цілі|целей|цели)(?!\w)"
+)
+_LAUNCH_RE = re.compile(r"(?<!\w)(?:запусти\w*|випусти\w*|атакува\w*|застосува\w*|выпусти\w*|атаковал\w*|применил\w*)")
+_INTERCEPT_RE = re.compile(
+    r"(?<!\w)(?:збил\w*|збит\w*|знешкод\w*|подавлен\w*|сбил\w*|сбит\w*|уничтож\w*|нейтраліз\w*|перехоп\w*)"
+)
+
+
+def _weapons_figure(low: str, start: int, end: int, n: NumberMention) -> RawFigure | None:
+    """ "запустили 87 дронів" -> launched 87; "ППО збила 64 дрони" -> intercepted 64."""
+    after = _WEAPON_AFTER_RE.match(low, n.end, min(end, n.end + 50))
+    if after is None:
+        return None
+    verbs = [(m.start(), "launched") for m in _LAUNCH_RE.finditer(low, start, end)]
+    verbs += [(m.start(), "intercepted") for m in _INTERCEPT_RE.finditer(low, start, end)]
+    if not verbs:
+        return None
+    pos, cat = min(verbs, key=lambda v: abs(v[0] - n.start))
+    return RawFigure(cat, n.value, n.qualifier, min(pos, n.start), max(after.end(), n.end), vague=n.vague)
+
+
 def slavic_figures(low: str, start: int, end: int, nums: list[NumberMention]) -> list[RawFigure]:
-    """The casualty figures of one sentence ``low[start:end]`` (lower-cased article text)."""
+    """The casualty and weapons figures of one sentence ``low[start:end]`` (lower-cased article text)."""
     out: list[RawFigure] = []
     if RELATED_LINK_RE.match(low, start, end):
         return out
     clauses = [start] + [m.end() for m in _CLAUSE_SPLIT_RE.finditer(low, start, end)] + [end]
     for n in nums:
+        weapons = _weapons_figure(low, start, end, n)
+        if weapons is not None:
+            out.append(weapons)
+            continue
         if _NOT_CASUALTY_RE.match(low, n.end):
             continue
         after = _PERSON_AFTER_RE.match(low, n.end, min(end, n.end + 40))
