@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -42,12 +43,10 @@ class ArticleQuerySet(models.QuerySet):
         Pasted texts and articles not yet reviewed may be unpublished material, so the
         public sees an article only once it backs a published attack.
         """
-        from config.roles import can_see_unpublished
-        from strikes.choices import AttackStatus
-
-        if can_see_unpublished(user):
-            return self
-        return self.filter(attack__status=AttackStatus.PUBLISHED)
+        # The attack's one visibility rule (strikes.querysets), asked through the relation by
+        # the model's label as the foreign key names it: sources sits below strikes.
+        attacks = apps.get_model("strikes", "Attack").objects
+        return self.filter(attacks.visible_q(user, through="attack__"))
 
     def with_related(self):
         """What list pages and the API print next to each article, in the same query."""

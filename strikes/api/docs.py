@@ -197,8 +197,9 @@ the sums of their published killed and injured (best), for attacks matching the 
 the weapons launched and intercepted in the nightly waves that started in the period.
 
 Waves are national totals, so of the attack filters only the date range (`occurred_after`,
-`occurred_before`) applies to them. Periods without data between the first and the last are
-included with zeros."""
+`occurred_before`) applies to them. Periods run from the one holding `occurred_after` to the
+one holding `occurred_before`, zeros included (without a bound: from the first, or to the
+last, period with data)."""
 
 MAP = """Grid clusters of the attacks matching the filters, computed in the database: per cell, the
 count, the centroid [lon, lat], the bounds and the summed tolls. Cells holding few attacks

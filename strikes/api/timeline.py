@@ -101,7 +101,7 @@ class TimelineView(AggregateView):
         if attacks is None:
             attacks = live_timeline(filterset.qs, bucket)
         start, end, end_exclusive = date_range(filterset.form.cleaned_data)
-        counts = WaveMunition.objects.all()
+        counts = WaveMunition.objects.filter(wave__is_draft=False)  # drafts are proposals, not counts
         if start is not None:
             counts = counts.filter(wave__started_at__gte=start)
         if end is not None:
@@ -128,8 +128,15 @@ class TimelineView(AggregateView):
             entry = slot(_period_start(row["period"], bucket))
             entry.update(launched=row["launched"] or 0, intercepted=row["intercepted"] or 0)
         results = []
-        if periods:
-            day, last = min(periods), max(periods)
+        # Zeros from the first requested period to the last (a researcher's series has no
+        # holes at its ends); without a bound, from the first or to the last with data.
+        first = _period_start(start, bucket) if start is not None else min(periods, default=None)
+        if end is not None:
+            last = _period_start(end - dt.timedelta(microseconds=1) if end_exclusive else end, bucket)
+        else:
+            last = max(periods, default=None)
+        if first is not None and last is not None:
+            day = first
             filled = 0
             while day <= last and filled < MAX_FILLED_PERIODS:
                 results.append(periods.get(day) or slot(day))

@@ -357,3 +357,10 @@ class WaveViewSet(ReferenceViewSet):
     )
     serializer_class = WaveSerializer
     filterset_class = WaveFilterSet
+
+    def get_queryset(self):
+        # A draft wave (proposed by the pipeline from one article) is for staff until reviewed.
+        from config.roles import can_see_unpublished
+
+        queryset = super().get_queryset()
+        return queryset if can_see_unpublished(self.request.user) else queryset.filter(is_draft=False)

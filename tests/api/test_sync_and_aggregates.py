@@ -133,7 +133,9 @@ def test_timeline_by_month_fills_empty_months(anon, world, waves):
 
 def test_timeline_by_week_starts_on_monday(anon, world):
     rows = timeline(anon, bucket="week", occurred_after="2025-04-01")
-    assert list(rows) == ["2025-04-21"]  # Monday of the week of 24-25 April
+    # From the Monday of the week holding 1 April (zeros included) to the week of 24-25 April.
+    assert list(rows) == ["2025-03-31", "2025-04-07", "2025-04-14", "2025-04-21"]
+    assert [rows[w]["attacks"] for w in ("2025-03-31", "2025-04-07", "2025-04-14")] == [0, 0, 0]
     assert rows["2025-04-21"]["attacks"] == 3
 
 
