@@ -265,13 +265,15 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
+# OPTIONS lists each resource's filters and query parameters (config.api.FilterMetadata).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "config.api.FilterMetadata"
 # Behind a reverse proxy, how many X-Forwarded-For hops to trust for the anonymous client's IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # Every endpoint's schema documents the errors it can answer, and count=on's other shape.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
-    "config.api.add_common_responses",
+    "config.schema.add_common_responses",
 ]
 # GeoJSON Features per piece of the streamed export (memory stays constant in the set's size).
 API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
