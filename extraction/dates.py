@@ -256,7 +256,46 @@ def all_dates(text: str, anchor: dt.date | None, runs: list[tuple[int, int]] | N
         else:
             d = None
         out.append(DateMention(m.start(), m.end(), "month", d, "month"))
+    out += holiday_dates(low, anchor)
     out.sort(key=lambda d: d.start)
+    return out
+
+
+# Church holidays news name strikes by ("the Palm Sunday strike on Sumy"). Ukraine keeps Easter
+# by the Orthodox (Julian) reckoning; "Easter" in an English report on Ukraine means that one too.
+_HOLIDAY_RE = re.compile(
+    r"(?<!\w)(?:(?P<palm>palm\s+sunday|вербн\w*\s+неділ\w*|вербн\w*\s+воскресень\w*)|"
+    r"(?P<easter>easter(?:\s+sunday)?|великд\w*|великодн\w*\s+неділ\w*|пасх\w*))(?!\w)"
+)
+_HOLIDAY_KEYS = ("palm", "easter", "вербн", "великд", "великодн", "пасх")
+
+
+def orthodox_easter(year: int) -> dt.date:
+    """Orthodox Easter Sunday (Meeus' Julian algorithm, moved to the Gregorian calendar: +13 days
+    from 1900 to 2099)."""
+    a, b, c = year % 4, year % 7, year % 19
+    d = (19 * c + 15) % 30
+    e = (2 * a + 4 * b - d + 34) % 7
+    month, day = divmod(d + e + 114, 31)
+    return dt.date(year, month, day + 1) + dt.timedelta(days=13)
+
+
+def holiday_dates(low: str, anchor: dt.date | None) -> list[DateMention]:
+    """ "Palm Sunday", "Easter", "Вербна неділя", "Великдень": the latest such day on or before the
+    publication date (``low`` is the lower-cased text)."""
+    if not any(k in low for k in _HOLIDAY_KEYS):
+        return []
+    out = []
+    for m in _HOLIDAY_RE.finditer(low):
+        date = None
+        if anchor is not None:
+            back = 7 if m.group("palm") else 0
+            for year in (anchor.year, anchor.year - 1):
+                day = orthodox_easter(year) - dt.timedelta(days=back)
+                if day <= anchor + dt.timedelta(days=1):
+                    date = day
+                    break
+        out.append(DateMention(m.start(), m.end(), "explicit", date, "day", False))
     return out
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from extraction.dates import DateMention, last_weekday
+from extraction.dates import DateMention, holiday_dates, last_weekday
 from extraction.figure_rules import RawFigure
 from extraction.numbers import NumberMention
 
@@ -333,6 +333,7 @@ def slavic_dates(low: str, anchor: dt.date | None) -> list[DateMention]:
         if anchor is not None:
             date = anchor - dt.timedelta(days=1) if m.group("yesterday") else anchor
         out.append(DateMention(m.start(), m.end(), "relative", date, "day"))
+    out += holiday_dates(low, anchor)
     out.sort(key=lambda d: d.start)
     return out
 

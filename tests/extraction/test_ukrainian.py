@@ -205,3 +205,17 @@ def test_the_gazetteer_holds_every_settlement_with_its_names_by_language():
     assert "Малокатеринівка" in village["names_uk"]
     assert "Малокатериновка" in village["names_ru"]
     assert village["raion"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "date"),
+    [
+        # Orthodox Easter 2025 was 20 April: Palm Sunday the 13th.
+        ("A Russian missile strike on Sumy on Palm Sunday killed 35 people.", "2025-04-14", "2025-04-13"),
+        ("У Вербну неділю росіяни вдарили по Сумах, загинули 35 людей.", "2025-04-15", "2025-04-13"),
+        # Orthodox Easter 2024 was 5 May (Western Easter was 31 March).
+        ("Russia struck Kharkiv on Easter, killing two people.", "2024-05-06", "2024-05-05"),
+    ],
+)
+def test_church_holidays_from_the_publication_date(text, published, date):
+    assert extract(text, published).event_date == date
