@@ -5,13 +5,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, DateField, Sum
+from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from casualties.models import PublishedFigure
 from config.api import bad_parameter
 from strikes.api import docs
 from strikes.api.aggregates import (
@@ -22,6 +23,7 @@ from strikes.api.aggregates import (
     cached,
     summary_where,
 )
+from strikes.api.representation import FIGURE_MODES, FIGURE_PARTS
 from strikes.filtersets import date_range
 from strikes.models import WaveMunition
 
@@ -60,8 +62,17 @@ TimelineResponse = inline_serializer(
             {
                 "period": serializers.DateField(help_text="First day of the period (weeks start on Monday)."),
                 "attacks": serializers.IntegerField(),
-                "killed": serializers.IntegerField(help_text="Sum of published best figures."),
-                "injured": serializers.IntegerField(help_text="Sum of published best figures."),
+                "killed": serializers.IntegerField(help_text="Sum of published figures in the figures= mode."),
+                "injured": serializers.IntegerField(help_text="Sum of published figures in the figures= mode."),
+                **{
+                    f"{category}_{part}": serializers.IntegerField(
+                        required=False,
+                        allow_null=True,
+                        help_text=f"figures=range only: sum of the {part} ends (null: one is open-ended).",
+                    )
+                    for category in ("killed", "injured")
+                    for part in ("low", "high")
+                },
                 "launched": serializers.IntegerField(help_text="From waves; date range only."),
                 "intercepted": serializers.IntegerField(help_text="From waves; date range only."),
             },
@@ -74,7 +85,7 @@ TimelineResponse = inline_serializer(
 class TimelineView(AggregateView):
     """Attacks, killed and injured per day, week or month; launched and intercepted from waves."""
 
-    common_query_params = {"bucket", "format"}
+    common_query_params = {"bucket", "format", "figures"}
 
     @extend_schema(
         summary="Timeline",
@@ -83,6 +94,7 @@ class TimelineView(AggregateView):
             OpenApiParameter(
                 "bucket", str, enum=list(BUCKETS), default="day", description="Period length.", examples=docs.ex("week")
             ),
+            docs.FIGURES_PARAMETER,
             *docs.ATTACK_FILTER_PARAMETERS,
         ],
         responses={200: TimelineResponse, 400: docs.ERROR_RESPONSE},
@@ -91,15 +103,20 @@ class TimelineView(AggregateView):
         bucket = request.query_params.get("bucket", "day")
         if bucket not in BUCKETS:
             raise bad_parameter("bucket", f"bucket must be one of {', '.join(BUCKETS)}.")
+        mode = request.query_params.get("figures", "decided")
+        if mode not in FIGURE_MODES:
+            raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
         filterset = self.valid_filterset(request)
-        return Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket)))
+        return Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode)))
 
     @staticmethod
-    def timeline(filterset, bucket: str) -> dict:
+    def timeline(filterset, bucket: str, mode: str = "decided") -> dict:
         tz = timezone.get_current_timezone()
-        attacks = summary_timeline(filterset, bucket)
+        # The summary tables hold the decided figures; another mode sums the published figures.
+        attacks = summary_timeline(filterset, bucket) if mode == "decided" else None
         if attacks is None:
             attacks = live_timeline(filterset.qs, bucket)
+        ranges = {} if mode == "decided" else figure_sums(filterset.qs, bucket, mode)
         start, end, end_exclusive = date_range(filterset.form.cleaned_data)
         counts = WaveMunition.objects.filter(wave__is_draft=False)  # drafts are proposals, not counts
         if start is not None:
@@ -145,6 +162,13 @@ class TimelineView(AggregateView):
             if filled >= MAX_FILLED_PERIODS:  # only the periods with data beyond the cap
                 results += [periods[d] for d in sorted(periods) if d >= day]
         for entry in results:
+            if mode != "decided":
+                sums = ranges.get(entry["period"], {})
+                entry["killed"] = sums.get("killed_best") or 0
+                entry["injured"] = sums.get("injured_best") or 0
+                if mode == "range":
+                    for key in ("killed_low", "killed_high", "injured_low", "injured_high"):
+                        entry[key] = sums.get(key, 0)
             entry["period"] = entry["period"].isoformat()
         return {"bucket": bucket, "timezone": str(tz), "results": results}
 
@@ -161,6 +185,29 @@ def live_timeline(queryset, bucket: str) -> list[tuple[dt.date, int, int, int]]:
     return [
         (_period_start(row["period"], bucket), row["attacks"], row["killed"] or 0, row["injured"] or 0) for row in rows
     ]
+
+
+def figure_sums(queryset, bucket: str, mode: str) -> dict[dt.date, dict]:
+    """``{period: {"killed_best": n, "killed_low": n, "killed_high": n or None, ...}}``: the
+    published killed and injured figures of the attacks in ``mode`` (casualties.reconcile's
+    parts), summed per period. A high end is None where any attack's is open-ended."""
+    best, low, high = FIGURE_PARTS[mode]
+    tz = timezone.get_current_timezone()
+    rows = (
+        PublishedFigure.objects.filter(attack__in=queryset.order_by().values("pk"), category__in=["killed", "injured"])
+        .annotate(period=Trunc("attack__occurred_at", bucket, output_field=DateField(), tzinfo=tz))
+        .values("period", "category")
+        .annotate(best=Sum(best), low=Sum(low), high=Sum(high), open=Count("id", filter=Q(**{f"{high}__isnull": True})))
+    )
+    sums: dict[dt.date, dict] = {}
+    for row in rows:
+        entry = sums.setdefault(_period_start(row["period"], bucket), {})
+        category = row["category"]
+        entry[f"{category}_best"] = entry.get(f"{category}_best", 0) + (row["best"] or 0)
+        entry[f"{category}_low"] = entry.get(f"{category}_low", 0) + (row["low"] or 0)
+        high_sum = None if row["open"] or entry.get(f"{category}_high", 0) is None else row["high"] or 0
+        entry[f"{category}_high"] = None if high_sum is None else entry.get(f"{category}_high", 0) + high_sum
+    return sums
 
 
 def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, int]] | None:

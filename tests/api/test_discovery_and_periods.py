@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from tests.api.conftest import set_figure
 from tests.factories import AttackFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,43 @@ def test_options_on_the_timeline_names_bucket_and_the_attack_filters(anon, db):
     data = anon.options(reverse("api-timeline")).json()
     assert {"bucket", "occurred_after", "oblast"} <= set(data["query_parameters"])
     assert "page_size" not in data["query_parameters"]
+
+
+@pytest.fixture
+def two_march_tolls(one_march_attack):
+    """Killed: one attack 5 (sources say 3 to 'more than 5': open-ended), another exactly 2."""
+    set_figure(one_march_attack, "killed", 5, low=3, high=None, status="disputed")
+    second = AttackFactory(place=one_march_attack.place, occurred_at=dt.datetime(2025, 3, 20, 6, 0, tzinfo=dt.UTC))
+    set_figure(second, "killed", 2)
+    return [one_march_attack, second]
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("decided", {"attacks": 2, "killed": 7, "injured": 0}),
+        ("conservative", {"attacks": 2, "killed": 5, "injured": 0}),
+        (
+            "range",
+            {
+                "attacks": 2,
+                "killed": 7,
+                "injured": 0,
+                "killed_low": 5,
+                "killed_high": None,
+                "injured_low": 0,
+                "injured_high": 0,
+            },
+        ),
+    ],
+)
+def test_timeline_sums_the_figures_mode_asked_for(anon, two_march_tolls, mode, expected):
+    response = anon.get(reverse("api-timeline"), {"bucket": "month", "figures": mode})
+    assert response.status_code == 200, response.content
+    (row,) = response.json()["results"]
+    assert {k: row[k] for k in expected} == expected
+    assert row["period"] == "2025-03-01"
+
+
+def test_timeline_refuses_an_unknown_figures_mode(anon, db):
+    assert anon.get(reverse("api-timeline"), {"figures": "loudest"}).json()["parameter"] == "figures"
