@@ -39,12 +39,29 @@ def _places_load() -> dict:
     by_gid = {p.geonames_id: p for p in Place.objects.filter(geonames_id__in=gids).exclude(ref_key__in=keys)}
 
     now = timezone.now()
-    created, updated = [], []
+    created, updated, pending = [], [], []
+
+    def flush():
+        Place.objects.bulk_create(pending, batch_size=500)
+        created.extend(pending)
+        pending.clear()
+
+    kind = None
     for record in records:
+        if record["kind"] != kind:
+            # Records come parents first, one kind after another: each kind is written before the
+            # next, so a new row gets its parent and oblast at creation (thousands of settlements:
+            # a second UPDATE of every row took seconds).
+            flush()
+            kind = record["kind"]
         place = by_key.get(record["ref_key"]) or by_gid.get(record["geonames_id"])
         if place is None:
             place = Place(ref_key=record["ref_key"], **{f: record[f] for f in _PLACE_FIELDS})
-            created.append(place)
+            parent = by_key.get(record["parent_ref"]) if record["parent_ref"] else None
+            oblast = by_key.get(record["oblast_ref"]) if record["oblast_ref"] else None
+            place.parent_id = parent.pk if parent is not None else None
+            place.oblast_id = oblast.pk if oblast is not None else None
+            pending.append(place)
         else:
             changed = _apply(place, record, _PLACE_FIELDS)
             if place.ref_key != record["ref_key"]:
@@ -55,7 +72,7 @@ def _places_load() -> dict:
                 updated.append(place)
         by_key[record["ref_key"]] = place
 
-    Place.objects.bulk_create(created, batch_size=500)
+    flush()
     if updated:
         Place.objects.bulk_update(updated, [*_PLACE_FIELDS, "ref_key", "updated_at"], batch_size=500)
 
