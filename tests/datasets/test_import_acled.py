@@ -140,7 +140,7 @@ def test_precision_codes_and_places(reference, write_csv):
                     **EVENT,
                     "event_id_cnty": "UKR200003",
                     "admin1": "Donetsk",
-                    "location": "Ocheretyne",  # a village the gazetteer does not have
+                    "location": "Vyhadanivka",  # an invented village: no gazetteer has it
                     "latitude": "48.2636",
                     "longitude": "37.6104",
                 },
