@@ -15,7 +15,7 @@ from casualties.models import Claim
 from config.roles import can_log
 from linking.services import article_confirm, article_document, article_move, article_reject
 from sources.models import Article
-from strikes.models import Attack
+from strikes.models import Attack, Wave, WaveMunition
 
 
 def _analyst(request) -> None:
@@ -72,6 +72,9 @@ def _render(request, article: Article, *, error: str = "", status: int = 200):
     document, _offset = article_document(article)
     segments = highlight_segments(document, report.get("figures") or [], report.get("headline") or {})
     claims = list(Claim.objects.filter(article=article).order_by("category", "id"))
+    # The night's counts are shown under the night's wave, not the attack (issue 15 "Scope").
+    wave = Wave.objects.filter(pk=report["wave_id"]).first() if isinstance(report.get("wave_id"), int) else None
+    wave_counts = list(WaveMunition.objects.filter(wave=wave).order_by("label")) if wave is not None else []
     return render(
         request,
         "linking/article_review.html",
@@ -81,6 +84,8 @@ def _render(request, article: Article, *, error: str = "", status: int = 200):
             "segments": segments,
             "claims": claims,
             "attack": article.attack,
+            "wave": wave,
+            "wave_counts": wave_counts,
             "qualifiers": Qualifier.choices,
             "error": error,
         },

@@ -14,13 +14,14 @@ from sources.models import Article, Feed, Outlet
 
 
 class ArticleFilterSet(filters.FilterSet):
-    """Articles by ingest status, origin, outlet, feed, attack, publication and change time."""
+    """Articles by ingest status, origin, outlet, feed, attack, language, publication and change time."""
 
     status = InFilter(field_name="status", allowed=ArticleStatus.values, help_text="e.g. fetched,failed")
     origin = InFilter(field_name="origin", allowed=ArticleOrigin.values)
     outlet = IdInFilter(field_name="outlet_id", help_text="Outlet id(s).")
     feed = IdInFilter(field_name="feed_id", help_text="Feed id(s).")
     attack = IdInFilter(field_name="attack_id", help_text="Attack id(s) the articles are linked to.")
+    language = InFilter(field_name="language", help_text="Language code(s) of the text, e.g. uk,ru or en.")
     published_after = MomentFilter(field_name="published_at", side="after")
     published_before = MomentFilter(field_name="published_at", side="before")
     updated_since = MomentFilter(

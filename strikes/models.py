@@ -109,6 +109,17 @@ class Wave(TimeStampedModel):
     source = models.CharField(max_length=500, blank=True)
     external_source = models.CharField(max_length=20, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
+    # A wave the pipeline proposed from an article's night-wide counts (no wave was known for that
+    # night): shown to staff for review, never in public reads until a person publishes it.
+    is_draft = models.BooleanField(default=False)
+    article = models.ForeignKey(
+        "sources.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_waves",
+        help_text="The article a draft wave was proposed from.",
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -17,6 +17,7 @@ from extraction import extract
 from linking.services.matching import attack_match, event_date
 from linking.services.munitions import attach_munitions
 from linking.services.reference import place_id_of, reference_data
+from linking.services.waves import night_wave_attach
 from sources.choices import ReviewState
 from sources.models import Article
 from sources.services import article_extraction_claim, article_extraction_fail, article_extraction_record
@@ -172,6 +173,11 @@ def _process(article_id: int) -> None:
             attach_munitions(attack, report, new=new, known=ref.munitions)
             _record_claims(article, attack, report, offset, new=new)
             touched.append(attack.pk)
+        if article.review_state != ReviewState.REJECTED:
+            # The night's counts go to the night's wave, never to the attack as claims.
+            linked = link["attack"] or (article.attack if article.attack_id else None)
+            wave = night_wave_attach(article=article, report=report, attack=linked, known=ref.munitions)
+            report["wave_id"] = wave.pk if wave is not None else None
         article_extraction_record(article=article, report=report, **link)
         # In the same transaction: the attack is never committed without its article's words
         # in its search vector (a worker dying between the two used to leave it unsearchable).

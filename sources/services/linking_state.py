@@ -79,10 +79,15 @@ def article_extraction_record(
     article.status = ArticleStatus.EXTRACTED
     article.error = ""
     article.lease_expires_at = None
+    # The language read from the text itself (extraction's detection) is kept over what the page
+    # declared, which is often missing or the site's default rather than the article's.
+    language = report.get("language")
+    if isinstance(language, str) and language:
+        article.language = language[:10]
     article.save(
         update_fields=[
             *("report", "attack", "link_score", "link_explanation", "status", "error"),
-            *("lease_expires_at", "updated_at"),
+            *("lease_expires_at", "language", "updated_at"),
         ]
     )
     return article

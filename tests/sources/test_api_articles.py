@@ -283,6 +283,19 @@ def test_bad_filters_are_400_not_500(params, client_as, analyst):
     assert 400 <= response.status_code < 500
 
 
+def test_filters_by_language(client_as, analyst):
+    ukrainian = ArticleFactory(language="uk")
+    russian = ArticleFactory(language="ru")
+    ArticleFactory(language="en")
+    client = client_as(analyst)
+
+    only_uk = client.get(LIST, {"language": "uk"}).json()["results"]
+    uk_or_ru = client.get(LIST, {"language": "uk,ru"}).json()["results"]
+
+    assert [row["id"] for row in only_uk] == [ukrainian.pk]
+    assert sorted(row["id"] for row in uk_or_ru) == sorted([ukrainian.pk, russian.pk])
+
+
 def test_count_and_fields(client_as, analyst):
     ArticleFactory.create_batch(2)
     client = client_as(analyst)
