@@ -9,12 +9,21 @@ duplicated message changes nothing.
 import logging
 
 from celery import shared_task, signals
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="linking.tasks.article_extract")
+# A transient database fault (dropped connection, server restart) hands the row back and is
+# retried with backoff; any other error is recorded on the article as failed.
+@shared_task(
+    name="linking.tasks.article_extract",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
+)
 def article_extract(article_id: int) -> None:
     """Run extraction and linking on a stored article (nothing when INGEST_RUN_EXTRACTION is off)."""
     from sources.services import extraction_available

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from casualties.choices import Qualifier
 from casualties.models import Claim
-from config.roles import can_log
+from config.roles import can_log, require
 from linking.services import article_confirm, article_document, article_move, article_reject
 from sources.models import Article
 from strikes.models import Attack, Wave, WaveMunition
-
-
-def _analyst(request) -> None:
-    if not can_log(request.user):
-        raise PermissionDenied("Reviewing articles is for analysts and editors.")
 
 
 def highlight_segments(document: str, figures: list[dict], headline: dict) -> list[dict]:
@@ -63,7 +58,7 @@ def highlight_segments(document: str, figures: list[dict], headline: dict) -> li
 @require_GET
 def article_review(request, pk: int):
     """The review page of one article."""
-    _analyst(request)
+    require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     return _render(request, get_object_or_404(Article.objects.select_related("outlet", "attack__place"), pk=pk))
 
 
@@ -96,7 +91,7 @@ def _render(request, article: Article, *, error: str = "", status: int = 200):
 @login_required
 @require_POST
 def article_review_confirm(request, pk: int):
-    _analyst(request)
+    require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     article = get_object_or_404(Article, pk=pk)
     article_confirm(article=article, by=request.user)
     messages.success(request, "Confirmed.")
@@ -106,7 +101,7 @@ def article_review_confirm(request, pk: int):
 @login_required
 @require_POST
 def article_review_reject(request, pk: int):
-    _analyst(request)
+    require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     article = get_object_or_404(Article, pk=pk)
     article_reject(article=article, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, "Rejected: its extracted figures are withdrawn.")
@@ -119,7 +114,7 @@ def article_review_correct(request, pk: int):
     """Correct one of the article's figures (value and qualifier) through the claim service."""
     from casualties.services import claim_update
 
-    _analyst(request)
+    require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     article = get_object_or_404(Article.objects.select_related("attack__place"), pk=pk)
     try:
         claim = Claim.objects.get(pk=int(request.POST.get("claim", "")), article=article)
@@ -142,7 +137,7 @@ def article_review_correct(request, pk: int):
 @require_POST
 def article_review_move(request, pk: int):
     """Move the article and its claims to another attack, given by id."""
-    _analyst(request)
+    require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     article = get_object_or_404(Article.objects.select_related("attack__place"), pk=pk)
     try:
         attack = Attack.objects.get(pk=int(request.POST.get("attack", "")))

@@ -10,6 +10,7 @@ nothing.
 import logging
 
 from celery import shared_task, signals
+from django.db import InterfaceError, OperationalError
 
 from sources.fetch import FetchTransient
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    autoretry_for=(FetchTransient,),
+    autoretry_for=(FetchTransient, OperationalError, InterfaceError),
     retry_backoff=10,
     retry_backoff_max=600,
     retry_jitter=True,

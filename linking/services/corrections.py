@@ -7,10 +7,10 @@ whose deletion pghistory keeps as an event.
 
 from __future__ import annotations
 
-import pghistory
 from django.db import transaction
 
 from casualties.models import Claim, Decision
+from config.history import history_context
 from linking.services.munitions import attach_munitions
 from linking.services.process import search_refresh
 from sources.choices import ReviewState
@@ -41,7 +41,7 @@ def article_move(*, article: Article, attack: Attack, by) -> Article:
     old = article.attack
     if old is not None and old.pk == attack.pk:
         return article
-    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_move"):
+    with transaction.atomic(), history_context(by, "article_move"):
         _lock_attacks(old, attack)
         if old is not None:
             for claim in Claim.objects.filter(article=article, attack=old):
@@ -59,7 +59,7 @@ def attack_merge(*, source: Attack, target: Attack, by) -> Attack:
     """Merge ``source`` into ``target``: its articles, claims, munitions and decisions move; source is deleted."""
     if source.pk == target.pk:
         return target
-    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="attack_merge", merged=source.pk):
+    with transaction.atomic(), history_context(by, "attack_merge", merged=source.pk):
         # Both rows (``.first()`` here used to lock only the lower one).
         _lock_attacks(source, target)
         for claim in Claim.objects.filter(attack=source):
@@ -97,7 +97,7 @@ def attack_split(*, attack: Attack, article_ids, by) -> Attack:
         raise ValueError("None of these articles belong to this attack.")
     with (
         transaction.atomic(),
-        pghistory.context(user=by.pk if by else None, service="attack_split", split_from=attack.pk),
+        history_context(by, "attack_split", split_from=attack.pk),
     ):
         _lock_attacks(attack)
         new = attack_create(
@@ -124,7 +124,7 @@ def attack_split(*, attack: Attack, article_ids, by) -> Attack:
 
 def article_confirm(*, article: Article, by) -> Article:
     """An analyst confirms the pipeline's proposal for this article (publishes nothing)."""
-    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_confirm"):
+    with transaction.atomic(), history_context(by, "article_confirm"):
         article_review_set(article=article, state=ReviewState.CONFIRMED)
     return article
 
@@ -134,7 +134,7 @@ def article_reject(*, article: Article, by, reason: str = "") -> Article:
     from casualties.services import claim_withdraw
 
     reason = reason.strip() or "article rejected in review"
-    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="article_reject"):
+    with transaction.atomic(), history_context(by, "article_reject"):
         article_review_set(article=article, state=ReviewState.REJECTED)
         for claim in Claim.objects.filter(article=article, origin="extracted", withdrawn_at__isnull=True):
             claim_withdraw(claim=claim, by=by, reason=reason)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import pghistory
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from config.history import history_context
 from extraction import extract
 from linking.services.matching import attack_match, event_date
 from linking.services.munitions import attach_munitions
@@ -20,7 +20,12 @@ from linking.services.reference import place_id_of, reference_data
 from linking.services.waves import night_wave_attach
 from sources.choices import ReviewState
 from sources.models import Article
-from sources.services import article_extraction_claim, article_extraction_fail, article_extraction_record
+from sources.services import (
+    article_extraction_claim,
+    article_extraction_fail,
+    article_extraction_record,
+    article_extraction_unclaim,
+)
 from strikes.choices import GeoPrecision, PlaceKind, TimePrecision
 from strikes.models import Attack, Place
 
@@ -128,6 +133,11 @@ def article_process(*, article_id: int) -> None:
         return
     try:
         _process(article_id)
+    except (OperationalError, InterfaceError):
+        # A dropped connection or a restarting server is not the article's fault: handed back
+        # for the task's retry, never recorded as failed.
+        article_extraction_unclaim(article_id=article_id)
+        raise
     except Exception as exc:
         article_extraction_fail(article_id=article_id, error=f"extraction: {exc!r}")
         raise
@@ -142,7 +152,7 @@ def _process(article_id: int) -> None:
     report = extract(document, published=_published_date(article), gazetteer=ref.gazetteer).to_dict()
     report["text_offset"] = offset
     touched = []
-    with transaction.atomic(), pghistory.context(user=None, service="article_process"):
+    with transaction.atomic(), history_context(None, "article_process"):
         # What the article's link becomes; unchanged unless a branch below says otherwise.
         link = {"attack": None, "link_score": article.link_score, "link_explanation": article.link_explanation}
         place = _main_place(report, ref.places) if report["is_strike_report"] else None

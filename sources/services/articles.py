@@ -10,12 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.history import history_context
 from sources.canonical import InvalidURL, line_clean, text_hash, url_canonical, url_host
 from sources.choices import ArticleOrigin, ArticleStatus
 from sources.content import text_from_paste
 from sources.feeds import FeedItem
 from sources.models import Article, BulkJob, Feed
-from sources.services.common import canonical_or_error, history_context, send_extract, send_fetch
+from sources.services.common import canonical_or_error, send_extract, send_fetch
 from sources.services.outlets import outlet_for_host, outlet_for_name
 
 

@@ -1,6 +1,5 @@
 """Shared by the services: fetch limits, history context, and sending tasks after commit."""
 
-import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,11 +21,6 @@ def fetch_config() -> FetchConfig:
         max_redirects=settings.INGEST_MAX_REDIRECTS,
         user_agent=settings.INGEST_USER_AGENT,
     )
-
-
-def history_context(by, service: str):
-    """pghistory context naming the person (or nobody) and the service, for any tracked write."""
-    return pghistory.context(user=by.pk if by else None, service=service)
 
 
 def extraction_available() -> bool:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.history import history_context
 from sources.canonical import line_clean
 from sources.choices import ArticleOrigin
 from sources.feeds import feed_parse
@@ -20,7 +21,6 @@ from sources.services.common import (
     MAX_ERROR_LENGTH,
     canonical_or_error,
     fetch_config,
-    history_context,
     send_feed_poll,
 )
 

@@ -5,7 +5,7 @@ import zlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -65,11 +65,29 @@ def article_fetch_and_store(*, article_id: int, final_attempt: bool = True) -> s
         return _fetch_claimed(article, token, final_attempt=final_attempt)
     except FetchTransient:
         raise
+    except (OperationalError, InterfaceError):
+        # A transient database fault is not the page's fault: the row goes back to the queue (if
+        # the database answers again; else its lease runs out) and the task retries.
+        _requeue_after_db_fault(article, token)
+        raise
     except Exception as exc:
         # A bug or an unexpected input: record it for a person to see, then fail loudly.
         logger.exception("Fetching article %s failed unexpectedly", article_id)
         _finish(article, token, status=ArticleStatus.FAILED, error=f"Internal error: {type(exc).__name__}: {exc}")
         raise
+
+
+def _requeue_after_db_fault(article: Article, token: int) -> None:
+    from django.db import DatabaseError, connection
+
+    try:
+        if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
+            connection.close_if_unusable_or_obsolete()
+        Article.objects.filter(pk=article.pk, status=ArticleStatus.FETCHING, attempts=token).update(
+            status=ArticleStatus.QUEUED, lease_expires_at=None, enqueued_at=timezone.now(), updated_at=timezone.now()
+        )
+    except DatabaseError:
+        pass
 
 
 def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str | None:

@@ -47,6 +47,24 @@ def article_extraction_fail(*, article_id: int, error: str) -> None:
     )
 
 
+def article_extraction_unclaim(*, article_id: int) -> None:
+    """Hand an extraction back (``extracting`` -> ``fetched``) after a transient database fault.
+
+    Best effort: the fault may still be there, in which case the lease runs out and the sweeper
+    hands the row back instead. Never ``failed``: the article is not at fault.
+    """
+    from django.db import DatabaseError, connection
+
+    try:
+        if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
+            connection.close_if_unusable_or_obsolete()
+        Article.objects.filter(pk=article_id, status=ArticleStatus.EXTRACTING).update(
+            status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=timezone.now()
+        )
+    except DatabaseError:
+        pass
+
+
 def article_extraction_release(*, now: datetime, batch: int = 500) -> list[int]:
     """Hand back extractions whose worker died (lease lapsed): ``extracting`` -> ``fetched``; returns their ids."""
     dead = list(
