@@ -1,6 +1,13 @@
-"""Error pages: JSON under /api/ (clients parse it), friendly HTML elsewhere."""
+"""Error pages: JSON under /api/ (clients parse it), friendly HTML elsewhere.
 
-from django.http import JsonResponse
+The handlers below serve every app; ``friendly_errors`` wraps a page view so that a refusal or
+a missing row renders the same pages even where Django would show its technical 404 (DEBUG).
+"""
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 
@@ -27,3 +34,18 @@ def server_error(request):
     if _wants_json(request):
         return JsonResponse({"detail": "Server error. It has been logged."}, status=500)
     return render(request, "500.html", status=500)
+
+
+def friendly_errors(view):
+    """A refusal or a missing row answers with the site's 403/404 page and a way on."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+        except Http404:
+            return not_found(request)
+
+    return wrapped

@@ -6,8 +6,14 @@ everything. Views, the API and templates all ask the same three questions here,
 so a rule cannot differ between the browser and the API.
 """
 
+import functools
+
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from config.errors import friendly_errors
 
 ANALYST = "analyst"
 EDITOR = "editor"
@@ -41,6 +47,38 @@ def can_decide(user) -> bool:
 def can_see_unpublished(user) -> bool:
     """May see drafts and retracted attacks (staff: analysts and up)."""
     return can_log(user)
+
+
+# --- Gates for page views: the one way a page says who may open it ---
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """Refuse (403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _gate(capability, message: str):
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            require(capability(request.user), message)
+            return view(request, *args, **kwargs)
+
+        return friendly_errors(wrapped)
+
+    return decorator
+
+
+def log_required(view):
+    """Analysts, editors and admins; anonymous users go to the login page, others get a 403 page."""
+    return _gate(can_log, "This page is for analysts, editors and admins.")(view)
+
+
+def decide_required(view):
+    """Editors and admins; anonymous users go to the login page, others get a 403 page."""
+    return _gate(can_decide, "This page is for editors.")(view)
 
 
 def roles_context(request) -> dict:

@@ -7,8 +7,8 @@ size (it is provenance, never edited, and can be megabytes).
 
 from django.contrib import admin
 
+from config.admin import EstimatedCountPaginator
 from sources.models import Article, BulkJob, Feed, Outlet
-from strikes.admin import EstimatedCountPaginator
 
 
 @admin.register(Outlet)

@@ -4,16 +4,14 @@ Thin views: forms check shape, services do the work, templates escape everything
 (fetched and pasted text is shown as text, never as HTML).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.roles import can_log
+from config.forms import apply_service_errors
+from config.roles import log_required
 from sources.forms import BulkSubmitForm, FeedForm, TextSubmitForm, UrlSubmitForm
 from sources.models import Article, BulkJob, Feed
 from sources.querysets import IN_PROGRESS
@@ -28,35 +26,6 @@ from sources.services import (
 
 RECENT = 50
 FORMS = {"fetch": UrlSubmitForm, "paste": TextSubmitForm, "bulk": BulkSubmitForm, "feed": FeedForm}
-
-
-def analyst_required(view):
-    """Signed-in analysts, editors and admins; others are sent to log in or refused (403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_log(request.user):
-            raise PermissionDenied("The ingest pages are for analysts, editors and admins.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _optional_url(name: str, *args) -> str:
-    """A page another issue provides (the review screen, the attack page), or "" until it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 def _recent_context() -> dict:
@@ -79,27 +48,27 @@ def _page(request, bound=None, status=200):
 
 
 @require_GET
-@analyst_required
+@log_required
 def ingest(request):
     return _page(request)
 
 
 @require_GET
-@analyst_required
+@log_required
 def ingest_recent(request):
     """The recent-articles table alone, polled by htmx while work is in progress."""
     return render(request, "sources/_recent.html", _recent_context())
 
 
 @require_POST
-@analyst_required
+@log_required
 def submit_url(request):
     form = UrlSubmitForm(request.POST, prefix="fetch")
     if form.is_valid():
         try:
             article, created = article_submit_url(url=form.cleaned_data["url"], by=request.user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if created:
                 messages.success(request, "Queued for fetching.")
@@ -110,7 +79,7 @@ def submit_url(request):
 
 
 @require_POST
-@analyst_required
+@log_required
 def submit_text(request):
     form = TextSubmitForm(request.POST, prefix="paste")
     if form.is_valid():
@@ -125,7 +94,7 @@ def submit_text(request):
                 published_at=data["published_at"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if created:
                 messages.success(request, "Text stored.")
@@ -136,14 +105,14 @@ def submit_text(request):
 
 
 @require_POST
-@analyst_required
+@log_required
 def submit_bulk(request):
     form = BulkSubmitForm(request.POST, request.FILES, prefix="bulk")
     if form.is_valid():
         try:
             job = bulk_job_create(urls=form.cleaned_data["lines"], name=form.cleaned_data["name"], by=request.user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{job.total} URLs submitted.")
             return redirect(reverse("ingest") + f"#bulk-{job.pk}")
@@ -151,14 +120,14 @@ def submit_bulk(request):
 
 
 @require_GET
-@analyst_required
+@log_required
 def bulk_job_progress(request, pk):
     job = get_object_or_404(BulkJob, pk=pk)
     return render(request, "sources/_bulk_job.html", {"job": job})
 
 
 @require_POST
-@analyst_required
+@log_required
 def feed_add(request):
     form = FeedForm(request.POST, prefix="feed")
     if form.is_valid():
@@ -169,7 +138,7 @@ def feed_add(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Feed added: {feed.url}")
             return redirect(reverse("ingest") + "#feeds")
@@ -177,7 +146,7 @@ def feed_add(request):
 
 
 @require_POST
-@analyst_required
+@log_required
 def feed_toggle(request, pk):
     feed = get_object_or_404(Feed, pk=pk)
     feed_update(feed=feed, is_active=not feed.is_active, by=request.user)
@@ -186,7 +155,7 @@ def feed_toggle(request, pk):
 
 
 @require_POST
-@analyst_required
+@log_required
 def feed_poll(request, pk):
     feed = get_object_or_404(Feed, pk=pk)
     if not feed.is_active:
@@ -201,13 +170,13 @@ def _article_context(article: Article) -> dict:
     return {
         "article": article,
         "polling": article.status in IN_PROGRESS,
-        "review_url": _optional_url("article-review", article.pk),
-        "attack_url": _optional_url("attack-detail", article.attack_id) if article.attack_id else "",
+        "review_url": reverse("article-review", args=[article.pk]),
+        "attack_url": reverse("attack-detail", args=[article.attack_id]) if article.attack_id else "",
     }
 
 
 @require_GET
-@analyst_required
+@log_required
 def article_detail(request, pk):
     article = get_object_or_404(
         Article.objects.select_related("outlet", "feed", "duplicate_of", "submitted_by").defer("raw_body"), pk=pk
@@ -216,7 +185,7 @@ def article_detail(request, pk):
 
 
 @require_GET
-@analyst_required
+@log_required
 def article_status(request, pk):
     """The status box of an article alone, polled by htmx while it is being fetched."""
     article = get_object_or_404(Article.objects.select_related("duplicate_of").defer("raw_body", "text"), pk=pk)

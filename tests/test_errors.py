@@ -18,4 +18,4 @@ def test_unknown_page_is_a_page_with_a_way_back(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
-    assert b"Back to the map" in response.content
+    assert b"back to the map" in response.content

@@ -232,9 +232,9 @@ def waves_import(
     With ``weapons_path`` the munition catalogue is first extended from the weapons table.
     Raises :class:`~datasets.importers.common.FileRefused` for a file in another format.
     """
-    import pghistory
     from django.db import transaction
 
+    from config.history import history_context
     from datasets.importers.attacks import stop_if_not_about_rows
     from datasets.importers.munitions import (
         WEAPONS_REQUIRED,
@@ -248,7 +248,7 @@ def waves_import(
     summary = ImportSummary(source=f"{table.path.name} (nightly attacks dataset)")
 
     if weapons_table is not None:
-        with pghistory.context(user=by.pk if by else None, service="munitions_extend"):
+        with history_context(by, "munitions_extend"):
             ext = munitions_extend(table=weapons_table)
         summary.counts["catalogue: munitions added from the weapons table"] = ext["created"]
         summary.counts["catalogue: munitions given more names or fields"] = ext["updated"]
@@ -299,7 +299,7 @@ def waves_import(
     with progress_bar(total=len(parsed), desc="waves", enabled=show_progress) as bar:
         for chunk in batched(ordered, BATCH_WAVES):
             try:
-                with transaction.atomic(), pghistory.context(user=by.pk if by else None, service="waves_import"):
+                with transaction.atomic(), history_context(by, "waves_import"):
                     tally = ImportSummary(source="")
                     _write_waves(chunk, matches, tally)
             except Exception as exc:  # a failed batch is reported row by row; the other batches go on

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from strikes.views._common import friendly_errors
+from config.errors import friendly_errors
 
 
 @friendly_errors

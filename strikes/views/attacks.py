@@ -13,17 +13,16 @@ from pghistory.models import Events
 
 from casualties.choices import Category
 from casualties.models import Claim, Decision, PublishedFigure
-from config.roles import can_decide
+from config.errors import friendly_errors
+from config.forms import apply_service_errors
+from config.roles import can_decide, require
 from strikes import services
 from strikes.choices import AttackStatus
 from strikes.forms import RetractForm
 from strikes.models import Attack
 from strikes.views._common import (
     PRECISION_RADIUS_M,
-    apply_service_errors,
-    friendly_errors,
     landmarks,
-    require,
     visible_attack,
 )
 
