@@ -177,9 +177,6 @@ class Table:
                 row["__short__"] = f"{len(values)} of {len(self.columns)} columns"
             yield line, row
 
-    def count_rows(self) -> int:
-        return sum(1 for _ in self.rows())
-
 
 def table_open(
     path: str | Path, *, required: set[str] | frozenset[str], what: str, encoding: str | None = None
