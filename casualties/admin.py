@@ -4,15 +4,16 @@ Figures have rules the admin must not bypass. Claims are recorded and corrected
 through ``claim_record`` / ``claim_update`` (so the published figures are
 recomputed and the history names the author) and are withdrawn, never deleted.
 Decisions are versions: a change is a new version made on the editors' page, so
-here they are read-only, as are the published figures derived from both.
+here they are read-only, as are the published figures derived from both, and the
+analysts' proposed changes (applied or rejected on the editors' queue).
 """
 
 from django.apps import apps
 from django.contrib import admin
 
-from casualties.models import Claim, Decision, PublishedFigure
+from casualties.models import Claim, Decision, Proposal, PublishedFigure
 from casualties.services import CLAIM_EDITABLE, claim_record, claim_update
-from strikes.admin import EstimatedCountPaginator, EventAdmin
+from config.admin import EstimatedCountPaginator, EventAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -119,3 +120,20 @@ class ClaimEventAdmin(EventAdmin):
 @admin.register(apps.get_model("casualties", "DecisionEvent"))
 class DecisionEventAdmin(EventAdmin):
     list_display = ["pgh_created_at", "pgh_label", "pgh_obj", "category", "version", "best", "author", "service"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    """Proposed changes are applied or rejected on the editors' queue page, through the services."""
+
+    list_display = ["attack", "kind", "claim", "status", "proposed_by", "decided_by", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["=attack__id", "reason"]
+    list_select_related = ["attack", "attack__place", "claim", "proposed_by", "decided_by"]
+    raw_id_fields = ["attack", "claim", "proposed_by", "decided_by"]
+    show_full_result_count = False
+
+
+@admin.register(apps.get_model("casualties", "ProposalEvent"))
+class ProposalEventAdmin(EventAdmin):
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj", "kind", "status", "author", "service"]

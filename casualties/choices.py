@@ -39,3 +39,17 @@ class FigureStatus(models.TextChoices):
     DECIDED = "decided", "Editor's decision"
     CONSENSUS = "consensus", "Sources agree"
     DISPUTED = "disputed", "Sources disagree"
+
+
+class ProposalKind(models.TextChoices):
+    """What an analyst proposes to change on a published attack."""
+
+    ATTACK_EDIT = "attack_edit", "Edit the attack"
+    CLAIM_EDIT = "claim_edit", "Correct a claim"
+    CLAIM_WITHDRAW = "claim_withdraw", "Withdraw a claim"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an editor"
+    APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from casualties.choices import Category, ClaimOrigin, ClaimRank, FigureStatus, Qualifier
+from casualties.choices import Category, ClaimOrigin, ClaimRank, FigureStatus, ProposalKind, ProposalStatus, Qualifier
 from config.db import TimeStampedModel, choices_check
 
 
@@ -36,6 +36,11 @@ class Claim(TimeStampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A claim that reached a published attack from the pipeline or an analyst waits for an
+    # editor: shown to staff and in the editors' queue, not counted in the published figure.
+    pending_review = models.BooleanField(
+        default=False, db_default=False, help_text="Recorded on a published attack; counts once an editor accepts it."
     )
 
     class Meta:
@@ -163,3 +168,44 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.best} [{self.low}, {self.high}] ({self.status})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class Proposal(TimeStampedModel):
+    """An analyst's change to what the public sees of a published attack, waiting for an editor.
+
+    ``changes`` holds the proposed values in JSON form (ids for the place and munitions, ISO
+    text for times): for an attack edit, the fields to set; for a claim edit, the claim's
+    fields; for a withdrawal, nothing (the reason is ``reason``). An editor applies it (the
+    change is made through the ordinary service, in the editor's name) or rejects it.
+    """
+
+    attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="proposals")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=ProposalKind.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            choices_check("kind", ProposalKind, "casualties_proposal_kind_valid"),
+            choices_check("status", ProposalStatus, "casualties_proposal_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind=ProposalKind.ATTACK_EDIT) | models.Q(claim__isnull=False),
+                name="casualties_proposal_claim_kinds_name_a_claim",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="casualties_proposal_open")]  # the queue
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on attack {self.attack_id} ({self.status})"

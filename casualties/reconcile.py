@@ -8,6 +8,10 @@ A claim is an interval ``[low, high]`` of values the source allows (``high`` Non
 open-ended). A set of claims is *consistent* when the intervals share a value;
 then the figure is the *consensus*, the tightest range all sources agree on.
 Otherwise the claims are in *conflict* and an editor decides.
+
+Why this file is long: it is the whole rule book, section for section with
+``docs/RECONCILIATION.md`` (intervals, which claims count, time, conflicts, modes,
+suggestions); split, one rule change would need edits in several files.
 """
 
 from __future__ import annotations
@@ -142,6 +146,8 @@ class ClaimFacts:
     reported_at: datetime | None = None
     rank: str = NORMAL
     withdrawn: bool = False
+    # Recorded on a published attack and not yet accepted by an editor: shown, not counted.
+    pending: bool = False
     grade: str = "U"
     # Who published it (outlet id or source label): a source's later figure corrects its own earlier one.
     source_key: str = ""
@@ -215,7 +221,7 @@ def superseded_by(claim: ClaimFacts, later: ClaimFacts, category: str) -> str | 
 @dataclass
 class Exclusion:
     claim_id: int
-    reason: str  # "withdrawn", "deprecated", "correction", "rising_toll"
+    reason: str  # "withdrawn", "pending", "deprecated", "correction", "rising_toll"
     by_claim_id: int | None = None
 
     def to_dict(self) -> dict:
@@ -229,6 +235,8 @@ def live_claims(claims: Sequence[ClaimFacts], category: str) -> tuple[list[Claim
     for c in claims:
         if c.withdrawn:
             excluded.append(Exclusion(c.id, "withdrawn"))
+        elif c.pending:
+            excluded.append(Exclusion(c.id, "pending"))
         elif c.rank == DEPRECATED:
             excluded.append(Exclusion(c.id, "deprecated"))
         else:
@@ -370,6 +378,13 @@ def figure_mode(mode, *, status, best, low, high, claim_ids, conservative, range
     raise ValueError(f"Unknown figures mode {mode!r}; expected one of {', '.join(MODES)}.")
 
 
+def widest_range(live: Sequence[ClaimFacts]) -> tuple[int, int | None]:
+    """Lowest to highest figure the credible claims report; the high end is open (None) when
+    any of them is open-ended ("more than 100" allows any number above 100)."""
+    points = [c.point for c in live]
+    return min(points), None if any(c.high is None for c in live) else max(points)
+
+
 def _consensus_best(live: Sequence[ClaimFacts], low: int, high: int | None) -> int:
     """Inside the agreed range, the figure of the heaviest claim (preferred, best outlet, latest)."""
     heaviest = min(live, key=ClaimFacts.weight_key)
@@ -393,7 +408,7 @@ def reconcile(claims: Sequence[ClaimFacts], category: str, decision: DecisionFac
         status, (low, high) = CONSENSUS, agreed
         best = _consensus_best(live, low, high)
         conservative = max(min(points), low) if high is None else min(max(min(points), low), high)
-        range_low, range_high = min(points), max(points)
+        range_low, range_high = widest_range(live)
     else:
         status = DISPUTED
         low, high = min(c.low for c in live), _max_high(c.high for c in live)
@@ -402,7 +417,7 @@ def reconcile(claims: Sequence[ClaimFacts], category: str, decision: DecisionFac
         preferred_agreed = intersect(c.interval for c in preferred) if preferred else None
         # Preferred claims weigh more: while disputed, the shown figure follows them when they agree.
         best = _consensus_best(preferred, *preferred_agreed) if preferred_agreed else conservative
-        range_low, range_high = min(points), max(points)
+        range_low, range_high = widest_range(live)
 
     sev = 0.0
     if conflict is not None:
@@ -412,11 +427,12 @@ def reconcile(claims: Sequence[ClaimFacts], category: str, decision: DecisionFac
         status, best, low, high = DECIDED, decision.best, decision.low, decision.high
         # The editor's low is their lowest credible value; the range widens to include the decision.
         conservative = decision.low
+        claims_open = bool(live) and range_high is None  # a credible claim with no upper bound
         range_low = decision.low if range_low is None else min(range_low, decision.low)
-        top = decision.high if decision.high is not None else decision.best
-        range_high = top if range_high is None else max(range_high, top)
-        if decision.high is None:
+        if decision.high is None or claims_open:
             range_high = None
+        else:
+            range_high = decision.high if range_high is None else max(range_high, decision.high)
         sev = 0.0
 
     return Figure(
@@ -515,17 +531,17 @@ def suggest(claims: Sequence[ClaimFacts], category: str) -> list[Suggestion]:
             [lowest.id],
         )
     )
-    points = [c.point for c in live]
     heaviest = min(live, key=ClaimFacts.weight_key)
-    wide_low, wide_high = min(points), max(points)
+    wide_low, wide_high = widest_range(live)
+    wide_best = max(heaviest.point, wide_low) if wide_high is None else min(max(heaviest.point, wide_low), wide_high)
     out.append(
         Suggestion(
             "widest",
-            min(max(heaviest.point, wide_low), wide_high),
+            wide_best,
             wide_low,
             wide_high,
-            f"Widest credible range, lowest to highest reported ({wide_low} to {wide_high}), as Airwars reports; "
-            f"best is the figure of the most trusted claim ({heaviest.id}).",
+            f"Widest credible range, lowest to highest reported ({format_interval(wide_low, wide_high)}), "
+            f"as Airwars reports; best is the figure of the most trusted claim ({heaviest.id}).",
             sorted(c.id for c in live),
         )
     )

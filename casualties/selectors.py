@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from casualties import reconcile
-from casualties.choices import Category, FigureStatus
-from casualties.models import Claim, Decision, PublishedFigure
+from casualties.choices import Category, FigureStatus, ProposalStatus
+from casualties.models import Claim, Decision, Proposal, PublishedFigure
 from strikes.choices import AttackStatus
 
 MODES = reconcile.MODES
@@ -56,6 +56,31 @@ def conflicts_queue(*, include_drafts: bool = False):
         .select_related("attack", "attack__place")
         .order_by("-severity", "attack__occurred_at", "attack_id", "category")
     )
+
+
+def new_sources_queue():
+    """Claims waiting for an editor on published attacks (new sources), oldest first."""
+    return (
+        Claim.objects.filter(pending_review=True, withdrawn_at__isnull=True, attack__status=AttackStatus.PUBLISHED)
+        .select_related("attack", "attack__place", "article__outlet", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def open_proposals():
+    """Analysts' proposed changes to published attacks waiting for an editor, oldest first."""
+    return (
+        Proposal.objects.filter(status=ProposalStatus.OPEN)
+        .select_related("attack", "attack__place", "claim", "proposed_by")
+        .order_by("created_at", "id")
+    )
+
+
+def agrees_with_figure(claim: Claim, figures: dict) -> bool:
+    """Whether a pending claim allows the published best figure of its category (``figures``:
+    ``{(attack_id, category): best}``): then accepting it is one click."""
+    best = figures.get((claim.attack_id, claim.category))
+    return best is None or (claim.low <= best and (claim.high is None or best <= claim.high))
 
 
 def figure_claims(attack_id: int, category: str) -> list[Claim]:
@@ -109,6 +134,7 @@ class FigureReview:
 
 EXCLUSION_TEXT = {
     "withdrawn": "withdrawn by an analyst",
+    "pending": "a new source awaiting an editor (accept it, or decide the figure)",
     "deprecated": "deprecated by an editor",
     "correction": "corrected by the same source in claim {by}",
     "rising_toll": "superseded by the later, higher claim {by}",

@@ -8,4 +8,6 @@ urlpatterns = [
     path("editor/conflicts/", views.conflicts, name="conflicts"),
     path("editor/attacks/<int:pk>/<slug:category>/", views.decision, name="decision"),
     path("editor/decisions/<int:pk>/restore/", views.decision_restore, name="decision-version-restore"),
+    path("editor/claims/<int:pk>/accept/", views.claim_accept, name="claim-accept"),
+    path("editor/proposals/<int:pk>/", views.proposal_decide, name="proposal-decide"),
 ]

@@ -1,10 +1,10 @@
-"""Editors' pages: the queue of open conflicts and the decision on one figure."""
+"""Editors' pages: the queue (open conflicts, new sources, proposed changes) and the decision on one figure."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,30 +12,85 @@ from django.views.decorators.http import require_POST
 from casualties import services
 from casualties.choices import Category
 from casualties.forms import DecisionForm, RestoreForm
-from casualties.models import Decision
-from casualties.selectors import conflicts_queue, decision_changes, figure_review
-from config.roles import can_decide
+from casualties.models import Claim, Decision, Proposal, PublishedFigure
+from casualties.selectors import (
+    agrees_with_figure,
+    conflicts_queue,
+    decision_changes,
+    figure_review,
+    new_sources_queue,
+    open_proposals,
+)
+from config.forms import apply_service_errors
+from config.roles import can_decide, require
 from strikes.models import Attack
 
 QUEUE_PAGE_SIZE = 50
 
 
-def _require_editor(request) -> None:
-    if not can_decide(request.user):
-        raise PermissionDenied("Only editors decide figures.")
-
-
 @login_required
 def conflicts(request):
     """The queue: disputed figures without a decision, most severe first."""
-    _require_editor(request)
+    require(can_decide(request.user), "Only editors decide figures.")
     include_drafts = request.GET.get("drafts") == "1"
     page = Paginator(conflicts_queue(include_drafts=include_drafts), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    new_sources = list(new_sources_queue()[:QUEUE_PAGE_SIZE])
+    best = {
+        (a, c): b
+        for a, c, b in PublishedFigure.objects.filter(attack_id__in={c.attack_id for c in new_sources}).values_list(
+            "attack_id", "category", "best"
+        )
+    }
+    proposals = [(p, services.proposal_diff(p)) for p in open_proposals()[:QUEUE_PAGE_SIZE]]
     return render(
         request,
         "casualties/conflicts.html",
-        {"page": page, "include_drafts": include_drafts},
+        {
+            "page": page,
+            "include_drafts": include_drafts,
+            "new_sources": [(c, agrees_with_figure(c, best)) for c in new_sources],
+            "proposals": proposals,
+        },
     )
+
+
+@login_required
+@require_POST
+def claim_accept(request, pk: int):
+    """One click: a new source that agrees with the published figure starts to count.
+
+    A conflicting one is not accepted here: the editor is taken to the decision page.
+    """
+    require(can_decide(request.user), "Only editors decide figures.")
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        services.claim_accept(claim=claim, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("decision", pk=claim.attack_id, category=claim.category)
+    messages.success(request, f"Claim {claim.pk} accepted: it counts in the published figure.")
+    return redirect("conflicts")
+
+
+@login_required
+@require_POST
+def proposal_decide(request, pk: int):
+    """An editor applies or rejects an analyst's proposed change (``action`` = apply | reject)."""
+    require(can_decide(request.user), "Only editors decide figures.")
+    proposal = get_object_or_404(Proposal, pk=pk)
+    action = request.POST.get("action")
+    if action not in {"apply", "reject"}:
+        return HttpResponseBadRequest("Unknown action: use apply or reject.")
+    try:
+        if action == "apply":
+            services.proposal_apply(proposal=proposal, by=request.user)
+        else:
+            services.proposal_reject(proposal=proposal, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "Nothing was changed: " + " ".join(exc.messages))
+    else:
+        messages.success(request, f"Proposal {proposal.pk} {'applied' if action == 'apply' else 'rejected'}.")
+    return redirect("conflicts")
 
 
 def _initial(review) -> dict:
@@ -49,18 +104,10 @@ def _initial(review) -> dict:
     return {}
 
 
-def _attach_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, msgs in errors.items():
-        for msg in msgs:
-            form.add_error(name if name in form.fields else None, msg)
-
-
 @login_required
 def decision(request, pk: int, category: str):
     """The claims of one figure side by side, suggestions, the decision form and its history."""
-    _require_editor(request)
+    require(can_decide(request.user), "Only editors decide figures.")
     if category not in Category.values:
         raise Http404("No such figure.")
     attack = get_object_or_404(Attack.objects.select_related("place"), pk=pk)
@@ -99,7 +146,7 @@ def decision(request, pk: int, category: str):
                 form.is_valid()
                 status = 409
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                apply_service_errors(form, exc)
                 status = 400
             else:
                 messages.success(
@@ -132,7 +179,7 @@ def decision(request, pk: int, category: str):
 @require_POST
 def decision_restore(request, pk: int):
     """Restore an earlier version as a new version, if nobody saved since the page was shown."""
-    _require_editor(request)
+    require(can_decide(request.user), "Only editors decide figures.")
     old = get_object_or_404(Decision.objects.select_related("attack"), pk=pk)
     back = reverse("decision", kwargs={"pk": old.attack_id, "category": old.category})
     form = RestoreForm(request.POST)

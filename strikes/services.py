@@ -7,10 +7,11 @@ task, a command or a request carries its author the same way.
 
 from collections.abc import Iterable
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from config.history import history_context
+from config.roles import can_decide
 from strikes.choices import AttackStatus, GeoPrecision, PlaceKind
 from strikes.models import Attack, AttackMunition, Munition
 
@@ -49,8 +50,24 @@ PRECISION_BY_PLACE_KIND = {
 }
 
 
-def _history(by, service: str):
-    return pghistory.context(user=by.pk if by else None, service=service)
+class EditorReviewRequired(ValidationError):
+    """Refusal of a non-editor's direct change to what the public sees of a published attack.
+
+    The pages and the API turn such a change into a proposal for an editor
+    (``casualties.services.proposals``) before it gets here; nothing is written.
+    """
+
+    def __init__(self, what: str = "this change"):
+        super().__init__(
+            f"The attack is published: {what} goes to an editor as a proposed change; only editors change the "
+            "public record."
+        )
+
+
+def editor_applies(attack: Attack, by) -> bool:
+    """Whether a person's change to ``attack`` applies at once: always on drafts and retracted
+    attacks, on a published one only for editors. ``by=None`` is the system (pipeline, commands)."""
+    return attack.status != AttackStatus.PUBLISHED or by is None or can_decide(by)
 
 
 def _munition_rows(munitions) -> list[tuple[Munition | int, int | None, str]]:
@@ -135,7 +152,7 @@ def attack_create(
         attack.full_clean(exclude=["search_vector", "place", "wave"], validate_constraints=False)
     # The ingest path (unchecked) needs no savepoint, two round trips: any failure there fails
     # the caller's whole transaction and the article with it.
-    with transaction.atomic(savepoint=validate_constraints), _history(by, "attack_create"):
+    with transaction.atomic(savepoint=validate_constraints), history_context(by, "attack_create"):
         attack.save()
         if munitions:
             _munitions_set(attack=attack, munitions=munitions, new=True)
@@ -145,14 +162,20 @@ def attack_create(
 
 
 def attack_update(*, attack: Attack, by, munitions=None, **fields) -> Attack:
-    """Edit an attack's facts (not its status); ``munitions`` replaces the whole list when given."""
+    """Edit an attack's facts (not its status); ``munitions`` replaces the whole list when given.
+
+    On a published attack only editors (and the system) edit; anyone else gets
+    ``EditorReviewRequired`` and should propose the change instead.
+    """
     not_editable = set(fields) - EDITABLE_FIELDS
     if not_editable:
         raise ValidationError(
             dict.fromkeys(sorted(not_editable), "Use attack_publish or attack_retract to change the status.")
         )
-    with transaction.atomic(), _history(by, "attack_update"):
+    with transaction.atomic(), history_context(by, "attack_update"):
         locked = Attack.objects.select_for_update().get(pk=attack.pk)
+        if not editor_applies(locked, by):
+            raise EditorReviewRequired("editing it")
         for name, value in fields.items():
             setattr(locked, name, value)
         if "place" in fields and "latitude" not in fields and "longitude" not in fields:
@@ -181,7 +204,7 @@ def _copy_state(source: Attack, target: Attack) -> None:
 
 def attack_publish(*, attack: Attack, by) -> Attack:
     """Make an attack public (from draft, or again after a retraction). Publishing twice changes nothing."""
-    with transaction.atomic(), _history(by, "attack_publish"):
+    with transaction.atomic(), history_context(by, "attack_publish"):
         locked = Attack.objects.select_for_update().get(pk=attack.pk)
         if locked.status != AttackStatus.PUBLISHED:
             if locked.place_id is None and locked.latitude is None:
@@ -199,7 +222,7 @@ def attack_retract(*, attack: Attack, by, reason: str) -> Attack:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "A retraction needs a reason."})
-    with transaction.atomic(), _history(by, "attack_retract"):
+    with transaction.atomic(), history_context(by, "attack_retract"):
         locked = Attack.objects.select_for_update().get(pk=attack.pk)
         if locked.status == AttackStatus.DRAFT:
             raise ValidationError({"status": "Only a published attack can be retracted; this one is a draft."})

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from casualties.models import Proposal
 from casualties.services import figures_refresh
 from sources.models import BulkJob
 from strikes.models import AttackMunition, WaveMunition
@@ -54,6 +55,7 @@ def rows(db, admin_user):
     decision = DecisionFactory(attack=attack, category="killed", best=2, low=2, high=2)
     decision.claims.add(claim)
     figures_refresh(attack=attack)
+    Proposal.objects.create(attack=attack, kind="attack_edit", changes={"description": "A substation."})
     attack_search_refresh(attack_ids=[attack.pk, other.pk])
     return {"attack": attack, "other": other, "article": article}
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from casualties.choices import Category, ClaimOrigin, ClaimRank, Qualifier
+from casualties.choices import Category, ClaimRank, Qualifier
 from casualties.models import Claim, Decision
 from config.api import FieldsMixin, RefuseUnknownFieldsMixin
 from sources.models import Article
@@ -67,7 +67,10 @@ class ClaimCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, default="")
     quote_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     quote_end = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    origin = serializers.ChoiceField(choices=ClaimOrigin.choices, default=ClaimOrigin.ENTERED)
+    # Provenance is the server's: a claim posted here was entered by hand by the signed-in user.
+    # Declared read-only so a body that sends them gets a 400 saying so.
+    origin = serializers.CharField(read_only=True)
+    created_by = serializers.IntegerField(read_only=True)
 
     def validate(self, data):
         if not data.get("article") and not (data.get("source_label") or "").strip():

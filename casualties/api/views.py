@@ -15,8 +15,9 @@ from casualties.api.serializers import (
     RestoreSerializer,
     WithdrawSerializer,
 )
+from casualties.choices import ClaimOrigin
 from casualties.filtersets import ClaimFilterSet, DecisionFilterSet
-from casualties.models import Claim, Decision
+from casualties.models import Claim, Decision, Proposal
 from config.api import CountMixin, KeysetPagination, StrictFilterBackend
 from strikes.querysets import AttackQuerySet
 
@@ -29,6 +30,25 @@ STALE_RESPONSE = OpenApiResponse(
 def _visible(queryset, request):
     """Readers see the figures of published attacks only; staff see drafts and retractions too."""
     return queryset.filter(AttackQuerySet.visible_q(request.user, through="attack__"))
+
+
+def proposal_response(proposal: Proposal) -> Response:
+    """202: an analyst's change to a published attack is waiting for an editor; nothing changed yet."""
+    return Response(
+        {
+            "detail": "The attack is published: your change was saved as a proposal for an editor to apply or reject.",
+            "proposal": {
+                "id": proposal.pk,
+                "attack": proposal.attack_id,
+                "claim": proposal.claim_id,
+                "kind": proposal.kind,
+                "status": proposal.status,
+                "changes": proposal.changes,
+                "reason": proposal.reason,
+            },
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
 
 
 def _stale_response(exc: services.StaleDecision, request) -> Response:
@@ -74,14 +94,16 @@ class ClaimViewSet(
     def create(self, request, *args, **kwargs):
         data = ClaimCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = services.claim_record(**data.validated_data, by=request.user)
+        claim = services.claim_record(**data.validated_data, origin=ClaimOrigin.ENTERED, by=request.user)
         return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data, status=201)
 
     def update(self, request, *args, **kwargs):
         claim = self.get_object()
         data = ClaimUpdateSerializer(data=request.data, partial=kwargs.pop("partial", False))
         data.is_valid(raise_exception=True)
-        services.claim_update(claim=claim, by=request.user, **data.validated_data)
+        result = services.claim_edit(claim=claim, by=request.user, **data.validated_data)
+        if isinstance(result, Proposal):
+            return proposal_response(result)
         return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -95,7 +117,22 @@ class ClaimViewSet(
         claim = self.get_object()
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.claim_withdraw(claim=claim, by=request.user, reason=data.validated_data["reason"])
+        result = services.claim_withdraw_or_propose(claim=claim, by=request.user, reason=data.validated_data["reason"])
+        if isinstance(result, Proposal):
+            return proposal_response(result)
+        return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Accept a new source on a published attack (editors)",
+        description="A pending claim starts to count. Refused (400) when it disagrees with the published figure: "
+        "decide the figure instead (POST /decisions/).",
+        request=None,
+        responses=ClaimSerializer,
+    )
+    @action(detail=True, methods=["post"], write_capability="decide")
+    def accept(self, request, pk=None):
+        claim = self.get_object()
+        services.claim_accept(claim=claim, by=request.user)
         return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data)
 
 

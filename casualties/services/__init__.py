@@ -1,11 +1,12 @@
 """Writes for figures: claims, editors' decisions and the published figures derived from them.
 
-Split by topic (``claims``, ``decisions``, ``figures``); every public name is re-exported
+Split by topic (``claims``, ``decisions``, ``figures``, ``proposals``); every public name is re-exported
 here so callers write ``from casualties.services import claim_record``.
 """
 
 from casualties.services.claims import (
     CLAIM_EDITABLE,
+    claim_accept,
     claim_rank,
     claim_record,
     claim_update,
@@ -14,19 +15,36 @@ from casualties.services.claims import (
 )
 from casualties.services.decisions import StaleDecision, decision_make, decision_restore
 from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_facts, figures_refresh
+from casualties.services.proposals import (
+    attack_edit,
+    claim_edit,
+    claim_withdraw_or_propose,
+    proposal_apply,
+    proposal_diff,
+    proposal_reject,
+)
+from strikes.services import EditorReviewRequired
 
 __all__ = [
     "CLAIM_EDITABLE",
     "FIGURE_FIELDS",
+    "EditorReviewRequired",
     "StaleDecision",
+    "attack_edit",
+    "claim_accept",
+    "claim_edit",
     "claim_facts",
     "claim_rank",
     "claim_record",
     "claim_update",
     "claim_withdraw",
+    "claim_withdraw_or_propose",
     "claims_record_extracted",
     "decision_facts",
     "decision_make",
     "decision_restore",
     "figures_refresh",
+    "proposal_apply",
+    "proposal_diff",
+    "proposal_reject",
 ]

@@ -15,11 +15,9 @@ import pghistory.runtime
 from django.core.exceptions import ValidationError
 
 from casualties import reconcile
+from config.roles import can_decide
+from strikes.choices import AttackStatus
 from strikes.models import Attack
-
-
-def history(by, service: str, **extra):
-    return pghistory.context(user=by.pk if by else None, service=service, **extra)
 
 
 def figures_context():
@@ -59,3 +57,13 @@ def interval(value: int, qualifier: str, low, high) -> tuple[int, int | None]:
     if high is not None and high < low:
         raise ValidationError({"high": "The high end cannot be below the low end."})
     return low, high
+
+
+def is_public(attack: Attack) -> bool:
+    return attack.status == AttackStatus.PUBLISHED
+
+
+def editor_applies(attack: Attack, by) -> bool:
+    """Whether a person's change to the figures of ``attack`` applies at once: always on drafts
+    and retracted attacks; on a published one only for editors (the pipeline's claims wait too)."""
+    return not is_public(attack) or can_decide(by)

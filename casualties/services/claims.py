@@ -5,15 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casualties.choices import Category, ClaimOrigin, ClaimRank, Qualifier
-from casualties.models import Claim
-from casualties.services._common import check_choice, history, interval, lock_attack, whole_number
+from casualties.models import Claim, PublishedFigure
+from casualties.services._common import (
+    check_choice,
+    editor_applies,
+    interval,
+    is_public,
+    lock_attack,
+    whole_number,
+)
 from casualties.services.figures import figures_refresh, figures_write
+from config.history import history_context
+from config.roles import can_decide
 from strikes.models import Attack
+from strikes.services import EditorReviewRequired
 
 
 def claim_record(
@@ -35,7 +45,9 @@ def claim_record(
 ) -> Claim:
     """Record one figure from one source; an extracted figure is updated in place when re-extracted.
 
-    ``reported_at`` falls back to the article's publication time, then to now.
+    ``reported_at`` falls back to the article's publication time, then to now. On a published
+    attack a new claim from the pipeline or an analyst is recorded *pending*: it waits for an
+    editor (``claim_accept``) before it counts (dataset imports and editors' claims count at once).
     """
     # The rules of the table's constraints are checked here in Python, and the database
     # enforces them again; full_clean's own constraint check would cost a query per
@@ -60,7 +72,7 @@ def claim_record(
         "quote_start": quote_start,
         "quote_end": quote_end,
     }
-    with transaction.atomic(), history(by, "claim_record"):
+    with transaction.atomic(), history_context(by, "claim_record"):
         locked = lock_attack(attack)
         claim = None
         if origin == ClaimOrigin.EXTRACTED and article is not None:
@@ -85,6 +97,7 @@ def claim_record(
                 category=category,
                 origin=origin,
                 created_by=by if by is not None and by.pk else None,
+                pending_review=_needs_review(locked, origin, by),
                 **fields,
             )
             claim.full_clean(validate_constraints=False)
@@ -146,10 +159,12 @@ def claims_record_extracted(
         return []
     # No savepoint: nothing expected fails inside, and a database error fails the caller's whole
     # transaction (the ingest path then marks the article failed); it saves two round trips.
-    with transaction.atomic(savepoint=False), history(None, "claim_record"):
+    with transaction.atomic(savepoint=False), history_context(None, "claim_record"):
         existing = set()
         if not attack_is_new:
-            lock_attack(attack)
+            pending = _needs_review(lock_attack(attack), ClaimOrigin.EXTRACTED, None)
+            for claim in candidates.values():
+                claim.pending_review = pending
             existing = set(Claim.objects.filter(attack=attack, article=article).values_list("category", flat=True))
         claims = [claim for category, claim in candidates.items() if category not in existing]
         if claims:
@@ -170,14 +185,35 @@ CLAIM_EDITABLE = frozenset(
 )
 
 
+def _needs_review(attack: Attack, origin: str, by) -> bool:
+    """A new claim on a published attack waits for an editor when the pipeline extracted it or
+    a person other than an editor made it (dataset imports and the system's own commands count)."""
+    if not is_public(attack) or origin == ClaimOrigin.IMPORTED:
+        return False
+    if by is None:
+        return origin == ClaimOrigin.EXTRACTED
+    return not editor_applies(attack, by)
+
+
+def _check_may_change(attack: Attack, claim: Claim, by, what: str) -> None:
+    """A counted claim of a published attack is changed by editors and the system only (``by=None``:
+    dataset re-imports, commands); a pending claim by analysts too."""
+    if not claim.pending_review and not (by is None or editor_applies(attack, by)):
+        raise EditorReviewRequired(what)
+
+
 def claim_update(*, claim: Claim, by, **fields) -> Claim:
-    """An analyst's correction of a claim; its interval is re-derived unless low/high are given."""
+    """An analyst's correction of a claim; its interval is re-derived unless low/high are given.
+
+    On a published attack only editors correct a counted claim (``EditorReviewRequired``).
+    """
     unknown = set(fields) - CLAIM_EDITABLE
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be edited here."))
-    with transaction.atomic(), history(by, "claim_update"):
-        lock_attack(claim.attack_id)
+    with transaction.atomic(), history_context(by, "claim_update"):
+        attack = lock_attack(claim.attack_id)
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        _check_may_change(attack, locked, by, "correcting a counted claim")
         if "category" in fields:
             check_choice("category", fields["category"], Category)
         if "qualifier" in fields:
@@ -202,9 +238,10 @@ def claim_withdraw(*, claim: Claim, by, reason: str) -> Claim:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the claim is withdrawn."})
-    with transaction.atomic(), history(by, "claim_withdraw", reason=reason):
-        lock_attack(claim.attack_id)
+    with transaction.atomic(), history_context(by, "claim_withdraw", reason=reason):
+        attack = lock_attack(claim.attack_id)
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        _check_may_change(attack, locked, by, "withdrawing a counted claim")
         if locked.withdrawn_at is None:
             locked.withdrawn_at = timezone.now()
             locked.save(update_fields=["withdrawn_at", "updated_at"])
@@ -215,10 +252,39 @@ def claim_withdraw(*, claim: Claim, by, reason: str) -> Claim:
 
 def claim_rank(*, claim: Claim, rank: str, by, reason: str = "") -> Claim:
     """Set a claim's rank (preferred / normal / deprecated) outside a decision; deprecation needs a reason."""
-    with transaction.atomic(), history(by, "claim_rank"):
+    with transaction.atomic(), history_context(by, "claim_rank"):
         lock_attack(claim.attack_id)
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if apply_rank(locked, rank, reason):
+            figures_refresh(attack=_attack_of(claim))
+    _copy_claim(locked, claim)
+    return claim
+
+
+def claim_accept(*, claim: Claim, by) -> Claim:
+    """An editor accepts a pending claim: it counts from now on and the figure is recomputed.
+
+    One click only when the claim agrees with the published figure (its interval allows the
+    published best, or there is no figure yet); a conflicting claim needs a decision
+    (``decision_make`` accepts the figure's pending claims), so it is refused here.
+    """
+    if not can_decide(by):
+        raise PermissionDenied("Only editors accept new sources.")
+    with transaction.atomic(), history_context(by, "claim_accept"):
+        lock_attack(claim.attack_id)
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.pending_review:
+            figure = PublishedFigure.objects.filter(attack_id=locked.attack_id, category=locked.category).first()
+            best = figure.best if figure is not None else None
+            if best is not None and not (locked.low <= best and (locked.high is None or best <= locked.high)):
+                raise ValidationError(
+                    {
+                        "claim": f"This claim ({locked.value}, {locked.get_qualifier_display().lower()}) does not "
+                        f"agree with the published figure ({best}): decide the figure instead."
+                    }
+                )
+            locked.pending_review = False
+            locked.save(update_fields=["pending_review", "updated_at"])
             figures_refresh(attack=_attack_of(claim))
     _copy_claim(locked, claim)
     return claim

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from casualties.choices import Category, ClaimRank
 from casualties.models import Claim, Decision
-from casualties.services._common import check_choice, history, lock_attack, whole_number
+from casualties.services._common import check_choice, lock_attack, whole_number
 from casualties.services.claims import apply_rank, normalise_rank
 from casualties.services.figures import figures_refresh
+from config.history import history_context
 
 
 class StaleDecision(Exception):
@@ -73,6 +74,11 @@ def _new_version(
         raise ValidationError({"claims": f"Claim(s) {listed} are not {category} claims of this attack."})
     for cid, (rank, reason) in ranks.items():
         apply_rank(claims[cid], rank, reason)
+    # The editor has seen the figure's new sources: deciding it accepts them.
+    for claim in claims.values():
+        if claim.pending_review:
+            claim.pending_review = False
+            claim.save(update_fields=["pending_review", "updated_at"])
 
     current = _current_decision(attack_id, category)
     last = (
@@ -153,7 +159,7 @@ def decision_make(
         ranks[claim_id] = normalise_rank(claim_id, spec)
     rests = None if rests_on is None else _claim_ids(rests_on)
 
-    with transaction.atomic(), history(by, "decision_make"):
+    with transaction.atomic(), history_context(by, "decision_make"):
         locked = lock_attack(attack)
         _check_version(_current_decision(locked.pk, category), expected_version)
         decision = _new_version(
@@ -174,7 +180,7 @@ def decision_make(
 
 def decision_restore(*, decision: Decision, by, expected_version: int | None = None) -> Decision:
     """Restore an earlier version (its figures and its claim ranks) as a new version."""
-    with transaction.atomic(), history(by, "decision_restore", restored_version=decision.version):
+    with transaction.atomic(), history_context(by, "decision_restore", restored_version=decision.version):
         locked = lock_attack(decision.attack_id)
         current = _current_decision(locked.pk, decision.category)
         _check_version(current, expected_version)

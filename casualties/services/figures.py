@@ -32,6 +32,7 @@ def claim_facts(claim: Claim) -> reconcile.ClaimFacts:
         reported_at=claim.reported_at,
         rank=claim.rank,
         withdrawn=claim.withdrawn_at is not None,
+        pending=claim.pending_review,
         grade=grade,
         source_key=source_key,
     )

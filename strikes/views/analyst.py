@@ -15,16 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casualties.models import Claim
-from casualties.services import claim_record
-from config.roles import can_decide
+from casualties import services as figures
+from casualties.models import Claim, Proposal
+from config.forms import apply_service_errors
+from config.roles import can_decide, log_required, require
 from sources.models import Article
 from sources.services import article_submit_url
 from strikes import services
 from strikes.choices import AttackStatus
 from strikes.forms import AttackForm, ClaimFormSet
 from strikes.models import Attack, AttackMunition, Place
-from strikes.views._common import apply_service_errors, landmarks, log_required, require
+from strikes.views._common import landmarks
 
 DRAFTS_PAGE_SIZE = 50
 PLACE_SUGGESTIONS = 10
@@ -62,7 +63,7 @@ def _save_claims(*, attack: Attack, claim_forms, by) -> int:
                 claim_form.add_error("article_url", exc.messages)
                 raise
         try:
-            claim_record(attack=attack, article=article, origin="entered", by=by, **fields)
+            figures.claim_record(attack=attack, article=article, origin="entered", by=by, **fields)
         except ValidationError as exc:
             apply_service_errors(claim_form, exc)
             raise
@@ -81,10 +82,15 @@ def _attack_form_page(request, attack: Attack | None):
         munitions = [m.pk for m in form.cleaned_data["munitions"]]
         try:
             with transaction.atomic():
+                proposal = None
                 if attack is None:
                     attack = services.attack_create(by=request.user, munitions=munitions, **form.service_fields())
                 else:
-                    services.attack_update(attack=attack, by=request.user, munitions=munitions, **form.service_fields())
+                    # An analyst's edit of a published attack becomes a proposal for an editor.
+                    result = figures.attack_edit(
+                        attack=attack, by=request.user, munitions=munitions, **form.service_fields()
+                    )
+                    proposal = result if isinstance(result, Proposal) else None
                 count = _save_claims(attack=attack, claim_forms=claims.forms, by=request.user)
                 if publish:
                     services.attack_publish(attack=attack, by=request.user)
@@ -95,6 +101,10 @@ def _attack_form_page(request, attack: Attack | None):
             attack = Attack.objects.select_related("place").filter(pk=attack.pk).first() if attack else None
         else:
             done = "Published" if publish else "Saved as draft" if attack.status == AttackStatus.DRAFT else "Saved"
+            if proposal is not None:
+                done = "Your changes were sent to an editor (the published attack is unchanged until one applies them)"
+            if count and attack.status == AttackStatus.PUBLISHED and not can_decide(request.user):
+                done += "; new figures wait for an editor before they count"
             messages.success(request, f"{done}{f', with {count} claim(s)' if count else ''}.")
             return redirect("attack-detail", pk=attack.pk)
     place = form["place"].value()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from casualties import services
+from strikes.models import Attack
 from tests.factories import ArticleFactory, AttackFactory, OutletFactory
 
 APRIL_24 = dt.datetime(2025, 4, 24, 9, 0, tzinfo=dt.UTC)
@@ -13,8 +14,12 @@ APRIL_25 = dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def kyiv(db):
-    """The Kyiv attack with the two articles' figures recorded as claims."""
-    attack = AttackFactory(occurred_at=dt.datetime(2025, 4, 24, 1, 0, tzinfo=dt.UTC), status="published")
+    """The Kyiv attack with the two articles' figures recorded as claims, then published.
+
+    The claims are extracted while it is a draft, so they count; a claim extracted after
+    publication would wait for an editor (test_editorial.py).
+    """
+    attack = AttackFactory(occurred_at=dt.datetime(2025, 4, 24, 1, 0, tzinfo=dt.UTC), status="draft")
     censor = ArticleFactory(outlet=OutletFactory(name="Censor.NET", grade="B"), published_at=APRIL_24)
     afp = ArticleFactory(outlet=OutletFactory(name="AFP", grade="B"), published_at=APRIL_25)
     claims = {
@@ -79,6 +84,7 @@ def kyiv(db):
             origin="extracted",
         ),
     }
+    Attack.objects.filter(pk=attack.pk).update(status="published")
     attack.refresh_from_db()
     attack.example_claims = claims
     return attack

@@ -38,16 +38,16 @@ def test_claims_filter_by_attack_category_and_origin(api, kyiv):
     assert not ids(api.get(reverse("api-claim-list"), {"origin": "entered"})) & {x.pk for x in c.values()}
 
 
-def test_claims_updated_since_returns_only_changed_claims(api, kyiv, analyst):
+def test_claims_updated_since_returns_only_changed_claims(api, kyiv, editor):
     moment = timezone.now()
     claim = kyiv.example_claims["killed_24"]
-    services.claim_update(claim=claim, by=analyst, quote="twelve people were killed")
+    services.claim_update(claim=claim, by=editor, quote="twelve people were killed")
     assert ids(api.get(reverse("api-claim-list"), {"updated_since": moment.isoformat()})) == {claim.pk}
 
 
-def test_withdrawn_filter(api, kyiv, analyst):
+def test_withdrawn_filter(api, kyiv, editor):
     claim = kyiv.example_claims["killed_24"]
-    services.claim_withdraw(claim=claim, by=analyst, reason="Duplicate.")
+    services.claim_withdraw(claim=claim, by=editor, reason="Duplicate.")
     assert ids(api.get(reverse("api-claim-list"), {"withdrawn": "true"})) == {claim.pk}
     assert claim.pk not in ids(api.get(reverse("api-claim-list"), {"withdrawn": "false"}))
 

@@ -123,9 +123,9 @@ def test_recording_a_claim_publishes_the_figure_and_touches_the_attack():
     )
 
 
-def test_withdrawn_claim_is_kept_but_no_longer_counts(kyiv, analyst):
+def test_withdrawn_claim_is_kept_but_no_longer_counts(kyiv, editor):
     claim = kyiv.example_claims["injured_24"]
-    services.claim_withdraw(claim=claim, by=analyst, reason="Figure is for the whole country.")
+    services.claim_withdraw(claim=claim, by=editor, reason="Figure is for the whole country.")
     assert Claim.objects.filter(pk=claim.pk, withdrawn_at__isnull=False).exists()
     figure = PublishedFigure.objects.get(attack=kyiv, category="injured")
     assert (figure.status, figure.best) == ("consensus", 87)
@@ -138,20 +138,20 @@ def test_withdrawal_needs_a_reason(kyiv, analyst):
         services.claim_withdraw(claim=kyiv.example_claims["injured_24"], by=analyst, reason="  ")
 
 
-def test_withdrawing_every_claim_removes_the_figure(analyst):
+def test_withdrawing_every_claim_removes_the_figure(editor):
     attack = AttackFactory()
     claim = services.claim_record(
         attack=attack, category="killed", value=3, qualifier="exact", reported_at=APRIL_24, source_label="Police"
     )
-    services.claim_withdraw(claim=claim, by=analyst, reason="Wrong town.")
+    services.claim_withdraw(claim=claim, by=editor, reason="Wrong town.")
     assert not PublishedFigure.objects.filter(attack=attack).exists()
     attack.refresh_from_db()
     assert attack.killed_best is None
 
 
-def test_analyst_edit_rederives_the_interval_and_resolves_the_conflict(kyiv, analyst):
+def test_an_edit_rederives_the_interval_and_resolves_the_conflict(kyiv, editor):
     claim = kyiv.example_claims["injured_25"]
-    services.claim_update(claim=claim, by=analyst, value=100, qualifier="more_than")
+    services.claim_update(claim=claim, by=editor, value=100, qualifier="more_than")
     assert (claim.low, claim.high) == (101, None)
     assert PublishedFigure.objects.get(attack=kyiv, category="injured").status == "consensus"
 

@@ -24,7 +24,8 @@ def test_figures_for_attacks_modes_on_running_example(kyiv):
     conservative = figures_for_attacks([kyiv.pk], "conservative")[kyiv.pk]
     assert conservative["injured"]["best"] == 87
     ranged = figures_for_attacks([kyiv.pk], "range")[kyiv.pk]
-    assert (ranged["injured"]["low"], ranged["injured"]["high"]) == (87, 101)
+    # "more than 100" is open-ended: the range has no upper bound.
+    assert (ranged["injured"]["low"], ranged["injured"]["high"]) == (87, None)
 
 
 def test_figures_for_attacks_is_one_query_for_any_number_of_attacks(kyiv, django_assert_num_queries):
@@ -67,7 +68,7 @@ def test_decided_figure_in_every_mode(kyiv, editor):
     assert modes["decided"]["status"] == "decided"
     assert modes["decided"]["disputed"] is False
     assert modes["conservative"]["best"] == 87
-    assert (modes["range"]["low"], modes["range"]["high"]) == (87, 120)
+    assert (modes["range"]["low"], modes["range"]["high"]) == (87, None)  # "more than 100" stays open
     assert sorted(modes["decided"]["claim_ids"]) == sorted(
         [kyiv.example_claims["injured_24"].pk, kyiv.example_claims["injured_25"].pk]
     )

@@ -29,13 +29,13 @@ def test_claim_recorded_by_a_script_carries_its_author_in_the_history(analyst):
     assert event.pgh_context.metadata["service"] == "claim_record"
 
 
-def test_withdrawal_records_who_and_why(kyiv, analyst):
+def test_withdrawal_records_who_and_why(kyiv, editor):
     claim = kyiv.example_claims["injured_24"]
-    services.claim_withdraw(claim=claim, by=analyst, reason="Counted the whole country.")
+    services.claim_withdraw(claim=claim, by=editor, reason="Counted the whole country.")
     event = ClaimEvent.objects.select_related("pgh_context").filter(pgh_obj_id=claim.pk).latest("pgh_id")
     assert event.withdrawn_at is not None
     assert event.pgh_context.metadata == {
-        "user": analyst.pk,
+        "user": editor.pk,
         "service": "claim_withdraw",
         "reason": "Counted the whole country.",
     }

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from casualties.models import Claim, Decision
+from casualties.models import Claim, Decision, Proposal
 from tests.casualties.conftest import APRIL_25
 from tests.factories import AttackFactory, ClaimFactory
 
@@ -158,12 +158,16 @@ def test_analysts_and_up_edit_and_withdraw_claims(as_role, role, kyiv):
         {"reason": "Wrong figure."},
         content_type="application/json",
     )
-    allowed = LOG_EXPECTED[role] == 201
-    assert edited.status_code == (200 if allowed else LOG_EXPECTED[role])
-    assert withdrawn.status_code == (200 if allowed else LOG_EXPECTED[role])
+    # Kyiv is published: an analyst's edit and withdrawal become proposals (202) and change
+    # nothing; editors' apply at once; the others are refused.
+    applies = role in ("editor", "admin_user")
+    expected = 200 if applies else 202 if role == "analyst" else LOG_EXPECTED[role]
+    assert edited.status_code == expected
+    assert withdrawn.status_code == expected
     claim.refresh_from_db()
-    assert (claim.value == 90) is allowed
-    assert (claim.withdrawn_at is not None) is allowed
+    assert (claim.value == 90) is applies
+    assert (claim.withdrawn_at is not None) is applies
+    assert Proposal.objects.filter(claim=claim).count() == (2 if role == "analyst" else 0)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -199,8 +199,15 @@ def test_decision_overrides_claims_and_sets_conservative_and_range():
     assert (figure.status, figure.best, figure.low, figure.high) == ("decided", 95, 87, 120)
     assert figure.severity == 0
     assert figure.mode("conservative")["best"] == 87
-    assert (figure.mode("range")["low"], figure.mode("range")["high"]) == (87, 120)
+    # "more than 100" is credible and open-ended, so the range has no upper bound (not 120).
+    assert (figure.mode("range")["low"], figure.mode("range")["high"]) == (87, None)
     assert figure.mode("decided")["disputed"] is False
+
+
+def test_a_decision_widens_a_bounded_range_to_its_high_end():
+    claims = [claim(1, 90), claim(2, 87, hours=24)]
+    figure = reconcile(claims, "injured", DecisionFacts(id=9, version=1, best=95, low=87, high=120))
+    assert (figure.mode("range")["low"], figure.mode("range")["high"]) == (87, 120)
 
 
 def test_decision_without_claims_still_publishes():
@@ -216,10 +223,11 @@ def test_no_live_claims_and_no_decision_publishes_nothing():
     ("claims", "conservative", "range_"),
     [
         ([claim(1, 12), claim(2, 12)], 12, (12, 12)),
-        ([claim(1, 100, "more_than"), claim(2, 87)], 87, (87, 101)),
+        # Kyiv injured: "more than 100" has no upper bound, so neither has the range.
+        ([claim(1, 100, "more_than"), claim(2, 87)], 87, (87, None)),
         ([claim(1, 30, "up_to")], 30, (30, 30)),
         ([claim(1, 30, "about"), claim(2, 25, "about")], 27, (25, 30)),
-        ([claim(1, 12, "at_least")], 12, (12, 12)),
+        ([claim(1, 12, "at_least")], 12, (12, None)),
     ],
 )
 def test_conservative_and_range_modes(claims, conservative, range_):
@@ -246,7 +254,7 @@ def test_suggestions_for_a_conflict_offer_official_conservative_and_widest():
     assert list(kinds) == ["latest_official", "conservative", "widest"]
     assert (kinds["latest_official"].best, kinds["latest_official"].claim_ids) == (90, [3])
     assert kinds["conservative"].best == 87
-    assert (kinds["widest"].low, kinds["widest"].high) == (87, 101)
+    assert (kinds["widest"].low, kinds["widest"].high) == (87, None)  # "more than 100" is open-ended
     assert all(s.reason for s in kinds.values())
 
 
