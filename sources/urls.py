@@ -15,5 +15,6 @@ urlpatterns = [
     path("ingest/feeds/<int:pk>/toggle/", views.feed_toggle, name="feed-toggle"),
     path("ingest/feeds/<int:pk>/poll/", views.feed_poll, name="feed-poll"),
     path("ingest/articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("ingest/articles/<int:pk>/retry/", views.article_retry_view, name="article-retry"),
     path("ingest/articles/<int:pk>/status/", views.article_status, name="article-status"),
 ]

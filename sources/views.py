@@ -16,6 +16,7 @@ from sources.forms import BulkSubmitForm, FeedForm, TextSubmitForm, UrlSubmitFor
 from sources.models import Article, BulkJob, Feed
 from sources.querysets import IN_PROGRESS
 from sources.services import (
+    article_retry,
     article_submit_text,
     article_submit_url,
     bulk_job_create,
@@ -182,6 +183,19 @@ def article_detail(request, pk):
         Article.objects.select_related("outlet", "feed", "duplicate_of", "submitted_by").defer("raw_body"), pk=pk
     )
     return render(request, "sources/article_detail.html", _article_context(article))
+
+
+@require_POST
+@log_required
+def article_retry_view(request, pk):
+    """Ask again for a failed article (its fetch, or its extraction when it has text)."""
+    article = get_object_or_404(Article.objects.defer("raw_body"), pk=pk)
+    if article.status != "failed":
+        messages.error(request, "Only a failed article can be retried.")
+    else:
+        article_retry(article=article, by=request.user)
+        messages.success(request, "Retry requested.")
+    return redirect(reverse("article-detail", args=[pk]))
 
 
 @require_GET

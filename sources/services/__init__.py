@@ -38,7 +38,7 @@ from sources.services.linking_state import (
     articles_link_move,
 )
 from sources.services.outlets import outlet_for_host, outlet_for_name
-from sources.services.sweeper import articles_requeue_stale, fetch_backlog
+from sources.services.sweeper import article_retry, articles_requeue_stale, fetch_backlog
 
 __all__ = [
     "PollResult",
@@ -51,6 +51,7 @@ __all__ = [
     "article_fetch_and_store",
     "article_link_set",
     "article_raw_body",
+    "article_retry",
     "article_review_set",
     "article_submit_text",
     "article_submit_url",

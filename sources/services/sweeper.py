@@ -4,14 +4,21 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from config.history import history_context
 from sources.choices import ArticleStatus
 from sources.models import Article
 from sources.services.common import extraction_available, send_extract, send_fetch
 from sources.services.linking_state import article_extraction_release
 
 logger = logging.getLogger(__name__)
+
+# A fetch whose worker died this many times (its lease lapsed each time) is given up: a page that
+# kills its worker (memory, a parser crash) would otherwise be retried every lease forever. An
+# analyst can still ask for it again (``article_retry``).
+MAX_LEASE_LAPSES = 3
 
 
 def fetch_backlog() -> int | None:
@@ -41,7 +48,17 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> 
     """
     now = now or timezone.now()
     before = now - timedelta(seconds=settings.INGEST_REQUEUE_SECONDS)
-    expired = list(Article.objects.fetch_lease_expired(now).values_list("pk", flat=True)[:batch])
+    lapsed = Article.objects.fetch_lease_expired(now)
+    given_up = lapsed.filter(attempts__gte=MAX_LEASE_LAPSES).update(
+        status=ArticleStatus.FAILED,
+        lease_expires_at=None,
+        updated_at=now,
+        error=(
+            f"Gave up after {MAX_LEASE_LAPSES} attempts: the worker fetching this stopped before finishing "
+            "each time (the page may crash or exhaust it). An analyst can retry it."
+        ),
+    )
+    expired = list(lapsed.values_list("pk", flat=True)[:batch])
     if expired:
         Article.objects.filter(pk__in=expired, status=ArticleStatus.FETCHING, lease_expires_at__lt=now).update(
             status=ArticleStatus.QUEUED,
@@ -75,8 +92,28 @@ def articles_requeue_stale(*, now: datetime | None = None, batch: int = 500) -> 
             send_extract(pk)
         unextracted += dead
     return {
+        "given_up": given_up,
         "lease_expired": len(expired),
         "requeued": len(stale),
         "extraction_resent": len(unextracted),
         "fetch_backlog": backlog or 0,
     }
+
+
+def article_retry(*, article: Article, by) -> Article:
+    """An analyst asks again for an article that failed: its fetch, or its extraction if it has text.
+
+    Attempts start again from zero. Anything but a failed article is left as it is.
+    """
+    now = timezone.now()
+    with history_context(by, "article_retry"), transaction.atomic():
+        rows = Article.objects.filter(pk=article.pk, status=ArticleStatus.FAILED)
+        if article.text:
+            if rows.update(status=ArticleStatus.FETCHED, error="", lease_expires_at=None, updated_at=now):
+                send_extract(article.pk)
+        elif rows.update(
+            status=ArticleStatus.QUEUED, error="", attempts=0, lease_expires_at=None, enqueued_at=now, updated_at=now
+        ):
+            send_fetch([article.pk])
+    article.refresh_from_db()
+    return article
