@@ -71,7 +71,7 @@ ARTICLE_COLS = [
 CLAIM_COLS = [
     "id", "created_at", "updated_at", "source_label", "category", "value", "low", "high", "qualifier",
     "quote", "quote_start", "quote_end", "reported_at", "origin", "rank", "rank_reason", "article_id",
-    "attack_id",
+    "attack_id", "pending_review",
 ]  # fmt: skip
 DECISION_COLS = [
     "id", "created_at", "updated_at", "category", "version", "is_current", "best", "low", "high",
@@ -385,7 +385,7 @@ def write_waves(cur, gen: synth.Synth, now: datetime) -> list[int | None]:
         ids.append(wave_id)
         waves.append(
             f"{wave_id}\t{ts(now)}\t{ts(now)}\t{ts(w.started_at)}\t{ts(w.ended_at)}\t"
-            f"{synth.MARKER} Combined overnight attack\tSynthetic Air Force report\t\t\n"
+            f"{synth.MARKER} Combined overnight attack\tSynthetic Air Force report\t\t\tf\n"
         )
         for label, m, launched, intercepted in w.counts:
             counts.append(f"{wm_id}\t{esc(label)}\t{launched}\t{intercepted}\t{{}}\t{wave_id}\n")
@@ -394,7 +394,7 @@ def write_waves(cur, gen: synth.Synth, now: datetime) -> list[int | None]:
             wmm_id += 1
         wave_id += 1
     cols = ["id", "created_at", "updated_at", "started_at", "ended_at", "description", "source"]
-    Writer.copy(cur, "strikes_wave", [*cols, "external_source", "external_id"], waves)
+    Writer.copy(cur, "strikes_wave", [*cols, "external_source", "external_id", "is_draft"], waves)
     Writer.copy(cur, "strikes_wavemunition", ["id", "label", "launched", "intercepted", "details", "wave_id"], counts)
     Writer.copy(cur, "strikes_wavemunition_munitions", ["id", "wavemunition_id", "munition_id"], links)
     return ids
@@ -451,7 +451,7 @@ def add_attack(chunk, rec: synth.AttackRec, gen, ids, wave_ids, outlets, now, re
             chunk["claim"].append(
                 f"{claim_id}\t{pub}\t{pub}\t\t{c.category}\t{c.value}\t{c.low}\t{opt(c.high)}\t{c.qualifier}\t"
                 f"{esc(c.quote)}\t{c.quote_start}\t{c.quote_end}\t{ts(c.reported_at)}\textracted\tnormal\t\t"
-                f"{article_id}\t{attack_id}\n"
+                f"{article_id}\t{attack_id}\tf\n"
             )
         result.articles += 1
         result.claims += len(a.claims)
