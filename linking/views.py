@@ -112,7 +112,7 @@ def article_review_reject(request, pk: int):
 @require_POST
 def article_review_correct(request, pk: int):
     """Correct one of the article's figures (value and qualifier) through the claim service."""
-    from casualties.services import claim_update
+    from casualties.services import claim_edit
 
     require(can_log(request.user), "Reviewing articles is for analysts and editors.")
     article = get_object_or_404(Article.objects.select_related("attack__place"), pk=pk)
@@ -124,12 +124,16 @@ def article_review_correct(request, pk: int):
             raise ValueError
         if qualifier not in Qualifier.values:
             return _render(request, article, error=f"Unknown qualifier {qualifier!r}.", status=400)
-        claim_update(claim=claim, by=request.user, value=value, qualifier=qualifier)
+        # On a published attack an analyst's correction becomes a proposal for an editor.
+        result = claim_edit(claim=claim, by=request.user, value=value, qualifier=qualifier)
     except (ValueError, Claim.DoesNotExist):
         return _render(request, article, error="Give a claim of this article and a whole number ≥ 0.", status=400)
     except ValidationError as exc:
         return _render(request, article, error="; ".join(exc.messages), status=400)
-    messages.success(request, "Figure corrected.")
+    if isinstance(result, Claim):
+        messages.success(request, "Figure corrected.")
+    else:
+        messages.success(request, "The attack is published: your correction went to an editor as a proposed change.")
     return redirect(reverse("article-review", args=[pk]))
 
 

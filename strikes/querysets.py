@@ -53,5 +53,26 @@ class AttackQuerySet(models.QuerySet):
         """Published attacks for everyone; drafts and retractions too for staff."""
         return self.filter(self.visible_q(user))
 
+    def tombstone(self, pk) -> dict | None:
+        """What the public sees of a retracted attack: its id, when and why it was retracted.
+
+        None for any other attack (or no attack). The date is when the current retraction began,
+        read from the attack's history (its ``updated_at`` moves with later staff edits).
+        """
+        row = self.filter(pk=pk, status=AttackStatus.RETRACTED).values("pk", "retraction_reason", "updated_at").first()
+        if row is None:
+            return None
+        retracted_at = row["updated_at"]
+        from django.apps import apps
+
+        events = apps.get_model("strikes", "AttackEvent").objects.filter(pgh_obj_id=pk)
+        events = events.order_by("-pgh_created_at", "-pgh_id")
+        for status, created in events.values_list("status", "pgh_created_at")[:200]:
+            if status != AttackStatus.RETRACTED:
+                break
+            retracted_at = created
+        reason = row["retraction_reason"]
+        return {"id": row["pk"], "status": AttackStatus.RETRACTED, "retracted_at": retracted_at, "reason": reason}
+
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat)

@@ -130,12 +130,16 @@ def article_confirm(*, article: Article, by) -> Article:
 
 
 def article_reject(*, article: Article, by, reason: str = "") -> Article:
-    """An analyst rejects the proposal: the article's extracted claims are withdrawn (kept, not deleted)."""
-    from casualties.services import claim_withdraw
+    """An analyst rejects the proposal: the article's extracted claims are withdrawn (kept, not deleted).
+
+    On a published attack a claim the public figure counts is not withdrawn by an analyst: the
+    withdrawal becomes a proposal an editor applies (only editors change the public record).
+    """
+    from casualties.services import claim_withdraw_or_propose
 
     reason = reason.strip() or "article rejected in review"
     with transaction.atomic(), history_context(by, "article_reject"):
         article_review_set(article=article, state=ReviewState.REJECTED)
         for claim in Claim.objects.filter(article=article, origin="extracted", withdrawn_at__isnull=True):
-            claim_withdraw(claim=claim, by=by, reason=reason)
+            claim_withdraw_or_propose(claim=claim, by=by, reason=reason)
     return article

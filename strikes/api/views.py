@@ -74,7 +74,25 @@ DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format"})
     retrieve=extend_schema(
         summary="One attack",
         parameters=docs.DETAIL_PARAMETERS,
-        responses={200: AttackSerializer, 400: docs.ERROR_RESPONSE, 404: docs.ERROR_RESPONSE},
+        responses={
+            200: AttackSerializer,
+            400: docs.ERROR_RESPONSE,
+            404: docs.ERROR_RESPONSE,
+            410: OpenApiResponse(
+                description="Retracted: a tombstone with `id`, `status`, `retracted_at` and `reason`, nothing else.",
+                response={
+                    "type": "object",
+                    "required": ["detail", "id", "status", "retracted_at", "reason"],
+                    "properties": {
+                        "detail": {"type": "string"},
+                        "id": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["retracted"]},
+                        "retracted_at": {"type": "string", "format": "date-time"},
+                        "reason": {"type": "string"},
+                    },
+                },
+            ),
+        },
     ),
     create=extend_schema(
         summary="Log an attack (analysts, editors)",
@@ -213,10 +231,24 @@ class AttackViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         pk = kwargs.get(self.lookup_field, "")
+        gone = self._tombstone(request, pk)
+        if gone is not None:
+            return gone
         if request.accepted_renderer.format == "json":
             body = cached(request, f"attack:{pk}", lambda: self._detail(pk), settings.API_RESPONSE_CACHE_SECONDS)
             return HttpResponse(body, content_type=request.accepted_renderer.media_type)
         return Response(json.loads(self._detail(pk)))
+
+    def _tombstone(self, request, pk: str) -> Response | None:
+        """410 Gone with the retraction's date and reason, for the public asking for a retracted
+        attack: its id stays taken, and nothing else of it is shown."""
+        if Attack.objects.shows_unpublished_to(request.user) or not str(pk).isdigit() or len(str(pk)) > 18:
+            return None
+        tombstone = Attack.objects.tombstone(int(pk))
+        if tombstone is None:
+            return None
+        body = {"detail": "This attack was retracted.", **tombstone}
+        return Response(body, status=status.HTTP_410_GONE)
 
     def _detail(self, pk: str) -> bytes:
         """The attack's JSON, written by PostgreSQL in one statement; a 404 for an id that is

@@ -20,8 +20,21 @@ PRECISION_RADIUS_M = {
 }
 
 
+class Retracted(Exception):
+    """The attack was retracted: the public gets its tombstone (410), not a 404."""
+
+    def __init__(self, tombstone: dict):
+        super().__init__(tombstone["id"])
+        self.tombstone = tombstone
+
+
 def visible_attack(request, pk: int) -> Attack:
-    """The attack if this user may see it; drafts and retractions are a 404 for the public."""
+    """The attack if this user may see it; a draft is a 404 for the public, a retraction raises
+    :class:`Retracted` so the page can answer 410 with the date and reason."""
+    if not Attack.objects.shows_unpublished_to(request.user):
+        tombstone = Attack.objects.tombstone(pk)
+        if tombstone:
+            raise Retracted(tombstone)
     return get_object_or_404(Attack.objects.visible_to(request.user).select_related("place", "place__oblast"), pk=pk)
 
 

@@ -22,6 +22,7 @@ from strikes.forms import RetractForm
 from strikes.models import Attack
 from strikes.views._common import (
     PRECISION_RADIUS_M,
+    Retracted,
     landmarks,
     visible_attack,
 )
@@ -104,7 +105,10 @@ def _event_summary(model: str, data: dict) -> str:
 @require_GET
 def attack_detail(request, pk: int):
     """Everything known about one attack."""
-    attack = visible_attack(request, pk)
+    try:
+        attack = visible_attack(request, pk)
+    except Retracted as gone:
+        return render(request, "strikes/attack_retracted.html", {"tombstone": gone.tombstone}, status=410)
     articles = attack.articles.select_related("outlet").order_by("published_at", "id")
     context = {
         "attack": attack,

@@ -122,7 +122,33 @@ def test_editor_publishes_then_retracts_with_a_reason(editor, anon, world):
     retracted = client.post(reverse("api-attack-retract", args=[a5.pk]), {"reason": "Not a strike."}, format="json")
     assert retracted.status_code == 200
     assert (retracted.json()["status"], retracted.json()["retraction_reason"]) == ("retracted", "Not a strike.")
-    assert anon.get(reverse("api-attack-detail", args=[a5.pk])).status_code == 404
+    gone = anon.get(reverse("api-attack-detail", args=[a5.pk]))
+    assert gone.status_code == 410
+    body = gone.json()
+    assert (body["id"], body["status"], body["reason"]) == (a5.pk, "retracted", "Not a strike.")
+    assert set(body) == {"detail", "id", "status", "retracted_at", "reason"}  # a tombstone, nothing else
+    assert client.get(reverse("api-attack-detail", args=[a5.pk])).status_code == 200  # staff see the record
+
+
+def test_a_retraction_date_is_when_it_was_retracted_not_the_last_staff_edit(editor, anon, world):
+    import datetime as dt
+
+    from strikes.services import attack_retract, attack_update
+
+    a1 = world.attacks["a1"]
+    attack_retract(attack=a1, by=editor, reason="Double entry.")
+    retracted_at = dt.datetime.fromisoformat(
+        anon.get(reverse("api-attack-detail", args=[a1.pk])).json()["retracted_at"]
+    )
+    attack_update(attack=Attack.objects.get(pk=a1.pk), by=editor, description="Kept for the record.")
+    again = anon.get(reverse("api-attack-detail", args=[a1.pk])).json()
+    assert dt.datetime.fromisoformat(again["retracted_at"]) == retracted_at
+    assert again["reason"] == "Double entry."
+    assert "Kept for the record." not in str(again)
+
+
+def test_a_draft_stays_a_plain_404_for_the_public(anon, world):
+    assert anon.get(reverse("api-attack-detail", args=[world.attacks["a5"].pk])).status_code == 404
 
 
 def test_status_cannot_be_set_by_editing(analyst, world):

@@ -83,3 +83,27 @@ def test_move_and_reject(client, analyst, reviewed):
     assert reviewed.review_state == "rejected"
     claims = Claim.objects.filter(article=reviewed)
     assert claims.exists() and all(c.withdrawn_at is not None for c in claims)
+
+
+def _published(article):
+    # Published directly: what matters here is only that the attack is public.
+    Attack.objects.filter(pk=article.attack_id).update(status="published")
+
+
+@pytest.mark.django_db
+def test_on_a_published_attack_an_analysts_reject_and_correct_become_proposals(client, analyst, reviewed):
+    from casualties.models import Proposal
+
+    _published(reviewed)
+    claims_before = list(Claim.objects.filter(article=reviewed).values_list("pk", "value", "withdrawn_at"))
+    client.force_login(analyst)
+    killed = Claim.objects.get(article=reviewed, category="killed")
+    corrected = client.post(
+        reverse("article-review-correct", args=[reviewed.pk]), {"claim": killed.pk, "value": 6, "qualifier": "exact"}
+    )
+    assert corrected.status_code == 302
+    rejected = client.post(reverse("article-review-reject", args=[reviewed.pk]), {"reason": "Another town"})
+    assert rejected.status_code == 302
+    # Nothing an analyst did moved the public record: every claim as it was, proposals for an editor.
+    assert list(Claim.objects.filter(article=reviewed).values_list("pk", "value", "withdrawn_at")) == claims_before
+    assert Proposal.objects.filter(claim__article=reviewed).count() == 1 + len(claims_before)

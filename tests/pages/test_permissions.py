@@ -106,10 +106,17 @@ def test_a_draft_is_not_found_for_the_public_and_researchers(client, as_user, re
 
 
 @pytest.mark.django_db
-def test_a_retracted_attack_shows_its_reason_to_staff_only(client, as_user, editor):
-    attack = AttackFactory(status="retracted", retraction_reason="Duplicate of the Lviv entry")
+def test_a_retracted_attack_is_a_tombstone_for_the_public_and_whole_for_staff(client, as_user, editor):
+    attack = AttackFactory(
+        status="retracted", retraction_reason="Duplicate of the Lviv entry", description="Depot fire near the river"
+    )
     url = reverse("attack-detail", args=[attack.pk])
-    assert client.get(url).status_code == 404
+    gone = client.get(url)
+    assert gone.status_code == 410
+    html = gone.content.decode()
+    assert f"Attack {attack.pk} was retracted" in html
+    assert "Duplicate of the Lviv entry" in html
+    assert "Depot fire near the river" not in html  # a tombstone: nothing else of the record
     page = as_user(editor).get(url)
     assert page.status_code == 200
     assert "Duplicate of the Lviv entry" in page.content.decode()
@@ -152,7 +159,9 @@ def test_an_editor_retracts_with_a_reason_and_the_attack_leaves_public_view(clie
     attack.refresh_from_db()
     assert (attack.status, attack.retraction_reason) == ("retracted", "Wrong town")
     client.logout()
-    assert client.get(reverse("attack-detail", args=[attack.pk])).status_code == 404
+    gone = client.get(reverse("attack-detail", args=[attack.pk]))
+    assert gone.status_code == 410
+    assert "Wrong town" in gone.content.decode()
 
 
 @pytest.mark.django_db
