@@ -240,6 +240,10 @@ INGEST_USER_AGENT = env.str("INGEST_USER_AGENT", default="Strikewatch/1.0 (+http
 LINK_MAX_DISTANCE_KM = env.float("LINK_MAX_DISTANCE_KM", default=25.0)
 LINK_DATE_WINDOW_DAYS = env.int("LINK_DATE_WINDOW_DAYS", default=1)
 
+# How far in the future an attack's event time may be: clocks of the analyst's machine and
+# the server disagree by a few minutes, an attack cannot have happened later than that.
+ATTACK_CLOCK_SKEW_MINUTES = env.int("ATTACK_CLOCK_SKEW_MINUTES", default=10)
+
 # --- Map ---
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(
@@ -268,7 +272,9 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 # OPTIONS lists each resource's filters and query parameters (config.api.FilterMetadata).
 REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "config.api.FilterMetadata"
 # Behind a reverse proxy, how many X-Forwarded-For hops to trust for the anonymous client's IP.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+# Default 0 (no proxy): throttles key on REMOTE_ADDR. DRF's None would trust the whole
+# client-supplied header, so rotating X-Forwarded-For would reset the anonymous budget.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=0)
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # Every endpoint's schema documents the errors it can answer, and count=on's other shape.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

@@ -1,0 +1,42 @@
+"""Hardening that a deployment relies on: throttles key on the real client address."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_throttle(settings):
+    # With no proxy in front (the default), X-Forwarded-For is whatever the client typed:
+    # rotating it must not buy a fresh budget.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "5/min"}}
+    client = APIClient(REMOTE_ADDR="10.0.0.7")
+    url = reverse("api-attack-list")
+    codes = [client.get(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(1, 5)]
+    assert codes == [200, 200, 429, 429]
+
+
+def test_behind_one_proxy_the_client_address_comes_from_the_last_forwarded_hop(settings):
+    # API_NUM_PROXIES=1: the proxy appends the address it saw; that hop is the client.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "NUM_PROXIES": 1,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "5/min"},
+    }
+    proxy = APIClient(REMOTE_ADDR="10.0.0.1")
+    url = reverse("api-attack-list")
+    first = [proxy.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in range(3)]
+    assert first == [200, 200, 429]
+    # A different real client behind the same proxy has its own budget, even when it
+    # forges a leading hop (the proxy's appended hop is the one trusted).
+    assert proxy.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1, 198.51.100.2").status_code == 200
