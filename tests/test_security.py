@@ -40,3 +40,14 @@ def test_behind_one_proxy_the_client_address_comes_from_the_last_forwarded_hop(s
     # A different real client behind the same proxy has its own budget, even when it
     # forges a leading hop (the proxy's appended hop is the one trusted).
     assert proxy.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1, 198.51.100.2").status_code == 200
+
+
+# --- planted-bug guards (issue 20): expected values written out ---
+
+
+def test_a_trailing_dot_in_the_host_names_the_same_article():
+    from sources.canonical import url_canonical, url_host
+
+    assert url_canonical("https://News.Example.org./a/1?utm_source=x") == "https://news.example.org/a/1"
+    assert url_canonical("https://news.example.org/a/1") == "https://news.example.org/a/1"
+    assert url_host("https://news.example.org./a/1") == "news.example.org"
