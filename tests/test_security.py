@@ -51,3 +51,56 @@ def test_a_trailing_dot_in_the_host_names_the_same_article():
     assert url_canonical("https://News.Example.org./a/1?utm_source=x") == "https://news.example.org/a/1"
     assert url_canonical("https://news.example.org/a/1") == "https://news.example.org/a/1"
     assert url_host("https://news.example.org./a/1") == "news.example.org"
+
+
+def test_about_n_means_ten_per_cent_either_side_at_least_one():
+    from extraction.numbers import bounds
+
+    assert bounds(40, "about") == (36, 44)
+    assert bounds(3, "about") == (2, 4)
+    assert bounds(0, "about") == (0, 1)
+    assert bounds(12, "exact") == (12, 12)
+    assert bounds(12, "at_least") == (12, None)
+    assert bounds(12, "more_than") == (13, None)
+    assert bounds(12, "up_to") == (0, 12)
+
+
+def test_each_figure_mode_reports_its_own_numbers():
+    from casualties.reconcile import figure_mode
+
+    facts = {
+        "status": "disputed",
+        "best": 7,
+        "low": 5,
+        "high": 9,
+        "claim_ids": [3, 4],
+        "conservative": 5,
+        "range_low": 4,
+        "range_high": None,
+    }
+    assert figure_mode("conservative", **facts) == {
+        "best": 5,
+        "low": 5,
+        "high": 5,
+        "status": "disputed",
+        "disputed": True,
+        "claim_ids": [3, 4],
+    }
+    assert figure_mode("decided", **facts) == {
+        "best": 7,
+        "low": 5,
+        "high": 9,
+        "status": "disputed",
+        "disputed": True,
+        "claim_ids": [3, 4],
+    }
+    assert figure_mode("range", **facts) == {
+        "best": 7,
+        "low": 4,
+        "high": None,
+        "status": "disputed",
+        "disputed": True,
+        "claim_ids": [3, 4],
+    }
+    with pytest.raises(ValueError):
+        figure_mode("generous", **facts)
