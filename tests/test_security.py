@@ -104,3 +104,17 @@ def test_each_figure_mode_reports_its_own_numbers():
     }
     with pytest.raises(ValueError):
         figure_mode("generous", **facts)
+
+
+def test_the_later_report_weighs_more_when_rank_and_outlet_are_equal():
+    import datetime as dt
+
+    from casualties.reconcile import ClaimFacts
+
+    morning = dt.datetime(2025, 5, 1, 8, 0, tzinfo=dt.UTC)
+    evening = dt.datetime(2025, 5, 1, 20, 0, tzinfo=dt.UTC)
+    early = ClaimFacts(id=1, value=4, reported_at=morning, grade="B")
+    late = ClaimFacts(id=2, value=6, reported_at=evening, grade="B")
+    undated = ClaimFacts(id=3, value=9, grade="B")
+    heaviest_first = sorted([undated, early, late], key=ClaimFacts.weight_key)
+    assert [c.id for c in heaviest_first] == [2, 1, 3]
