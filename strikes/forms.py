@@ -6,8 +6,12 @@ by ``strikes.filtersets.AttackFilterSet``, the same code the API runs, so a view
 as a page URL and as an API link means the same rows.
 """
 
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from casualties.choices import Category, Qualifier
 from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, TargetType, TimePrecision
@@ -185,6 +189,13 @@ class AttackForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The widget shows option groups; validation still checks against the queryset.
         self.fields["munitions"].widget.choices = self.fields["munitions"].grouped_choices()
+
+    def clean_occurred_at(self):
+        # The service refuses it too; checked here so the message sits on the field at once.
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + dt.timedelta(minutes=settings.ATTACK_CLOCK_SKEW_MINUTES):
+            raise ValidationError("The attack cannot have happened in the future; check the date and time.")
+        return value
 
     def clean(self):
         data = super().clean()

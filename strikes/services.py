@@ -5,10 +5,13 @@ who did it in the history through a pghistory context, so a write made from a
 task, a command or a request carries its author the same way.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from config.history import history_context
 from config.roles import can_decide
@@ -117,6 +120,48 @@ def _munitions_set(*, attack: Attack, munitions: Iterable, new: bool = False) ->
             current.save(update_fields=["count", "quote"])
 
 
+def _check_facts(attack: Attack, changed: set[str]) -> None:
+    """Refuse what cannot be true of an attack: an event time in the future (beyond the
+    clocks' skew, ``ATTACK_CLOCK_SKEW_MINUTES``) and, when the location is being set,
+    neither a gazetteer place nor coordinates (an "unknown place" attack nobody can map)."""
+    errors = {}
+    if "occurred_at" in changed and attack.occurred_at is not None:
+        latest = timezone.now() + dt.timedelta(minutes=settings.ATTACK_CLOCK_SKEW_MINUTES)
+        if attack.occurred_at > latest:
+            errors["occurred_at"] = "The attack cannot have happened in the future; check the date and time."
+    if changed & {"place", "latitude", "longitude"} and attack.place_id is None and attack.latitude is None:
+        errors["place"] = "Choose a place from the gazetteer suggestions or give coordinates."
+    if errors:
+        raise ValidationError(errors)
+
+
+def publish_missing(attack: Attack) -> dict[str, str]:
+    """What ``attack`` lacks before it may be published, as field → message (empty: nothing).
+
+    A source is an article linked to the attack, or a (not withdrawn) claim's article or
+    named source; an imported attack's dataset (``external_source``) is its source, since
+    dataset rows carry a source label rather than an article.
+    """
+    from casualties.models import Claim
+    from sources.models import Article
+
+    missing = {}
+    has_source = (
+        bool(attack.external_source)
+        or Article.objects.filter(attack_id=attack.pk).exists()
+        or Claim.objects.filter(attack_id=attack.pk, withdrawn_at__isnull=True).exists()
+    )
+    if not has_source:
+        missing["sources"] = "Link at least one source article (or a claim with its source) before publishing."
+    if attack.place_id is None and attack.latitude is None:
+        missing["place"] = "Give a place or coordinates before publishing."
+    if attack.geo_precision is None:
+        missing["geo_precision"] = "Say how precise the location is before publishing."
+    if attack.occurred_at is None:
+        missing["occurred_at"] = "Give the date of the attack before publishing."
+    return missing
+
+
 def _place_defaults(attack: Attack, explicit: set[str]) -> None:
     """Fill coordinates (and their precision) from the place when none were given."""
     place = attack.place
@@ -146,6 +191,7 @@ def attack_create(
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
     attack = Attack(created_by=by if by and by.pk else None, **fields)
     _place_defaults(attack, set(fields))
+    _check_facts(attack, {"occurred_at", "place"})
     if validate_constraints:
         attack.full_clean(exclude=["search_vector"])
     else:
@@ -182,6 +228,7 @@ def attack_update(*, attack: Attack, by, munitions=None, **fields) -> Attack:
             # A new place with no new coordinates: the old coordinates belonged to the old place.
             locked.latitude = locked.longitude = None
         _place_defaults(locked, set(fields))
+        _check_facts(locked, set(fields))
         locked.full_clean(exclude=["search_vector"])
         locked.save()
         if munitions is not None:
@@ -203,12 +250,16 @@ def _copy_state(source: Attack, target: Attack) -> None:
 
 
 def attack_publish(*, attack: Attack, by) -> Attack:
-    """Make an attack public (from draft, or again after a retraction). Publishing twice changes nothing."""
+    """Make an attack public (from draft, or again after a retraction). Publishing twice changes nothing.
+
+    Refused, naming each missing piece, unless ``publish_missing`` finds nothing missing.
+    """
     with transaction.atomic(), history_context(by, "attack_publish"):
         locked = Attack.objects.select_for_update().get(pk=attack.pk)
         if locked.status != AttackStatus.PUBLISHED:
-            if locked.place_id is None and locked.latitude is None:
-                raise ValidationError({"place": "An attack needs a place or coordinates before it is published."})
+            missing = publish_missing(locked)
+            if missing:
+                raise ValidationError(missing)
             locked.status = AttackStatus.PUBLISHED
             locked.retraction_reason = ""
             locked.full_clean(exclude=["search_vector"])

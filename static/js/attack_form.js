@@ -41,11 +41,21 @@ if (hasPoint) {
   map.fitBounds(UKRAINE_BOUNDS);
 }
 
+// A click is only as precise as the zoom it was made at (GeoPrecision values): at zoom 16+ a
+// click picks a building (exact), 14-15 a street (near), 12-13 a district, 9-11 a town,
+// below that only an oblast. Never "exact" by default; the analyst may still refine it.
+function precisionForZoom(zoom) {
+  if (zoom >= 16) return "1";
+  if (zoom >= 14) return "2";
+  if (zoom >= 12) return "3";
+  if (zoom >= 9) return "4";
+  return "5";
+}
+
 map.on("click", (event) => {
   lat.value = event.latlng.lat.toFixed(5);
   lon.value = event.latlng.lng.toFixed(5);
-  // A clicked point is as precise as the analyst's click: exact unless they say otherwise.
-  precision.value = "1";
+  precision.value = precisionForZoom(map.getZoom());
   showPoint(event.latlng.lat, event.latlng.lng, { pan: false });
   mapEl.dataset.clicked = "1";
 });

@@ -3,6 +3,7 @@ fields are declared in ``strikes.api.representation``), attack writes, reference
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -106,8 +107,11 @@ class AttackWriteSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerialize
 
     def validate_occurred_at(self, value):
         # Years before 1900 are typos here, and their historic local offsets (LMT) are not RFC 3339.
-        if value.year < 1900 or value > timezone.now() + dt.timedelta(days=1):
+        if value.year < 1900:
             raise serializers.ValidationError("The attack must have happened between 1900 and now.")
+        # The service refuses it too (every path); here it is refused before anything else is checked.
+        if value > timezone.now() + dt.timedelta(minutes=settings.ATTACK_CLOCK_SKEW_MINUTES):
+            raise serializers.ValidationError("The attack cannot have happened in the future; check the date and time.")
         return value
 
     def validate_munitions(self, value):

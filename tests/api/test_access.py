@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from strikes.models import Attack, AttackEvent
 from tests.api.conftest import client_for, kyiv
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,7 @@ def test_only_editors_publish_and_retract(request, world, role):
 def test_editor_publishes_then_retracts_with_a_reason(editor, anon, world):
     client = client_for(editor)
     a5 = world.attacks["a5"]
+    ArticleFactory(attack=a5)  # publishing needs a source
     assert client.post(reverse("api-attack-publish", args=[a5.pk])).json()["status"] == "published"
     assert anon.get(reverse("api-attack-detail", args=[a5.pk])).status_code == 200
 

@@ -113,7 +113,13 @@ def test_a_claim_with_an_article_url_stores_the_article_for_fetching(as_user, an
 def test_only_editors_may_save_and_publish(as_user, analyst, editor, kyiv):
     assert as_user(analyst).post(reverse("attack-create"), form_data(place=kyiv.pk, publish="")).status_code == 403
     assert not Attack.objects.exists()
-    as_user(editor).post(reverse("attack-create"), form_data(place=kyiv.pk, publish=""))
+    # Publishing needs a source: the claim names one.
+    sourced = {
+        "claims-0-category": "killed",
+        "claims-0-value": "2",
+        "claims-0-source_label": "Kyiv city administration",
+    }
+    as_user(editor).post(reverse("attack-create"), form_data(place=kyiv.pk, publish="", **sourced))
     assert Attack.objects.get().status == "published"
 
 

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.authtoken.models import Token
 
 from strikes.models import Attack
-from tests.factories import AttackFactory
+from tests.factories import ArticleFactory, AttackFactory
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MY_TEMPLATES = [TEMPLATES / "base.html", TEMPLATES / "_nav.html", *TEMPLATES.glob("registration/*.html")]
@@ -136,6 +136,7 @@ def test_analysts_cannot_publish_or_retract(as_user, analyst):
 @pytest.mark.django_db
 def test_an_editor_publishes_a_draft(as_user, editor):
     draft = AttackFactory(status="draft")
+    ArticleFactory(attack=draft)  # publishing needs a source
     response = as_user(editor).post(reverse("attack-publish", args=[draft.pk]), follow=True)
     assert response.status_code == 200
     assert Attack.objects.get(pk=draft.pk).status == "published"
