@@ -400,9 +400,9 @@ def _article_get(article: DemoArticle, attack) -> tuple[object, bool]:
 
 
 def _attack_get(event: DemoEvent, by) -> tuple[object, bool]:
-    """The demo attack for ``event``, created and published when missing."""
+    """The demo attack for ``event``, created (a draft) when missing; published once its articles are linked."""
     from strikes.models import Attack, Munition, Place
-    from strikes.services import attack_create, attack_publish
+    from strikes.services import attack_create
 
     existing = Attack.objects.filter(external_source="", external_id=demo_external_id(event)).first()
     if existing is not None:
@@ -422,7 +422,6 @@ def _attack_get(event: DemoEvent, by) -> tuple[object, bool]:
         description=event.description,
         external_id=demo_external_id(event),
     )
-    attack_publish(attack=attack, by=by)
     return attack, True
 
 
@@ -464,7 +463,7 @@ def demo_load(*, by=None) -> dict:
     from casualties.services import figures_refresh
     from datasets.reference import reference_load
     from strikes.models import Place
-    from strikes.services import attack_search_refresh
+    from strikes.services import attack_publish, attack_search_refresh
 
     if not Place.objects.filter(ref_key=KYIV_2025.place_ref).exists():
         reference_load()
@@ -479,6 +478,9 @@ def demo_load(*, by=None) -> dict:
                 article, new = _article_get(demo, attack)
                 counts["articles"] += new
                 articles.append(article)
+            if created:
+                # Publishing needs a source: the articles just linked.
+                attack_publish(attack=attack, by=by)
             new_claims = _claims_record(event, attack, articles, by)
             counts["claims"] += new_claims
             if created or new_claims:
