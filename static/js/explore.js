@@ -8,7 +8,7 @@
 //
 // Split by concern (issue 14): explore/core.js (config, query string, errors, counts),
 // explore/map.js, explore/timeline.js, explore/list.js; this file wires them together.
-import { DATE_FILTERS, apiUrl, filterParams, form, hooks, mapEl, state, syncUrl, updateLinks, cfg } from "./explore/core.js";
+import { DATE_FILTERS, apiUrl, dateOrderError, showErrors, filterParams, form, hooks, mapEl, state, syncUrl, updateLinks, cfg } from "./explore/core.js";
 import { applyData, loadData } from "./explore/map.js";
 import { loadList } from "./explore/list.js";
 import { drawSelection, loadTimeline } from "./explore/timeline.js";
@@ -29,6 +29,14 @@ document.getElementById("copy-api").addEventListener("click", async () => {
 // --- applying the filters ---
 
 function applyFilters({ timeline = true } = {}) {
+  const dateError = dateOrderError();
+  if (dateError) {
+    // The old counts stay on screen but no longer answer these filters: dim them.
+    showErrors(dateError);
+    document.querySelector(".viz")?.classList.add("stale");
+    return;
+  }
+  document.querySelector(".viz")?.classList.remove("stale");
   syncUrl();
   updateLinks();
   loadData();

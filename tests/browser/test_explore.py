@@ -183,3 +183,21 @@ def test_a_popup_shows_place_figures_and_links_to_the_attack(browse, sixty_days)
     assert "Kyiv" in popup and "1 Jan 2025" in popup
     page.click(".leaflet-popup a:has-text('Attack page')")
     page.wait_for_url(f"**{reverse('attack-detail', args=[attack.pk])}")
+
+
+def test_from_after_to_says_why_and_dims_the_old_results(browse, sixty_days):
+    page = browse.new_page()
+    page.goto(reverse("explore"))
+    wait_map_ready(page)
+    wait_count(page, 60)
+    assert page.text_content("#count-noun") == "attacks match"
+    page.fill("#id_occurred_after", "2025-03-10")
+    page.fill("#id_occurred_before", "2025-03-01")
+    page.dispatch_event("#id_occurred_before", "change")
+    message = page.wait_for_selector(".field.invalid .errors[data-client]")
+    assert message.text_content() == (
+        "“To” (2025-03-01) is before “From” (2025-03-10): choose a To date on or after the From date."
+    )
+    assert page.get_attribute(".viz", "class") == "viz stale"
+    # The old count stays (dimmed), not a misleading 0.
+    assert page.get_attribute("#count-total", "data-count") == "60"

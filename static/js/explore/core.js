@@ -97,6 +97,7 @@ export function showCounts(total, located, unlocated) {
   const totalEl = document.getElementById("count-total");
   totalEl.textContent = fmt.format(total);
   totalEl.dataset.count = String(total);
+  document.getElementById("count-noun").textContent = total === 1 ? "attack matches" : "attacks match";
   document.getElementById("count-located").textContent = fmt.format(located);
   document.getElementById("count-unlocated").textContent = fmt.format(unlocated);
   document.getElementById("count-located-wrap").hidden = false;
@@ -104,4 +105,14 @@ export function showCounts(total, located, unlocated) {
 
 export function showMode(text) {
   document.getElementById("map-mode").textContent = text ? ` (${text})` : "";
+}
+
+// From after To would match nothing: say why instead of showing 0 attacks.
+export function dateOrderError() {
+  const after = form.elements.occurred_after?.value;
+  const before = form.elements.occurred_before?.value;
+  if (after && before && after > before) {
+    return { occurred_before: `“To” (${before}) is before “From” (${after}): choose a To date on or after the From date.` };
+  }
+  return null;
 }
