@@ -116,6 +116,7 @@ def test_place_search_finds_any_spelling(client, admin_user, rows):
 def test_publish_action_goes_through_the_service_and_names_the_editor(client, admin_user, rows):
     client.force_login(admin_user)
     draft = AttackFactory(status="draft", description="Draft to publish")
+    ArticleFactory(attack=draft)  # publishing needs a source
     response = client.post(
         reverse("admin:strikes_attack_changelist"),
         {"action": "publish_attacks", "_selected_action": [draft.pk]},

@@ -10,7 +10,7 @@ from casualties.models import Claim, Decision
 from strikes.models import Wave, WaveMunition
 from strikes.services import attack_publish, attack_retract, attack_update
 from tests.api.conftest import client_for, kyiv, result_ids
-from tests.factories import AttackFactory
+from tests.factories import ArticleFactory, AttackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def test_sync_sees_edits_through_updated_since_and_removals_through_changes(tran
 def test_changes_skip_attacks_public_again_and_drafts_never_public(transactional_db, anon, world, editor):
     since = timezone.now()
     a2, a5 = world.attacks["a2"], world.attacks["a5"]
+    ArticleFactory(attack=a2)  # publishing needs a source
     attack_retract(attack=a2, by=editor, reason="Checking.")
     attack_publish(attack=a2, by=editor)  # back again: updated_since brings it, nothing to remove
     a5.delete()  # a draft, never public
