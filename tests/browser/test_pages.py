@@ -118,6 +118,7 @@ def test_form_errors_appear_next_to_their_fields(browse, analyst, kyiv):
 
 def test_an_editor_publishes_then_retracts_with_a_required_reason(browse, editor, kyiv):
     attack = AttackFactory(place=kyiv, status="draft")
+    ArticleFactory(attack=attack)  # publishing needs a source
     page = browse.new_page(user=editor)
     page.goto(reverse("attack-detail", args=[attack.pk]))
     wait_keys_ready(page)
