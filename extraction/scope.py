@@ -182,11 +182,13 @@ def mark_far_dated(figures: list, sents, dates: list, event_date: str | None, te
 
 # Who speaks for, or acts over, the whole country: the attacker as a whole, the Air Force, air
 # defence. A weapons count in a sentence naming one of these and no place is the night's count
-# across Ukraine ("Russia launched 87 drones overnight", "Air defences shot down 64"), not the
+# across Ukraine ("Russia launched 87 drones overnight", "Air defences shot down 64", "200 drones
+# were launched against Ukraine in total"), not the
 # count of the local strike the article reports.
 NIGHT_ACTOR_RE = re.compile(
     r"(?<!\w)(?:russia|russian\s+(?:forces|troops|army|military)|the\s+enemy|moscow|air\s+force|"
-    r"air\s+defen[cs]es?|ukraine['’]s\s+(?:air|military)|across\s+ukraine|повітрян\w*\s+сил\w*|ппо|"
+    r"air\s+defen[cs]es?|ukraine['’]s\s+(?:air|military)|across\s+ukraine|(?:against|at|on|over)\s+ukraine(?!['’])|"
+    r"in\s+total|повітрян\w*\s+сил\w*|ппо|"
     r"протиповітрян\w*|по\s+україні|ворог\w*|противник\w*|росі[яю]|росіян\w*|россиян\w*|рф|россия|"
     r"воздушн\w*\s+сил\w*)(?!\w)"
 )
