@@ -7,9 +7,11 @@ the four other events of the labelled development corpus (Dnipro 2023, Kramators
 dates and source URLs are those of the real reports; every article text and title
 below is a short summary written for this demo, not the outlet's words.
 
-Everything goes through the services other apps expose (``attack_create``,
-``attack_publish``, ``claim_record``, ``figures_refresh``), so the demo is exactly
-what an analyst entering these reports by hand would produce. It is idempotent:
+Attacks, claims and figures go through the services other apps expose
+(``attack_create``, ``attack_publish``, ``claim_record``, ``figures_refresh``), as an
+analyst entering these reports by hand would. Outlets and articles are written here
+with the ORM: the sources services submit a URL or a text to be fetched and extracted,
+while the demo's articles arrive already summarised and linked. It is idempotent:
 attacks are found again by ``external_id = "demo:<event>"`` (with no
 ``external_source``: the demo is not an imported dataset), articles by canonical
 URL, claims by (attack, article, category). Generated scale data never uses these

@@ -14,7 +14,8 @@ from casualties.services.claims import (
     claims_record_extracted,
 )
 from casualties.services.decisions import StaleDecision, decision_make, decision_restore
-from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_facts, figures_refresh
+from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_facts, figures_derive, figures_refresh
+from casualties.services.imports import FiguresImport
 from casualties.services.proposals import (
     attack_edit,
     claim_edit,
@@ -29,6 +30,7 @@ __all__ = [
     "CLAIM_EDITABLE",
     "FIGURE_FIELDS",
     "EditorReviewRequired",
+    "FiguresImport",
     "StaleDecision",
     "attack_edit",
     "claim_accept",
@@ -43,6 +45,7 @@ __all__ = [
     "decision_facts",
     "decision_make",
     "decision_restore",
+    "figures_derive",
     "figures_refresh",
     "proposal_apply",
     "proposal_diff",

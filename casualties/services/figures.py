@@ -1,7 +1,9 @@
 """Published figures: derived from an attack's claims and its editors' current decisions.
 
-The one place the published figure of an attack is computed and written
-(``figures_refresh``); every claim and decision service ends by calling it.
+The one place the published figure of an attack is computed (``figures_derive``) and
+written (``figures_refresh``); every claim and decision service ends by calling it. The
+bulk import of new attacks (``imports.FiguresImport``) writes its rows itself, derived by
+the same ``figures_derive``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,40 @@ def decision_facts(decision: Decision | None) -> reconcile.DecisionFacts | None:
 FIGURE_FIELDS = ("status", "best", "low", "high", "claim_ids", "conservative", "range_low", "range_high")
 
 
+def figures_derive(claims: list[Claim], decisions: dict[str, Decision]) -> dict[str, dict]:
+    """The published figure per category (its ``PublishedFigure`` field values) for an attack's
+    claims and current decisions (by category); categories with nothing to show are left out.
+
+    The one derivation: ``figures_write`` and the bulk import (``imports.FiguresImport``) both call it.
+    """
+    by_category: dict[str, list[reconcile.ClaimFacts]] = {}
+    for claim in claims:
+        by_category.setdefault(claim.category, []).append(claim_facts(claim))
+    derived = {}
+    for category in sorted(set(by_category) | set(decisions)):
+        figure = reconcile.reconcile(by_category.get(category, []), category, decision_facts(decisions.get(category)))
+        if figure.status is None:
+            continue
+        values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
+        values.update(
+            decision_id=figure.decision_id,
+            conflict=figure.conflict.to_dict() if figure.conflict else None,
+            severity=figure.severity,
+        )
+        derived[category] = values
+    return derived
+
+
+def attack_figure_fields(derived: dict[str, dict]) -> dict:
+    """The attack's denormalised killed/injured/disputed for figures derived by ``figures_derive``."""
+    killed, injured = derived.get(Category.KILLED), derived.get(Category.INJURED)
+    return {
+        "killed_best": killed["best"] if killed else None,
+        "injured_best": injured["best"] if injured else None,
+        "disputed": any(values["status"] == FigureStatus.DISPUTED for values in derived.values()),
+    }
+
+
 def figures_refresh(*, attack) -> None:
     """Recompute the attack's published figures and its denormalised killed/injured/disputed.
 
@@ -88,22 +124,10 @@ def figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> d
         claims, decisions, existing = all_claims, {}, {}
     else:
         claims, decisions, existing = _figures_read(attack_id)
-    by_category: dict[str, list[reconcile.ClaimFacts]] = {}
-    for claim in claims:
-        by_category.setdefault(claim.category, []).append(claim_facts(claim))
-
+    derived = figures_derive(claims, decisions)
     shown: dict[str, PublishedFigure] = {}
     new_rows = []
-    for category in sorted(set(by_category) | set(decisions)):
-        figure = reconcile.reconcile(by_category.get(category, []), category, decision_facts(decisions.get(category)))
-        if figure.status is None:
-            continue
-        values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
-        values.update(
-            decision_id=figure.decision_id,
-            conflict=figure.conflict.to_dict() if figure.conflict else None,
-            severity=figure.severity,
-        )
+    for category, values in derived.items():
         row = existing.get(category)
         if row is None:
             row = PublishedFigure(attack_id=attack_id, category=category, **values)
@@ -120,12 +144,6 @@ def figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> d
     if stale:
         PublishedFigure.objects.filter(pk__in=stale).delete()
 
-    killed, injured = shown.get(Category.KILLED), shown.get(Category.INJURED)
-    fields = {
-        "killed_best": killed.best if killed else None,
-        "injured_best": injured.best if injured else None,
-        "disputed": any(pf.status == FigureStatus.DISPUTED for pf in shown.values()),
-        "updated_at": timezone.now(),
-    }
+    fields = {**attack_figure_fields(derived), "updated_at": timezone.now()}
     Attack.objects.filter(pk=attack_id).update(**fields)
     return fields

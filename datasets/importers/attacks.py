@@ -11,13 +11,17 @@ writes a batch of them in one transaction:
 - an event id of our own CSV export (``UKR-SW123``) that names an existing attack is
   that attack: it is left as it is (Strikewatch is the source of truth for its own
   attacks) and nothing is added to it;
-- sources become :class:`~sources.models.Article` rows (origin "import", status
-  "fetched", the headline as title, no text), once per attack, title, outlet and date;
-- figures go through the claims engineer's services: ``claim_record`` for the dataset's
-  figure and ``decision_make`` for UCDP's best/low/high. A figure that changed in a
-  newer file withdraws the old claim (``claim_withdraw``) and records the new one. A
-  decision is only made while the current decision is the dataset's own (or there is
-  none): an editor's later decision is never overwritten by a re-import.
+- attacks, their munition links, outlets and sources are written here directly in bulk
+  (no per-row service call: a dataset has 100k+ events); sources become
+  :class:`~sources.models.Article` rows (origin "import", status "fetched", the headline
+  as title, no text), once per attack, title, outlet and date;
+- figures are written by the casualties services. A new attack's claims, version-1
+  decisions and published figures by ``FiguresImport`` in bulk (a few queries per batch);
+  an attack already here through ``claim_record`` for the dataset's figure and
+  ``decision_make`` for UCDP's best/low/high, which lock it and keep versions. A figure
+  that changed in a newer file withdraws the old claim (``claim_withdraw``) and records
+  the new one. A decision is only made while the current decision is the dataset's own
+  (or there is none): an editor's later decision is never overwritten by a re-import.
 
 When a batch fails, it is rolled back whole and retried one record per transaction,
 so one bad record is reported with its line number and the others are still imported.
@@ -151,11 +155,12 @@ def _reason(exc: Exception) -> str:
 
 
 def _write_batch(records: list[AttackRecord], summary: ImportSummary, by, service: str) -> None:
-    import pghistory
     from django.db import transaction
 
+    from config.history import history_context
+
     tally = _Tally()
-    with transaction.atomic(), pghistory.context(user=by.pk if by else None, service=service):
+    with transaction.atomic(), history_context(by, service):
         _write(records, tally, by)
     tally.add_to(summary)  # only once the batch is committed
 
@@ -181,6 +186,7 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
 
     from casualties.choices import ClaimOrigin
     from casualties.models import Claim, Decision
+    from casualties.services import FiguresImport
     from strikes.models import Attack, AttackMunition
     from strikes.services import attack_search_refresh
 
@@ -232,8 +238,11 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
             changed_fields.update(diff)
         touched.append((record, attack))
 
-    new_figures = _NewFigures(created, by)
-    new_figures.prepare()
+    # New attacks: their figures in bulk through the casualties service (the attack rows get
+    # their killed/injured/disputed before the insert, so each has one history entry).
+    new_figures = FiguresImport(by=by)
+    for record, attack in created:
+        new_figures.add(attack, record.claims, record.decisions)
     Attack.objects.bulk_create([a for _r, a in created])
     if changed_attacks:
         Attack.objects.bulk_update(changed_attacks, [*sorted(changed_fields), "updated_at"])
@@ -256,8 +265,8 @@ def _write(records: list[AttackRecord], tally: _Tally, by) -> None:
 
     added_sources = _sources_write(pairs)
 
-    # New attacks: their figures in bulk (see _NewFigures). Attacks already here: through the
-    # claims services, which lock the attack, keep versions and refresh its published figures.
+    # New attacks: their figures in bulk (casualties.services.FiguresImport). Attacks already here:
+    # through the claims services, which lock the attack, keep versions and refresh its published figures.
     new_figures.save()
     attack_ids = [a.pk for _r, a in touched]
     # The dataset's live claim per (attack, category, label), else its latest withdrawn one
@@ -455,129 +464,3 @@ def _decision_sync(attack, decision: DecisionRecord, current, recorded: dict) ->
         source_label=decision.source_label,
     )
     return "made"
-
-
-class _NewFigures:
-    """Claims, decisions and published figures of newly created attacks, written in bulk.
-
-    A first import creates thousands of attacks; recording each figure through
-    ``claim_record`` and ``decision_make`` costs some forty queries per event (each locks
-    the attack and recomputes its figures), far too slow for a whole dataset. A new attack
-    has no other claims, no decision and no editor yet, so the rows those services would
-    write are fully determined: version 1 of each decision, resting on the dataset's claim,
-    with the claims' ranks as they are. The published figures are computed with the claims
-    engineer's own rules (``casualties.reconcile.reconcile`` over ``claim_facts`` /
-    ``decision_facts``, the same calls ``figures_refresh`` makes), and a test checks that
-    ``figures_refresh`` finds nothing to change afterwards. The pghistory triggers record
-    every row with the import's context.
-
-    Two steps: :meth:`prepare` (before the attacks are inserted) works out each attack's
-    ``killed_best`` / ``injured_best`` / ``disputed`` so the attack row is inserted complete,
-    with one history entry; :meth:`save` (after) writes the rows that need the attack ids.
-    """
-
-    def __init__(self, created: list[tuple[AttackRecord, object]], by):
-        self.created = created
-        self.user = by if by is not None and by.pk else None
-        self.claims: list[tuple[object, str, list]] = []  # (attack, category, claims)
-        self.decisions: dict[tuple[int, str], object] = {}  # (index of the attack, category) -> decision
-
-    def prepare(self) -> None:
-        from casualties.choices import ClaimOrigin, FigureStatus
-        from casualties.models import Claim, Decision
-
-        provisional = 0
-        for i, (record, attack) in enumerate(self.created):
-            by_category: dict[str, list] = {}
-            for figure in record.claims:
-                claim = Claim(
-                    category=figure.category,
-                    value=figure.value,
-                    low=figure.low,
-                    high=figure.high,
-                    qualifier=figure.qualifier,
-                    reported_at=figure.reported_at,
-                    source_label=figure.source_label,
-                    origin=ClaimOrigin.IMPORTED,
-                    created_by=self.user,
-                )
-                claim.clean_fields(exclude=["attack", "article", "created_by"])
-                provisional -= 1
-                claim.pk = provisional  # stands in for the id until the row is inserted
-                by_category.setdefault(figure.category, []).append(claim)
-            for d in record.decisions:
-                decision = Decision(
-                    category=d.category,
-                    version=1,
-                    is_current=True,
-                    best=d.best,
-                    low=d.low,
-                    high=d.high,
-                    rationale=d.rationale,
-                    source_label=d.source_label,
-                    decided_by=None,  # the dataset's decision, as decision_make(by=None) records it
-                )
-                decision.clean_fields(exclude=["attack", "decided_by", "restored_from"])
-                decision.pk = -(i + 1)
-                self.decisions[(i, d.category)] = decision
-            shown = self._figures(i, by_category)
-            killed, injured = shown.get("killed"), shown.get("injured")
-            attack.killed_best = killed.best if killed else None
-            attack.injured_best = injured.best if injured else None
-            attack.disputed = any(f.status == FigureStatus.DISPUTED for f in shown.values())
-            self.claims.append((attack, i, by_category))
-
-    def _figures(self, i: int, by_category: dict[str, list]) -> dict:
-        from casualties import reconcile
-        from casualties.services import claim_facts, decision_facts
-
-        categories = set(by_category) | {cat for (j, cat) in self.decisions if j == i}
-        shown = {}
-        for category in sorted(categories):
-            figure = reconcile.reconcile(
-                [claim_facts(c) for c in by_category.get(category, [])],
-                category,
-                decision_facts(self.decisions.get((i, category))),
-            )
-            if figure.status is not None:
-                shown[category] = figure
-        return shown
-
-    def save(self) -> None:
-        from casualties.models import Claim, Decision, PublishedFigure
-        from casualties.services import FIGURE_FIELDS
-
-        rows = []
-        for attack, _i, by_category in self.claims:
-            for group in by_category.values():
-                for claim in group:
-                    claim.pk = None
-                    claim.attack = attack
-                    rows.append(claim)
-        Claim.objects.bulk_create(rows)
-        for (i, category), decision in self.decisions.items():
-            attack, _i, by_category = self.claims[i]
-            decision.pk = None
-            decision.attack = attack
-            group = by_category.get(category, [])
-            decision.claim_ranks = {str(c.pk): {"rank": c.rank, "reason": c.rank_reason} for c in group}
-        Decision.objects.bulk_create(list(self.decisions.values()))
-        Through = Decision.claims.through
-        Through.objects.bulk_create(
-            [
-                Through(decision_id=d.pk, claim_id=c.pk)
-                for (i, category), d in self.decisions.items()
-                for c in self.claims[i][2].get(category, [])
-            ]
-        )
-        figures = []
-        for attack, i, by_category in self.claims:
-            for category, figure in self._figures(i, by_category).items():
-                values = {name: getattr(figure, name) for name in FIGURE_FIELDS}
-                values.update(
-                    decision_id=figure.decision_id,
-                    conflict=figure.conflict.to_dict() if figure.conflict else None,
-                    severity=figure.severity,
-                )
-                figures.append(PublishedFigure(attack_id=attack.pk, category=category, **values))
-        PublishedFigure.objects.bulk_create(figures)
