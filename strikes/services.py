@@ -142,14 +142,12 @@ def publish_missing(attack: Attack) -> dict[str, str]:
     named source; an imported attack's dataset (``external_source``) is its source, since
     dataset rows carry a source label rather than an article.
     """
-    from casualties.models import Claim
-    from sources.models import Article
-
     missing = {}
+    # Through the reverse relations: strikes sits below casualties and asks nothing of its code.
     has_source = (
         bool(attack.external_source)
-        or Article.objects.filter(attack_id=attack.pk).exists()
-        or Claim.objects.filter(attack_id=attack.pk, withdrawn_at__isnull=True).exists()
+        or attack.articles.exists()
+        or attack.claims.filter(withdrawn_at__isnull=True).exists()
     )
     if not has_source:
         missing["sources"] = "Link at least one source article (or a claim with its source) before publishing."

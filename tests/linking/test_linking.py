@@ -206,7 +206,13 @@ def test_a_place_added_after_the_first_article_is_found_in_the_next(reference, m
     article_process(article_id=make_article(FIRST, "2025-04-24").pk)  # the gazetteer is built and cached
     oblast = Place.objects.get(name="Lviv Oblast")
     village = Place.objects.create(
-        name="Verkhnia Sosnivka", kind="city", parent=oblast, oblast=oblast, latitude=49.61, longitude=23.91, population=900
+        name="Verkhnia Sosnivka",
+        kind="city",
+        parent=oblast,
+        oblast=oblast,
+        latitude=49.61,
+        longitude=23.91,
+        population=900,
     )
     later = make_article("A drone hit a barn in Verkhnia Sosnivka on 24 April, killing 1 person.", "2025-04-24")
     article_process(article_id=later.pk)
