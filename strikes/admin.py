@@ -15,15 +15,8 @@ from django.db.models import Q
 
 from casualties.models import Claim
 from config.admin import EstimatedCountPaginator, EventAdmin
-from strikes.models import Attack, AttackMunition, Munition, Place, Wave, WaveMunition
+from strikes.models import Attack, AttackMunition, Munition, Place, PlaceName, Wave, WaveMunition
 from strikes.services import EDITABLE_FIELDS, SEARCH_CONFIG, attack_create, attack_publish, attack_update
-
-
-def _alias_search(queryset, search_term: str):
-    """Rows whose aliases include ``search_term`` exactly (GIN index), for the search box."""
-    term = search_term.strip()
-    return queryset.filter(aliases__contains=[term]) if term else queryset.none()
-
 
 # --- Gazetteer and catalogue ---
 
@@ -40,7 +33,28 @@ class PlaceAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Any spelling finds the place: "Kiev" and "Київ" find Kyiv.
-        return results | _alias_search(queryset, search_term), may_have_duplicates
+        term = search_term.strip()
+        return (results | queryset.named(term) if term else results), may_have_duplicates
+
+
+@admin.register(PlaceName)
+class PlaceNameAdmin(admin.ModelAdmin):
+    """Every spelling of every place, read only: the rows are derived by a database trigger from
+    each place's name and aliases, so they are edited on the place."""
+
+    list_display = ["name", "place", "is_primary"]
+    list_filter = ["is_primary", "place__kind"]
+    search_fields = ["name"]
+    list_select_related = ["place"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Munition)
@@ -52,7 +66,9 @@ class MunitionAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return results | _alias_search(queryset, search_term), may_have_duplicates
+        # An exact alias finds the munition ("Geran-2" finds Shahed-136), through the GIN index.
+        term = search_term.strip()
+        return (results | queryset.filter(aliases__contains=[term]) if term else results), may_have_duplicates
 
 
 # --- Waves ---

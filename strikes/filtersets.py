@@ -22,7 +22,7 @@ import datetime as dt
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import BooleanField, Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Lower
 from django_filters import rest_framework as filters
@@ -31,7 +31,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from config.filters import MAX_INT, BBoxField, ListField, MomentField, StrictBooleanField, TextField
 from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, PlaceKind, TargetType
-from strikes.models import Attack, AttackMunition, Munition, Place, Wave
+from strikes.models import Attack, AttackMunition, Munition, Place, PlaceName, Wave
 from strikes.querysets import AttackQuerySet
 from strikes.services import SEARCH_CONFIG
 
@@ -115,12 +115,54 @@ class RefField(ListField):
         return self.resolver(items)
 
 
+def _resolve_places(queryset, values: list[str], what: str, *, suffix: str = "") -> list[int]:
+    """Ids of the places named by ``values`` (ids, or any spelling in ``PlaceName``, any case);
+    a form error for any value naming none.
+
+    A spelling that is some places' name and only other places' alias means the former: "Kyiv"
+    is the city, not every place that lists Kyiv among its other spellings. With ``suffix``,
+    a value naming nothing is tried again with it ("Kharkiv" + " oblast": ACLED's admin1
+    and everyday usage name an oblast by its centre's name, which alone means the city).
+    """
+    ids, names = _split_ids(values)
+    found = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [str(i) for i in ids if i not in found]
+    if names:
+        tries = [(name, name) for name in names] + ([(name, f"{name}{suffix}") for name in names] if suffix else [])
+        which = Case(
+            *(When(_spelling=Lower(Value(spelling.strip())), then=Value(i)) for i, (_n, spelling) in enumerate(tries)),
+            output_field=IntegerField(),
+        )
+        rows = (
+            PlaceName.objects.filter(place__in=queryset)
+            .alias(_spelling=Lower("name"))
+            .annotate(_try=which)
+            .filter(_try__isnull=False)
+            .values_list("_try", "place_id", "is_primary")
+        )
+        hits_by_try: dict[int, list[tuple[int, bool]]] = {}
+        for i, pk, primary in rows:
+            hits_by_try.setdefault(i, []).append((pk, primary))
+        for name in names:
+            for i, (given, _spelling) in enumerate(tries):
+                hits = hits_by_try.get(i) if given == name else None
+                if hits:
+                    by_name = {pk for pk, primary in hits if primary}
+                    found |= by_name or {pk for pk, _p in hits}
+                    break
+            else:
+                missing.append(name)
+    if missing:
+        raise ValidationError(f"No {what} matches {', '.join(missing)}.")
+    return sorted(found)
+
+
 def resolve_oblasts(values):
-    return _resolve(Place.objects.filter(kind=PlaceKind.OBLAST), values, "oblast")
+    return _resolve_places(Place.objects.oblasts(), values, "oblast", suffix=" oblast")
 
 
 def resolve_places(values):
-    return _resolve(Place.objects.all(), values, "place")
+    return _resolve_places(Place.objects.all(), values, "place")
 
 
 def resolve_munitions(values):
@@ -184,7 +226,9 @@ class AttackFilterSet(filters.FilterSet):
     )
     bbox = BBoxFilter(method="filter_bbox", help_text="min_lon,min_lat,max_lon,max_lat (WGS 84 degrees).")
     oblast = RefFilter(
-        method="filter_oblast", resolver=resolve_oblasts, help_text="Oblast id, name or alias; comma-separated for any."
+        method="filter_oblast",
+        resolver=resolve_oblasts,
+        help_text="Oblast id, name or alias (any case, any language), or its centre's name as ACLED's admin1 writes it (Kharkiv, Odesa); comma-separated for any.",
     )
     place = RefFilter(
         method="filter_place",
@@ -355,16 +399,11 @@ class _OrderedFilterSet(filters.FilterSet):
 
 
 def _name_contains(queryset, value: str):
-    """Name contains ``value`` (any case), or an alias equals it (any case)."""
+    """Name contains ``value`` (any case), or any spelling equals it (any case)."""
     value = value.strip()
     if not value:
         return queryset
-    alias_hit = RawSQL(
-        "EXISTS (SELECT 1 FROM unnest(aliases) AS alias WHERE lower(alias) = %s)",
-        (value.lower(),),
-        output_field=BooleanField(),
-    )
-    return queryset.annotate(_alias_hit=alias_hit).filter(Q(name__icontains=value) | Q(_alias_hit=True))
+    return queryset.filter(Q(name__icontains=value) | Q(pk__in=Place.objects.named(value).values("pk")))
 
 
 class PlaceFilterSet(_OrderedFilterSet):

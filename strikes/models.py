@@ -2,12 +2,13 @@
 nightly waves and the attacks themselves."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from config.db import TimeStampedModel, choices_check
 from strikes.choices import (
@@ -20,6 +21,21 @@ from strikes.choices import (
     TimePrecision,
 )
 from strikes.querysets import AttackQuerySet, PlaceQuerySet
+
+# Rewrites a place's spellings whenever it is written (insert, COPY, bulk_create, update of its
+# name or aliases): the table is derived in the database, so no write path can leave it stale.
+_PLACE_NAMES_SYNC = """
+    DELETE FROM strikes_placename WHERE place_id = NEW.id;
+    INSERT INTO strikes_placename (place_id, name, is_primary)
+    SELECT NEW.id, spelling.name, spelling.ord = 1
+    FROM (
+        SELECT DISTINCT ON (btrim(given.name)) btrim(given.name) AS name, given.ord
+        FROM unnest(array_prepend(NEW.name::varchar, NEW.aliases)) WITH ORDINALITY AS given(name, ord)
+        WHERE btrim(given.name) <> ''
+        ORDER BY btrim(given.name), given.ord
+    ) AS spelling;
+    RETURN NULL;
+"""
 
 
 class Place(TimeStampedModel):
@@ -69,7 +85,37 @@ class Place(TimeStampedModel):
             models.Index(
                 models.functions.Lower("name"), name="strikes_place_lower_name"
             ),  # autocomplete and exact lookups
-            GinIndex(fields=["aliases"], name="strikes_place_aliases_gin"),  # lookups by any spelling
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="place_names_sync",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "aliases"),
+                func=_PLACE_NAMES_SYNC,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceName(models.Model):
+    """One spelling of a place: its name (``is_primary``) or one of its aliases, in any
+    language. Every lookup of a place by what someone typed (filters, the analyst's place
+    search, the admin, importers) asks this one table through ``PlaceQuerySet.named`` /
+    ``spelled``. Rows are written by a database trigger from ``Place.name`` and
+    ``Place.aliases`` (which editors and the reference loader edit), never by Python.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="strikes_placename_unique")]
+        indexes = [
+            # Equality and prefix (LIKE 'kyi%') on the lower-cased spelling, in any collation.
+            models.Index(OpClass(Lower("name"), name="text_pattern_ops"), name="strikes_placename_lower"),
         ]
 
     def __str__(self) -> str:

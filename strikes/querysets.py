@@ -12,11 +12,22 @@ class PlaceQuerySet(models.QuerySet):
     def oblasts(self):
         return self.filter(kind=PlaceKind.OBLAST)
 
-    def named(self, name: str):
-        """Places whose name or any alias is ``name`` (case-insensitive for the name)."""
-        return self.annotate(_lname=Lower("name")).filter(
-            models.Q(_lname=name.lower()) | models.Q(aliases__contains=[name])
-        )
+    def named(self, text: str, *, prefix: bool = False):
+        """Places with a spelling (name or alias, any language) equal to ``text``, or starting
+        with it when ``prefix``; any case. The one lookup of a place by what someone typed:
+        filters, the analysts' place search, the admin and the importers all ask it.
+
+        Both sides are lower-cased by PostgreSQL, so the answer does not depend on Python and
+        the database agreeing on case rules; the index on ``lower(name)`` serves both forms.
+        """
+        names = self.model._meta.get_field("names").related_model
+        text = text.strip()
+        if prefix:  # Django escapes % and _ in an expression's value for LIKE
+            condition = models.Q(_spelling__startswith=Lower(models.Value(text)))
+        else:
+            condition = models.Q(_spelling=Lower(models.Value(text)))
+        hits = names.objects.alias(_spelling=Lower("name")).filter(condition).values("place_id")
+        return self.filter(pk__in=hits)
 
 
 class AttackQuerySet(models.QuerySet):

@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import BooleanField, F, Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -146,16 +145,9 @@ def place_suggest(request):
     q = request.GET.get("place_search", request.GET.get("q", "")).strip()
     places = []
     if len(q) >= 2 and "\x00" not in q:
-        prefix = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # Any spelling (English, Ukrainian, Russian) that starts with the typed text.
-        alias_hit = RawSQL(
-            "EXISTS (SELECT 1 FROM unnest(strikes_place.aliases) AS alias WHERE lower(alias) LIKE %s)",
-            (prefix,),
-            output_field=BooleanField(),
-        )
         places = list(
-            Place.objects.annotate(_alias_hit=alias_hit)
-            .filter(Q(name__icontains=q) | Q(_alias_hit=True))
+            Place.objects.filter(Q(name__icontains=q) | Q(pk__in=Place.objects.named(q, prefix=True).values("pk")))
             .select_related("oblast")
             .order_by(F("population").desc(nulls_last=True), "name")[: PLACE_SUGGESTIONS * 3]
         )

@@ -114,7 +114,13 @@ def world(db):
     p["kharkiv_oblast"] = PlaceFactory(
         name="Kharkiv Oblast", kind="oblast", aliases=["Kharkivska oblast"], parent=p["ukraine"], latitude=49.5
     )
-    p["odesa_oblast"] = PlaceFactory(name="Odesa Oblast", kind="oblast", parent=p["ukraine"], latitude=46.5)
+    p["odesa_oblast"] = PlaceFactory(
+        name="Odesa Oblast",
+        kind="oblast",
+        aliases=["Odessa Oblast", "Одеська область"],
+        parent=p["ukraine"],
+        latitude=46.5,
+    )
     p["kyiv"] = PlaceFactory(
         name="Kyiv",
         kind="city",

@@ -55,10 +55,22 @@ def test_bbox(anon, world, bbox, expected):
         ("Kyiv City", ("a1",)),
         ("kharkivska OBLAST", ("a2", "a3")),  # alias, any case
         ("Kyiv City,Odesa Oblast", ("a1", "a4")),
+        # ACLED's admin1 and everyday usage name an oblast by its centre: "Kharkiv" alone is
+        # the city, but as an oblast filter it can only mean Kharkiv Oblast.
+        ("Kharkiv", ("a2", "a3")),
+        ("odesa", ("a4",)),
+        ("Odessa", ("a4",)),
+        ("одеська область", ("a4",)),  # Ukrainian, any case
     ],
 )
 def test_oblast_by_name_or_alias(anon, world, value, expected):
     assert ids(anon, oblast=value) == world.ids(*expected)
+
+
+def test_oblast_named_by_nothing_says_which_value(anon, world):
+    response = anon.get("/api/v1/attacks/", {"oblast": "Kharkiv,Narnia"})
+    assert response.status_code == 400
+    assert "Narnia" in str(response.json()) and "Kharkiv," not in str(response.json())
 
 
 def test_oblast_by_id(anon, world):
