@@ -228,7 +228,10 @@ class AttackFilterSet(filters.FilterSet):
     oblast = RefFilter(
         method="filter_oblast",
         resolver=resolve_oblasts,
-        help_text="Oblast id, name or alias (any case, any language), or its centre's name as ACLED's admin1 writes it (Kharkiv, Odesa); comma-separated for any.",
+        help_text=(
+            "Oblast id, name or alias (any case, any language), or its centre's name as ACLED's "
+            "admin1 writes it (Kharkiv, Odesa); comma-separated for any."
+        ),
     )
     place = RefFilter(
         method="filter_place",
