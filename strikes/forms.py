@@ -164,6 +164,21 @@ class AttackForm(forms.Form):
         help_text="Type a town, district or oblast and pick a suggestion, or click the map.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # A settlement the gazetteer lacks (a village below its population cut-off): the analyst names
+    # it, picks its oblast and clicks the map; ``strikes.services.place_add`` adds it.
+    new_place_name = forms.CharField(
+        label="New place's name",
+        required=False,
+        max_length=200,
+        help_text="Only for a place the suggestions do not know: its name, its oblast, and a click on the map.",
+    )
+    new_place_oblast = forms.ModelChoiceField(
+        label="Its oblast",
+        queryset=Place.objects.oblasts(),
+        required=False,
+        empty_label="—",
+        error_messages={"invalid_choice": "Choose an oblast from the list."},
+    )
     latitude = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
     geo_precision = forms.TypedChoiceField(
@@ -202,12 +217,32 @@ class AttackForm(forms.Form):
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             self.add_error("latitude" if lat is None else "longitude", "Give both latitude and longitude, or neither.")
+        if data.get("new_place_name"):
+            if data.get("place") is not None:
+                self.add_error("new_place_name", "Either choose a suggested place or add a new one, not both.")
+            if data.get("new_place_oblast") is None and not self.has_error("new_place_oblast"):
+                self.add_error("new_place_oblast", "Choose the oblast the new place is in.")
+            if (lat is None or lon is None) and not self.has_error("latitude") and not self.has_error("longitude"):
+                self.add_error("new_place_name", "Click the map where the new place is, so it has coordinates.")
+            return data
         if data.get("place") is None and lat is None and lon is None and not self.has_error("place"):
             if data.get("place_search"):
                 self.add_error("place_search", "Choose one of the suggestions, or click the map to set coordinates.")
             else:
                 self.add_error("place_search", "Give a place or click the map.")
         return data
+
+    def new_place_fields(self) -> dict | None:
+        """``place_add``'s keyword arguments when the analyst adds a place, else None."""
+        data = self.cleaned_data
+        if not data.get("new_place_name"):
+            return None
+        return {
+            "name": data["new_place_name"],
+            "oblast": data["new_place_oblast"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
+        }
 
     def service_fields(self) -> dict:
         """The cleaned values as ``attack_create`` / ``attack_update`` keyword arguments."""

@@ -65,6 +65,11 @@ class Place(TimeStampedModel):
     geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     # The key the reference loader uses to stay idempotent ("oblast:12", "geonames:703448").
     ref_key = models.CharField(max_length=50, unique=True, null=True, blank=True)
+    # Who added a place the reference data lacks (a village, from the attack form); empty for
+    # reference rows.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = PlaceQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ task, a command or a request carries its author the same way.
 """
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import timezone
 from config.history import history_context
 from config.roles import can_decide
 from strikes.choices import AttackStatus, GeoPrecision, PlaceKind
-from strikes.models import Attack, AttackMunition, Munition
+from strikes.models import Attack, AttackMunition, Munition, Place
 
 # The text search configuration used both to build and to query ``search_vector``.
 # English stemming; Ukrainian and Russian words are still indexed (lower-cased, unstemmed).
@@ -51,6 +52,16 @@ PRECISION_BY_PLACE_KIND = {
     PlaceKind.OBLAST: GeoPrecision.OBLAST,
     PlaceKind.COUNTRY: GeoPrecision.COUNTRY,
 }
+
+
+# A new place this close to a place of the same name in the same oblast is that place, not a
+# new one: villages that share a name are normally tens of kilometres apart, while an
+# analyst's map click on a known village lands within a couple of kilometres of its centre.
+PLACE_DUPLICATE_KM = 10.0
+
+# Ukraine within its internationally recognised borders, with a margin for border villages:
+# the gazetteer's oblasts are Ukrainian, so a new place must lie in this box.
+UKRAINE_BOUNDS = {"latitude": (44.0, 52.6), "longitude": (22.0, 40.4)}
 
 
 class EditorReviewRequired(ValidationError):
@@ -170,6 +181,59 @@ def _place_defaults(attack: Attack, explicit: set[str]) -> None:
     attack.latitude, attack.longitude = place.latitude, place.longitude
     if "geo_precision" not in explicit:
         attack.geo_precision = PRECISION_BY_PLACE_KIND.get(place.kind, GeoPrecision.CITY)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def place_add(*, name: str, oblast: Place, latitude: float, longitude: float, by) -> Place:
+    """Add a settlement the gazetteer lacks (a village below its population cut-off), as an
+    analyst does from the attack form: a name, its oblast and its coordinates from the map.
+
+    Refused, with the message on the field concerned, when the name is empty, the oblast is
+    not an oblast, the coordinates are missing or outside Ukraine, or a place of that name
+    (any spelling) in that oblast lies within ``PLACE_DUPLICATE_KM``: that is the place to
+    choose. The place is a reference-free row (no ``ref_key``), so the reference loader never
+    touches it; extraction knows it from the next article on (``linking.services.reference``).
+    """
+    name = " ".join((name or "").split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the place's name."
+    elif len(name) > Place._meta.get_field("name").max_length:
+        errors["name"] = "That name is too long."
+    if oblast is None or oblast.kind != PlaceKind.OBLAST:
+        errors["oblast"] = "Choose the oblast the place is in."
+    if latitude is None or longitude is None:
+        errors["latitude"] = "Click the map where the place is, or give its latitude and longitude."
+    elif not all(lo <= v <= hi for v, (lo, hi) in zip((latitude, longitude), UKRAINE_BOUNDS.values(), strict=True)):
+        errors["latitude"] = "These coordinates are outside Ukraine; check them."
+    if errors:
+        raise ValidationError(errors)
+    for same in Place.objects.named(name).filter(oblast=oblast).exclude(latitude=None):
+        distance = _km(latitude, longitude, same.latitude, same.longitude)
+        if distance <= PLACE_DUPLICATE_KM:
+            raise ValidationError(
+                {"name": f"{same.name} is already in the gazetteer, {distance:.1f} km from here: choose it instead."}
+            )
+    place = Place(
+        name=name,
+        kind=PlaceKind.CITY,
+        parent=oblast,
+        oblast=oblast,
+        latitude=latitude,
+        longitude=longitude,
+        created_by=by if by and by.pk else None,
+    )
+    place.full_clean()
+    with transaction.atomic(), history_context(by, "place_add"):
+        place.save()
+    return place
 
 
 def attack_create(

@@ -70,6 +70,12 @@ def _save_claims(*, attack: Attack, claim_forms, by) -> int:
     return saved
 
 
+def _new_place_errors(exc: ValidationError) -> dict:
+    """``place_add``'s field errors named as the attack form's fields, so each shows on its field."""
+    names = {"name": "new_place_name", "oblast": "new_place_oblast", "latitude": "latitude"}
+    return {names.get(field, field): errors for field, errors in exc.message_dict.items()}
+
+
 def _attack_form_page(request, attack: Attack | None):
     initial = _attack_initial(attack) if attack else {}
     form = AttackForm(request.POST or None, initial=initial)
@@ -82,13 +88,18 @@ def _attack_form_page(request, attack: Attack | None):
         try:
             with transaction.atomic():
                 proposal = None
+                fields = form.service_fields()
+                new_place = form.new_place_fields()
+                if new_place is not None:
+                    try:
+                        fields["place"] = services.place_add(by=request.user, **new_place)
+                    except ValidationError as exc:
+                        raise ValidationError(_new_place_errors(exc)) from exc
                 if attack is None:
-                    attack = services.attack_create(by=request.user, munitions=munitions, **form.service_fields())
+                    attack = services.attack_create(by=request.user, munitions=munitions, **fields)
                 else:
                     # An analyst's edit of a published attack becomes a proposal for an editor.
-                    result = figures.attack_edit(
-                        attack=attack, by=request.user, munitions=munitions, **form.service_fields()
-                    )
+                    result = figures.attack_edit(attack=attack, by=request.user, munitions=munitions, **fields)
                     proposal = result if isinstance(result, Proposal) else None
                 count = _save_claims(attack=attack, claim_forms=claims.forms, by=request.user)
                 if publish:
