@@ -74,7 +74,11 @@ def pick_params(conninfo: str) -> Params:
 
 
 def ds_table(params: dict) -> str:
-    return "/scale/attacks.json?" + urlencode({"_shape": "objects", "_nocol": "sources_text", **params})
+    # As an expert runs Datasette's table API: no facets, no facet suggestions and no count,
+    # none of which the Strikewatch request computes either (its list does not count by default).
+    return "/scale/attacks.json?" + urlencode(
+        {"_shape": "objects", "_nocol": "sources_text", "_nofacet": 1, "_nosuggest": 1, "_nocount": 1, **params}
+    )
 
 
 def ds_sql(sql: str) -> str:

@@ -38,6 +38,7 @@ CREATE INDEX attacks_lon_lat ON attacks(longitude, latitude);
 CREATE INDEX attack_munitions_munition ON attack_munitions(munition_id, attack_id);
 CREATE VIRTUAL TABLE attacks_fts USING fts5(description, sources_text, content=attacks, content_rowid=id);
 INSERT INTO attacks_fts (attacks_fts) VALUES ('rebuild');
+ANALYZE;
 """
 
 ATTACKS_SQL = """
