@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "casualties",
     "linking",
     "datasets",
+    "releases",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("strikes.api.urls")),
     path("", include("sources.api.urls")),
     path("", include("casualties.api.urls")),
+    path("releases/", include("releases.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
