@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import bad_parameter
-from strikes.api import docs
+from strikes.api import asof, docs
 from strikes.api.aggregates import (
     MAP_SUMMARY_FILTERS,
     SUMMARY_LEVELS,
@@ -171,7 +171,7 @@ def summary_grid(filterset, size: float) -> list[dict] | None:
     edges, whose points inside the box are read from the attacks (one small box around each
     cell's points). Every level's cells nest in the map's cells, so the parts add up exactly.
     """
-    if not active_filters(filterset) <= MAP_SUMMARY_FILTERS:
+    if not active_filters(filterset) <= MAP_SUMMARY_FILTERS or asof.active():  # the summary holds today's sums
         return None
     coarse = round(math.log2(90.0 / size))
     levels = [level for level in SUMMARY_LEVELS if level >= coarse]
@@ -257,7 +257,7 @@ def summary_grid(filterset, size: float) -> list[dict] | None:
 class MapView(AggregateView):
     """Server-side grid clusters for a box and zoom; single attacks where a cell holds few."""
 
-    common_query_params = {"zoom", "format"}
+    common_query_params = {"zoom", "format", asof.AS_OF}
 
     @extend_schema(
         summary="Map clusters",
@@ -269,6 +269,7 @@ class MapView(AggregateView):
                 description=f"Web-map zoom level {MIN_ZOOM}-{MAX_ZOOM} (default {DEFAULT_ZOOM}).",
                 examples=docs.ex(6),
             ),
+            asof.AS_OF_PARAMETER,
             *docs.ATTACK_FILTER_PARAMETERS,
         ],
         responses={200: MapResponse, 400: docs.ERROR_RESPONSE},
@@ -282,7 +283,9 @@ class MapView(AggregateView):
         if not MIN_ZOOM <= zoom <= MAX_ZOOM:
             raise bad_parameter("zoom", f"zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}.")
         filterset = self.valid_filterset(request)
-        return Response(cached(request, "map", lambda: self.clusters(request, filterset, zoom)))
+        return asof.answer(
+            request, lambda: Response(cached(request, "map", lambda: self.clusters(request, filterset, zoom)))
+        )
 
     def clusters(self, request, filterset, zoom: int) -> dict:
         box = filterset.form.cleaned_data.get("bbox") or (-180.0, -90.0, 180.0, 90.0)

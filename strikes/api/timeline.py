@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from casualties.models import PublishedFigure
 from config.api import bad_parameter
-from strikes.api import docs
+from strikes.api import asof, docs
 from strikes.api.aggregates import (
     SUMMARY_TIME_ZONE,
     TIMELINE_SUMMARY_FILTERS,
@@ -85,7 +85,7 @@ TimelineResponse = inline_serializer(
 class TimelineView(AggregateView):
     """Attacks, killed and injured per day, week or month; launched and intercepted from waves."""
 
-    common_query_params = {"bucket", "format", "figures"}
+    common_query_params = {"bucket", "format", "figures", asof.AS_OF}
 
     @extend_schema(
         summary="Timeline",
@@ -95,6 +95,7 @@ class TimelineView(AggregateView):
                 "bucket", str, enum=list(BUCKETS), default="day", description="Period length.", examples=docs.ex("week")
             ),
             docs.FIGURES_PARAMETER,
+            asof.AS_OF_PARAMETER,
             *docs.ATTACK_FILTER_PARAMETERS,
         ],
         responses={200: TimelineResponse, 400: docs.ERROR_RESPONSE},
@@ -107,7 +108,9 @@ class TimelineView(AggregateView):
         if mode not in FIGURE_MODES:
             raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
         filterset = self.valid_filterset(request)
-        return Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode)))
+        return asof.answer(
+            request, lambda: Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode)))
+        )
 
     @staticmethod
     def timeline(filterset, bucket: str, mode: str = "decided") -> dict:
@@ -217,7 +220,7 @@ def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, in
     Whole Kyiv days come from the summary; the part of a day cut by a bound given with a time
     (``occurred_after=2025-04-24T12:00``) is read from the attacks and added to its period.
     """
-    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE:
+    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE or asof.active():  # today's sums
         return None
     if not active_filters(filterset) <= TIMELINE_SUMMARY_FILTERS:
         return None

@@ -31,7 +31,7 @@ from config.api import (
     bad_parameter,
     selected_fields,
 )
-from strikes.api import docs
+from strikes.api import asof, docs
 from strikes.api.cache import cached
 from strikes.api.formats import csv_rows, feature, geojson_stream, started
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
@@ -56,14 +56,19 @@ from strikes.models import Attack, Munition, Place, Wave, WaveMunition
 from strikes.services import attack_create, attack_publish, attack_retract
 
 # Query parameters of a detail request that shape the answer but filter nothing.
-DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format"})
+DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format", asof.AS_OF})
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="List attacks",
         description=docs.ATTACK_LIST,
-        parameters=docs.ATTACK_FILTER_PARAMETERS + docs.LIST_PARAMETERS + docs.ATTACK_FORMAT_PARAMETERS,
+        parameters=[
+            *docs.ATTACK_FILTER_PARAMETERS,
+            *docs.LIST_PARAMETERS,
+            *docs.ATTACK_FORMAT_PARAMETERS,
+            asof.AS_OF_PARAMETER,
+        ],
         responses={
             (200, "application/json"): AttackSerializer(many=True),
             (200, "application/geo+json"): OpenApiResponse(docs.GEOJSON_SCHEMA, description="FeatureCollection"),
@@ -73,7 +78,7 @@ DETAIL_SHAPE_PARAMS = frozenset({"fields", "omit", "figures", "format"})
     ),
     retrieve=extend_schema(
         summary="One attack",
-        parameters=docs.DETAIL_PARAMETERS,
+        parameters=[*docs.DETAIL_PARAMETERS, asof.AS_OF_PARAMETER],
         responses={
             200: AttackSerializer,
             400: docs.ERROR_RESPONSE,
@@ -128,7 +133,7 @@ class AttackViewSet(
     filter_backends = [StrictFilterBackend]
     filterset_class = AttackFilterSet
     pagination_class = KeysetPagination
-    extra_query_params = ("figures",)
+    extra_query_params = ("figures", asof.AS_OF)
     write_capability = "log"
 
     def get_serializer_class(self):
@@ -187,6 +192,9 @@ class AttackViewSet(
     # --- reads ---
 
     def list(self, request, *args, **kwargs):
+        return asof.answer(request, lambda: self._list(request, *args, **kwargs))
+
+    def _list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
         paging = {"cursor", "page_size"} & set(request.query_params)
         if fmt in ("csv", "geojson") and "count" in request.query_params:
@@ -230,6 +238,9 @@ class AttackViewSet(
         return renderer.render(self._links())[:-1] + b',"results":[' + b",".join(rows) + b"]}"
 
     def retrieve(self, request, *args, **kwargs):
+        return asof.answer(request, lambda: self._retrieve(request, *args, **kwargs))
+
+    def _retrieve(self, request, *args, **kwargs):
         pk = kwargs.get(self.lookup_field, "")
         try:
             if request.accepted_renderer.format == "json":
