@@ -15,15 +15,17 @@ import hashlib
 import json
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
+from config.replicas import read_alias
+from strikes.models import Attack
 from strikes.querysets import AttackQuerySet
 
 
 def data_version() -> int:
     """The current data version (drawn by every statement writing what the API reads)."""
-    with connection.cursor() as cursor:
+    with connections[read_alias(Attack)].cursor() as cursor:
         cursor.execute("SELECT last_value FROM strikes_data_version")
         return cursor.fetchone()[0]
 
@@ -35,7 +37,7 @@ def cache_key(request, kind: str) -> str | None:
     whether the user sees unpublished attacks, and the scheme and host (links in the answer are
     absolute).
     """
-    if connection.in_atomic_block:
+    if connections[read_alias(Attack)].in_atomic_block:
         return None
     params = sorted((k, v) for k in request.query_params for v in request.query_params.getlist(k))
     identity = json.dumps(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -14,8 +14,10 @@ from rest_framework.views import APIView
 from casualties.models import Claim, Decision
 from config.api import AnonThrottle, JSONErrorsMixin, JSONParser, bad_parameter
 from config.filters import MomentField
+from config.replicas import read_alias
 from strikes.api import docs
 from strikes.choices import AttackStatus
+from strikes.models import Attack
 from strikes.querysets import AttackQuerySet
 
 # How far behind "now" `until` is set (longer than any write transaction should take).
@@ -117,7 +119,7 @@ class ChangesView(JSONErrorsMixin, APIView):
         until = timezone.now() - SYNC_OVERLAP
         results, truncated = [], False
 
-        with connection.cursor() as cursor:
+        with connections[read_alias(Attack)].cursor() as cursor:
             cursor.execute(_ATTACKS_SQL, {"since": since, "limit": MAX_ENTRIES + 1})
             rows = cursor.fetchall()
         truncated |= len(rows) > MAX_ENTRIES

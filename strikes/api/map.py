@@ -4,7 +4,7 @@ computed in SQL (from the per-cell summary table when the filters allow)."""
 import math
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, FloatField, Max, Min, Q, Sum
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import bad_parameter
+from config.replicas import read_alias
 from strikes.api import asof, docs
 from strikes.api.aggregates import (
     MAP_SUMMARY_FILTERS,
@@ -192,7 +193,7 @@ def summary_grid(filterset, size: float) -> list[dict] | None:
         )
         _merge(cells, cursor.fetchall())
 
-    with connection.cursor() as cursor:
+    with connections[read_alias(Attack)].cursor() as cursor:
         if not box:
             summed(levels[0], "true", [])
             return [cells[key] for key in sorted(cells)]

@@ -4,7 +4,7 @@ per-day summary table when the filters allow)."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from casualties.models import PublishedFigure
 from config.api import bad_parameter
+from config.replicas import read_alias
 from strikes.api import asof, docs
 from strikes.api.aggregates import (
     SUMMARY_TIME_ZONE,
@@ -25,7 +26,7 @@ from strikes.api.aggregates import (
 )
 from strikes.api.representation import FIGURE_MODES, FIGURE_PARTS
 from strikes.filtersets import date_range
-from strikes.models import WaveMunition
+from strikes.models import Attack, WaveMunition
 
 BUCKETS = ("day", "week", "month")
 # Zero-filled periods are only added up to this many (a filter reaching back centuries
@@ -253,7 +254,7 @@ def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, in
         params.append(last_day)
     data = filterset.form.cleaned_data
     table = "strikes_attack_daily" if data.get("oblast") or data.get("place") else "strikes_attack_daily_total"
-    with connection.cursor() as cursor:
+    with connections[read_alias(Attack)].cursor() as cursor:
         period = "day" if bucket == "day" else f"date_trunc('{bucket}', day::timestamp)::date"  # one of BUCKETS
         cursor.execute(
             f"SELECT {period}, sum(attacks)::bigint, sum(killed)::bigint,"  # noqa: S608
