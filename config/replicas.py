@@ -4,9 +4,9 @@ With ``DATABASE_REPLICA_URLS`` set (settings: the aliases ``replica_0``, ``repli
 ``ReplicaRouter`` sends a read to a replica only when all of these hold:
 
 - it happens inside a request that ``ReplicaMiddleware`` marked as a *public read*: a GET or
-  HEAD by someone who does not see unpublished data (anonymous or researcher), who has not
-  written anything in the last ``REPLICA_READ_YOUR_WRITES_SECONDS`` (so a writer's next pages
-  show their own write), and
+  HEAD (without ``as_of``, which needs temporary tables) by someone who does not see
+  unpublished data (anonymous or researcher), who has not written anything in the last
+  ``REPLICA_READ_YOUR_WRITES_SECONDS`` (so a writer's next pages show their own write), and
 - the replica answers and lags the primary by at most ``REPLICA_MAX_LAG_SECONDS`` (checked at
   most once a second per process and replica; a replica that fails or falls behind is skipped
   until the next check).
@@ -181,7 +181,9 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not self.enabled:
             return self.get_response(request)
-        route = _RequestRoute(request=request, public_read=request.method in SAFE_METHODS)
+        # ``as_of`` answers build per-request temporary tables, which a hot standby cannot create.
+        public_read = request.method in SAFE_METHODS and "as_of" not in request.GET
+        route = _RequestRoute(request=request, public_read=public_read)
         token = _route.set(route)
         try:
             response = self.get_response(request)

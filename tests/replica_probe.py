@@ -9,6 +9,7 @@ here Django starts with the replica configured, as a deployment would.
 import json
 import os
 import time
+from urllib.parse import urlencode
 
 import django
 
@@ -19,6 +20,7 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from config.replicas import _health  # noqa: E402
 from config.roles import ANALYST, RESEARCHER  # noqa: E402
@@ -75,6 +77,9 @@ def main() -> None:
     time.sleep(0.2)
     _health.clear()
     out["public_after_catch_up"] = ask(public, "/api/v1/attacks/")
+    # The data as it stood at a moment is rebuilt in temporary tables: on the primary.
+    moment = timezone.now().isoformat()
+    out["public_as_of"] = ask(public, "/api/v1/attacks/?" + urlencode({"as_of": moment}))
 
     # A researcher who has just written (a new API token) reads the primary for a few seconds.
     researcher = User.objects.create_user("rita", password="pw-rita")

@@ -9,7 +9,7 @@ follows), then runs tests/replica_probe.py in a process configured with
 - a replica that stops replaying falls behind ``REPLICA_MAX_LAG_SECONDS`` and is skipped: the
   public then reads the primary and sees the newest attack; caught up, it is used again;
 - a researcher who has just written reads the primary (read-your-writes);
-- staff always read the primary.
+- staff, and ``as_of`` answers (built in temporary tables), always read the primary.
 """
 
 import json
@@ -112,6 +112,8 @@ def test_public_reads_go_to_a_real_streaming_replica_and_lag_is_handled(replica_
     caught_up = out["public_after_catch_up"]
     assert caught_up["primary_queries"] == 0 and caught_up["replica_queries"] > 0
     assert caught_up["ids"] == [first, second]
+    as_of = out["public_as_of"]
+    assert as_of["status"] == 200 and as_of["replica_queries"] == 0 and as_of["ids"] == [first, second]
     # A researcher: the replica, until they write; then the primary (their session is read there too).
     assert out["researcher_before_writing"]["replica_queries"] > 0
     assert out["researcher_write_status"] == 302
