@@ -88,15 +88,16 @@ def parse_as_of(request) -> dt.datetime | None:
     return moment
 
 
-def answer(request, respond):
+def answer(request, respond, *, attack_id=None):
     """``respond()``, read at the request's ``as_of`` when it gives one (else exactly as is).
+    ``attack_id``: the request reads this one attack (a detail), so only it is rebuilt.
 
     A streamed export is read to the end inside the snapshot: the temporary tables do not
     outlive it."""
     moment = parse_as_of(request)
     if moment is None:
         return respond()
-    with snapshot(moment):
+    with snapshot(moment, attack_id=attack_id):
         response = respond()
         if isinstance(response, StreamingHttpResponse):
             body = b"".join(response.streaming_content)
@@ -106,12 +107,13 @@ def answer(request, respond):
 
 
 @contextmanager
-def snapshot(moment: dt.datetime):
-    """Within the block, ``strikes_attack`` and ``casualties_publishedfigure`` read as at ``moment``."""
+def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
+    """Within the block, ``strikes_attack`` and ``casualties_publishedfigure`` read as at
+    ``moment`` (only the attack ``attack_id`` and its figures, when given)."""
     token = _moment.set(moment)
     try:
         with transaction.atomic():
-            _create(moment)
+            _create(moment, attack_id)
             yield
             # On an error the rollback removes them; here they go before the transaction ends
             # (ON COMMIT DROP alone would leave them to a caller's enclosing transaction).
@@ -126,7 +128,7 @@ def _schema_of(cursor, table: str) -> str:
     return cursor.fetchone()[0]
 
 
-def _create(moment: dt.datetime) -> None:
+def _create(moment: dt.datetime, attack_id: int | None) -> None:
     attack_table, figure_table = Attack._meta.db_table, PublishedFigure._meta.db_table
     attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
     with connection.cursor() as cursor:
@@ -147,25 +149,28 @@ def _create(moment: dt.datetime) -> None:
             f"INSERT INTO pg_temp.{attack_table} ({', '.join(columns)}) "
             f"SELECT {', '.join(select)} FROM ("
             f"  SELECT DISTINCT ON (pgh_obj_id) * FROM {attack_events}"
-            "   WHERE pgh_created_at <= %s ORDER BY pgh_obj_id, pgh_id DESC"
+            "   WHERE pgh_created_at <= %s AND (%s::bigint IS NULL OR pgh_obj_id = %s)"
+            "   ORDER BY pgh_obj_id, pgh_id DESC"
             ") e "
             f"LEFT JOIN {live_attacks} now_row ON now_row.id = e.pgh_obj_id "
             "LEFT JOIN strikes_place p ON p.id = e.place_id "
             "WHERE e.pgh_label <> 'delete'",
-            [moment],
+            [moment, attack_id, attack_id],
         )
         # Rows written with the history triggers off (the benchmark's generator) have no events:
         # today's row is the only state known, shown from the moment it was created.
         cursor.execute(
             f"INSERT INTO pg_temp.{attack_table} ({', '.join(columns)}) "
             f"SELECT {', '.join(columns)} FROM {live_attacks} a WHERE a.created_at <= %s"
+            " AND (%s::bigint IS NULL OR a.id = %s)"
             f" AND NOT EXISTS (SELECT 1 FROM {attack_events} e WHERE e.pgh_obj_id = a.id)",
-            [moment],
+            [moment, attack_id, attack_id],
         )
         cursor.execute(f"ALTER TABLE pg_temp.{attack_table} ADD PRIMARY KEY (id)")
         touched = _touched_attacks(cursor, moment, live_figures)
         cursor.execute(
-            f"INSERT INTO pg_temp.{figure_table} SELECT * FROM {live_figures} WHERE NOT attack_id = ANY(%s)",
+            f"INSERT INTO pg_temp.{figure_table} SELECT * FROM {live_figures}"
+            " WHERE NOT attack_id = ANY(%s) AND attack_id IN (SELECT id FROM pg_temp.strikes_attack)",
             [touched],
         )
         _insert_derived(cursor, moment, touched, figure_table)

@@ -238,7 +238,9 @@ class AttackViewSet(
         return renderer.render(self._links())[:-1] + b',"results":[' + b",".join(rows) + b"]}"
 
     def retrieve(self, request, *args, **kwargs):
-        return asof.answer(request, lambda: self._retrieve(request, *args, **kwargs))
+        pk = str(kwargs.get(self.lookup_field, ""))
+        one = int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= 18 else 0  # 0: no attack
+        return asof.answer(request, lambda: self._retrieve(request, *args, **kwargs), attack_id=one)
 
     def _retrieve(self, request, *args, **kwargs):
         pk = kwargs.get(self.lookup_field, "")
