@@ -138,6 +138,9 @@ def _store(release, export: ExportFile, spool, size: int, digest: str, rows: int
         index = 0
         while data := spool.read(PART_SIZE):
             ReleaseFilePart.objects.create(file=row, index=index, data=data)
+            # With DEBUG on, Django logs every statement with its parameters: each 4 MB part
+            # would stay in memory until the command ends.
+            connection.queries_log.clear()
             index += 1
 
 
