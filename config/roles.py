@@ -34,6 +34,16 @@ def user_roles(user) -> set[str]:
     return cached
 
 
+def public_name(user, role: str = "Editor") -> str | None:
+    """How a person is named where the public can read it (decisions on attack pages and in the
+    API): the public name they chose on their profile page, else their role and number ("Editor
+    12"). Never the username: it is half of a login. None for no user (a system write)."""
+    if user is None:
+        return None
+    chosen = user.get_full_name().strip()
+    return chosen or f"{role} {user.pk}"
+
+
 def can_log(user) -> bool:
     """May create and edit attacks, claims and articles (analysts and up)."""
     return bool(user_roles(user) & {ANALYST, EDITOR})

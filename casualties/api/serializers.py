@@ -5,6 +5,7 @@ from rest_framework import serializers
 from casualties.choices import Category, ClaimRank, Qualifier
 from casualties.models import Claim, Decision
 from config.api import FieldsMixin, RefuseUnknownFieldsMixin
+from config.roles import public_name
 from sources.models import Article
 from strikes.models import Attack
 
@@ -130,7 +131,8 @@ class DecisionSerializer(FieldsMixin, serializers.ModelSerializer):
         return sorted(c.pk for c in decision.claims.all())
 
     def get_decided_by(self, decision) -> str | None:
-        return decision.decided_by.username if decision.decided_by_id else None
+        """The editor's public name (``config.roles.public_name``), never their username."""
+        return public_name(decision.decided_by) if decision.decided_by_id else None
 
 
 class ClaimRankSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
