@@ -67,6 +67,7 @@ class ReleaseDetailView(JSONErrorsMixin, APIView):
     """One release: its files (size, SHA-256, download link), counts, changelog and citation."""
 
     @extend_schema(
+        operation_id="releases_detail",
         summary="One release",
         responses={200: ReleaseDetailSerializer, 400: ERROR_RESPONSE, 404: ERROR_RESPONSE},
     )
@@ -92,6 +93,7 @@ class ReleaseFileView(JSONErrorsMixin, APIView):
     content_negotiation_class = _AnyAccept
 
     @extend_schema(
+        operation_id="releases_file",
         summary="Download a release file",
         description="The file as frozen. `ETag` is its SHA-256 (quoted); `If-None-Match` with it answers 304.",
         responses={

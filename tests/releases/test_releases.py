@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from casualties.services import claim_record, decision_make
 from releases.models import ImmutableError, Release, ReleaseFile, ReleaseFilePart
+from strikes.models import Attack
 from strikes.services import attack_retract
 from tests.factories import AttackFactory, PlaceFactory, WaveFactory
 
@@ -161,3 +162,22 @@ def test_release_api_refuses_what_it_does_not_know(transactional_db, published, 
     assert anon.get(reverse("api-release-detail", args=["1.0"])).status_code == 404
     assert anon.get(reverse("api-release-file", args=["1", "secrets.csv"])).status_code == 404
     assert anon.get(reverse("api-release-file", args=["1", "attacks.csv"]), {"x": "1"}).status_code == 400
+
+
+def test_changelog_names_attacks_deleted_or_back_in_draft_and_not_one_published_and_retracted_in_between(
+    transactional_db, editor, published
+):
+    kharkiv, odesa = published
+    freeze()
+    odesa_pk = odesa.pk
+    odesa.delete()
+    Attack.objects.filter(pk=kharkiv.pk).update(status="draft")  # as an admin bulk action would
+    passing = AttackFactory(place=PlaceFactory(name="Kherson"))
+    attack_retract(attack=passing, by=editor, reason="Wrong town.")
+    lutsk = AttackFactory(place=PlaceFactory(name="Lutsk"))
+
+    log = freeze().changelog
+    assert log["deleted"] == [odesa_pk]
+    assert log["unpublished"] == [kharkiv.pk]
+    assert log["added"] == [lutsk.pk]
+    assert log["retracted"] == [] and log["figures_changed"] == []
