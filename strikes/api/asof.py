@@ -2,12 +2,12 @@
 """``as_of=DATETIME``: attacks, their published figures, the timeline and the map as they stood
 at a past moment, rebuilt from the history the database keeps.
 
-How: for the one request, inside one transaction, two temporary tables named like the live
-ones are created — ``strikes_attack`` and ``casualties_publishedfigure`` — holding the rows as
-they stood then. PostgreSQL looks a table name up in the session's temporary schema first, so
-every statement the request runs (the filters, the representation's SQL, the exports, the
-timeline and the map) reads the past without a line of it changing; the tables are dropped
-before the transaction ends. A request without ``as_of`` never comes here: its SQL, its
+How: for the one request, inside one transaction, a temporary table and a temporary view named
+like the live tables are created — ``strikes_attack`` and ``casualties_publishedfigure`` —
+holding the rows as they stood then. PostgreSQL looks a table name up in the session's
+temporary schema first, so every statement the request runs (the filters, the
+representation's SQL, the exports, the timeline and the map) reads the past without a line of
+it changing; they are dropped before the transaction ends. A request without ``as_of`` never comes here: its SQL, its
 caches and its query counts are untouched.
 
 - Attacks: for each attack, its last history event (``strikes_attackevent``) at or before the
@@ -92,7 +92,7 @@ def answer(request, respond, *, attack_id=None):
     """``respond()``, read at the request's ``as_of`` when it gives one (else exactly as is).
     ``attack_id``: the request reads this one attack (a detail), so only it is rebuilt.
 
-    A streamed export is read to the end inside the snapshot: the temporary tables do not
+    A streamed export is read to the end inside the snapshot: the temporary relations do not
     outlive it."""
     moment = parse_as_of(request)
     if moment is None:
@@ -118,7 +118,10 @@ def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
             # On an error the rollback removes them; here they go before the transaction ends
             # (ON COMMIT DROP alone would leave them to a caller's enclosing transaction).
             with connection.cursor() as cursor:
-                cursor.execute("DROP TABLE pg_temp.strikes_attack, pg_temp.casualties_publishedfigure")
+                cursor.execute(
+                    "DROP VIEW pg_temp.casualties_publishedfigure;"
+                    " DROP TABLE pg_temp.strikes_attack, pg_temp.asof_figures, pg_temp.asof_touched"
+                )
     finally:
         _moment.reset(token)
 
@@ -135,7 +138,8 @@ def _create(moment: dt.datetime, attack_id: int | None) -> None:
         live_attacks = f"{_schema_of(cursor, attack_table)}.{attack_table}"
         live_figures = f"{_schema_of(cursor, figure_table)}.{figure_table}"
         cursor.execute(f"CREATE TEMP TABLE {attack_table} (LIKE {live_attacks}) ON COMMIT DROP")
-        cursor.execute(f"CREATE TEMP TABLE {figure_table} (LIKE {live_figures}) ON COMMIT DROP")
+        cursor.execute(f"CREATE TEMP TABLE asof_figures (LIKE {live_figures}) ON COMMIT DROP")
+        cursor.execute("CREATE TEMP TABLE asof_touched (id bigint PRIMARY KEY) ON COMMIT DROP")
         columns = [f.column for f in Attack._meta.concrete_fields]
         select = []
         for column in columns:
@@ -168,16 +172,22 @@ def _create(moment: dt.datetime, attack_id: int | None) -> None:
         )
         cursor.execute(f"ALTER TABLE pg_temp.{attack_table} ADD PRIMARY KEY (id)")
         touched = _touched_attacks(cursor, moment, live_figures)
+        cursor.execute("INSERT INTO pg_temp.asof_touched SELECT unnest(%s::bigint[])", [touched])
+        _insert_derived(cursor, moment, touched)
+        # The figures are a view: today's rows of the attacks nothing touched since, and the
+        # derived ones of the others (copying every figure cost more than the rest together).
         cursor.execute(
-            f"INSERT INTO pg_temp.{figure_table} SELECT * FROM {live_figures}"
-            " WHERE NOT attack_id = ANY(%s) AND attack_id IN (SELECT id FROM pg_temp.strikes_attack)",
-            [touched],
+            f"CREATE TEMP VIEW {figure_table} AS SELECT * FROM {live_figures} pf"
+            " WHERE NOT EXISTS (SELECT 1 FROM pg_temp.asof_touched t WHERE t.id = pf.attack_id)"
+            " UNION ALL SELECT * FROM pg_temp.asof_figures"
         )
-        _insert_derived(cursor, moment, touched, figure_table)
-        cursor.execute(f"CREATE INDEX ON pg_temp.{figure_table} (attack_id)")
-        # Temporary tables are never analysed by autovacuum; without statistics the planner guesses.
-        cursor.execute(f"ANALYZE pg_temp.{attack_table}")
-        cursor.execute(f"ANALYZE pg_temp.{figure_table}")
+        # Temporary tables are never analysed by autovacuum; without statistics the planner
+        # guesses. The columns the filters and orderings use (not the search vector: slow).
+        cursor.execute(
+            f"ANALYZE pg_temp.{attack_table} (status, occurred_at, place_id, oblast_id, killed_best,"
+            " injured_best, latitude, longitude, updated_at)"
+        )
+        cursor.execute("ANALYZE pg_temp.asof_touched")
 
 
 def _touched_attacks(cursor, moment, live_figures: str) -> list[int]:
@@ -221,7 +231,7 @@ def _rows_at(model, moment, attack_ids: list[int]) -> list:
     ]
 
 
-def _insert_derived(cursor, moment, attack_ids: list[int], figure_table: str) -> None:
+def _insert_derived(cursor, moment, attack_ids: list[int]) -> None:
     """The published figures of ``attack_ids`` at ``moment``, derived from the claims and decisions then."""
     if not attack_ids:
         return
@@ -246,7 +256,7 @@ def _insert_derived(cursor, moment, attack_ids: list[int], figure_table: str) ->
             rows.append((attack_id, category, values))
     for number, (attack_id, category, values) in enumerate(rows, start=1):
         cursor.execute(
-            f"INSERT INTO pg_temp.{figure_table} (id, attack_id, category, status, best, low, high, claim_ids,"
+            "INSERT INTO pg_temp.asof_figures (id, attack_id, category, status, best, low, high, claim_ids,"
             " conservative, range_low, range_high, decision_id, conflict, severity, updated_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
