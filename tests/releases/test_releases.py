@@ -181,3 +181,17 @@ def test_changelog_names_attacks_deleted_or_back_in_draft_and_not_one_published_
     assert log["unpublished"] == [kharkiv.pk]
     assert log["added"] == [lutsk.pk]
     assert log["retracted"] == [] and log["figures_changed"] == []
+
+
+def test_as_of_the_release_moment_gives_back_the_released_csv_byte_for_byte(transactional_db, editor, published, anon):
+    kharkiv, _odesa = published
+    release = freeze()
+    _, frozen = download(anon, release.number, "attacks.csv")
+    decision_make(attack=kharkiv, category="killed", best=5, low=5, high=5, rationale="SES update.", by=editor)
+    AttackFactory(place=PlaceFactory(name="Lviv"))
+
+    now = anon.get(reverse("api-attack-list"), {"format": "csv"}).getvalue()
+    assert now != frozen
+    then = anon.get(reverse("api-attack-list"), {"format": "csv", "as_of": release.frozen_at.isoformat()})
+    assert then.status_code == 200
+    assert then.content == frozen
