@@ -195,3 +195,17 @@ def test_as_of_the_release_moment_gives_back_the_released_csv_byte_for_byte(tran
     then = anon.get(reverse("api-attack-list"), {"format": "csv", "as_of": release.frozen_at.isoformat()})
     assert then.status_code == 200
     assert then.content == frozen
+
+
+def test_the_admin_shows_a_release_and_offers_no_way_to_change_it(transactional_db, published, admin_client):
+    release = freeze()
+    assert admin_client.get(reverse("admin:releases_release_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:releases_release_change", args=[release.pk]))
+    assert page.status_code == 200
+    assert release.files.get(name="attacks.csv").sha256 in page.content.decode()
+    assert b'name="_save"' not in page.content
+    assert (
+        admin_client.post(reverse("admin:releases_release_delete", args=[release.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Release.objects.filter(pk=release.pk).exists()
