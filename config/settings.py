@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "linking",
     "datasets",
     "releases",
+    "watch",
 ]
 
 MIDDLEWARE = [
@@ -206,10 +207,28 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "feeds-poll-due": {"task": "sources.tasks.feeds_poll_due", "schedule": timedelta(minutes=1)},
+    "watch-tick": {"task": "watch.tasks.watch_tick", "schedule": timedelta(minutes=1)},
 }
 
 # --- REST API ---
 PUBLIC_API = env.bool("PUBLIC_API", default=True)
+# Absolute links in e-mails and webhooks (no request to take the host from).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Saved searches (watch/) ---
+# E-mail goes through Django's mail backend: the console unless an SMTP server is configured.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Strikewatch <noreply@localhost>")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".mail"))  # the file-based backend's folder
+# Changes are looked at up to this long ago, so a slow transaction is never missed (as /changes/).
+WATCH_OVERLAP_SECONDS = env.int("WATCH_OVERLAP_SECONDS", default=120)
+WATCH_WEBHOOK_ALLOWED_HOSTS = env.list("WATCH_WEBHOOK_ALLOWED_HOSTS", default=[])
+WATCH_WEBHOOK_TIMEOUT_SECONDS = env.float("WATCH_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WATCH_WEBHOOK_MAX_FAILURES = env.int("WATCH_WEBHOOK_MAX_FAILURES", default=5)
+WATCH_DELIVERY_MAX_ATTEMPTS = env.int("WATCH_DELIVERY_MAX_ATTEMPTS", default=8)
+WATCH_RETRY_BASE_SECONDS = env.int("WATCH_RETRY_BASE_SECONDS", default=60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

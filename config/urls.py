@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("casualties.urls")),
     path("", include("linking.urls")),
     path("", include("strikes.urls")),
+    path("", include("watch.urls")),
 ]
 
 handler404 = "config.errors.not_found"

@@ -1,0 +1,358 @@
+"""Saved searches: saving one, checking them for changes, and delivering what they found.
+
+A check looks at the attack history (the ``strikes_attackevent`` rows django-pghistory writes
+for every change of an attack) between the search's watermark and ``now - WATCH_OVERLAP``
+(a transaction that started before then and commits late still lands inside the next window,
+as in ``/changes/``). For each attack touched in the window it compares the state before the
+window with the state now:
+
+- **new**: public now, not public before (published, or created published, in the window);
+- **changed**: public before and now, and its published killed or injured figure differs;
+- **retracted**: public before, retracted now;
+
+and keeps those the search's filters match (on the attack as it is now). Each is recorded as a
+``Notification`` keyed by the search, the attack, the kind and the history event, so the same
+change is never recorded twice, and the watermark moves in the same transaction. Each check
+that found something queues one delivery per channel (e-mail, webhook).
+
+Deliveries are tried by a task; a failure is retried with exponential backoff (1, 2, 4, 8 ...
+minutes), and a webhook that failed ``WATCH_WEBHOOK_MAX_FAILURES`` times in a row is switched
+off with the reason, until its owner switches it on again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.history import history_context
+from sources.fetch import PinnedTransport
+from sources.safety import Refused, ResolveError, target_check
+from strikes.choices import AttackStatus
+from strikes.models import Attack
+from strikes.queries import attack_ids_matching, attack_query_clean
+from watch.choices import ChangeKind, Channel, DeliveryStatus
+from watch.models import Delivery, Notification, SavedSearch
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Strikewatch-Signature"
+TIMESTAMP_HEADER = "X-Strikewatch-Timestamp"
+DELIVERY_HEADER = "X-Strikewatch-Delivery"
+DELIVERY_TASK = "watch.tasks.delivery_send"
+
+
+# --- Saving ---
+
+
+def webhook_url_check(url: str) -> None:
+    """Refuse a webhook URL the server must not call (private addresses, odd ports, credentials),
+    with the same checks as fetching articles; ``WATCH_WEBHOOK_ALLOWED_HOSTS`` lists exceptions."""
+    if not url:
+        return
+    try:
+        target_check(url, allowed_hosts=settings.WATCH_WEBHOOK_ALLOWED_HOSTS)
+    except Refused as exc:
+        reason = str(exc).replace("fetched", "called").replace("INGEST_ALLOWED_HOSTS", "WATCH_WEBHOOK_ALLOWED_HOSTS")
+        raise ValidationError({"webhook_url": reason}) from None
+    except ResolveError as exc:
+        raise ValidationError({"webhook_url": f"The webhook's host cannot be resolved: {exc}"}) from None
+
+
+def search_save(*, user, name: str, query: str, email: str = "", webhook_url: str = "") -> SavedSearch:
+    """Save a search for ``user``; it reports changes from now on. Refused with the message on
+    the field: no name, filters the API would refuse, no channel, a webhook the server must not call."""
+    errors = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = ["Give the search a name."]
+    try:
+        query = attack_query_clean(query)
+    except ValidationError as exc:
+        errors["query"] = [f"{field}: {'; '.join(msgs)}" for field, msgs in exc.message_dict.items()]
+    if not email and not webhook_url:
+        errors["email"] = ["Choose at least one way to be told: an e-mail address or a webhook."]
+    try:
+        webhook_url_check(webhook_url)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    search = SavedSearch(
+        user=user, name=name, query=query, email=email, webhook_url=webhook_url, checked_until=timezone.now()
+    )
+    search.full_clean()
+    with transaction.atomic(), history_context(user, "search_save"):
+        search.save()
+    return search
+
+
+def webhook_enable(*, search: SavedSearch) -> None:
+    """Switch a webhook switched off after failures back on (its failure count starts again)."""
+    SavedSearch.objects.filter(pk=search.pk).update(
+        webhook_failures=0, webhook_disabled_at=None, webhook_disabled_reason="", updated_at=timezone.now()
+    )
+
+
+# --- Checking ---
+
+# Per attack touched in (since, until]: its latest event there, and its state at the last event
+# before since (none when it did not exist yet).
+_TOUCHED_SQL = """
+WITH touched AS (
+    SELECT pgh_obj_id AS id, max(pgh_id) AS event_id
+    FROM strikes_attackevent
+    WHERE pgh_created_at > %(since)s AND pgh_created_at <= %(until)s
+    GROUP BY pgh_obj_id
+)
+SELECT t.id, t.event_id, before.status, before.killed_best, before.injured_best
+FROM touched AS t
+LEFT JOIN LATERAL (
+    SELECT e.status, e.killed_best, e.injured_best
+    FROM strikes_attackevent AS e
+    WHERE e.pgh_obj_id = t.id AND e.pgh_created_at <= %(since)s
+    ORDER BY e.pgh_id DESC
+    LIMIT 1
+) AS before ON true
+"""
+
+
+def _changes(since: dt.datetime, until: dt.datetime) -> dict[int, tuple[str, int]]:
+    """attack id -> (kind, event id) for every attack whose public state changed in the window."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOUCHED_SQL, {"since": since, "until": until})
+        touched = {row[0]: row[1:] for row in cursor.fetchall()}
+    if not touched:
+        return {}
+    now = {
+        pk: (status, killed, injured)
+        for pk, status, killed, injured in Attack.objects.filter(pk__in=touched).values_list(
+            "pk", "status", "killed_best", "injured_best"
+        )
+    }
+    changes = {}
+    for pk, (event_id, before_status, before_killed, before_injured) in touched.items():
+        if pk not in now:
+            continue
+        status, killed, injured = now[pk]
+        was_public, is_public = before_status == AttackStatus.PUBLISHED, status == AttackStatus.PUBLISHED
+        if is_public and not was_public:
+            changes[pk] = (ChangeKind.NEW, event_id)
+        elif is_public and (killed, injured) != (before_killed, before_injured):
+            changes[pk] = (ChangeKind.CHANGED, event_id)
+        elif was_public and status == AttackStatus.RETRACTED:
+            changes[pk] = (ChangeKind.RETRACTED, event_id)
+    return changes
+
+
+def searches_check(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Check every saved search for changes up to ``now - WATCH_OVERLAP_SECONDS``; queue deliveries.
+
+    Searches sharing a watermark share one read of the history (one per distinct window).
+    Returns counts: searches checked, notifications recorded, deliveries queued.
+    """
+    until = (now or timezone.now()) - dt.timedelta(seconds=settings.WATCH_OVERLAP_SECONDS)
+    counts = {"searches": 0, "notifications": 0, "deliveries": 0}
+    windows: dict[dt.datetime, dict[int, tuple[str, int]]] = {}
+    for search in SavedSearch.objects.filter(checked_until__lt=until).select_related("user").order_by("id"):
+        since = search.checked_until
+        if since not in windows:
+            windows[since] = _changes(since, until)
+        recorded, queued = _search_record(search, windows[since], until)
+        counts["searches"] += 1
+        counts["notifications"] += recorded
+        counts["deliveries"] += queued
+    return counts
+
+
+def _search_record(search: SavedSearch, changes: dict[int, tuple[str, int]], until: dt.datetime) -> tuple[int, int]:
+    matched = attack_ids_matching(search.query, changes) if changes else set()
+    with transaction.atomic():
+        # The watermark moves only if no other check moved it first: one recorder per window.
+        moved = SavedSearch.objects.filter(pk=search.pk, checked_until=search.checked_until).update(checked_until=until)
+        if not moved or not matched:
+            return 0, 0
+        created = _notifications_insert(search, [(pk, *changes[pk]) for pk in sorted(matched)])
+        if not created:
+            return 0, 0
+        payload = _payload(search, created)
+        deliveries = []
+        if search.email:
+            deliveries.append(Delivery.objects.create(search=search, channel=Channel.EMAIL, payload=payload))
+        if search.webhook_url and search.webhook_disabled_at is None:
+            deliveries.append(Delivery.objects.create(search=search, channel=Channel.WEBHOOK, payload=payload))
+        for delivery in deliveries:
+            field = "delivery_email" if delivery.channel == Channel.EMAIL else "delivery_webhook"
+            Notification.objects.filter(pk__in=[n.pk for n in created]).update(**{field: delivery})
+        transaction.on_commit(lambda: _send_soon([d.pk for d in deliveries]), robust=True)
+    return len(created), len(deliveries)
+
+
+def _notifications_insert(search: SavedSearch, rows: list[tuple[int, str, int]]) -> list[Notification]:
+    """Insert (attack, kind, event) notifications; a row already there is skipped, not an error
+    (the unique key is the guarantee of exactly once). Returns the rows inserted."""
+    table = Notification._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, now())"] * len(rows))
+    params = [p for pk, kind, event_id in rows for p in (search.pk, pk, kind, event_id)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (search_id, attack_id, kind, event_id, created_at) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (search_id, attack_id, kind, event_id) DO NOTHING RETURNING id",
+            params,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return list(Notification.objects.filter(pk__in=ids).order_by("id"))
+
+
+def _payload(search: SavedSearch, notifications: list[Notification]) -> dict:
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return {
+        "search": {"id": search.pk, "name": search.name, "query": search.query},
+        "changes": [
+            {
+                "attack": n.attack_id,
+                "kind": n.kind,
+                "url": f"{base}/api/v1/attacks/{n.attack_id}/",
+                "page": f"{base}/attacks/{n.attack_id}/",
+            }
+            for n in notifications
+        ],
+    }
+
+
+def _send_soon(ids: list[int]) -> None:
+    # By name, as sources sends its tasks: the task module imports this one. A message lost
+    # here (broker down) is not a delivery lost: watch_tick sends every pending one that is due.
+    from config.celery import app
+
+    for pk in ids:
+        app.signature(DELIVERY_TASK, args=(pk,)).apply_async()
+
+
+# --- Delivering ---
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The webhook signature: HMAC-SHA256 over ``"<timestamp>.<body>"`` with the search's secret."""
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _email_send(delivery: Delivery) -> None:
+    changes, name = delivery.payload["changes"], delivery.payload["search"]["name"]
+    manage = settings.PUBLIC_BASE_URL.rstrip("/") + "/searches/"
+    lines = [f"Your saved search “{name}” has changed:", ""]
+    lines += [f"{c['kind']}: {c['page']}" for c in changes]
+    lines += ["", f"Manage your saved searches: {manage}"]
+    send_mail(
+        subject=f"Strikewatch: {len(changes)} change(s) for “{name}”",
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[delivery.search.email],
+    )
+
+
+def _webhook_send(delivery: Delivery) -> int:
+    search = delivery.search
+    target = target_check(search.webhook_url, allowed_hosts=settings.WATCH_WEBHOOK_ALLOWED_HOSTS)
+    body = json.dumps({"delivery": delivery.pk, **delivery.payload}, sort_keys=True).encode()
+    timestamp = str(int(timezone.now().timestamp()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Strikewatch-Webhook",
+        TIMESTAMP_HEADER: timestamp,
+        DELIVERY_HEADER: str(delivery.pk),
+        SIGNATURE_HEADER: signature(search.webhook_secret, timestamp, body),
+    }
+    timeout = httpx.Timeout(settings.WATCH_WEBHOOK_TIMEOUT_SECONDS)
+    with httpx.Client(transport=PinnedTransport(target), timeout=timeout, follow_redirects=False) as client:
+        response = client.post(search.webhook_url, content=body, headers=headers)
+    if not 200 <= response.status_code < 300:
+        raise httpx.HTTPStatusError(f"answered {response.status_code}", request=response.request, response=response)
+    return response.status_code
+
+
+def delivery_send(delivery_id: int) -> str:
+    """Try one pending delivery once; on failure schedule the next attempt (or give up)."""
+    with transaction.atomic():
+        # Locks the delivery row only (of="self"): a search's e-mail and webhook are sent in parallel.
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("search")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return "not pending"
+        now = timezone.now()
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return "not due"
+        delivery.attempts += 1
+        search = delivery.search
+        try:
+            if delivery.channel == Channel.EMAIL:
+                _email_send(delivery)
+            else:
+                if search.webhook_disabled_at is not None:
+                    raise RuntimeError("the webhook is switched off")
+                delivery.response_status = _webhook_send(delivery)
+        except Exception as exc:  # network, refusal, SMTP, non-2xx: recorded, retried, never lost
+            return _failed(delivery, search, exc, now)
+        delivery.status, delivery.sent_at, delivery.last_error, delivery.next_attempt_at = (
+            DeliveryStatus.SENT,
+            now,
+            "",
+            None,
+        )
+        delivery.save()
+        if delivery.channel == Channel.WEBHOOK and search.webhook_failures:
+            SavedSearch.objects.filter(pk=search.pk).update(webhook_failures=0)
+        return "sent"
+
+
+def _failed(delivery: Delivery, search: SavedSearch, exc: Exception, now: dt.datetime) -> str:
+    delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    response = getattr(exc, "response", None)
+    delivery.response_status = getattr(response, "status_code", None)
+    if delivery.channel == Channel.WEBHOOK:
+        failures = search.webhook_failures + 1
+        updates = {"webhook_failures": failures}
+        if failures >= settings.WATCH_WEBHOOK_MAX_FAILURES and search.webhook_disabled_at is None:
+            updates |= {
+                "webhook_disabled_at": now,
+                "webhook_disabled_reason": f"Switched off after {failures} failed attempts in a row; "
+                f"last: {delivery.last_error}",
+            }
+        SavedSearch.objects.filter(pk=search.pk).update(**updates)
+        if "webhook_disabled_at" in updates or search.webhook_disabled_at is not None:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.GIVEN_UP, None
+            delivery.save()
+            return "given up"
+    if delivery.attempts >= settings.WATCH_DELIVERY_MAX_ATTEMPTS:
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.GIVEN_UP, None
+    else:
+        backoff = settings.WATCH_RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1)
+        delivery.next_attempt_at = now + dt.timedelta(seconds=backoff)
+    delivery.save()
+    logger.info("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, delivery.last_error)
+    return "failed"
+
+
+def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Pending deliveries whose next attempt is due (or never tried)."""
+    now = now or timezone.now()
+    return list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("id")
+        .values_list("pk", flat=True)[:1000]
+    )
