@@ -1,6 +1,7 @@
 """What `make run` runs (inside config.embedded_pg, so the database is up).
 
-Migrates, loads the reference and demo data, prints the demo users, then serves
+Migrates, loads the reference and demo data (and, once, the UCDP GED events for Ukraine from
+the shared open data, so the first map is real), prints the demo users, then serves
 the app at http://127.0.0.1:$PORT. When Redis answers at REDIS_URL it also runs a
 Celery worker and beat beside the server; otherwise tasks run in-process and it
 says so. Ctrl-C stops everything it started.
@@ -30,7 +31,29 @@ def prepare_database() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference")
     call_command("load_demo")
+    open_data_load(call_command)
     call_command("create_demo_users")
+
+
+# The open datasets of ../shared/data (SOURCES.md). Only UCDP GED is loaded: UCDP publishes it
+# under CC BY 4.0, which allows redistribution with attribution (README "The demo"). The nightly
+# missile-attacks dataset's licence is not stated where it was copied from, so it is not.
+OPEN_DATA_DIR = Path(os.environ.get("DEMO_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
+
+
+def open_data_load(call_command) -> None:
+    """Import UCDP GED for Ukraine on the first start (about 8 s); later starts ask one query."""
+    from strikes.choices import ExternalSource
+    from strikes.models import Attack
+
+    ucdp = OPEN_DATA_DIR / "UCDP-Ukraine.csv"
+    if not ucdp.is_file():
+        print(f"No open data at {OPEN_DATA_DIR}: the demo has its five events only.", flush=True)
+        return
+    if Attack.objects.filter(external_source=ExternalSource.UCDP).exists():
+        return
+    print(f"First start: importing UCDP GED events for Ukraine from {ucdp} ...", flush=True)
+    call_command("import_ucdp", str(ucdp), "--no-progress")
 
 
 def redis_answers(url: str) -> bool:
