@@ -1,4 +1,5 @@
-"""Page routes for the sources app: the ingest page and article pages (analysts and up)."""
+"""Page routes for the sources app: the ingest page and article pages (analysts and up), and the
+public page of a source."""
 
 from django.urls import path
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("ingest/feeds/<int:pk>/toggle/", views.feed_toggle, name="feed-toggle"),
     path("ingest/feeds/<int:pk>/poll/", views.feed_poll, name="feed-poll"),
     path("ingest/articles/<int:pk>/", views.article_detail, name="article-detail"),
+    # Public: a source of published attacks, as visitors read it.
+    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("ingest/articles/<int:pk>/retry/", views.article_retry_view, name="article-retry"),
     path("ingest/articles/<int:pk>/status/", views.article_status, name="article-status"),
 ]

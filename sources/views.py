@@ -6,6 +6,7 @@ Thin views: forms check shape, services do the work, templates escape everything
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -204,3 +205,35 @@ def article_status(request, pk):
     """The status box of an article alone, polled by htmx while it is being fetched."""
     article = get_object_or_404(Article.objects.select_related("duplicate_of").defer("raw_body", "text"), pk=pk)
     return render(request, "sources/_article_status.html", _article_context(article))
+
+
+@require_GET
+def source_detail(request, pk):
+    """A source as the public reads it: title, outlet and grade, date, a link to the original,
+    and the figures it supports on the attacks the reader may see, each with its quote.
+
+    A 404 for an article that supports nothing the reader may see (a visitor sees only sources
+    of published attacks); staff also get a link to the ingest record.
+    """
+    from casualties.models import Claim
+    from strikes.models import Attack
+
+    visible = Attack.objects.visible_to(request.user)
+    article = get_object_or_404(
+        Article.objects.select_related("outlet")
+        .defer("raw_body", "text", "report")
+        .filter(Q(attack__in=visible) | Q(claims__attack__in=visible))
+        .distinct(),
+        pk=pk,
+    )
+    claims = (
+        Claim.objects.filter(article=article, attack__in=visible, withdrawn_at__isnull=True, pending_review=False)
+        .select_related("attack__place")
+        .order_by("attack__occurred_at", "attack_id", "category")
+    )
+    attacks = visible.filter(Q(pk=article.attack_id) | Q(claims__article=article)).select_related("place").distinct()
+    return render(
+        request,
+        "sources/source.html",
+        {"article": article, "claims": claims, "attacks": attacks.order_by("occurred_at", "id")},
+    )

@@ -27,6 +27,8 @@ CONTRACT_PAGES = {
     "article-review": [1],
     "conflicts": [],
     "decision": [1, "injured"],
+    "source-detail": [1],
+    "saved-searches": [],
 }
 ANALYST_PAGES = ["attack-create", "drafts"]
 
