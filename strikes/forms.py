@@ -259,12 +259,25 @@ class AttackForm(forms.Form):
         }
 
 
+# No strike's toll or weapons count comes near this; a bigger number is a typing slip (10^12).
+MAX_FIGURE = 1_000_000
+
+
 class ClaimForm(forms.Form):
     """One figure from one source: the number, how it was qualified, the quote and the source."""
 
     category = forms.ChoiceField(label="Figure", choices=[("", "—"), *Category.choices], required=False)
     qualifier = forms.ChoiceField(label="Qualifier", choices=Qualifier.choices, initial=Qualifier.EXACT)
-    value = forms.IntegerField(label="Number", min_value=0, required=False)
+    value = forms.IntegerField(
+        label="Number",
+        min_value=0,
+        max_value=MAX_FIGURE,
+        required=False,
+        error_messages={
+            "max_value": "That is more than any strike's figure could be (at most 1,000,000): check the number.",
+            "min_value": "A figure cannot be negative.",
+        },
+    )
     quote = forms.CharField(
         label="Quote",
         required=False,

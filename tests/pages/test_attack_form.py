@@ -156,3 +156,21 @@ def test_the_munitions_are_grouped_by_category(as_user, analyst, kn23):
     html = as_user(analyst).get(reverse("attack-create")).content.decode()
     assert '<optgroup label="Ballistic missile">' in html
     assert '<optgroup label="One-way attack drone">' in html
+
+
+def test_a_refused_form_lists_every_error_at_the_top_with_a_link_to_its_field(as_user, analyst, kyiv):
+    before = Attack.objects.count(), Claim.objects.count()
+    data = form_data(
+        place=kyiv.pk,
+        place_search="Kyiv",
+        **{"claims-0-category": "killed", "claims-0-value": str(10**12), "claims-0-source_label": "a typo"},
+    )
+    response = as_user(analyst).post(reverse("attack-create"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#id_claims-0-value">Claim 1, number: That is more than any strike' in summary
+    # Said once, in words, not as a database bound.
+    assert html.count("at most 1,000,000") == 2  # the summary and the field
+    assert "2147483647" not in html
+    assert (Attack.objects.count(), Claim.objects.count()) == before
