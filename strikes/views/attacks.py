@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
@@ -19,7 +20,7 @@ from config.roles import can_decide, require
 from strikes import services
 from strikes.choices import AttackStatus
 from strikes.forms import RetractForm
-from strikes.models import Attack
+from strikes.models import Attack, Place
 from strikes.views._common import (
     PRECISION_RADIUS_M,
     Retracted,
@@ -101,6 +102,48 @@ def _event_summary(model: str, data: dict) -> str:
     return ""
 
 
+def _public_history(attack: Attack) -> list[dict]:
+    """What the public record of this attack said over time, oldest first, in words: when it
+    was published and with which figures, each later change of its killed or injured figure,
+    its time or place, and its retraction. No names: who did it is the staff log's business."""
+    events = attack.events.order_by("pgh_id").values(
+        "pgh_created_at", "status", "killed_best", "injured_best", "occurred_at", "place_id"
+    )
+    history, before = [], None
+    places = {}
+
+    def figure(value):
+        return "not published" if value is None else f"{value:,}"
+
+    for event in events:
+        public = event["status"] == AttackStatus.PUBLISHED
+        was_public = before is not None and before["status"] == AttackStatus.PUBLISHED
+        lines = []
+        if public and not was_public:
+            lines.append(f"Published: killed {figure(event['killed_best'])}, injured {figure(event['injured_best'])}")
+        elif was_public and not public:
+            lines.append("Retracted" if event["status"] == AttackStatus.RETRACTED else "Withdrawn from publication")
+        elif public:
+            for field, label in (("killed_best", "Killed"), ("injured_best", "Injured")):
+                if event[field] != before[field]:
+                    lines.append(f"{label}: {figure(before[field])} → {figure(event[field])}")
+            if event["occurred_at"] != before["occurred_at"]:
+                lines.append(f"Time corrected to {timezone.localtime(event['occurred_at']):%d %b %Y %H:%M}")
+            if event["place_id"] != before["place_id"]:
+                places.setdefault(event["place_id"], None)
+                lines.append(("place", event["place_id"]))
+        if lines:
+            history.append({"at": event["pgh_created_at"], "lines": lines})
+        before = event
+    names = dict(Place.objects.filter(pk__in=[k for k in places if k]).values_list("pk", "name"))
+    for entry in history:
+        entry["lines"] = [
+            f"Place changed to {names.get(line[1], 'no place')}" if isinstance(line, tuple) else line
+            for line in entry["lines"]
+        ]
+    return history
+
+
 @friendly_errors
 @require_GET
 def attack_detail(request, pk: int):
@@ -116,6 +159,7 @@ def attack_detail(request, pk: int):
         "figures": _figures_context(attack),
         "articles": articles,
         "change_log": _change_log(attack) if Attack.objects.shows_unpublished_to(request.user) else None,
+        "public_history": _public_history(attack),
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,

@@ -1,4 +1,5 @@
-"""The attack page: figures with their claims and decisions, sources, and the change log."""
+"""The attack page: figures with their claims and decisions, sources, the public record's history,
+and the change log."""
 
 import datetime as dt
 
@@ -7,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casualties.services import claim_record, decision_make
-from strikes.services import attack_update
-from tests.factories import ArticleFactory, AttackFactory, OutletFactory
+from strikes.models import Attack
+from strikes.services import attack_retract, attack_update
+from tests.factories import ArticleFactory, AttackFactory, OutletFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,20 @@ def test_editors_see_publish_or_retract_and_analysts_do_not(as_user, analyst, ed
     assert "Retract…" in as_user(editor).get(url).content.decode()
     html = as_user(analyst).get(url).content.decode()
     assert "Retract…" not in html and ">Publish<" not in html and ">Edit<" in html
+
+
+def test_a_visitor_reads_the_history_of_the_public_record_in_words_without_names(client, editor):
+    attack = AttackFactory(place=PlaceFactory(name="Sumy"), status="draft", killed_best=None, injured_best=None)
+    Attack.objects.filter(pk=attack.pk).update(killed_best=3)  # a draft's change: not public history
+    Attack.objects.filter(pk=attack.pk).update(status="published")
+    Attack.objects.filter(pk=attack.pk).update(killed_best=5, injured_best=21)
+    page = client.get(f"/attacks/{attack.pk}/").content.decode()
+    record = page.split('id="record-title"', 1)[1].split("</section>", 1)[0]
+    assert "Published: killed 3, injured not published" in record
+    assert "Killed: 3 → 5; Injured: not published → 21" in record
+    assert "eddie" not in record and "Change log" not in page  # no staff names, no staff log
+    attack.refresh_from_db()
+    attack_retract(attack=attack, by=editor, reason="Duplicate.")
+    client.force_login(editor)
+    record = client.get(f"/attacks/{attack.pk}/").content.decode().split('id="record-title"', 1)[1]
+    assert "Retracted" in record.split("</section>", 1)[0]
