@@ -54,6 +54,45 @@ def _figures_context(attack: Attack) -> list[dict]:
     return rows
 
 
+# What each service did, in the words an editor reads in the change log.
+SERVICE_WORDS = {
+    "article_confirm": "confirmed the article's link",
+    "article_move": "moved an article to another attack",
+    "article_process": "extracted figures from an article",
+    "article_reject": "rejected the article's link",
+    "attack_create": "created the attack",
+    "attack_publish": "published",
+    "attack_retract": "retracted",
+    "attack_update": "edited the attack",
+    "claim_accept": "accepted a new source's figure",
+    "claim_rank": "ranked a claim",
+    "claim_record": "recorded a figure",
+    "claim_update": "edited a figure",
+    "claim_withdraw": "withdrew a figure",
+    "decision_make": "decided a figure",
+    "decision_restore": "restored an earlier decision",
+    "figures_refresh": "recomputed the published figures",
+    "munitions_extend": "added munitions from an article",
+    "proposal_apply": "applied an analyst's proposal",
+    "proposal_create": "proposed a change for an editor",
+    "waves_import": "imported the night's waves",
+}
+_MODELS = {"attack": Attack, "claim": Claim, "decision": Decision}
+
+
+def _words(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _field_label(model: str, field: str) -> str:
+    try:
+        return str(_MODELS[model]._meta.get_field(field.removesuffix("_id")).verbose_name).capitalize()
+    except (KeyError, LookupError):
+        return field.replace("_", " ").capitalize()
+
+
 def _change_log(attack: Attack) -> list[dict]:
     """The history of the attack and of the claims and decisions about it, newest first."""
     events = list(
@@ -67,12 +106,12 @@ def _change_log(attack: Attack) -> list[dict]:
         ctx = event.pgh_context or {}
         diff = event.pgh_diff or {}
         hidden = {"updated_at", "created_at", "search_vector"}
+        model = what.get(event.pgh_model, event.pgh_model.rsplit(".", 1)[-1])
         changes = [
-            {"field": field, "old": values[0], "new": values[1]}
+            {"field": _field_label(model, field), "old": _words(values[0]), "new": _words(values[1])}
             for field, values in sorted(diff.items())
             if field not in hidden and isinstance(values, list | tuple) and len(values) == 2
         ]
-        model = what.get(event.pgh_model, event.pgh_model.rsplit(".", 1)[-1])
         if event.pgh_label == "update" and not changes and ctx.get("service") != "attack_update":
             # Only a timestamp moved (figures recomputed to the same values): noise in the log.
             continue
@@ -83,7 +122,7 @@ def _change_log(attack: Attack) -> list[dict]:
                 "model": model,
                 "object_id": event.pgh_obj_id,
                 "user": users.get(ctx.get("user"), "system" if not ctx.get("user") else f"user {ctx.get('user')}"),
-                "service": ctx.get("service", ""),
+                "service": SERVICE_WORDS.get(ctx.get("service", ""), ctx.get("service", "").replace("_", " ")),
                 "changes": changes,
                 "summary": _event_summary(model, event.pgh_data or {}) if event.pgh_label == "insert" else "",
             }
