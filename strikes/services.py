@@ -6,7 +6,6 @@ task, a command or a request carries its author the same way.
 """
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.geo import km_between
 from config.history import history_context
 from config.roles import can_decide
 from strikes.choices import AttackStatus, GeoPrecision, PlaceKind
@@ -183,14 +183,6 @@ def _place_defaults(attack: Attack, explicit: set[str]) -> None:
         attack.geo_precision = PRECISION_BY_PLACE_KIND.get(place.kind, GeoPrecision.CITY)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
 def place_add(*, name: str, oblast: Place, latitude: float, longitude: float, by) -> Place:
     """Add a settlement the gazetteer lacks (a village below its population cut-off), as an
     analyst does from the attack form: a name, its oblast and its coordinates from the map.
@@ -216,7 +208,7 @@ def place_add(*, name: str, oblast: Place, latitude: float, longitude: float, by
     if errors:
         raise ValidationError(errors)
     for same in Place.objects.named(name).filter(oblast=oblast).exclude(latitude=None):
-        distance = _km(latitude, longitude, same.latitude, same.longitude)
+        distance = km_between(latitude, longitude, same.latitude, same.longitude)
         if distance <= PLACE_DUPLICATE_KM:
             raise ValidationError(
                 {"name": f"{same.name} is already in the gazetteer, {distance:.1f} km from here: choose it instead."}

@@ -9,10 +9,11 @@ the row's coordinates, and never one far from them (Ukraine has many homonymous 
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from config.geo import km_between
 
 # A name match farther than this from the row's own coordinates is a homonym, not the place.
 MAX_CITY_DISTANCE_KM = 40.0
@@ -33,14 +34,6 @@ def place_key(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub("['\u2019\u02bc`\"]", "", text)
     return re.sub(r"[\s\-.,]+", " ", text).strip()
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
 @dataclass(frozen=True)
@@ -127,9 +120,7 @@ class Gazetteer:
                 places = in_oblast
         if latitude is not None and longitude is not None:
             located = [p for p in places if p.latitude is not None and p.longitude is not None]
-            near = [
-                (distance_km(latitude, longitude, p.latitude, p.longitude), p.kind != "city", p.id) for p in located
-            ]
+            near = [(km_between(latitude, longitude, p.latitude, p.longitude), p.kind != "city", p.id) for p in located]
             near = [n for n in near if n[0] <= MAX_CITY_DISTANCE_KM]
             return min(near)[2] if near else None
         # No coordinates to tell homonyms apart: a city before a district, then the biggest.

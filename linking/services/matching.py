@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from config.geo import km_between
 from linking.services.reference import Reference, reference_data
 from strikes.choices import AttackStatus, PlaceKind
 from strikes.models import Attack, AttackMunition, Place
@@ -41,15 +42,6 @@ class Match:
     attack: Attack
     score: float
     reasons: list[str]
-
-
-def _km(lat1, lon1, lat2, lon2) -> float:
-    p = math.pi / 180
-    a = (
-        math.sin((lat2 - lat1) * p / 2) ** 2
-        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    )
-    return 12742 * math.asin(math.sqrt(a))
 
 
 def _city_id(place: Place | None) -> int | None:
@@ -82,7 +74,7 @@ def _score(attack: Attack, place: Place, report: dict, ev: dt.date | None) -> Ma
     elif (
         None not in (attack.latitude, attack.longitude, place.latitude, place.longitude)
         and place.kind in (PlaceKind.CITY, PlaceKind.DISTRICT)
-        and (d := _km(attack.latitude, attack.longitude, place.latitude, place.longitude))
+        and (d := km_between(attack.latitude, attack.longitude, place.latitude, place.longitude))
         <= settings.LINK_MAX_DISTANCE_KM
     ):
         score += 0.45 * (1 - d / max(settings.LINK_MAX_DISTANCE_KM, 1)) + 0.1
