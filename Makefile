@@ -25,10 +25,10 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(PY_STAMP) $(NODE_STAMP)
 
 run: setup
-	PORT=$(PORT) $(PY) -m config.embedded_pg -- $(PY) -m config.devserver
+	DEBUG=true PORT=$(PORT) $(PY) -m config.embedded_pg -- $(PY) -m config.devserver
 
 test: setup
-	$(PY) -m config.embedded_pg -- $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=true $(PY) -m config.embedded_pg -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

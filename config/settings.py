@@ -43,10 +43,13 @@ env = StrictEnv()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core ---
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a deployment that forgets the variable must not show tracebacks and settings
+# to the world. `make run` and `make test` set DEBUG=true.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
-    # Only ever used when DEBUG is on: production refuses to start without a key.
+    # Only ever used when DEBUG is on: production refuses to start without a key, or with this
+    # one, or while demo users can log in (config/checks.py).
     default="django-insecure-local-development-only" if DEBUG else environ.Env.NOTSET,
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "config.apps.ConfigConfig",  # start-up checks (config/checks.py)
     "sources",
     "strikes",
     "casualties",

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from config.checks import demo_email
 from config.roles import ANALYST, EDITOR, RESEARCHER
 
 # (username, role); role "admin" is a superuser, the others are groups of that name.
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                 stored[username] = password
                 user, _ = User.objects.get_or_create(username=username)
                 changed = not user.check_password(password)
+                if user.email != demo_email(username):
+                    # The mark by which production refuses to start while demo users can log in.
+                    user.email, changed = demo_email(username), True
                 if changed:
                     user.set_password(password)
                 if role == "admin" and not (user.is_superuser and user.is_staff):
