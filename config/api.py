@@ -371,6 +371,13 @@ class _RatesAtRequestTime:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
+def client_ip(request) -> str:
+    """The client's address as DRF's throttles see it: the socket's, or, behind ``NUM_PROXIES``
+    trusted proxies, the one they put in ``X-Forwarded-For`` (counted from the right, so
+    addresses a client wrote into the header are never taken). Used by the login lockout."""
+    return throttling.BaseThrottle().get_ident(getattr(request, "_request", request))
+
+
 class AnonThrottle(_RatesAtRequestTime, throttling.AnonRateThrottle):
     """Anonymous clients, per IP address (set NUM_PROXIES behind a proxy)."""
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "config.apps.ConfigConfig",  # start-up checks (config/checks.py)
+    "axes",  # login and token lockout after repeated failures
     "sources",
     "strikes",
     "casualties",
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "config.replicas.ReplicaMiddleware",
     # Attaches the request's user to every history row written during the request.
     "pghistory.middleware.HistoryMiddleware",
+    # Answers a locked-out login with 429 (django-axes; settings under "Login lockout").
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -318,6 +321,21 @@ REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "config.api.FilterMetadata"
 # Default 0 (no proxy): throttles key on REMOTE_ADDR. DRF's None would trust the whole
 # client-supplied header, so rotating X-Forwarded-For would reset the anonymous budget.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=0)
+
+# --- Login lockout (django-axes): the login page and POST /api/v1/token/ ---
+# After AXES_FAILURE_LIMIT wrong passwords for one username, or from one client address, both
+# are refused for AXES_COOLOFF_MINUTES, whatever the password; a success resets the count.
+# The address is the socket's (or the one API_NUM_PROXIES trusted proxies give), never a header
+# a client can choose (config.api.client_ip).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.api.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # Every endpoint's schema documents the errors it can answer, and count=on's other shape.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

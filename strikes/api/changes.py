@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -197,8 +199,41 @@ class TokenView(JSONErrorsMixin, ObtainAuthToken):
         request=inline_serializer(
             "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
         ),
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()}), 400: docs.ERROR_RESPONSE},
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: docs.ERROR_RESPONSE,
+            429: docs.ERROR_RESPONSE,
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        # django-axes counts the failures (authenticate() reports them) but answers a lockout only
+        # on Django's own views; a locked account or address gets the API's 429 here, the right
+        # password included, so guessing through the API is no faster than through the login page.
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        credentials = {"username": username if isinstance(username, str) else None}
+        if not _login_allowed(request, credentials):
+            return _locked_out()
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if not _login_allowed(request, credentials):
+                return _locked_out()
+            raise
+
+
+def _login_allowed(request, credentials: dict) -> bool:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    http_request = request._request
+    AxesProxyHandler.update_request(http_request)
+    return AxesProxyHandler.is_allowed(http_request, credentials)
+
+
+def _locked_out() -> Response:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return Response(
+        {"detail": f"Too many failed log-ins for this account or address: try again in {minutes} minutes."},
+        status=429,
+        headers={"Retry-After": str(minutes * 60)},
+    )
