@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 
 from casualties.models import Claim
 from casualties.selectors import conflicts_queue, figures_for_attacks
@@ -176,7 +177,8 @@ def test_demo_users_one_per_role_with_working_stored_passwords(db, tmp_path, cli
         assert not user.is_superuser
         assert f"{role}" in out.getvalue() and passwords[role] in out.getvalue()
     assert User.objects.get(username="admin").is_superuser
-    assert client.login(username="editor", password=passwords["editor"])
+    # django-axes needs the request that logs in (the test client has none of its own).
+    assert client.login(request=HttpRequest(), username="editor", password=passwords["editor"])
 
 
 def test_demo_user_passwords_stay_the_same_on_later_runs(db, tmp_path, settings, fast_hashing):
