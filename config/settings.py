@@ -7,7 +7,7 @@ error instead of being guessed at. ``.env.example`` lists every variable.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "config.apps.ConfigConfig",  # start-up checks (config/checks.py)
     "axes",  # login and token lockout after repeated failures
+    "csp",  # Content-Security-Policy header (settings under "Content-Security-Policy")
     "sources",
     "strikes",
     "casualties",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -296,6 +298,27 @@ MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
+# --- Content-Security-Policy (django-csp) ---
+# Scripts and styles only from our own files: no inline script, no eval, nothing from a CDN. The
+# one exception is style *attributes* (style-src-attr), which Leaflet's markers and Swagger UI
+# write; <style> elements stay forbidden. Images may come from the map's tile server.
+_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "*")))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", _TILE_ORIGIN],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -55,8 +55,12 @@ class BrowserSession:
         self.errors: list[str] = []
         self.offsite: list[str] = []
 
-    def new_page(self, *, width: int = 1280, height: int = 900, user=None):
-        context = self.browser.new_context(viewport={"width": width, "height": height}, base_url=self.base_url)
+    def new_page(self, *, width: int = 1280, height: int = 900, user=None, enforce_csp: bool = False):
+        # Playwright's wait_for_function polls with eval in the page, which the site's
+        # Content-Security-Policy forbids; tests/browser/test_csp.py enforces the policy itself.
+        context = self.browser.new_context(
+            viewport={"width": width, "height": height}, base_url=self.base_url, bypass_csp=not enforce_csp
+        )
         context.set_default_timeout(15_000)
 
         def route(r):

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic spellings are the point of these tests)
 """PlaceName: every spelling of every place in one table, kept by the database, and the one
 lookup (``Place.objects.named``) that filters, the place search and the admin ask."""
 
