@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from casualties import services
 from casualties.choices import Category
@@ -29,6 +29,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @login_required
+@require_GET  # a read-only queue: its forms post to claim-accept and proposal-decide
 def conflicts(request):
     """The queue: disputed figures without a decision, most severe first."""
     require(can_decide(request.user), "Only editors decide figures.")
