@@ -10,6 +10,8 @@ than a response are exceptions a caller can act on:
 - ``FetchTransient``: timeouts, refused or dropped connections, 5xx, 429. Worth retrying.
 """
 
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -194,6 +196,35 @@ def _read_capped(response: httpx.Response, *, max_bytes: int, deadline: float) -
     return b"".join(chunks)
 
 
+def _resolve_within(resolver: Resolver, seconds: float) -> Resolver:
+    """Wrap ``resolver`` so a lookup that has not answered within ``seconds`` fails as temporary.
+
+    ``getaddrinfo`` takes no timeout and a hung resolver would hold the worker (and its lease)
+    indefinitely, so the lookup runs in a daemon thread that is abandoned when time is up; the
+    thread ends whenever the system resolver gives up on its own.
+    """
+
+    def resolve(host, port, **kwargs):
+        outcome: dict = {}
+
+        def run():
+            try:
+                outcome["value"] = resolver(host, port, **kwargs)
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+        worker.start()
+        worker.join(max(seconds, 0.0))
+        if worker.is_alive():
+            raise ResolveError(f"Timed out resolving the host name {host} after {seconds:.1f} s.", temporary=True)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return resolve
+
+
 def fetch(
     url: str,
     *,
@@ -203,23 +234,36 @@ def fetch(
     last_modified: str = "",
     resolver: Resolver | None = None,
 ) -> FetchResult:
-    """GET ``url`` (a page or a feed), following at most ``config.max_redirects`` checked redirects."""
+    """GET ``url`` (a page or a feed), following at most ``config.max_redirects`` checked redirects.
+
+    ``config.total_timeout`` is one deadline for the whole fetch: each name lookup, connect,
+    wait for headers and body read of every hop gets at most the time that is left, so a
+    hung resolver or a server trickling redirects cannot hold a worker past it.
+    """
     deadline = time.monotonic() + config.total_timeout
     headers = {"User-Agent": config.user_agent, "Accept": ACCEPT[kind]}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    timeout = httpx.Timeout(
-        connect=config.connect_timeout, read=config.read_timeout, write=config.read_timeout, pool=config.connect_timeout
-    )
     current = url
     redirects: list[str] = []
     for _hop in range(config.max_redirects + 1):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchTransient(f"Timed out: the whole fetch took longer than {config.total_timeout:g} s.")
+        # Every wait of this hop is capped by the time left, so the hop ends by the deadline.
+        timeout = httpx.Timeout(
+            connect=min(config.connect_timeout, left),
+            read=min(config.read_timeout, left),
+            write=min(config.read_timeout, left),
+            pool=min(config.connect_timeout, left),
+        )
         try:
-            check = {"allowed_hosts": config.allowed_hosts}
-            if resolver is not None:
-                check["resolver"] = resolver
+            check = {
+                "allowed_hosts": config.allowed_hosts,
+                "resolver": _resolve_within(resolver or socket.getaddrinfo, min(config.connect_timeout, left)),
+            }
             target = target_check(current, **check)
         except Refused as exc:
             prefix = f"Redirected to {current}. " if redirects else ""

@@ -1,10 +1,13 @@
 """Fetching pasted URLs: text and metadata stored, limits enforced, errors recorded on the article."""
 
+import socket
+import time
 import zlib
 from datetime import UTC, datetime
 
 import pytest
 
+from sources.fetch import FetchConfig, FetchTransient, fetch
 from sources.models import Article
 from sources.services import article_submit_url
 from tests.sources.pages import Response, article_html
@@ -203,3 +206,64 @@ def test_fetching_twice_changes_nothing(site, committed):
 
     assert Article.objects.values().get(pk=article.pk) == before
     assert site.hit_count("/once") == 1
+
+
+def _config(**overrides):
+    values = {"allowed_hosts": ("127.0.0.1",), "connect_timeout": 5.0, "read_timeout": 5.0, "total_timeout": 1.0}
+    return FetchConfig(**(values | overrides))
+
+
+def test_a_hung_resolver_fails_the_fetch_by_its_deadline():
+    def hung_resolver(host, port, **kwargs):
+        time.sleep(3)
+        return socket.getaddrinfo("127.0.0.1", port, **kwargs)
+
+    started = time.monotonic()
+    with pytest.raises(FetchTransient, match=r"Timed out resolving the host name example\.org"):
+        fetch("http://example.org/story", config=_config(total_timeout=0.5), resolver=hung_resolver)
+
+    assert time.monotonic() - started < 0.5 + 0.3
+
+
+def test_a_hung_resolver_is_recorded_on_the_article(site, committed, monkeypatch):
+    url = site.page("/resolved-late", article_html("Late", *STORY))
+    real = socket.getaddrinfo
+
+    def hung_getaddrinfo(*args, **kwargs):
+        time.sleep(2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hung_getaddrinfo)
+    article = submit(url, committed)
+
+    assert article.status == "failed"
+    assert "Timed out resolving the host name 127.0.0.1" in article.error
+    assert site.hit_count("/resolved-late") == 0
+
+
+def test_one_deadline_covers_every_redirect_hop(site):
+    # Each hop answers in 0.4 s, within the read timeout; six of them take 2.4 s, past the
+    # whole fetch's 1 s deadline, though the final page would be served.
+    final = site.page("/hop-final", article_html("Far away", *STORY))
+    location = final
+    for hop in range(5, 0, -1):
+        location = site.add(
+            f"/hop-{hop}", Response(status=302, headers={"Location": location}, delay=0.4, content_type="")
+        )
+
+    started = time.monotonic()
+    with pytest.raises(FetchTransient, match="Timed out"):
+        fetch(location, config=_config(total_timeout=1.0))
+
+    assert time.monotonic() - started < 1.0 + 0.3
+    assert site.hit_count("/hop-final") == 0
+
+
+def test_stalled_headers_fail_by_the_deadline_not_the_read_timeout(site):
+    url = site.page("/stalled", article_html("Stalled", *STORY), delay=3)
+
+    started = time.monotonic()
+    with pytest.raises(FetchTransient, match="Timed out"):
+        fetch(url, config=_config(read_timeout=10.0, total_timeout=0.6))
+
+    assert time.monotonic() - started < 0.6 + 0.3
