@@ -21,9 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from extraction.numbers import QUALIFIER_NAMES, bounds
+
 # Qualifiers (the values of casualties.choices.Qualifier, repeated here so this module stays Django-free).
 EXACT, AT_LEAST, MORE_THAN, UP_TO, ABOUT = "exact", "at_least", "more_than", "up_to", "about"
-QUALIFIERS = (EXACT, AT_LEAST, MORE_THAN, UP_TO, ABOUT)
+QUALIFIERS = QUALIFIER_NAMES
 
 # Ranks (casualties.choices.ClaimRank).
 PREFERRED, NORMAL, DEPRECATED = "preferred", "normal", "deprecated"
@@ -55,17 +57,8 @@ CATEGORY_WEIGHT = {
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "U": 3, "D": 4}
 UNVERIFIED = "D"
 
-# "about N": N ± 10 %, rounded, and never less than ± 2 ("about 5" is 3 to 7).
-ABOUT_FRACTION = 0.10
-ABOUT_MIN_BAND = 2
-
 
 # --- Intervals ---
-
-
-def about_band(value: int) -> int:
-    """Half-width of the band an "about ``value``" claim allows."""
-    return max(ABOUT_MIN_BAND, math.floor(value * ABOUT_FRACTION + 0.5))
 
 
 def claim_interval(value: int, qualifier: str) -> tuple[int, int | None]:
@@ -76,18 +69,11 @@ def claim_interval(value: int, qualifier: str) -> tuple[int, int | None]:
     """
     if value is None or value < 0:
         raise ValueError("A figure is a whole number of at least 0.")
-    if qualifier == EXACT:
-        return value, value
-    if qualifier == AT_LEAST:
-        return value, None
-    if qualifier == MORE_THAN:
-        return value + 1, None
-    if qualifier == UP_TO:
-        return 0, value
-    if qualifier == ABOUT:
-        band = about_band(value)
-        return max(0, value - band), value + band
-    raise ValueError(f"Unknown qualifier {qualifier!r}; expected one of {', '.join(QUALIFIERS)}.")
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"Unknown qualifier {qualifier!r}; expected one of {', '.join(QUALIFIERS)}.")
+    # One definition of each qualifier's interval, "about N" included, shared with extraction:
+    # a figure the pipeline drafts and the same figure an analyst types get the same interval.
+    return bounds(value, qualifier)
 
 
 def _min_high(highs: Iterable[int | None]) -> int | None:

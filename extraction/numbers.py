@@ -272,8 +272,32 @@ def _merge_repeated(text: str, found: list[NumberMention]) -> list[NumberMention
     return out
 
 
+# The qualifiers a figure can carry, as QUALIFIERS and slavic.py name them (and
+# casualties.choices.Qualifier stores them).
+QUALIFIER_NAMES = ("exact", "at_least", "more_than", "up_to", "about")
+
+
+def about_band(value: int) -> int:
+    """How far either side of N "about N" reaches: 10 % of N rounded half up, at least 1.
+
+    The one definition of "about N", for extraction and for reconciliation
+    (``casualties.reconcile.claim_interval``); docs/RECONCILIATION.md gives the examples.
+
+    >>> about_band(30), about_band(25), about_band(215), about_band(14), about_band(5), about_band(0)
+    (3, 3, 22, 1, 1, 1)
+    """
+    # Integer arithmetic: (N + 5) // 10 is N / 10 rounded half up, with no float rounding
+    # (Python's round() rounds 2.5 to 2, half to even). The floor of 1 keeps "about 5" from
+    # meaning exactly 5.
+    return max(1, (value + 5) // 10)
+
+
 def bounds(value: int, qualifier: str) -> tuple[int, int | None]:
-    """The interval [low, high] a figure stands for (high None when open-ended)."""
+    """The interval [low, high] a figure stands for (high None when open-ended).
+
+    >>> bounds(12, "exact"), bounds(100, "more_than"), bounds(30, "up_to"), bounds(30, "about"), bounds(1, "about")
+    ((12, 12), (101, None), (0, 30), (27, 33), (0, 2))
+    """
     if qualifier == "exact":
         return value, value
     if qualifier == "at_least":
@@ -282,9 +306,10 @@ def bounds(value: int, qualifier: str) -> tuple[int, int | None]:
         return value + 1, None
     if qualifier == "up_to":
         return 0, value
-    # "about N": ten per cent either side, at least one.
-    spread = max(1, round(value * 0.1))
-    return max(0, value - spread), value + spread
+    if qualifier == "about":
+        band = about_band(value)
+        return max(0, value - band), value + band
+    raise ValueError(f"Unknown qualifier {qualifier!r}; expected one of {', '.join(QUALIFIER_NAMES)}.")
 
 
 # "a 45-year-old woman", "an elderly man", "a local resident": one person, a count of one when a
