@@ -13,7 +13,9 @@ What is kept, and how it maps (also in docs/IMPORTS.md):
   ``event_id_cnty``; ``fatalities`` becomes a killed claim attributed to "ACLED";
 - ``event_date`` is day first ("24 April 2025", "24/04/2025") or ISO; ``time_precision`` 1/2/3
   → day/week/month; ``geo_precision`` 1/2/3 → city/near/oblast; ``location`` and ``admin1``
-  are found in the gazetteer, ``latitude``/``longitude`` kept; ``notes`` is the description;
+  are found in the gazetteer; a ``location`` the gazetteer lacks is placed at the nearest
+  settlement within ``places.NEAREST_SETTLEMENT_KM`` of the coordinates (geo precision
+  "near"), else at ``admin1``'s oblast; ``latitude``/``longitude`` are kept; ``notes`` is the description;
   ``source`` (outlet names) becomes the attack's sources.
 
 Our own export (``/api/v1/attacks/?format=csv``) is recognised by its extra columns
@@ -43,7 +45,7 @@ from datasets.importers.common import (
     parse_iso,
     table_open,
 )
-from datasets.importers.places import Gazetteer
+from datasets.importers.places import PLACED, Gazetteer
 from sources.canonical import InvalidURL, url_canonical
 from strikes.choices import AttackStatus, ExternalSource, GeoPrecision, TargetType, TimePrecision
 
@@ -86,8 +88,34 @@ ACLED_COLUMNS = [
 ]
 WHAT = "an ACLED-style CSV export (ACLED's columns event_id_cnty, event_date, latitude, longitude, fatalities, ...)"
 STRIKES = "explosions/remote violence"
-# Columns only our own export has.
+# Columns only our own export has (a file with all three is read as ours).
 OWN_EXPORT_COLUMNS = frozenset({"occurred_at", "occurred_precision", "location_precision"})
+# Every column our export writes after ACLED's 31 (strikes.api.representation.OUR_COLUMNS; a test
+# keeps the two lists equal). Those the importer does not read are derived again on import (place
+# and oblast ids from the location, categories and origins from the munitions, figure statuses
+# and ``disputed`` from the claims, ``updated_at`` by the database; ``id`` is in event_id_cnty),
+# except ``wave_id``: an attack's wave is not restored.
+OWN_COLUMNS = frozenset(
+    {
+        "id",
+        "occurred_at",
+        "occurred_precision",
+        "location_precision",
+        "place_id",
+        "oblast_id",
+        "target_type",
+        "wave_id",
+        "munitions",
+        "munition_categories",
+        "origin_countries",
+        *(f"{category}_{part}" for category in Category.values for part in ("best", "low", "high", "status")),
+        "disputed",
+        "source_urls",
+        "status",
+        "created_at",
+        "updated_at",
+    }
+)
 
 TIME_PRECISION = {1: TimePrecision.DAY, 2: TimePrecision.WEEK, 3: TimePrecision.MONTH}
 # ACLED: 1 the town is known (its coordinates are used); 2 near a town, or a small part of a region
@@ -155,7 +183,7 @@ def _munitions(row, index) -> tuple[list[tuple[int, int | None]], list[str]]:
     return matched, unmatched
 
 
-def _place(row, gazetteer: Gazetteer, geo_precision: int, lat, lon) -> tuple[int | None, str]:
+def _place(row, gazetteer: Gazetteer, geo_precision: int, lat, lon, *, own: bool) -> tuple[int | None, str]:
     admin1 = clean(row.get("admin1"))
     location = clean(row.get("location"))
     oblast = gazetteer.oblast(admin1) if admin1 else None
@@ -166,6 +194,13 @@ def _place(row, gazetteer: Gazetteer, geo_precision: int, lat, lon) -> tuple[int
             town = gazetteer.settlement(name, oblast_id=oblast, latitude=lat, longitude=lon)
             if town is not None:
                 return town, "town"
+    # ACLED's point is the town's (geo_precision 1) or the nearest town's (2); at 3 it is a
+    # region's capital, which says nothing of where in the region. Our own export names its
+    # place, so a row of it is never moved to a settlement it did not name.
+    if not own and geo_precision <= GeoPrecision.CITY and lat is not None:
+        near = gazetteer.nearest(lat, lon)
+        if near is not None:
+            return near, "nearest"
     if oblast is None and location:
         oblast = gazetteer.oblast(location)
     if oblast is not None:
@@ -232,8 +267,10 @@ def acled_row_parse(line: int, row: dict[str, str], gazetteer: Gazetteer, *, own
         raise RowError("latitude and longitude must be given together")
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise RowError(f"coordinates ({lat}, {lon}) are out of range")
-    place_id, placed = _place(row, gazetteer, geo_precision, lat, lon)
-    if not own and geo_precision == GeoPrecision.CITY and place_id and gazetteer.places[place_id].kind == "district":
+    place_id, placed = _place(row, gazetteer, geo_precision, lat, lon, own=own)
+    if placed == "nearest":
+        geo_precision = GeoPrecision.NEAR  # the attack is near the settlement, not at a named one
+    elif not own and geo_precision == GeoPrecision.CITY and place_id and gazetteer.places[place_id].kind == "district":
         geo_precision = GeoPrecision.DISTRICT  # ACLED's "town known" at a named city district
     if lat is None and place_id is None:
         raise RowError("the event has neither coordinates nor a location found in the gazetteer")
@@ -299,6 +336,11 @@ def acled_import(*, path, by=None, show_progress: bool = False, encoding: str | 
     own = set(table.columns) >= OWN_EXPORT_COLUMNS
     kind = "Strikewatch CSV export" if own else "ACLED-style CSV"
     summary = ImportSummary(source=f"{table.path.name} ({kind})")
+    known = set(ACLED_COLUMNS) | (OWN_COLUMNS if own else set())
+    ignored = [c for c in dict.fromkeys(table.columns) if c and c not in known]
+    if ignored:  # said once for the file, not once per row
+        whose = "ACLED's or Strikewatch's export" if own else "ACLED's standard"
+        summary.notes.append(f"{len(ignored)} column(s) ignored, not among {whose} columns: {', '.join(ignored)}.")
     gazetteer = gazetteer_load()
     if not gazetteer.places:
         summary.notes.append("The gazetteer is empty, so no event has a place: run `manage.py load_reference` first.")
@@ -320,7 +362,7 @@ def acled_import(*, path, by=None, show_progress: bool = False, encoding: str | 
             continue
         seen[record.external_id] = line
         records.append(record)
-        summary.counts[f"placed at: {facts['placed']}"] += 1
+        summary.counts[f"placed at: {PLACED[facts['placed']]}"] += 1
         for name in facts["unmatched_munitions"]:
             summary.not_matched[f"munition {name}"] += 1
         if facts["country"] and facts["country"].lower() != "ukraine":

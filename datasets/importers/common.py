@@ -428,16 +428,23 @@ _MONTHS = {
     )
     for m in names
 }
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$")
-_DAY_FIRST_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+# ACLED's export tool writes a time after the date ("11/01/2024 00:00:00"); the time is always
+# midnight there (ACLED dates events to the day), so it is checked and dropped.
+_TIME_AFTER = r"(?:[\sT]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[AaPp][Mm])?)?"
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})" + _TIME_AFTER + "$")
+_DAY_FIRST_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})" + _TIME_AFTER + "$")
 
 
 def parse_day_first_date(value, *, name: str) -> dt.date:
     """An ACLED-style date: ``24 April 2025``, ``24-April-2025``, ``24 Apr 2025``,
-    ``24/04/2025``, ``24.04.2025`` (day first), or ISO ``2025-04-24`` (with an optional time)."""
+    ``24/04/2025``, ``24.04.2025`` (day first), or ISO ``2025-04-24``, each with an optional
+    time (``11/01/2024 00:00:00`` as ACLED's export tool writes it) that is checked and dropped."""
     text = clean(value)
     if not text:
         raise RowError(f"{name} is empty")
+    m = _DAY_MONTH_NAME.match(text) or _DAY_FIRST_NUMERIC.match(text)
+    if m:
+        _check_time(m, name, value)
     m = _DAY_MONTH_NAME.match(text)
     if m:
         month = _MONTHS.get(m.group(2).lower())
@@ -454,6 +461,15 @@ def parse_day_first_date(value, *, name: str) -> dt.date:
             f"{name} {value!r} is not a date (expected day first, e.g. 24 April 2025 or 24/04/2025, or 2025-04-24)"
         ) from None
     return parsed[0].astimezone(KYIV).date()
+
+
+def _check_time(m: re.Match, name: str, value) -> None:
+    if m.group("hour") is None:
+        return
+    hour, minute, second = int(m.group("hour")), int(m.group("minute")), int(m.group("second") or 0)
+    hours_ok = 1 <= hour <= 12 if m.group("ampm") else hour <= 23
+    if not hours_ok or minute > 59 or second > 59:
+        raise RowError(f"{name} {value!r} has an impossible time")
 
 
 def _date(year: int, month: int, day: int, name: str, value) -> dt.date:

@@ -12,8 +12,10 @@ What is kept, and how it maps (also in docs/IMPORTS.md):
 - ``date_start`` is the date (local noon, see ``common.DAY_ANCHOR``); ``date_prec`` and the
   span to ``date_end`` give the time precision;
 - ``latitude``/``longitude`` are kept; ``where_prec`` gives the geo precision; the place is
-  the town named in ``where_coordinates`` when the gazetteer has it near those coordinates,
-  else the oblast of ``adm_1``;
+  the town named in ``where_coordinates`` when the gazetteer has it near those coordinates;
+  else, when UCDP knows the point (``where_prec`` 1 or 2), the nearest settlement within
+  ``places.NEAREST_SETTLEMENT_KM`` (geo precision "near a known location"); else the oblast
+  of ``adm_1``;
 - ``best``/``low``/``high`` become a killed claim and a decision, both attributed to
   "UCDP GED"; where UCDP's own range does not contain its best estimate (31 events in the
   2023 file, e.g. best 5294 with high 0) the range is widened to include it, and the
@@ -38,7 +40,7 @@ from datasets.importers.common import (
     parse_us_date,
     table_open,
 )
-from datasets.importers.places import Gazetteer
+from datasets.importers.places import PLACED, Gazetteer
 from strikes.choices import AttackStatus, ExternalSource, GeoPrecision, TargetType, TimePrecision
 
 SOURCE_LABEL = "UCDP GED"
@@ -143,6 +145,12 @@ def _place(row, gazetteer: Gazetteer, where_prec: int, lat: float, lon: float) -
         town = gazetteer.settlement(where, oblast_id=oblast, latitude=lat, longitude=lon)
         if town is not None:
             return town, "town"
+    # Only a point UCDP places itself (exact, or within ~25 km of a known point): a raion's,
+    # an oblast's or a region's point is its centre, and its nearest village means nothing.
+    if where_prec <= 2:
+        near = gazetteer.nearest(lat, lon)
+        if near is not None:
+            return near, "nearest"
     if oblast is not None:
         return oblast, "oblast"
     # An area no oblast contains ("Donets Basin", "eastern Ukraine") or only the country: Ukraine.
@@ -230,7 +238,8 @@ def ucdp_row_parse(line: int, row: dict[str, str], gazetteer: Gazetteer) -> tupl
             "place_id": place_id,
             "latitude": lat,
             "longitude": lon,
-            "geo_precision": int(GEO_PRECISION[where_prec]),
+            # The settlement nearest to the point: the attack is near it, whatever UCDP says of the point.
+            "geo_precision": int(GeoPrecision.NEAR if placed == "nearest" else GEO_PRECISION[where_prec]),
             "target_type": str(TargetType.UNKNOWN),
             "description": description,
         },
@@ -266,7 +275,7 @@ def ucdp_import(*, path, by=None, show_progress: bool = False, encoding: str | N
             continue
         seen[record.external_id] = line
         records.append(record)
-        summary.counts[f"placed at: {facts['placed']}"] += 1
+        summary.counts[f"placed at: {PLACED[facts['placed']]}"] += 1
         if facts["repaired"]:
             summary.counts["UCDP ranges widened to include the best estimate"] += 1
         adm_1 = clean(row.get("adm_1"))

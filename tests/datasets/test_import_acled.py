@@ -114,8 +114,50 @@ def test_event_date_day_first_or_iso(reference, write_csv, written):
     assert Attack.objects.get().occurred_at.astimezone(KYIV).date() == dt.date(2025, 4, 24)
 
 
+def test_a_file_from_acleds_export_tool_imports_with_its_dates_and_extra_columns(reference, write_csv):
+    # ACLED's tool writes day-first dates with a time and adds columns of its own (id, actor_dyad...).
+    columns = ["id", *ACLED_COLUMNS[:14], "actor_dyad", *ACLED_COLUMNS[14:]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for n, written in enumerate(["11/01/2024 00:00:00", "11/01/2024", "2024-01-11", "12/01/2024 00:00"], start=1):
+        writer.writerow(
+            {
+                **EVENT,
+                "id": str(9000 + n),
+                "actor_dyad": "Military Forces of Russia (2000-) - Civilians (Ukraine)",
+                "event_id_cnty": f"UKR3000{n}",
+                "event_date": written,
+            }
+        )
+    path = write_csv(out.getvalue(), name="acled-tool.csv")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("import_acled", str(path), "--no-progress", stdout=stdout, stderr=stderr)
+
+    days = {a.external_id: a.occurred_at.astimezone(KYIV).date() for a in Attack.objects.all()}
+    # Day first: 11 January, not 1 November.
+    assert days == {
+        "UKR30001": dt.date(2024, 1, 11),
+        "UKR30002": dt.date(2024, 1, 11),
+        "UKR30003": dt.date(2024, 1, 11),
+        "UKR30004": dt.date(2024, 1, 12),
+    }
+    assert stderr.getvalue() == ""
+    text = stdout.getvalue()
+    assert "imported (new): 4" in text
+    # The extra columns are named once for the file, not once per row.
+    assert text.count("2 column(s) ignored, not among ACLED's standard columns: id, actor_dyad.") == 1
+    assert "actor_dyad" not in text.replace("columns: id, actor_dyad.", "")
+
+
+def test_an_impossible_time_after_the_date_refuses_the_row_by_line(reference, write_csv):
+    summary = run(write_csv(acled_csv({**EVENT, "event_date": "11/01/2024 25:00:00"})))
+    assert [str(p) for p in summary.problems] == ["line 2: event_date '11/01/2024 25:00:00' has an impossible time"]
+    assert not Attack.objects.exists()
+
+
 def test_precision_codes_and_places(reference, write_csv):
-    run(
+    summary = run(
         write_csv(
             acled_csv(
                 {**EVENT, "time_precision": "2", "geo_precision": "2"},
@@ -141,8 +183,16 @@ def test_precision_codes_and_places(reference, write_csv):
                     "event_id_cnty": "UKR200003",
                     "admin1": "Donetsk",
                     "location": "Vyhadanivka",  # an invented village: no gazetteer has it
-                    "latitude": "48.2636",
+                    "latitude": "48.2636",  # 2.2 km from Ocheretyne (48.24446, 37.61575)
                     "longitude": "37.6104",
+                },
+                {
+                    **EVENT,
+                    "event_id_cnty": "UKR200005",
+                    "admin1": "Donetsk",
+                    "location": "Vyhadanivka Druha",  # invented too, and 6.6 km from the nearest settlement
+                    "latitude": "48.06",
+                    "longitude": "37.46",
                 },
             )
         )
@@ -157,9 +207,20 @@ def test_precision_codes_and_places(reference, write_csv):
     district = Attack.objects.get(external_id="UKR200004")
     assert (district.place.name, district.place.kind) == ("Sviatoshynskyi", PlaceKind.DISTRICT)
     assert district.geo_precision == GeoPrecision.DISTRICT
+    # A village the gazetteer lacks: the settlement within 5 km of its point, "near" it.
     village = Attack.objects.get(external_id="UKR200003")
-    assert village.place.name == "Donetsk Oblast"
+    assert (village.place.name, village.geo_precision) == ("Ocheretyne", GeoPrecision.NEAR)
     assert (village.latitude, village.longitude) == (48.2636, 37.6104)
+    # No settlement within 5 km: its oblast, with its own point and ACLED's "town known".
+    remote = Attack.objects.get(external_id="UKR200005")
+    assert (remote.place.name, remote.geo_precision) == ("Donetsk Oblast", GeoPrecision.CITY)
+    assert (remote.latitude, remote.longitude) == (48.06, 37.46)
+    assert {k: v for k, v in summary.counts.items() if k.startswith("placed at")} == {
+        "placed at: settlement (by name)": 2,  # Kyiv, Sviatoshynskyi
+        "placed at: settlement (nearest within 5 km)": 1,
+        "placed at: oblast": 2,  # Kharkiv at geo_precision 3, and the remote village
+    }
+    assert "  placed at: oblast: 2" in summary.lines()  # the command prints the counts per level
 
 
 def test_semicolon_delimited_excel_file_with_bom(reference, write_csv):
@@ -387,3 +448,49 @@ def test_two_rows_citing_one_url_get_one_article_and_no_error(reference, write_c
     article = Article.objects.get()
     assert article.canonical_url == "https://news.example.org/a"  # the tracking parameter dropped
     assert article.attack.external_id == "UKR-SW900001"
+
+
+def test_our_export_keeps_its_places_when_read_back_even_next_to_a_settlement(logged_attacks, editor, write_csv):
+    # Two attacks 2.2 km from Ocheretyne: one recorded at the oblast only, one near Ocheretyne.
+    # Read back, each keeps its place: a row of our export is never moved to a nearer settlement.
+    for place, precision in (
+        (Place.objects.get(kind=PlaceKind.OBLAST, name="Donetsk Oblast"), GeoPrecision.CITY),
+        (Place.objects.get(kind=PlaceKind.CITY, name="Ocheretyne"), GeoPrecision.NEAR),
+    ):
+        attack_create(
+            by=editor,
+            status="published",
+            occurred_at=dt.datetime(2025, 6, 1, 12, 0, tzinfo=KYIV),
+            time_precision="day",
+            place=place,
+            latitude=48.2636,
+            longitude=37.6104,
+            geo_precision=precision,
+            target_type="residential",
+            description=f"Shelling at {place.name}.",
+        )
+    exported = export_csv()
+    before = {f"UKR-SW{a.pk}": facts(a) for a in Attack.objects.all()}
+    Attack.objects.all().delete()
+
+    summary = run(write_csv(exported, name="export.csv"))
+
+    assert summary.problems == [] and summary.created == 4
+    after = {a.external_id: facts(a) for a in Attack.objects.all()}
+    assert after == before
+    assert sorted(
+        (f["place"], f["geo_precision"]) for f in after.values() if f["coordinates"] == (48.2636, 37.6104)
+    ) == [
+        ("Donetsk Oblast", GeoPrecision.CITY),
+        ("Ocheretyne", GeoPrecision.NEAR),
+    ]
+    # Every column of our export is one the importer knows: nothing is reported as ignored.
+    assert not [note for note in summary.notes if "ignored" in note]
+
+
+def test_the_importer_knows_every_column_our_export_writes():
+    from datasets.importers.acled import OWN_COLUMNS
+    from strikes.api.representation import CSV_COLUMNS, OUR_COLUMNS
+
+    assert CSV_COLUMNS[:31] == ACLED_COLUMNS
+    assert set(OUR_COLUMNS) == OWN_COLUMNS

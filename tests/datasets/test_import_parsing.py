@@ -97,8 +97,23 @@ def test_a_day_first_date_in_a_us_column_is_refused():
 
 
 def test_day_first_dates():
-    for cell in ("24 April 2025", "24-April-2025", "24 Apr 2025", "24/04/2025", "24.04.2025", "2025-04-24"):
+    for cell in (
+        "24 April 2025",
+        "24-April-2025",
+        "24 Apr 2025",
+        "24/04/2025",
+        "24.04.2025",
+        "2025-04-24",
+        "24/04/2025 00:00:00",  # ACLED's export tool
+        "24/04/2025 00:00",
+        "24 April 2025 00:00:00",
+        "24/04/2025 12:00:00 AM",
+        "2025-04-24 00:00:00",
+    ):
         assert parse_day_first_date(cell, name="event_date") == dt.date(2025, 4, 24), cell
+    for cell in ("24/04/2025 24:00", "24/04/2025 00:60", "24/04/2025 13:00 PM", "24/04/2025 midnight"):
+        with pytest.raises(RowError):
+            parse_day_first_date(cell, name="event_date")
     with pytest.raises(RowError, match="unknown month"):
         parse_day_first_date("24 Avril 2025", name="event_date")
 
@@ -153,6 +168,40 @@ def test_gazetteer_prefers_the_oblast_and_the_nearest_homonym():
     assert gazetteer.settlement("Pisky", latitude=49.71, longitude=36.1) == 11
     assert gazetteer.settlement("Pisky", latitude=46.5, longitude=30.7) is None  # far from both
     assert gazetteer.settlement("??") is None
+
+
+def test_nearest_settlement_is_the_closest_within_the_limit_and_only_a_settlement():
+    gazetteer = Gazetteer(
+        [
+            (1, "Donetsk Oblast", [], "oblast", None, 48.0, 37.8, None),
+            (5, "Bakhmut Raion", [], "raion", 1, 48.5, 38.0, None),  # an area's centre: never "nearest"
+            (10, "Alpha", [], "city", 1, 48.50, 38.05, 100),
+            (11, "Beta", [], "city", 1, 48.50, 38.10, 100),
+            (12, "Gamma", [], "district", 1, 48.6005, 38.099, 100),  # just across a grid line (48.6 N)
+        ]
+    )
+    # 0.05 degrees of longitude at 48.5 N is 3.69 km: Alpha is 0 km, Beta 3.69 km away.
+    assert gazetteer.nearest(48.50, 38.05) == 10
+    assert gazetteer.nearest(48.50, 38.08) == 11  # 1.48 km from Beta, 2.21 from Alpha
+    assert gazetteer.nearest(48.5, 38.0) == 10  # on the raion's point: Alpha, 3.69 km
+    assert gazetteer.nearest(48.5995, 38.101) == 12  # 0.19 km, in the grid cell north of the point's
+    assert gazetteer.nearest(48.50, 37.98) is None  # Alpha is 5.16 km away: beyond 5 km
+    assert gazetteer.nearest(48.50, 37.98, within_km=5.2) == 10
+    assert gazetteer.nearest(47.0, 30.0) is None
+
+
+def test_nearest_settlement_agrees_with_a_search_of_every_settlement():
+    import random
+
+    from config.geo import km_between
+
+    rng = random.Random(17)
+    places = [(i, f"S{i}", [], "city", None, rng.uniform(47, 49), rng.uniform(35, 38), None) for i in range(1, 1500)]
+    gazetteer = Gazetteer(places)
+    for _ in range(500):
+        lat, lon = rng.uniform(47, 49), rng.uniform(35, 38)
+        distance, pid = min((km_between(lat, lon, p[5], p[6]), p[0]) for p in places)
+        assert gazetteer.nearest(lat, lon) == (pid if distance <= 5 else None)
 
 
 def test_ucdp_time_precision_follows_the_span():
