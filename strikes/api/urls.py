@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from strikes.api.changes import ChangesView, TokenView
 from strikes.api.map import MapView
+from strikes.api.root import ApiRootView
 from strikes.api.timeline import TimelineView
 from strikes.api.views import AttackViewSet, MunitionViewSet, PlaceViewSet, WaveViewSet
 
@@ -18,6 +19,7 @@ router.register("munitions", MunitionViewSet, basename="api-munition")
 router.register("waves", WaveViewSet, basename="api-wave")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),  # /api/v1/ itself
     *router.urls,
     path("timeline/", TimelineView.as_view(), name="api-timeline"),
     path("map/", MapView.as_view(), name="api-map"),
