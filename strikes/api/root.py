@@ -16,6 +16,7 @@ RESOURCES = {
     "attacks": "api-attack-list",
     "timeline": "api-timeline",
     "map": "api-map",
+    "weapons": "api-weapons",
     "waves": "api-wave-list",
     "places": "api-place-list",
     "munitions": "api-munition-list",
@@ -50,6 +51,7 @@ class ApiRootView(JSONErrorsMixin, APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="api_root",  # not "_retrieve": the schema hook would add a detail's fields=/omit=
         summary="API root",
         description="The resources of the API (name and absolute URL), the OpenAPI schema and the docs page.",
         responses={200: ApiRootResponse},

@@ -11,6 +11,7 @@ from strikes.api.map import MapView
 from strikes.api.root import ApiRootView
 from strikes.api.timeline import TimelineView
 from strikes.api.views import AttackViewSet, MunitionViewSet, PlaceViewSet, WaveViewSet
+from strikes.api.weapons import WeaponsView
 
 router = SimpleRouter()
 router.register("attacks", AttackViewSet, basename="api-attack")
@@ -23,6 +24,7 @@ urlpatterns = [
     *router.urls,
     path("timeline/", TimelineView.as_view(), name="api-timeline"),
     path("map/", MapView.as_view(), name="api-map"),
+    path("weapons/", WeaponsView.as_view(), name="api-weapons"),
     path("changes/", ChangesView.as_view(), name="api-changes"),
     path("token/", TokenView.as_view(), name="api-token"),
 ]

@@ -10,6 +10,7 @@ EXPECTED = {
     "attacks": "http://testserver/api/v1/attacks/",
     "timeline": "http://testserver/api/v1/timeline/",
     "map": "http://testserver/api/v1/map/",
+    "weapons": "http://testserver/api/v1/weapons/",
     "waves": "http://testserver/api/v1/waves/",
     "places": "http://testserver/api/v1/places/",
     "munitions": "http://testserver/api/v1/munitions/",
@@ -52,6 +53,7 @@ def test_the_root_is_in_the_schema(anon):
     schema = anon.get("/api/v1/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/"]["get"]
     assert operation["summary"] == "API root"
+    assert operation.get("parameters", []) == []  # it takes none (fields= would be a 400)
     response = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert response == {"$ref": "#/components/schemas/ApiRoot"}
     assert set(schema["components"]["schemas"]["ApiRoot"]["properties"]) == {
