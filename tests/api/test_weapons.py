@@ -214,3 +214,9 @@ def test_in_the_schema(anon):
     # Only what the endpoint takes (fields= or cursor= would be a 400 here).
     assert names == {"by", "period", "occurred_after", "occurred_before", "format"}
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+
+
+def test_options_names_the_filters_and_parameters(anon):
+    data = anon.options(URL).json()
+    assert set(data["filters"]) == {"occurred_after", "occurred_before"}
+    assert data["query_parameters"] == ["by", "format", "occurred_after", "occurred_before", "period"]
