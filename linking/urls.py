@@ -1,8 +1,9 @@
-"""Routes of the article review screen (extraction and linking)."""
+"""Routes of the article review screen (extraction and linking), and merging and splitting attacks."""
 
 from django.urls import path
 
 from linking import views as review
+from linking import views_merge as merge
 
 urlpatterns = [
     path("review/articles/<int:pk>/", review.article_review, name="article-review"),
@@ -10,4 +11,9 @@ urlpatterns = [
     path("review/articles/<int:pk>/reject/", review.article_review_reject, name="article-review-reject"),
     path("review/articles/<int:pk>/correct/", review.article_review_correct, name="article-review-correct"),
     path("review/articles/<int:pk>/move/", review.article_review_move, name="article-review-move"),
+    path("review/articles/<int:pk>/move/candidates/", merge.article_move_candidates, name="article-move-candidates"),
+    # Merge and split, from the attack page (issue 18).
+    path("attacks/<int:pk>/merge/", merge.attack_merge_page, name="attack-merge"),
+    path("attacks/<int:pk>/merge/candidates/", merge.attack_merge_candidates, name="attack-merge-candidates"),
+    path("attacks/<int:pk>/split/", merge.attack_split_page, name="attack-split"),
 ]

@@ -56,6 +56,8 @@ LEAST_ROLE = {
     "article-review-move": ANALYST,
     "attack-create": ANALYST,
     "attack-edit": ANALYST,
+    "attack-merge": ANALYST,  # on a published attack the service then refuses an analyst (issue 18)
+    "attack-split": ANALYST,
     "api-attack-publish": EDITOR,
     "api-attack-retract": EDITOR,
     "api-claim-accept": EDITOR,

@@ -7,6 +7,7 @@ whose deletion pghistory keeps as an event.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casualties.models import Claim, Decision
@@ -27,13 +28,27 @@ def _refresh_figures(*attacks) -> None:
             figures_refresh(attack=attack)
 
 
-def _lock_attacks(*attacks) -> None:
-    """Lock the attack rows, lowest pk first, before any claim is touched.
+def _lock_attacks(*attacks) -> list[Attack]:
+    """Lock the attack rows, lowest pk first, before any claim is touched; returns them as locked.
 
     The claims services lock the attack row first too; taking the same locks in the same order
     is what keeps a move, merge or split and a concurrent claim_record from deadlocking."""
     pks = sorted({a.pk for a in attacks if a is not None})
-    list(Attack.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    return list(Attack.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
+def _editors_only_if_published(locked: list[Attack], by, what: str) -> None:
+    """Merging or splitting a published attack changes the public record at once (its figures,
+    its sources, or its page): only editors (and the system) do it. There is no proposal of a
+    merge or split for an editor to apply, so an analyst's is refused, with nothing written."""
+    from strikes.services import editor_applies
+
+    published = [a.pk for a in locked if not editor_applies(a, by)]
+    if published:
+        names = ", ".join(str(pk) for pk in published)
+        raise ValidationError(
+            f"Attack {names} is published: only an editor may {what} it, since that changes the public record."
+        )
 
 
 def article_move(*, article: Article, attack: Attack, by) -> Article:
@@ -61,7 +76,7 @@ def attack_merge(*, source: Attack, target: Attack, by) -> Attack:
         return target
     with transaction.atomic(), history_context(by, "attack_merge", merged=source.pk):
         # Both rows (``.first()`` here used to lock only the lower one).
-        _lock_attacks(source, target)
+        _editors_only_if_published(_lock_attacks(source, target), by, "merge")
         for claim in Claim.objects.filter(attack=source):
             claim.attack = target
             claim.save(update_fields=["attack", "updated_at"])
@@ -99,7 +114,7 @@ def attack_split(*, attack: Attack, article_ids, by) -> Attack:
         transaction.atomic(),
         history_context(by, "attack_split", split_from=attack.pk),
     ):
-        _lock_attacks(attack)
+        _editors_only_if_published(_lock_attacks(attack), by, "split")
         new = attack_create(
             by=by,
             place=attack.place,
