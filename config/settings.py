@@ -371,16 +371,24 @@ API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
 # --- Ingest pipeline (sources) ---
 # Whole-fetch deadline: a server trickling bytes cannot hold a worker past this.
 INGEST_TOTAL_TIMEOUT = env.float("INGEST_TOTAL_TIMEOUT", default=60.0)
-# A fetch or feed poll not finished this long after it was claimed is presumed dead and taken over.
-INGEST_LEASE_SECONDS = env.int("INGEST_LEASE_SECONDS", default=300)
+# A fetch, extraction or feed poll not finished this long after it was claimed is presumed dead and
+# taken over. Short because a worker renews the leases of the articles it works on every quarter of
+# it (sources/services/leases.py): a lost worker's rows are free again within this, not minutes.
+INGEST_LEASE_SECONDS = env.int("INGEST_LEASE_SECONDS", default=20)
 # A queued article whose task message was sent this long ago is sent again by the sweeper.
 INGEST_REQUEUE_SECONDS = env.int("INGEST_REQUEUE_SECONDS", default=900)
 # Send stored articles on to extraction and linking (linking.tasks.article_extract).
 INGEST_RUN_EXTRACTION = env.bool("INGEST_RUN_EXTRACTION", default=True)
 INGEST_BULK_MAX_URLS = env.int("INGEST_BULK_MAX_URLS", default=10000)
+# How often beat runs the sweeper: rows of a lost worker wait at most a lease plus this, and
+# messages lost with an emptied broker at most this (docs/INGEST.md, "Recovery"). A sweep that
+# finds nothing costs a handful of indexed queries and two Redis round trips.
+INGEST_SWEEP_SECONDS = env.int("INGEST_SWEEP_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE["ingest-requeue-stale"] = {
     "task": "sources.tasks.articles_requeue_stale",
-    "schedule": timedelta(minutes=2),
+    "schedule": timedelta(seconds=INGEST_SWEEP_SECONDS),
+    # A sweep not started by the next one is pointless: dropped instead of piling up.
+    "options": {"expires": INGEST_SWEEP_SECONDS},
 }
 
 # --- Claims ---

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 # A transient database fault (dropped connection, server restart) hands the row back and is
 # retried with backoff; any other error is recorded on the article as failed.
 @shared_task(
+    bind=True,
     name="linking.tasks.article_extract",
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=2,
@@ -24,16 +25,27 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=8,
 )
-def article_extract(article_id: int) -> None:
+def article_extract(self, article_id: int) -> None:
     """Run extraction and linking on a stored article (nothing when INGEST_RUN_EXTRACTION is off)."""
     from sources.services import extraction_available
+    from sources.services.linking_state import ExtractionLost, article_extraction_done, extraction_takeover
+    from sources.tasks import redelivered
 
     if not extraction_available():
         logger.info("Extraction is switched off; article %s stays fetched.", article_id)
         return
     from linking.services import article_process
 
-    article_process(article_id=article_id)
+    # A message back from a lost worker takes the row over at once (sources.tasks.redelivered).
+    reset = extraction_takeover.set(redelivered(self.request))
+    try:
+        article_process(article_id=article_id)
+    except ExtractionLost:
+        # Another worker took the row over (this one was presumed dead); its result stands.
+        logger.warning("Extraction of article %s was taken over; this run's result was dropped.", article_id)
+    finally:
+        extraction_takeover.reset(reset)
+        article_extraction_done(article_id=article_id)
 
 
 @signals.worker_init.connect

@@ -91,6 +91,11 @@ class Article(TimeStampedModel):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     # While fetching: when the worker holding the row is presumed dead and the row may be taken over.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # How many times the worker holding this row (fetch or extraction) was lost: its lease lapsed,
+    # or its message came back from a dead worker. A page that kills its worker would otherwise be
+    # retried forever; the sweeper and the claims give up at sweeper.MAX_LEASE_LAPSES. Taking a row
+    # over increments it, so for extraction it is also the fencing token (attempts fences fetches).
+    lease_lapses = models.PositiveSmallIntegerField(default=0)
     # Provenance: the response body as fetched, zlib-compressed, so a figure can be re-checked later.
     raw_body = models.BinaryField(null=True, blank=True, editable=False)
     raw_content_type = models.CharField(max_length=200, blank=True)

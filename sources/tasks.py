@@ -29,7 +29,23 @@ def article_fetch(self, article_id: int) -> str | None:
     """Fetch one article; transient network errors retry with backoff, then the row records ``failed``."""
     from sources.services import article_fetch_and_store
 
-    return article_fetch_and_store(article_id=article_id, final_attempt=self.request.retries >= self.max_retries)
+    return article_fetch_and_store(
+        article_id=article_id,
+        final_attempt=self.request.retries >= self.max_retries,
+        takeover=redelivered(self.request),
+    )
+
+
+def redelivered(request) -> bool:
+    """Whether this message came back from a worker that was lost while it ran it.
+
+    With ``acks_late`` and ``task_reject_on_worker_lost``, a pool child that dies mid-task has its
+    message handed back at once, marked redelivered (Redis also marks messages it restores after
+    its visibility timeout). The row such a message finds ``fetching``/``extracting`` was held by
+    the lost worker, so the task takes it over instead of waiting out the lease; the result is
+    fenced, so if the holder was alive after all only one result is kept.
+    """
+    return bool((request.delivery_info or {}).get("redelivered"))
 
 
 @shared_task
@@ -48,7 +64,9 @@ def feeds_poll_due() -> int:
     return len(feeds_poll_due_service())
 
 
-@shared_task
+# Beat sends this every INGEST_SWEEP_SECONDS. If the worker running it dies, the next one is
+# already on its way: no redelivery (nor retry) wanted, which a plain (early-acked) task gives.
+@shared_task(acks_late=False)
 def articles_requeue_stale() -> dict:
     """Beat: re-send work whose message was lost (killed worker, broker restart)."""
     from sources.services import articles_requeue_stale as requeue

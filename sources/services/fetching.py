@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
 from django.utils import timezone
 
 from sources.canonical import url_host
@@ -14,8 +14,10 @@ from sources.choices import ArticleStatus
 from sources.content import page_extract
 from sources.fetch import FetchFailed, FetchRefused, FetchTransient, fetch
 from sources.models import Article
+from sources.services import leases
 from sources.services.articles import bulk_count, text_store
 from sources.services.common import MAX_ERROR_LENGTH, fetch_config
+from sources.services.leases import MAX_LEASE_LAPSES, gave_up_error
 from sources.services.outlets import outlet_for_host
 
 logger = logging.getLogger(__name__)
@@ -39,28 +41,46 @@ def _finish(article: Article, token: int, *, status: str, error: str, fields: di
     return updated
 
 
-def article_fetch_and_store(*, article_id: int, final_attempt: bool = True) -> str | None:
+def article_fetch_and_store(*, article_id: int, final_attempt: bool = True, takeover: bool = False) -> str | None:
     """Fetch a queued article's page and store its main text; returns the status it ended in.
 
     Raises ``FetchTransient`` (after putting the row back in the queue) when the error may go
     away and this is not the final attempt, so the task retries with backoff. Does nothing
     (returns None) when the row is not queued, or is being fetched by a live worker.
+
+    ``takeover``: this task's message came back from a worker that was lost mid-task (Celery's
+    redelivery, ``task_reject_on_worker_lost``), so a row still ``fetching`` was held by that dead
+    worker and is taken at once instead of after its lease. Safe because results are fenced by
+    ``attempts``: if the holder was alive after all, only one of the two writes its result.
     """
     now = timezone.now()
+    held = Q(status=ArticleStatus.FETCHING) if takeover else Q(status=ArticleStatus.FETCHING, lease_expires_at__lt=now)
+    # A row taken from a lost worker counts that loss; at the last one it is given up instead.
+    last_chance = Q(lease_lapses__gte=MAX_LEASE_LAPSES - 1)
     claimed = (
         Article.objects.filter(pk=article_id)
-        .filter(Q(status=ArticleStatus.QUEUED) | Q(status=ArticleStatus.FETCHING, lease_expires_at__lt=now))
+        .filter(Q(status=ArticleStatus.QUEUED) | (held & ~last_chance))
         .update(
             status=ArticleStatus.FETCHING,
             attempts=F("attempts") + 1,
+            lease_lapses=Case(
+                When(held, then=F("lease_lapses") + 1),
+                default=F("lease_lapses"),
+                output_field=PositiveSmallIntegerField(),
+            ),
             lease_expires_at=now + timedelta(seconds=settings.INGEST_LEASE_SECONDS),
             updated_at=now,
         )
     )
     if not claimed:
+        if Article.objects.filter(held & last_chance, pk=article_id).update(
+            status=ArticleStatus.FAILED, lease_expires_at=None, updated_at=now, error=gave_up_error("fetching")
+        ):
+            return ArticleStatus.FAILED
         return None
     article = Article.objects.get(pk=article_id)
     token = article.attempts
+    leases.hold(leases.FETCH, article_id, token)
     try:
         return _fetch_claimed(article, token, final_attempt=final_attempt)
     except FetchTransient:
@@ -75,6 +95,8 @@ def article_fetch_and_store(*, article_id: int, final_attempt: bool = True) -> s
         logger.exception("Fetching article %s failed unexpectedly", article_id)
         _finish(article, token, status=ArticleStatus.FAILED, error=f"Internal error: {type(exc).__name__}: {exc}")
         raise
+    finally:
+        leases.drop(leases.FETCH, article_id)
 
 
 def _requeue_after_db_fault(article: Article, token: int) -> None:

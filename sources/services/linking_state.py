@@ -6,77 +6,127 @@ why); it calls these services to record it, so every transition of an article's 
 written in the sources app, next to the fetch transitions (``fetching.py``) and the sweeper.
 """
 
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
 from django.utils import timezone
 
 from sources.choices import ArticleStatus
 from sources.models import Article
+from sources.services import leases
 from sources.services.common import MAX_ERROR_LENGTH
+from sources.services.leases import MAX_LEASE_LAPSES, gave_up_error
 
 
-def article_extraction_claim(*, article_id: int, now: datetime | None = None) -> bool:
+class ExtractionLost(Exception):
+    """This worker's extraction claim was taken over (it was presumed dead); its result is not kept."""
+
+
+# Set by the extraction task when its message came back from a worker lost mid-task (Celery's
+# redelivery): the claim below then takes a row still ``extracting`` at once, not after its lease.
+extraction_takeover: ContextVar[bool] = ContextVar("extraction_takeover", default=False)
+
+
+def article_extraction_claim(*, article_id: int, now: datetime | None = None, takeover: bool | None = None) -> bool:
     """Take a stored article for extraction (``fetched``/``extracted`` -> ``extracting``) with a lease.
 
     One conditional UPDATE, so two workers never extract the same article at once. A row left
-    ``extracting`` by a worker that died is claimable once its lease has run out. Returns
-    whether this caller holds the row.
+    ``extracting`` by a worker that died is claimable once its lease has run out, or at once when
+    ``takeover`` (default: the ``extraction_takeover`` context) says its message came back from a
+    lost worker. Taking a row over increments ``lease_lapses``, the fencing token the outcome is
+    written under; at the last lapse the row is given up (``failed``) instead. The lease is renewed
+    while this process works (``leases``). Returns whether this caller holds the row.
     """
     now = now or timezone.now()
-    claimable = Q(status__in=[ArticleStatus.FETCHED, ArticleStatus.EXTRACTED]) | Q(
-        status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now
+    if takeover is None:
+        takeover = extraction_takeover.get()
+    held = Q(status=ArticleStatus.EXTRACTING)
+    if not takeover:
+        held &= Q(lease_expires_at__lt=now)
+    last_chance = Q(lease_lapses__gte=MAX_LEASE_LAPSES - 1)
+    claimable = Q(status__in=[ArticleStatus.FETCHED, ArticleStatus.EXTRACTED]) | (held & ~last_chance)
+    rows = Article.objects.filter(pk=article_id)
+    claimed = rows.filter(claimable).update(
+        status=ArticleStatus.EXTRACTING,
+        lease_lapses=Case(
+            When(held, then=F("lease_lapses") + 1), default=F("lease_lapses"), output_field=PositiveSmallIntegerField()
+        ),
+        lease_expires_at=now + timedelta(seconds=settings.INGEST_LEASE_SECONDS),
+        updated_at=now,
     )
-    return bool(
-        Article.objects.filter(claimable, pk=article_id).update(
-            status=ArticleStatus.EXTRACTING,
-            lease_expires_at=now + timedelta(seconds=settings.INGEST_LEASE_SECONDS),
-            updated_at=now,
+    if not claimed:
+        rows.filter(held & last_chance).update(
+            status=ArticleStatus.FAILED, lease_expires_at=None, updated_at=now, error=gave_up_error("extracting")
         )
-    )
+        return False
+    token = rows.values_list("lease_lapses", flat=True).first()
+    if token is not None:
+        leases.hold(leases.EXTRACT, article_id, token)
+    return True
+
+
+def _held_by_me(article_id: int):
+    """This worker's row, if it still holds it: ``extracting`` under the token it claimed with."""
+    rows = Article.objects.filter(pk=article_id, status=ArticleStatus.EXTRACTING)
+    token = leases.token(leases.EXTRACT, article_id)
+    return rows if token is None else rows.filter(lease_lapses=token)
+
+
+def article_extraction_done(*, article_id: int) -> None:
+    """This process no longer works on the article: its lease is not renewed any more."""
+    leases.drop(leases.EXTRACT, article_id)
 
 
 def article_extraction_fail(*, article_id: int, error: str) -> None:
-    """Record that extraction raised on this article (``failed``, with the reason for a person to read)."""
-    Article.objects.filter(pk=article_id).update(
+    """Record that extraction raised on this article (``failed``, with the reason for a person to read).
+
+    Only while this worker still holds the row: one that was taken over belongs to its new holder.
+    """
+    _held_by_me(article_id).update(
         status=ArticleStatus.FAILED,
         error=error[:MAX_ERROR_LENGTH],
         lease_expires_at=None,
         updated_at=timezone.now(),
     )
+    article_extraction_done(article_id=article_id)
 
 
 def article_extraction_unclaim(*, article_id: int) -> None:
     """Hand an extraction back (``extracting`` -> ``fetched``) after a transient database fault.
 
-    Best effort: the fault may still be there, in which case the lease runs out and the sweeper
-    hands the row back instead. Never ``failed``: the article is not at fault.
+    Best effort: the fault may still be there, in which case the lease runs out (it is no longer
+    renewed) and the sweeper hands the row back instead. Never ``failed``: the article is not at fault.
     """
     from django.db import DatabaseError, connection
 
+    rows = _held_by_me(article_id)
+    article_extraction_done(article_id=article_id)
     try:
         if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
             connection.close_if_unusable_or_obsolete()
-        Article.objects.filter(pk=article_id, status=ArticleStatus.EXTRACTING).update(
-            status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=timezone.now()
-        )
+        rows.update(status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=timezone.now())
     except DatabaseError:
         pass
 
 
-def article_extraction_release(*, now: datetime, batch: int = 500) -> list[int]:
-    """Hand back extractions whose worker died (lease lapsed): ``extracting`` -> ``fetched``; returns their ids."""
-    dead = list(
-        Article.objects.filter(status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).values_list("pk", flat=True)[
-            :batch
-        ]
+def article_extraction_release(*, now: datetime, batch: int = 500) -> tuple[list[int], int]:
+    """Hand back extractions whose worker died (lease lapsed): ``extracting`` -> ``fetched``.
+
+    Returns the ids handed back and how many were given up (``failed``: their worker was lost
+    MAX_LEASE_LAPSES times). Each hand-back counts a lapse, which also fences out the lost worker.
+    """
+    lapsed = Article.objects.filter(status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now)
+    given_up = lapsed.filter(lease_lapses__gte=MAX_LEASE_LAPSES - 1).update(
+        status=ArticleStatus.FAILED, lease_expires_at=None, updated_at=now, error=gave_up_error("extracting")
     )
+    dead = list(lapsed.values_list("pk", flat=True)[:batch])
     if dead:
         Article.objects.filter(pk__in=dead, status=ArticleStatus.EXTRACTING, lease_expires_at__lt=now).update(
-            status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=now
+            status=ArticleStatus.FETCHED, lease_expires_at=None, lease_lapses=F("lease_lapses") + 1, updated_at=now
         )
-    return dead
+    return dead, given_up
 
 
 def article_extraction_record(
@@ -87,7 +137,9 @@ def article_extraction_record(
     ``attack`` None keeps the article's current link (extraction never unlinks an article).
 
     One UPDATE of these fields only (the caller's transaction holds the claims and the attack it
-    names, so the link is never committed without them).
+    names, so the link is never committed without them), fenced by the claim's token: a worker
+    whose row was taken over raises ``ExtractionLost``, so its transaction (a draft attack, claims)
+    is rolled back and the article is never linked twice.
     """
     article.report = report
     if attack is not None:
@@ -102,12 +154,16 @@ def article_extraction_record(
     language = report.get("language")
     if isinstance(language, str) and language:
         article.language = language[:10]
-    article.save(
-        update_fields=[
-            *("report", "attack", "link_score", "link_explanation", "status", "error"),
-            *("lease_expires_at", "language", "updated_at"),
-        ]
-    )
+    article.updated_at = timezone.now()
+    fields = ("report", "attack_id", "link_score", "link_explanation", "status", "error", "lease_expires_at")
+    values = {name: getattr(article, name) for name in (*fields, "language", "updated_at")}
+    token = leases.token(leases.EXTRACT, article.pk)
+    rows = Article.objects.filter(pk=article.pk, status=ArticleStatus.EXTRACTING)
+    if token is not None:
+        rows = rows.filter(lease_lapses=token)
+    if not rows.update(**values):
+        raise ExtractionLost(f"Article {article.pk} was taken over by another worker; this result is dropped.")
+    article_extraction_done(article_id=article.pk)
     return article
 
 

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def lapsed(attempts: int) -> Article:
+    """A fetch whose lease lapsed on its ``attempts``-th try, its worker lost on each earlier one."""
     past = timezone.now() - timedelta(minutes=10)
-    return ArticleFactory(status="fetching", attempts=attempts, lease_expires_at=past, text="")
+    return ArticleFactory(
+        status="fetching", attempts=attempts, lease_lapses=attempts - 1, lease_expires_at=past, text=""
+    )
 
 
 def test_a_fetch_whose_worker_died_three_times_is_given_up_with_the_reason(django_capture_on_commit_callbacks):
