@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casualties.choices import Category, Qualifier
-from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, TargetType, TimePrecision
+from strikes.choices import AttackStatus, EvidenceGrade, GeoPrecision, MunitionCategory, TargetType, TimePrecision
 from strikes.models import Munition, Place
 
 # The filters the explore panel shows, in order; names are the API's.
@@ -29,6 +29,7 @@ EXPLORE_FILTERS = (
     "killed_min",
     "injured_min",
     "disputed",
+    "grade",
     "status",
 )
 
@@ -82,6 +83,14 @@ class ExploreFilterForm(forms.Form):
         required=False,
         choices=[("", "Any"), ("true", "Disputed"), ("false", "Not disputed")],
     )
+    # Several grades at once (the API's grade=a,b); none ticked means every grade but discounted.
+    grade = forms.MultipleChoiceField(
+        label="Evidence grade",
+        required=False,
+        choices=EvidenceGrade.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every grade but discounted.",
+    )
     status = forms.ChoiceField(label="Status", required=False)
 
     def __init__(self, data=None, *, staff: bool):
@@ -91,6 +100,8 @@ class ExploreFilterForm(forms.Form):
             # A date-time from a hand-written URL shows as its day (the date input holds no time).
             if len(data.get(name, "")) > 10:
                 data[name] = data[name][:10]
+        if isinstance(data.get("grade"), str):
+            data["grade"] = [g for g in data["grade"].split(",") if g]
         super().__init__(initial=data)
         oblasts = [(str(p.pk), p.name) for p in Place.objects.oblasts().only("pk", "name")]
         munitions = [(str(m.pk), m.name) for m in Munition.objects.only("pk", "name")]

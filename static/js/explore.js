@@ -8,8 +8,24 @@
 //
 // Split by concern (issue 14): explore/core.js (config, query string, errors, counts),
 // explore/map.js, explore/timeline.js, explore/list.js; this file wires them together.
-import { DATE_FILTERS, apiUrl, dateOrderError, showErrors, filterParams, form, hooks, mapEl, state, syncUrl, updateLinks, cfg } from "./explore/core.js";
-import { applyData, loadData } from "./explore/map.js";
+import {
+  DATE_FILTERS,
+  apiUrl,
+  dateOrderError,
+  fmt,
+  formFromUrl,
+  showErrors,
+  filterParams,
+  form,
+  hooks,
+  mapEl,
+  state,
+  syncUrl,
+  updateFilterSummary,
+  updateLinks,
+  cfg,
+} from "./explore/core.js";
+import { applyData, loadData, map } from "./explore/map.js";
 import { loadList } from "./explore/list.js";
 import { drawSelection, loadTimeline } from "./explore/timeline.js";
 
@@ -28,7 +44,11 @@ document.getElementById("copy-api").addEventListener("click", async () => {
 
 // --- applying the filters ---
 
-function applyFilters({ timeline = true } = {}) {
+// A change of filters is a new step in the browser's history (push); Back and Forward
+// come back here with push: false.
+function applyFilters({ timeline = true, push = true } = {}) {
+  updateFilterSummary();
+  markPreset();
   const dateError = dateOrderError();
   if (dateError) {
     // The old counts stay on screen but no longer answer these filters: dim them.
@@ -37,19 +57,106 @@ function applyFilters({ timeline = true } = {}) {
     return;
   }
   document.querySelector(".viz")?.classList.remove("stale");
-  syncUrl();
+  syncUrl({ push });
   updateLinks();
   loadData();
   loadList();
+  loadFacets();
   if (timeline) loadTimeline();
   else drawSelection();
 }
 hooks.applyFilters = applyFilters;
 
+// --- Back and Forward: the filters, list page, map view and timeline zoom of that step ---
+
+window.addEventListener("popstate", () => {
+  formFromUrl();
+  if (state.view && /^\d+\/-?[\d.]+\/-?[\d.]+$/.test(state.view)) {
+    // The step had its own view: show it as it was, not refitted to the results.
+    state.fitKey = filterParams({ withDates: false }).toString();
+    const [z, lat, lon] = state.view.split("/").map(Number);
+    map.setView([lat, lon], z, { animate: false });
+  }
+  showErrors({});
+  applyFilters({ timeline: true, push: false });
+});
+
+// --- date presets (From and To set from today, in the site's time zone) ---
+
+function dayOffset(iso, days) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+function presetRange(name) {
+  const today = cfg.today;
+  if (name === "night") return [dayOffset(today, -1), today];
+  if (name === "7") return [dayOffset(today, -6), today];
+  if (name === "30") return [dayOffset(today, -29), today];
+  if (name === "year") {
+    const [y, m, d] = today.split("-").map(Number);
+    return [new Date(Date.UTC(y - 1, m - 1, d + 1)).toISOString().slice(0, 10), today];
+  }
+  return ["", ""];
+}
+
+function markPreset() {
+  const after = form.elements.occurred_after?.value || "";
+  const before = form.elements.occurred_before?.value || "";
+  for (const button of document.querySelectorAll("[data-preset]")) {
+    const [a, b] = presetRange(button.dataset.preset);
+    button.setAttribute("aria-pressed", String(a === after && b === before));
+  }
+}
+
+document.querySelector(".date-presets")?.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-preset]");
+  if (!button) return;
+  const [after, before] = presetRange(button.dataset.preset);
+  form.elements.occurred_after.value = after;
+  form.elements.occurred_before.value = before;
+  state.page = null;
+  if (!after && !before) state.tlZoom = false;
+  showErrors({});
+  applyFilters({ timeline: true });
+});
+
+// --- facet counts beside the filter choices (with every filter applied, as Datasette shows them) ---
+
+let facetSeq = 0;
+async function loadFacets() {
+  const seq = ++facetSeq;
+  let body;
+  try {
+    const response = await fetch(`${cfg.facetsUrl}?${filterParams()}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    body = await response.json();
+  } catch {
+    return; // the counts are a help, not the answer: without them the choices still work
+  }
+  if (seq !== facetSeq) return;
+  for (const name of ["oblast", "munition_category"]) {
+    const select = form.elements[name];
+    if (!select || select.tagName !== "SELECT") continue;
+    const counts = new Map((body[name] || []).map((b) => [String(b.value), b.count]));
+    for (const option of select.options) {
+      if (!option.value) continue;
+      if (option.dataset.label === undefined) option.dataset.label = option.text;
+      option.text = `${option.dataset.label} (${fmt.format(counts.get(option.value) || 0)})`;
+    }
+  }
+  const grades = new Map((body.grade || []).map((b) => [b.value, b.count]));
+  for (const span of form.querySelectorAll("[data-facet='grade']")) {
+    span.textContent = `(${fmt.format(grades.get(span.dataset.value) || 0)})`;
+  }
+  form.dataset.facets = String(seq);
+}
+
 
 let changeTimer = null;
 form.addEventListener("change", (event) => {
   state.page = null;
+  updateFilterSummary();
   clearTimeout(changeTimer);
   // Dates typed by hand move the selection; other filters change what the timeline counts.
   changeTimer = setTimeout(() => applyFilters({ timeline: true }), 120);
@@ -67,6 +174,8 @@ if (window.matchMedia("(max-width: 700px)").matches && !form.querySelector(".err
 }
 
 updateLinks();
+updateFilterSummary();
+markPreset();
 // The page came with its counts: at scale the map asks for clusters at once; a small set
 // still needs its points.
 if (cfg.initial && cfg.initial.located > cfg.pointsMax) {
@@ -80,6 +189,7 @@ function startTimeline() {
   if (timelineStarted) return;
   timelineStarted = true;
   loadTimeline();
+  if (!form.querySelector(".errors")) loadFacets();
 }
 mapEl.addEventListener("explore:drawn", startTimeline, { once: true });
 setTimeout(startTimeline, 1500);

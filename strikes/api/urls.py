@@ -28,3 +28,8 @@ urlpatterns = [
     path("changes/", ChangesView.as_view(), name="api-changes"),
     path("token/", TokenView.as_view(), name="api-token"),
 ]
+
+# Facet counts beside the explore page's filter choices (issue 18).
+from strikes.api.facets import FacetsView  # noqa: E402
+
+urlpatterns.append(path("facets/", FacetsView.as_view(), name="api-facets"))

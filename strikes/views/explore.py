@@ -6,14 +6,15 @@ Filters are parsed by ``AttackFilterSet`` (the API's), and what a user may see i
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from strikes.choices import AttackStatus
+from strikes.choices import AttackStatus, EvidenceGrade
 from strikes.filtersets import AttackFilterSet
 from strikes.forms import EXPLORE_FILTERS, PASS_THROUGH_FILTERS, ExploreFilterForm
 from strikes.models import Attack, AttackMunition
@@ -28,6 +29,8 @@ LIST_PAGE_SIZE = 25
 EARLY_MAP_VIEW = {"bbox": "20.0,43.0,42.5,53.5", "zoom": 5}
 
 FILTER_NAMES = frozenset(EXPLORE_FILTERS) | frozenset(PASS_THROUGH_FILTERS)
+# Filters the panel shows as several checkboxes of one name.
+LIST_FILTERS = frozenset({"grade"})
 
 
 def _filter_params(request) -> tuple[dict, list[str]]:
@@ -38,6 +41,9 @@ def _filter_params(request) -> tuple[dict, list[str]]:
     """
     params, unknown = {}, []
     for name, value in request.GET.items():
+        if name in LIST_FILTERS:
+            # The panel's checkboxes without JavaScript send grade=a&grade=b: the API's grade=a,b.
+            value = ",".join(v.strip() for v in request.GET.getlist(name) if v.strip())
         if name in FILTER_NAMES:
             if value.strip():
                 params[name] = value.strip()
@@ -106,6 +112,7 @@ def explore(request):
         "query": urlencode(params),
         "links": _api_links(params),
         "page": _list_page(request, filterset, count=totals["count"]) if valid else None,
+        "count_display": f"{totals['count']:,}" if totals else "0",
         "explore_config": {
             "initial": totals,
             "dataUrl": reverse("explore-data"),
@@ -113,6 +120,9 @@ def explore(request):
             "popupUrl": reverse("attack-popup", args=[0]).replace("/0/", "/{id}/"),
             "timelineUrl": reverse("api-timeline"),
             "mapUrl": reverse("api-map"),
+            "facetsUrl": reverse("api-facets"),
+            "today": timezone.localdate().isoformat(),
+            "grades": dict(EvidenceGrade.choices),
             "apiUrl": _api_links({})["api"],
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
@@ -126,9 +136,17 @@ def explore(request):
     return render(request, "strikes/explore.html", context)
 
 
-def _totals(filterset: AttackFilterSet) -> dict:
-    """How many attacks match, with and without coordinates (one query)."""
-    totals = filterset.qs.order_by().aggregate(count=Count("pk"), located=Count("pk", filter=Q(latitude__isnull=False)))
+def _totals(filterset: AttackFilterSet, *, bounds: bool = False) -> dict:
+    """How many attacks match, with and without coordinates (one query); with ``bounds``,
+    also the box of the located ones (south, west, north, east), in the same query."""
+    extent = (
+        {"south": Min("latitude"), "west": Min("longitude"), "north": Max("latitude"), "east": Max("longitude")}
+        if bounds
+        else {}
+    )
+    totals = filterset.qs.order_by().aggregate(
+        count=Count("pk"), located=Count("pk", filter=Q(latitude__isnull=False)), **extent
+    )
     return {**totals, "unlocated": totals["count"] - totals["located"]}
 
 
@@ -136,9 +154,10 @@ def _totals(filterset: AttackFilterSet) -> dict:
 def explore_data(request):
     """How many attacks match (with and without coordinates) and, when few enough, their points.
 
-    JSON for the explore map: ``points`` is ``[[id, lat, lon, geo_precision, disputed], ...]``,
+    JSON for the explore map: ``points`` is ``[[id, lat, lon, geo_precision, disputed, grade], ...]``,
     or ``null`` when there are more than ``EXPLORE_POINTS_MAX`` located attacks and the map
-    should ask ``/api/v1/map/`` for clusters instead.
+    should ask ``/api/v1/map/`` for clusters instead. ``bounds`` (``[south, west, north, east]``
+    of the located attacks, or ``null``) lets the map zoom to the results.
     """
     params, unknown = _filter_params(request)
     if unknown:
@@ -148,15 +167,16 @@ def explore_data(request):
     filterset = _filterset(request, params, ordered=False)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors, "valid": sorted(FILTER_NAMES)}, status=400)
-    totals = _totals(filterset)
+    totals = _totals(filterset, bounds=True)
+    box = [totals.pop(k) for k in ("south", "west", "north", "east")]
     points = None
     if totals["located"] <= EXPLORE_POINTS_MAX:
         points = list(
             filterset.qs.order_by()
             .filter(latitude__isnull=False)
-            .values_list("pk", "latitude", "longitude", "geo_precision", "disputed")
+            .values_list("pk", "latitude", "longitude", "geo_precision", "disputed", "grade")
         )
-    return JsonResponse({**totals, "points": points})
+    return JsonResponse({**totals, "points": points, "bounds": box if box[0] is not None else None})
 
 
 @require_GET

@@ -32,22 +32,94 @@ export const hooks = { applyFilters: null };
 
 export function filterParams({ withDates = true } = {}) {
   const params = new URLSearchParams();
+  const lists = new Map(); // checkboxes of one name (grade): the API's comma-separated list
   for (const el of form.elements) {
     if (!el.name || !FILTERS.has(el.name)) continue;
     if (!withDates && DATE_FILTERS.has(el.name)) continue;
+    if (el.type === "checkbox") {
+      if (!lists.has(el.name)) lists.set(el.name, []);
+      if (el.checked) lists.get(el.name).push(el.value);
+      continue;
+    }
     const value = (el.value || "").trim();
     if (value) params.set(el.name, value);
   }
+  for (const [name, values] of lists) if (values.length) params.set(name, values.join(","));
   return params;
 }
 
-export function syncUrl() {
+// The page's own query string: the filters plus the list page, the map view and the timeline zoom.
+function pageQuery() {
   const params = filterParams();
   if (state.page) params.set("page", state.page);
   if (state.view) params.set("view", state.view);
   if (state.tlZoom) params.set("tl", "zoom");
-  const query = params.toString();
-  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  return params.toString();
+}
+
+// A change of filters (or list page) is a step Back can return to: push; a map move only
+// updates the current step: replace. Pushing the same query again adds no step.
+export function syncUrl({ push = false } = {}) {
+  const query = pageQuery();
+  const url = location.pathname + (query ? "?" + query : "");
+  if (push && url !== location.pathname + location.search) history.pushState({ explore: true }, "", url);
+  else history.replaceState({ explore: true }, "", url);
+}
+
+// Back/Forward: the form shows the filters of the URL the browser returned to.
+export function formFromUrl(search = location.search) {
+  const params = new URLSearchParams(search);
+  for (const el of form.elements) {
+    if (!el.name || !FILTERS.has(el.name)) continue;
+    const value = params.get(el.name) || "";
+    if (el.type === "checkbox") {
+      el.checked = value.split(",").includes(el.value);
+    } else if (el.tagName === "SELECT") {
+      if (value && ![...el.options].some((o) => o.value === value)) el.add(new Option(value, value));
+      el.value = value;
+    } else {
+      el.value = DATE_FILTERS.has(el.name) ? value.slice(0, 10) : value;
+    }
+  }
+  state.page = params.get("page") || null;
+  state.tlZoom = params.get("tl") === "zoom";
+  state.view = params.get("view") || null;
+}
+
+// --- loading state ---
+// While a request for the counts, the map, the timeline or the list is out, the page says
+// "Loading…" (aria-busy on what is being replaced) and dims what it shows, which no longer
+// answers the filters.
+
+const pending = { data: 0, map: 0, timeline: 0, list: 0 };
+
+function showBusy() {
+  const viz = document.querySelector(".viz");
+  const list = document.querySelector("section.list");
+  const any = Object.values(pending).some((n) => n > 0);
+  const counts = pending.data > 0;
+  viz?.setAttribute("aria-busy", String(counts || pending.map > 0 || pending.timeline > 0));
+  viz?.classList.toggle("loading-counts", counts);
+  viz?.classList.toggle("loading-map", pending.map > 0 || counts);
+  list?.setAttribute("aria-busy", String(pending.list > 0));
+  list?.classList.toggle("loading", pending.list > 0);
+  const tl = document.getElementById("tl-loading");
+  if (tl) tl.hidden = pending.timeline === 0;
+  document.querySelector(".timeline")?.setAttribute("aria-busy", String(pending.timeline > 0));
+  const note = document.getElementById("loading");
+  if (note) note.hidden = !any;
+}
+
+// ``track("data", promise)``: busy until the promise settles (whatever its outcome).
+export function track(kind, promise) {
+  pending[kind] += 1;
+  showBusy();
+  const done = () => {
+    pending[kind] = Math.max(0, pending[kind] - 1);
+    showBusy();
+  };
+  Promise.resolve(promise).then(done, done);
+  return promise;
 }
 
 export function apiUrl(params, format) {
@@ -93,6 +165,11 @@ export function showErrors(errors) {
 
 export const fmt = new Intl.NumberFormat("en-GB");
 
+// "1 attack", "3,888 attacks": every count on the page in one style.
+export function plural(n, one, many = one + "s") {
+  return `${fmt.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function showCounts(total, located, unlocated) {
   const totalEl = document.getElementById("count-total");
   totalEl.textContent = fmt.format(total);
@@ -115,4 +192,44 @@ export function dateOrderError() {
     return { occurred_before: `“To” (${before}) is before “From” (${after}): choose a To date on or after the From date.` };
   }
   return null;
+}
+
+// --- the filters' summary (shown in the collapsed panel's header on a phone) ---
+
+// "Filters (3): Kharkiv Oblast, 2024-01-01 – 2024-12-31, killed ≥ 1": what is active,
+// readable without opening the panel.
+export function filterSummary() {
+  const parts = [];
+  const after = form.elements.occurred_after?.value;
+  const before = form.elements.occurred_before?.value;
+  let n = 0;
+  for (const el of form.elements) {
+    if (!el.name || !FILTERS.has(el.name) || DATE_FILTERS.has(el.name) || el.type === "checkbox") continue;
+    if (el.dataset.passThrough !== undefined || !el.value.trim()) continue;
+    if (el.name === "status" && el.value === "published") continue; // the default
+    n += 1;
+    const label = form.querySelector(`label[for="${el.id}"]`)?.textContent.trim() || el.name;
+    if (el.tagName === "SELECT") parts.push(el.selectedOptions[0]?.dataset.label || el.selectedOptions[0]?.text || el.value);
+    else if (el.name === "q") parts.push(`“${el.value.trim()}”`);
+    else if (el.type === "number") parts.push(`${label.replace(/ at least$/, "").toLowerCase()} ≥ ${el.value}`);
+    else parts.push(`${label}: ${el.value}`);
+  }
+  if (after || before) {
+    n += 1;
+    parts.unshift(after && before ? `${after} – ${before}` : after ? `from ${after}` : `to ${before}`);
+  }
+  const grades = [...form.querySelectorAll("input[type=checkbox][name=grade]:checked")].map((el) => cfg.grades?.[el.value] || el.value);
+  if (grades.length) {
+    n += 1;
+    parts.push(grades.join("/"));
+  }
+  return { n, text: parts.join(", ") };
+}
+
+export function updateFilterSummary() {
+  const el = document.getElementById("filters-summary");
+  if (!el) return;
+  const { n, text } = filterSummary();
+  el.textContent = n ? ` (${n}): ${text}` : " (none)";
+  el.closest("details")?.classList.toggle("has-filters", n > 0);
 }

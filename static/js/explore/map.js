@@ -1,7 +1,7 @@
 // The explore map: points clustered in the browser up to cfg.pointsMax, server-side
 // clusters of the current view above that.
 import { PrecisionCircle, addTiles, UKRAINE_BOUNDS } from "../map_common.js";
-import { cfg, filterParams, fmt, mapEl, mapNote, showCounts, showErrors, showMode, state, syncUrl } from "./core.js";
+import { cfg, filterParams, fmt, mapEl, mapNote, plural, showCounts, showErrors, showMode, state, syncUrl, track } from "./core.js";
 
 // --- the map ---
 
@@ -16,16 +16,67 @@ if (state.view && /^\d+\/-?[\d.]+\/-?[\d.]+$/.test(state.view)) {
 }
 
 export const precisionRadius = (p) => cfg.precisionRadius[String(p)] || 5000;
-export const circleStyle = (disputed) => ({
-  color: disputed ? "#9a3412" : "#7f1d1d",
-  weight: 1,
-  fillColor: disputed ? "#f97316" : "#dc2626",
-  fillOpacity: 0.45,
+
+// One look per evidence grade (the legend explains them): stronger evidence, stronger colour;
+// contested dashed; discounted hollow grey. Disputed figures add an orange ring.
+export const GRADE_STYLE = {
+  confirmed: { color: "#7f1d1d", fillColor: "#b91c1c", fillOpacity: 0.75, weight: 1.5 },
+  fair: { color: "#991b1b", fillColor: "#ef4444", fillOpacity: 0.55, weight: 1 },
+  single_source: { color: "#b91c1c", fillColor: "#fca5a5", fillOpacity: 0.6, weight: 1 },
+  contested: { color: "#9a3412", fillColor: "#fdba74", fillOpacity: 0.5, weight: 2, dashArray: [4, 3] },
+  discounted: { color: "#6b7280", fillColor: "#ffffff", fillOpacity: 0, weight: 1.5 },
+};
+export function circleStyle(grade, disputed) {
+  const style = { ...(GRADE_STYLE[grade] || GRADE_STYLE.single_source) };
+  if (disputed && grade !== "discounted") {
+    style.color = "#ea580c";
+    style.weight = 2.5;
+  }
+  return style;
+}
+
+// Above this many pixels of radius a circle (a city, an oblast, the country: where the attack
+// could be) is drawn as a ring with a dot at its centre, not a filled disc that would hide
+// the map and the attacks under it; only the dot and the ring take clicks.
+export const OUTLINE_PX = 24;
+
+export const AttackCircle = PrecisionCircle.extend({
+  _project() {
+    PrecisionCircle.prototype._project.call(this);
+    const base = this.options.base;
+    this._outline = this._radius > OUTLINE_PX;
+    this.options.fillOpacity = this._outline ? Math.min(0.04, base.fillOpacity) : base.fillOpacity;
+    this.options._dashArray = this._outline ? [6, 4] : base.dashArray || null;
+    this.options.weight = this._outline ? Math.max(1.5, base.weight) : base.weight;
+  },
+  _updatePath() {
+    PrecisionCircle.prototype._updatePath.call(this);
+    const renderer = this._renderer;
+    if (!this._outline || !renderer._drawing || !renderer._ctx || this._empty()) return;
+    const ctx = renderer._ctx;
+    ctx.save();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.arc(this._point.x, this._point.y, 4, 0, Math.PI * 2);
+    ctx.fillStyle = this.options.base.fillOpacity ? this.options.fillColor : "#ffffff";
+    ctx.strokeStyle = this.options.color;
+    ctx.lineWidth = 1.5;
+    ctx.fill();
+    ctx.stroke();
+    ctx.restore();
+  },
+  _containsPoint(p) {
+    if (!this._outline) return PrecisionCircle.prototype._containsPoint.call(this, p);
+    const d = p.distanceTo(this._point);
+    return d <= 8 || Math.abs(d - this._radius) <= this._clickTolerance() + 2;
+  },
 });
 
-export function attackCircle(id, lat, lon, precision, disputed) {
-  const circle = new PrecisionCircle([lat, lon], { radius: precisionRadius(precision), ...circleStyle(disputed) });
+export function attackCircle(id, lat, lon, precision, disputed, grade) {
+  const style = circleStyle(grade, disputed);
+  const circle = new AttackCircle([lat, lon], { radius: precisionRadius(precision), ...style, base: style });
   circle.attackId = id;
+  circle.grade = grade;
   return circle;
 }
 
@@ -79,7 +130,9 @@ export function markReady(drawn, represented) {
 export function drawPoints(points) {
   serverLayer.clearLayers();
   clusterGroup.clearLayers();
-  const layers = points.map(([id, lat, lon, precision, disputed]) => attackCircle(id, lat, lon, precision, disputed));
+  const layers = points.map(([id, lat, lon, precision, disputed, grade]) =>
+    attackCircle(id, lat, lon, precision, disputed, grade)
+  );
   clusterGroup.addLayers(layers);
   showInView();
   markReady(layers.length, layers.length);
@@ -116,7 +169,11 @@ export function clusterIcon(count) {
   });
 }
 
-export async function loadServerClusters() {
+export function loadServerClusters() {
+  return track("map", fetchServerClusters());
+}
+
+async function fetchServerClusters() {
   const seq = ++state.mapSeq;
   const params = filterParams();
   params.delete("bbox");
@@ -143,7 +200,7 @@ export function drawServerClusters(body) {
   serverLayer.clearLayers();
   for (const c of body.clusters) {
     const [lon, lat] = c.centroid;
-    const marker = L.marker([lat, lon], { icon: clusterIcon(c.count), keyboard: true, title: `${c.count} attacks` });
+    const marker = L.marker([lat, lon], { icon: clusterIcon(c.count), keyboard: true, title: plural(c.count, "attack") });
     const [w, s, e, n] = c.bounds;
     marker.on("click", () => {
       if (e - w < 1e-6 && n - s < 1e-6) map.setView([lat, lon], Math.min(map.getZoom() + 3, 18));
@@ -152,7 +209,7 @@ export function drawServerClusters(body) {
     serverLayer.addLayer(marker);
   }
   for (const a of body.attacks) {
-    const circle = attackCircle(a.id, a.latitude, a.longitude, a.geo_precision, a.disputed);
+    const circle = attackCircle(a.id, a.latitude, a.longitude, a.geo_precision, a.disputed, a.grade);
     circle.on("click", () => openPopup(circle));
     serverLayer.addLayer(circle);
   }
@@ -173,9 +230,32 @@ export async function drawEarlyClusters() {
   return null;
 }
 
-export function applyData(body, { early = false } = {}) {
+// Zoom to the results when the filters other than the dates change (an oblast chosen: the
+// map fits its attacks); with no such filter left, back to the whole country. A shared view
+// (view= in the URL) is kept as it is.
+state.fitKey = state.view ? filterParams({ withDates: false }).toString() : "";
+
+export function fitResults(body, key) {
+  if (key === state.fitKey) return;
+  state.fitKey = key;
+  if (!key) map.fitBounds(UKRAINE_BOUNDS, { animate: false });
+  else if (body.bounds) {
+    const [s, w, n, e] = body.bounds;
+    map.fitBounds(
+      [
+        [s, w],
+        [n, e],
+      ],
+      { padding: [30, 30], maxZoom: 11, animate: false }
+    );
+  } else return;
+  mapEl.dataset.fitted = String(Number(mapEl.dataset.fitted || 0) + 1);
+}
+
+export function applyData(body, { early = false, fitKey = null } = {}) {
   showErrors({});
   showCounts(body.count, body.located, body.unlocated);
+  if (fitKey !== null) fitResults(body, fitKey);
   if (body.points) {
     state.mode = "points";
     state.points = body.points;
@@ -189,9 +269,14 @@ export function applyData(body, { early = false } = {}) {
   return early && window.__exploreEarlyMap ? drawEarlyClusters() : loadServerClusters();
 }
 
-export async function loadData() {
+export function loadData() {
+  return track("data", fetchData());
+}
+
+async function fetchData() {
   const seq = ++state.dataSeq;
   const params = filterParams();
+  const fitKey = filterParams({ withDates: false }).toString();
   let body;
   try {
     const response = await fetch(`${cfg.dataUrl}?${params}`, { headers: { Accept: "application/json" } });
@@ -207,7 +292,7 @@ export async function loadData() {
     return;
   }
   if (seq !== state.dataSeq) return;
-  await applyData(body);
+  await applyData(body, { fitKey });
 }
 
 export let moveTimer = null;
@@ -224,3 +309,51 @@ export function onMoveEnd() {
 }
 // Attached after the initial view is set, so only the user's own moves go into the URL.
 map.on("moveend", onMoveEnd);
+
+// --- the legend: clusters, how precisely a place is known, the evidence grades ---
+
+const LegendControl = L.Control.extend({
+  options: { position: "bottomright" },
+  onAdd() {
+    const box = L.DomUtil.create("details", "map-legend");
+    box.id = "map-legend";
+    box.open = !window.matchMedia("(max-width: 700px)").matches;
+    const grades = Object.entries(cfg.grades || {})
+      .map(([value, label]) => `<li><span class="grade-swatch grade-${value}" aria-hidden="true"></span>${label}</li>`)
+      .join("");
+    box.innerHTML = `<summary>Legend</summary>
+      <ul class="legend-list">
+        <li><span class="legend-cluster" aria-hidden="true">12</span>A group of nearby attacks: the number says how many; click or zoom in to see them</li>
+        <li><span class="legend-dot" aria-hidden="true"></span>Place known to the street or district</li>
+        <li><span class="legend-ring" aria-hidden="true"></span>Only the city, oblast or country is known: a ring as wide as the uncertainty (filled while small)</li>
+      </ul>
+      <p class="legend-head">Evidence grade</p>
+      <ul class="legend-list">${grades}<li><span class="grade-swatch grade-disputed" aria-hidden="true"></span>Orange ring: sources disagree on the figures</li></ul>`;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  },
+});
+new LegendControl().addTo(map);
+
+// --- city names without a base map: no two overlapping (a phone's narrow map) ---
+// The landmarks come biggest city first; a name that would overlap one already shown is hidden.
+let declutterFrame = 0;
+export function declutterLandmarks() {
+  declutterFrame = 0;
+  const kept = [];
+  for (const el of mapEl.querySelectorAll(".leaflet-marker-pane .landmark")) {
+    el.classList.remove("landmark-hidden");
+    const r = el.getBoundingClientRect();
+    const overlaps = kept.some((k) => r.left < k.right + 4 && r.right + 4 > k.left && r.top < k.bottom && r.bottom > k.top);
+    if (overlaps) el.classList.add("landmark-hidden");
+    else kept.push(r);
+  }
+}
+function scheduleDeclutter() {
+  if (!declutterFrame) declutterFrame = requestAnimationFrame(declutterLandmarks);
+}
+map.on("zoomend viewreset", scheduleDeclutter);
+map.on("layeradd", (e) => {
+  if (e.layer instanceof L.Marker && e.layer.options.icon?.options.className === "landmark") scheduleDeclutter();
+});

@@ -1,6 +1,6 @@
 // The explore timeline (uPlot): the other filters over the whole period, the chosen
 // period drawn as a brushable selection.
-import { DAY, form, hooks, state, syncUrl, timelineEl, timelineNote, cfg, filterParams } from "./core.js";
+import { DAY, form, fmt, hooks, state, syncUrl, timelineEl, timelineNote, cfg, filterParams, track } from "./core.js";
 
 // --- the timeline (uPlot) ---
 
@@ -48,6 +48,20 @@ export function compactTicks(u, splits) {
   return splits.map((v) => (v == null ? "" : compact.format(v)));
 }
 
+// Counts of attacks and people are whole numbers: ticks at 1, 2, 5, 10… never 0.5.
+export const INTEGER_STEPS = [1, 2, 5];
+for (let m = 10; m <= 1e7; m *= 10) INTEGER_STEPS.push(m, 2 * m, 5 * m);
+
+// The ticks each axis drew, for people and tests to read (the axes are drawn on a canvas).
+function recordTicks(name) {
+  return (u, splits) => {
+    timelineEl.dataset[name] = splits.filter((v) => v != null).join(",");
+    return compactTicks(u, splits);
+  };
+}
+
+const legendValue = (u, v) => (v == null ? "—" : fmt.format(v));
+
 export function periodLabel(sec) {
   const d = new Date(sec * 1000);
   if (plotBucket === "month") return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
@@ -92,7 +106,11 @@ export async function fetchTimeline(params, bucket) {
   return body.results || [];
 }
 
-export async function loadTimeline({ force = false } = {}) {
+export function loadTimeline(options = {}) {
+  return track("timeline", fetchAndDrawTimeline(options));
+}
+
+async function fetchAndDrawTimeline({ force = false } = {}) {
   // The timeline shows the other filters over the whole period, with the chosen period
   // drawn as a selection; "Zoom to period" narrows it to that period.
   const params = filterParams({ withDates: state.tlZoom });
@@ -156,6 +174,7 @@ export function drawTimeline(rows, bucket) {
   ];
   const width = Math.max(280, timelineEl.clientWidth || 600);
   const height = width < 500 ? 150 : 190;
+  const narrow = width < 500;
   if (plot) {
     plot.destroy();
     plot = null;
@@ -173,26 +192,50 @@ export function drawTimeline(rows, bucket) {
         x: { time: true },
         a: { auto: true, range: (u, min, max) => [0, Math.max(1, max)] },
         p: { auto: true, range: (u, min, max) => [0, Math.max(1, max)] },
+        w: { auto: true, range: (u, min, max) => [0, Math.max(1, max)] },
       },
       axes: [
         // Ticks on whole days (or more): the periods are days, weeks or months, never hours.
         { space: 70, incrs: TICK_STEPS, values: (u, splits) => splits.map((s) => axisDate(s, u)) },
-        { scale: "a", size: 40, label: "attacks", labelSize: 14, values: compactTicks },
-        { scale: "p", side: 1, size: 40, grid: { show: false }, label: "people · weapons", labelSize: 14, values: compactTicks },
+        { scale: "a", size: 40, label: "attacks", labelSize: 14, incrs: INTEGER_STEPS, values: recordTicks("attackTicks") },
+        // Killed and injured on their own axis: a night's hundred drones must not flatten them.
+        {
+          scale: "p",
+          side: 1,
+          size: 40,
+          grid: { show: false },
+          label: "killed · injured",
+          labelSize: 14,
+          incrs: INTEGER_STEPS,
+          values: recordTicks("peopleTicks"),
+        },
+        // The waves (national) on a third scale; its axis only where there is room for it.
+        {
+          scale: "w",
+          side: 1,
+          size: 44,
+          show: !narrow,
+          grid: { show: false },
+          label: "weapons (national)",
+          labelSize: 14,
+          incrs: INTEGER_STEPS,
+          values: recordTicks("weaponTicks"),
+        },
       ],
       series: [
         { value: (u, v) => (v == null ? "—" : periodLabel(v)) },
-        { label: "Attacks", scale: "a", stroke: "#374151", fill: "rgba(55,65,81,0.35)", paths: bars, points: { show: false } },
-        { label: "Killed", scale: "p", stroke: "#b91c1c", width: 2, points: { show: false } },
-        { label: "Injured", scale: "p", stroke: "#d97706", width: 2, points: { show: false } },
-        { label: "Launched (waves)", scale: "p", stroke: "#6b7280", width: 1, dash: [5, 4], points: { show: false } },
-        { label: "Intercepted (waves)", scale: "p", stroke: "#2563eb", width: 1, dash: [5, 4], points: { show: false } },
+        { label: "Attacks", scale: "a", stroke: "#374151", fill: "rgba(55,65,81,0.35)", paths: bars, points: { show: false }, value: legendValue },
+        { label: "Killed", scale: "p", stroke: "#b91c1c", width: 2, points: { show: false }, value: legendValue },
+        { label: "Injured", scale: "p", stroke: "#d97706", width: 2, points: { show: false }, value: legendValue },
+        { label: "Launched (national)", scale: "w", stroke: "#6b7280", width: 1, dash: [5, 4], points: { show: false }, value: legendValue },
+        { label: "Intercepted (national)", scale: "w", stroke: "#2563eb", width: 1, dash: [5, 4], points: { show: false }, value: legendValue },
       ],
       hooks: { setSelect: [onBrush], ready: [() => drawSelection()] },
     },
     data,
     timelineEl
   );
+  attachTouchBrush(plot);
   timelineEl.dataset.ready = "1";
   timelineEl.dataset.bucket = bucket;
   timelineEl.dataset.periods = String(rows.length);
@@ -220,6 +263,42 @@ export function onBrush(u) {
   state.page = null;
   drawSelection();
   hooks.applyFilters({ timeline: false });
+}
+
+// uPlot brushes with a mouse only: a finger (or pen) drags a selection with pointer events.
+// Vertical swipes still scroll the page (touch-action: pan-y in explore.css).
+function attachTouchBrush(u) {
+  const over = u.over;
+  let startX = null;
+  let pointer = null;
+  const xOf = (e) => Math.min(over.clientWidth, Math.max(0, e.clientX - over.getBoundingClientRect().left));
+  over.addEventListener("pointerdown", (e) => {
+    if (e.pointerType === "mouse") return; // uPlot's own drag
+    pointer = e.pointerId;
+    startX = xOf(e);
+    over.setPointerCapture?.(e.pointerId);
+  });
+  over.addEventListener("pointermove", (e) => {
+    if (e.pointerId !== pointer || startX === null) return;
+    const x = xOf(e);
+    brushing = true;
+    try {
+      u.setSelect({ left: Math.min(startX, x), width: Math.abs(x - startX), top: 0, height: over.clientHeight }, false);
+    } finally {
+      brushing = false;
+    }
+  });
+  over.addEventListener("pointerup", (e) => {
+    if (e.pointerId !== pointer) return;
+    pointer = null;
+    startX = null;
+    onBrush(u);
+  });
+  over.addEventListener("pointercancel", () => {
+    pointer = null;
+    startX = null;
+    drawSelection();
+  });
 }
 
 export function drawSelection() {

@@ -1,0 +1,217 @@
+"""The explore page's usability (issue 18): loading state, Back/Forward, date presets,
+counts in words, zooming to results, precision rings, the legend, the timeline's axes, the
+phone's filter header and touch brushing, facet counts."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from strikes.models import Attack
+from tests.browser.fixtures import map_points, shown_count, wait_map_ready
+from tests.browser.test_explore import expected, list_ids, wait_count
+from tests.browser.test_explore import sixty_days as _sixty_days  # noqa: F401 (the fixture, by its own name)
+from tests.factories import AttackFactory, PlaceFactory
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def open_explore(browse, query: str = "", **size):
+    page = browse.new_page(**(size or DESKTOP))
+    page.goto(reverse("explore") + query)
+    wait_map_ready(page)
+    return page
+
+
+def idle(page):
+    """Nothing in flight: the page no longer says Loading…"""
+    page.wait_for_selector("#loading", state="hidden")
+    page.wait_for_function("document.querySelector('.viz').getAttribute('aria-busy') !== 'true'")
+
+
+def opacity(page, selector: str) -> float:
+    return float(page.eval_on_selector(selector, "el => getComputedStyle(el).opacity"))
+
+
+# --- 1. loading indicators and stale results ---
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_while_requests_are_out_the_page_says_loading_and_dims_the_old_results(browse, sixty_days, size):
+    page = open_explore(browse, **size)
+    wait_count(page, 60)
+    page.wait_for_selector("#timeline[data-ready='1']")
+    idle(page)
+    held = []
+    pattern = re.compile(r"/explore/(data|list)/|/api/v1/(timeline|map)/")
+
+    def hold(route):  # answered only when the test says so
+        held.append(route)
+
+    page.route(pattern, hold)
+
+    kharkiv = sixty_days["oblasts"]["Kharkiv"]
+    if size is PHONE:
+        page.click("#filters-box > summary")
+    page.select_option("#id_oblast", str(kharkiv.pk))
+    page.wait_for_selector("#loading:not([hidden])")
+    assert page.text_content("#loading").strip() == "Loading…"
+    assert page.get_attribute(".viz", "aria-busy") == "true"
+    page.wait_for_function("document.querySelector('section.list').getAttribute('aria-busy') === 'true'")
+    # The old count and list are still there, but dimmed: they no longer answer the filters.
+    assert shown_count(page) == 60
+    page.wait_for_function("parseFloat(getComputedStyle(document.querySelector('.summary > p')).opacity) < 0.6")
+    page.wait_for_function("parseFloat(getComputedStyle(document.querySelector('#attack-list')).opacity) < 0.6")
+
+    while held:
+        held.pop().continue_()
+    page.unroute(pattern, hold)
+    count, located, ids = expected({"oblast": str(kharkiv.pk)})
+    wait_count(page, count)
+    idle(page)
+    page.wait_for_function("document.querySelector('section.list').getAttribute('aria-busy') === 'false'")
+    page.wait_for_function("getComputedStyle(document.querySelector('.summary > p')).opacity === '1'")
+    assert set(list_ids(page)) == ids
+    assert map_points(page) == located
+
+
+# --- 2. Back and Forward through filter states ---
+
+
+def test_back_and_forward_step_through_the_filters(browse, sixty_days):
+    page = open_explore(browse)
+    wait_count(page, 60)
+    kharkiv = str(sixty_days["oblasts"]["Kharkiv"].pk)
+    page.select_option("#id_oblast", kharkiv)
+    one, _located, one_ids = expected({"oblast": kharkiv})
+    wait_count(page, one)
+    page.fill("#id_killed_min", "2")
+    page.press("#id_killed_min", "Enter")
+    two, _located, _ids = expected({"oblast": kharkiv, "killed_min": "2"})
+    assert two < one
+    wait_count(page, two)
+
+    page.go_back()
+    wait_count(page, one)
+    assert page.input_value("#id_killed_min") == ""
+    assert page.input_value("#id_oblast") == kharkiv
+    page.wait_for_function(
+        "ids => [...document.querySelectorAll('#attack-list tr[data-attack]')]"
+        ".every(r => ids.includes(+r.dataset.attack))",
+        arg=sorted(one_ids),
+    )
+    page.go_back()
+    wait_count(page, 60)
+    assert page.input_value("#id_oblast") == ""
+    page.go_forward()
+    wait_count(page, one)
+    assert page.input_value("#id_oblast") == kharkiv
+    page.go_forward()
+    wait_count(page, two)
+    assert page.input_value("#id_killed_min") == "2"
+
+
+def test_one_drag_on_the_timeline_is_one_step_back(browse, sixty_days):
+    page = open_explore(browse)
+    page.wait_for_selector("#timeline[data-ready='1'][data-bucket='day']")
+    idle(page)
+    steps = page.evaluate("history.length")
+    over = page.locator("#timeline .u-over").bounding_box()
+    y = over["y"] + over["height"] / 2
+    page.mouse.move(over["x"] + over["width"] * 0.3, y)
+    page.mouse.down()
+    page.mouse.move(over["x"] + over["width"] * 0.6, y, steps=12)
+    page.mouse.up()
+    page.wait_for_function("new URLSearchParams(location.search).has('occurred_before')")
+    assert page.evaluate("history.length") == steps + 1
+    page.wait_for_function("document.querySelector('#count-total').dataset.count !== '60'")
+    page.go_back()
+    wait_count(page, 60)
+    assert page.input_value("#id_occurred_after") == page.input_value("#id_occurred_before") == ""
+
+
+# --- 3. date presets ---
+
+
+@pytest.fixture
+def recent():
+    """Attacks last night, 3, 20, 200 and 800 days ago (in the site's time zone)."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    place = PlaceFactory(name="Sumy", latitude=50.91, longitude=34.80)
+
+    def at(days_ago: int, hour: int):
+        day = today - dt.timedelta(days=days_ago)
+        return AttackFactory(place=place, occurred_at=dt.datetime(day.year, day.month, day.day, hour, tzinfo=tz))
+
+    return [at(1, 23), at(0, 0), at(3, 2), at(20, 2), at(200, 2), at(800, 2)], today
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_date_presets_set_from_and_to(browse, recent, size):
+    _attacks, today = recent
+    page = open_explore(browse, **size)
+    wait_count(page, 6)
+    if size is PHONE:
+        page.click("#filters-box > summary")
+    cases = [("Last night", 1, 2), ("7 days", 6, 3), ("30 days", 29, 4), ("Year", None, 5)]
+    for label, days, count in cases:
+        page.click(f".date-presets button:has-text('{label}')")
+        wait_count(page, count)
+        start = today - dt.timedelta(days=days) if days is not None else today.replace(year=today.year - 1)
+        if days is None:
+            start += dt.timedelta(days=1)
+        assert page.input_value("#id_occurred_after") == start.isoformat()
+        assert page.input_value("#id_occurred_before") == today.isoformat()
+        assert page.get_attribute(f".date-presets button:has-text('{label}')", "aria-pressed") == "true"
+    page.click(".date-presets button:has-text('All')")
+    wait_count(page, 6)
+    assert page.input_value("#id_occurred_after") == page.input_value("#id_occurred_before") == ""
+    assert page.get_attribute(".date-presets button:has-text('All')", "aria-pressed") == "true"
+
+
+# --- 4. From after To, and counts in words ---
+
+
+def test_from_after_to_in_a_shared_url_is_an_error_on_the_field_not_zero_results(browse, sixty_days):
+    page = browse.new_page(**DESKTOP)
+    page.goto(reverse("explore") + "?occurred_after=2025-03-10&occurred_before=2025-03-01")
+    error = page.wait_for_selector(".field.invalid .errors")
+    assert "later than" in error.text_content()
+    assert page.locator("#attack-list").text_content().strip() == "Fix the filters above to see the list."
+
+
+def test_counts_read_1_attack_and_thousands_with_a_comma(browse, sixty_days):
+    place = sixty_days["attacks"][0].place
+    tz = timezone.get_current_timezone()
+    Attack.objects.bulk_create(
+        Attack(
+            place=place,
+            occurred_at=dt.datetime(2024, 6, 1, tzinfo=tz) + dt.timedelta(hours=i),
+            latitude=place.latitude,
+            longitude=place.longitude,
+            status="published",
+            description="Bulk",
+        )
+        for i in range(1_200)
+    )
+    page = open_explore(browse)
+    assert page.text_content("#count-total") == "1,260"  # as the server wrote it
+    assert page.text_content("#count-noun") == "attacks match"
+    page.fill("#id_occurred_after", "2025-01-01")
+    page.fill("#id_occurred_before", "2025-01-01")
+    page.press("#id_occurred_before", "Enter")
+    wait_count(page, 1)
+    summary = page.text_content(".summary > p")
+    assert summary.startswith("1 attack matches: 1 with coordinates")
+    page.fill("#id_occurred_after", "")
+    page.fill("#id_occurred_before", "")
+    page.press("#id_occurred_before", "Enter")
+    wait_count(page, 1_260)
+    assert page.text_content("#count-total") == "1,260"  # as the browser wrote it
+    assert page.text_content("#count-located") == "1,254"
