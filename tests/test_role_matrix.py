@@ -54,6 +54,10 @@ LEAST_ROLE = {
     "article-review-reject": ANALYST,
     "article-review-correct": ANALYST,
     "article-review-move": ANALYST,
+    "article-review-figure": ANALYST,
+    "article-review-munition": ANALYST,
+    "article-review-wave-publish": EDITOR,
+    "article-review-wave-discard": EDITOR,
     "attack-create": ANALYST,
     "attack-edit": ANALYST,
     "attack-merge": ANALYST,  # on a published attack the service then refuses an analyst (issue 18)
