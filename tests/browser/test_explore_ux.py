@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strikes.models import Attack
+from tests.browser import test_explore
 from tests.browser.fixtures import map_points, shown_count, wait_map_ready
 from tests.browser.test_explore import expected, list_ids, wait_count
-from tests.browser.test_explore import sixty_days as _sixty_days  # noqa: F401 (the fixture, by its own name)
 from tests.factories import AttackFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser
+
+sixty_days = test_explore.sixty_days  # the fixture: 60 attacks over six cities
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -215,3 +217,117 @@ def test_counts_read_1_attack_and_thousands_with_a_comma(browse, sixty_days):
     wait_count(page, 1_260)
     assert page.text_content("#count-total") == "1,260"  # as the browser wrote it
     assert page.text_content("#count-located") == "1,254"
+
+
+# --- 5. zoom to the filtered results ---
+
+
+def map_view(page) -> tuple[int, float, float]:
+    z, lat, lon = page.get_attribute("#map", "data-view").split("/")
+    return int(z), float(lat), float(lon)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_choosing_an_oblast_zooms_the_map_to_its_attacks(browse, sixty_days, size):
+    page = open_explore(browse, **size)
+    wait_count(page, 60)
+    country_zoom = map_view(page)[0]
+    if size is PHONE:
+        page.click("#filters-box > summary")
+    page.select_option("#id_oblast", str(sixty_days["oblasts"]["Lviv"].pk))
+    count, located, _ids = expected({"oblast": str(sixty_days["oblasts"]["Lviv"].pk)})
+    wait_count(page, count)
+    page.wait_for_function("document.querySelector('#map').dataset.fitted === '1'")
+    zoom, lat, lon = map_view(page)
+    assert zoom >= country_zoom + 4
+    assert 49.8 < lat < 49.9 and 23.9 < lon < 24.2  # Lviv's attacks, in the middle of the map
+    page.wait_for_function(f"document.querySelector('#map').dataset.points === '{located}'")
+    # Every Lviv attack is inside the view, so the in-view count is all of them.
+    page.wait_for_function(f"document.querySelector('#count-inview').textContent === '{located}'")
+    # Back to every oblast: the whole country again.
+    page.select_option("#id_oblast", "")
+    wait_count(page, 60)
+    page.wait_for_function("document.querySelector('#map').dataset.fitted === '2'")
+    assert map_view(page)[0] <= country_zoom + 1
+
+
+# --- 6. precision circles: rings when large; city names apart on a phone ---
+
+PIXEL = """([x, y]) => {
+  const canvas = document.querySelector('#map .leaflet-overlay-pane canvas');
+  const r = canvas.getBoundingClientRect();
+  const px = Math.round((x - r.left) * canvas.width / r.width);
+  const py = Math.round((y - r.top) * canvas.height / r.height);
+  return Array.from(canvas.getContext('2d').getImageData(px, py, 1, 1).data);
+}"""
+
+
+def pixel(page, dx: float, dy: float) -> list[int]:
+    """The attacks layer's pixel (r, g, b, alpha) at (dx, dy) from the map's centre."""
+    box = page.locator("#map").bounding_box()
+    return page.evaluate(PIXEL, [box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy])
+
+
+@pytest.fixture
+def oblast_level():
+    """An attack known only to its oblast (a 40 km circle) and an exact one 15 km east of its centre."""
+    oblast = PlaceFactory(name="Poltava Oblast", kind="oblast", latitude=49.59, longitude=34.55)
+    city = PlaceFactory(name="Reshetylivka", kind="city", latitude=49.59, longitude=34.76, oblast=oblast)
+    vague = AttackFactory(place=oblast, geo_precision=5, latitude=49.59, longitude=34.55)
+    exact = AttackFactory(place=city, geo_precision=1, latitude=49.59, longitude=34.76)
+    return vague, exact
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_oblast_level_attack_is_a_ring_at_zoom_9_that_does_not_cover_the_map(browse, oblast_level, size):
+    vague, exact = oblast_level
+    page = open_explore(browse, f"?view=9/{vague.latitude}/{vague.longitude}", **size)
+    page.wait_for_function("document.querySelector('#map').dataset.points === '2'")
+    # Between the centre dot and the ring (40 km is about 190 px here): the map shows through.
+    assert pixel(page, 0, -60)[3] < 25
+    assert pixel(page, -60, 40)[3] < 25
+    assert pixel(page, 0, 0)[3] > 150  # the dot marking the oblast's centre
+    # The exact attack inside the ring is the one a click on it opens.
+    # The exact attack inside the ring (0.21° east: 76 px at zoom 9) is the one a click there opens.
+    dx = (exact.longitude - vague.longitude) / 360 * 256 * 2**9
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".leaflet-popup .popup h3")
+    assert "Reshetylivka" in page.text_content(".leaflet-popup")
+    # Zoomed out (the oblast-level attack alone, so that nothing clusters it away)...
+    page.goto(reverse("explore") + f"?place={vague.place_id}&view=5/{vague.latitude}/{vague.longitude}")
+    wait_map_ready(page)
+    page.wait_for_function("document.querySelector('#map').dataset.points === '1'")
+    # ...the same circle is small enough to be a filled disc.
+    assert pixel(page, 0, -6)[3] > 100
+
+
+def test_city_names_do_not_overlap_on_a_phone(browse):
+    for i, (name, lat, lon) in enumerate(
+        [
+            ("Kyiv", 50.45, 30.52),
+            ("Brovary", 50.51, 30.79),
+            ("Irpin", 50.52, 30.25),
+            ("Bucha", 50.54, 30.21),
+            ("Boryspil", 50.35, 30.95),
+            ("Vyshhorod", 50.58, 30.49),
+            ("Fastiv", 50.08, 29.92),
+            ("Bila Tserkva", 49.80, 30.11),
+            ("Kharkiv", 49.99, 36.23),
+            ("Chuhuiv", 49.84, 36.69),
+        ]
+    ):
+        PlaceFactory(name=name, kind="city", latitude=lat, longitude=lon, population=3_000_000 - i * 100_000)
+    page = open_explore(browse, **PHONE)
+    page.wait_for_selector("#map .landmark:has-text('Kyiv')")
+    page.wait_for_function(
+        """() => {
+          const shown = [...document.querySelectorAll('#map .landmark:not(.landmark-hidden) span')]
+            .map((s) => s.getBoundingClientRect());
+          return shown.length >= 2 && shown.every((a, i) => shown.every((b, j) => i === j
+            || a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top));
+        }"""
+    )
+    assert page.is_visible("#map .landmark:not(.landmark-hidden):has-text('Kyiv')")
+    assert page.is_visible("#map .landmark:not(.landmark-hidden):has-text('Kharkiv')")
+    assert page.locator("#map .landmark.landmark-hidden").count() >= 3

@@ -344,7 +344,7 @@ export function declutterLandmarks() {
   const kept = [];
   for (const el of mapEl.querySelectorAll(".leaflet-marker-pane .landmark")) {
     el.classList.remove("landmark-hidden");
-    const r = el.getBoundingClientRect();
+    const r = (el.querySelector("span") || el).getBoundingClientRect();
     const overlaps = kept.some((k) => r.left < k.right + 4 && r.right + 4 > k.left && r.top < k.bottom && r.bottom > k.top);
     if (overlaps) el.classList.add("landmark-hidden");
     else kept.push(r);
