@@ -21,6 +21,8 @@ FILES = {
     "leaflet.markercluster/dist/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
     "uplot/dist/uPlot.iife.min.js": "uplot/uPlot.iife.min.js",
     "uplot/dist/uPlot.min.css": "uplot/uPlot.min.css",
+    "tom-select/dist/js/tom-select.complete.min.js": "tom-select/tom-select.complete.min.js",
+    "tom-select/dist/css/tom-select.default.min.css": "tom-select/tom-select.default.min.css",
 }
 
 

@@ -206,8 +206,9 @@ class AttackForm(forms.Form):
     munitions = MunitionChoiceField(
         label="Munitions",
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose several.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Type to search the catalogue and pick each munition used (without JavaScript: hold Ctrl or ⌘ "
+        "to choose several). Give a count when the source says how many.",
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-munition-picker": ""}),
     )
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -215,6 +216,66 @@ class AttackForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The widget shows option groups; validation still checks against the queryset.
         self.fields["munitions"].widget.choices = self.fields["munitions"].grouped_choices()
+        self.munition_counts: dict[int, int | None] = {}
+
+    @staticmethod
+    def count_name(munition_id) -> str:
+        """The name of the count input beside a chosen munition (one per munition, beside the select)."""
+        return f"munition_count_{munition_id}"
+
+    def clean_munitions(self):
+        """The chosen munitions; each one's count (``munition_count_<id>``, empty: not said) read
+        beside it into ``munition_counts``."""
+        munitions = self.cleaned_data["munitions"]
+        counts, wrong = {}, []
+        for munition in munitions:
+            raw = (self.data.get(self.count_name(munition.pk)) or "").strip()
+            if not raw:
+                counts[munition.pk] = None
+            elif raw.isdigit() and int(raw) <= MAX_FIGURE:
+                counts[munition.pk] = int(raw)
+            else:
+                wrong.append(munition.name)
+        if wrong:
+            raise ValidationError(
+                f"Give the count of {', '.join(wrong)} as a whole number from 0 to {MAX_FIGURE:,}, or leave it empty."
+            )
+        self.munition_counts = counts
+        return munitions
+
+    def munition_rows(self, attack=None) -> list[dict]:
+        """The chosen munitions with their counts, as the services take them; a munition the attack
+        already had keeps its quote (the form does not show or edit quotes)."""
+        quotes = dict(attack.attack_munitions.values_list("munition_id", "quote")) if attack is not None else {}
+        return [
+            {"munition": m.pk, "count": self.munition_counts.get(m.pk), "quote": quotes.get(m.pk, "")}
+            for m in self.cleaned_data["munitions"]
+        ]
+
+    def count_rows(self) -> list[dict]:
+        """A count input per chosen munition, as the page shows them: the typed values when the
+        form comes back refused, else the attack's counts (``initial["munition_counts"]``)."""
+        field = self["munitions"]
+        chosen = [str(v) for v in (field.value() or [])]
+        names = {
+            str(m.pk): m for m in self.fields["munitions"].queryset.filter(pk__in=[c for c in chosen if c.isdigit()])
+        }
+        initial = self.initial.get("munition_counts") or {}
+        rows = []
+        for pk in chosen:
+            munition = names.get(pk)
+            if munition is None:
+                continue
+            value = self.data.get(self.count_name(pk), "") if self.is_bound else initial.get(munition.pk)
+            rows.append(
+                {
+                    "pk": munition.pk,
+                    "label": self.fields["munitions"].label_from_instance(munition),
+                    "name": self.count_name(pk),
+                    "value": "" if value is None else value,
+                }
+            )
+        return rows
 
     def clean_occurred_at(self):
         # The service refuses it too; checked here so the message sits on the field at once.

@@ -42,6 +42,7 @@ def _attack_initial(attack: Attack) -> dict:
         "time_precision": attack.time_precision,
         "target_type": attack.target_type,
         "munitions": list(attack.attack_munitions.values_list("munition_id", flat=True)),
+        "munition_counts": dict(attack.attack_munitions.values_list("munition_id", "count")),
         "description": attack.description,
     }
 
@@ -84,7 +85,7 @@ def _attack_form_page(request, attack: Attack | None):
     if publish:
         require(can_decide(request.user))
     if request.method == "POST" and form.is_valid() and claims.is_valid():
-        munitions = [m.pk for m in form.cleaned_data["munitions"]]
+        munitions = form.munition_rows(attack)  # each with its count; a kept munition keeps its quote
         try:
             with transaction.atomic():
                 proposal = None
