@@ -147,3 +147,44 @@ def test_splitting_with_the_keyboard_only(browse, analyst, scene, viewport):
     debris.refresh_from_db()
     assert debris.attack_id == new.pk
     assert set(Claim.objects.filter(attack=new).values_list("article_id", flat=True)) == {debris.pk}
+
+
+def test_moving_an_article_from_the_review_page_with_the_picker(browse, analyst, scene):
+    first, afp = scene["first"], scene["afp"]
+    page = keyboard_page(browse, analyst, "desktop")
+    page.goto(reverse("article-review", args=[afp.pk]))
+    # The list of nearby attacks is there before anything is typed.
+    page.wait_for_selector(f'#move-candidates [data-attack="{first.pk}"]')
+    page.focus("#move-search")
+    page.keyboard.type("censor")
+    page.wait_for_selector(f'#move-candidates [data-attack="{scene["irpin"].pk}"]', state="detached")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages")
+    assert f"Moved to attack {first.pk}" in page.inner_text(".messages")
+    afp.refresh_from_db()
+    assert afp.attack_id == first.pk
+    # The proposed attack is now a link to it.
+    assert page.get_attribute("#proposed-attack", "href") == reverse("attack-detail", args=[first.pk])
+
+
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+def test_the_merge_and_split_pages_keep_the_content_security_policy(browse, analyst, scene):
+    first, second = scene["first"], scene["second"]
+    page = browse.new_page(user=analyst, enforce_csp=True)
+    page.add_init_script(CSP_WATCH)
+    violations = {}
+    for url in (
+        reverse("attack-merge", args=[first.pk]) + f"?other={second.pk}",
+        reverse("attack-split", args=[first.pk]),
+    ):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        violations[url] = page.evaluate("window.__csp")
+    assert {url: v for url, v in violations.items() if v} == {}
