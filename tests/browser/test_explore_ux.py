@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from strikes.models import Attack
+from strikes.models import Attack, WaveMunition
 from tests.browser import test_explore
 from tests.browser.fixtures import map_points, shown_count, wait_map_ready
 from tests.browser.test_explore import expected, list_ids, wait_count
-from tests.factories import AttackFactory, PlaceFactory
+from tests.factories import AttackFactory, PlaceFactory, WaveFactory
 
 pytestmark = pytest.mark.browser
 
@@ -331,3 +331,106 @@ def test_city_names_do_not_overlap_on_a_phone(browse):
     assert page.is_visible("#map .landmark:not(.landmark-hidden):has-text('Kyiv')")
     assert page.is_visible("#map .landmark:not(.landmark-hidden):has-text('Kharkiv')")
     assert page.locator("#map .landmark.landmark-hidden").count() >= 3
+
+
+# --- 7. the legend, and the map's look per evidence grade ---
+
+
+@pytest.fixture
+def graded():
+    """Four exact attacks in a row 0.05° apart (145 px at zoom 12), one per grade shown here."""
+    place = PlaceFactory(name="Bila Tserkva", latitude=49.8, longitude=30.1)
+    lon = {"discounted": 30.05, "confirmed": 30.1, "contested": 30.15, "single_source": 30.2}
+    return {
+        grade: AttackFactory(place=place, grade=grade, geo_precision=1, latitude=49.8, longitude=x)
+        for grade, x in lon.items()
+    }
+
+
+def dx_at_12(lon: float, centre: float = 30.1) -> float:
+    return (lon - centre) / 360 * 256 * 2**12
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_legend_explains_clusters_rings_and_grades(browse, graded, size):
+    page = open_explore(browse, "?view=12/49.8/30.1", **size)
+    legend = page.locator("#map-legend")
+    if size is PHONE:
+        # Folded on a phone, so that it does not cover the map; one tap opens it.
+        assert legend.get_attribute("open") is None
+        assert legend.bounding_box()["height"] < 40
+        page.click("#map-legend > summary")
+    page.wait_for_selector("#map-legend[open]")
+    text = legend.text_content()
+    for words in (
+        "group of nearby attacks",
+        "city, oblast or country",
+        "Evidence grade",
+        "Confirmed",
+        "Fair",
+        "Single source",
+        "Contested",
+        "Discounted",
+        "sources disagree",
+    ):
+        assert words in text
+    map_box, legend_box = page.locator("#map").bounding_box(), legend.bounding_box()
+    assert legend_box["y"] + legend_box["height"] <= map_box["y"] + map_box["height"] + 1
+    assert legend_box["height"] < map_box["height"] * 0.7
+
+
+def test_grades_look_different_and_the_grade_filter_shows_discounted_attacks(browse, graded):
+    page = open_explore(browse, "?view=12/49.8/30.1")
+    wait_count(page, 3)  # discounted attacks are left out unless asked for
+    page.wait_for_function("document.querySelector('#map').dataset.points === '3'")
+    confirmed = pixel(page, 0, 0)
+    assert confirmed[3] > 150 and confirmed[0] > confirmed[1] + 60  # a strong red disc
+    single = pixel(page, dx_at_12(30.2), 0)
+    assert single[3] > 60 and single[1] > confirmed[1] + 40  # paler
+    assert pixel(page, dx_at_12(30.05), 0)[3] == 0  # the discounted one is not drawn
+    assert page.text_content("#filters-summary").strip() == "(none)"
+
+    page.check("#grade-choices input[value='discounted']")
+    wait_count(page, 1)
+    assert "grade=discounted" in page.url
+    page.wait_for_function("document.querySelector('#map').dataset.points === '1'")
+    # The map zoomed to the one result, now in its middle: hollow grey, a ring 5 px out.
+    page.wait_for_function("document.querySelector('#map').dataset.fitted === '1'")
+    assert map_view(page)[1:] == (49.8, 30.05)
+    assert pixel(page, 0, 0)[3] < 25
+    ring = pixel(page, 5, 0)
+    assert ring[3] > 60 and abs(ring[0] - ring[2]) < 30
+    page.check("#grade-choices input[value='confirmed']")
+    wait_count(page, 2)
+    assert "grade=confirmed%2Cdiscounted" in page.url or "grade=confirmed,discounted" in page.url
+    # A shared URL ticks the same boxes.
+    other = open_explore(browse, "?grade=confirmed,discounted")
+    wait_count(other, 2)
+    assert other.is_checked("#grade-choices input[value='confirmed']")
+    assert other.is_checked("#grade-choices input[value='discounted']")
+    assert not other.is_checked("#grade-choices input[value='fair']")
+
+
+# --- 8. the timeline's axes ---
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_timeline_has_whole_number_ticks_and_people_apart_from_national_waves(browse, sixty_days, size):
+    wave = WaveFactory(started_at=dt.datetime(2025, 1, 10, 1, tzinfo=dt.UTC))
+    WaveMunition.objects.create(wave=wave, label="Shahed-136", launched=640, intercepted=590)
+    page = open_explore(browse, **size)
+    page.wait_for_selector("#timeline[data-ready='1'][data-bucket='day']")
+    ticks = {
+        name: [float(v) for v in page.get_attribute("#timeline", f"data-{name}-ticks").split(",")]
+        for name in ("attack", "people")
+    }
+    # One attack a day: ticks 0 and 1, never 0.5.
+    assert ticks["attack"] and all(v == int(v) for v in ticks["attack"]) and max(ticks["attack"]) >= 1
+    # Killed and injured (at most 6 a day) keep their own scale: not flattened by 640 drones.
+    assert all(v == int(v) for v in ticks["people"]) and max(ticks["people"]) <= 10
+    legend = page.text_content("#timeline .u-legend")
+    assert "Launched (national)" in legend and "Intercepted (national)" in legend
+    assert "national" in page.text_content(".timeline-key")
+    if size is DESKTOP:
+        weapons = [float(v) for v in page.get_attribute("#timeline", "data-weapon-ticks").split(",")]
+        assert max(weapons) >= 500
