@@ -379,6 +379,8 @@ def review_munition(*, article: Article, index: int, by, drop: bool = False, cou
 
 
 def _draft_wave_of(article: Article) -> tuple[Article, dict, Wave]:
+    if article.attack_id:  # the attack first, as everywhere (discarding the wave updates it)
+        Attack.objects.select_for_update().filter(pk=article.attack_id).first()
     locked = Article.objects.select_for_update().get(pk=article.pk)
     report = copy.deepcopy(locked.report or {})
     wave = _own_draft_wave(locked, report)

@@ -207,11 +207,15 @@ def test_an_editor_publishes_the_draft_wave_and_an_analyst_cannot(client, analys
     wave = Wave.objects.get()
     publish = reverse("article-review-wave-publish", args=[zaporizhzhia.pk])
 
+    report = zaporizhzhia.report
+
     client.force_login(analyst)
     assert client.post(publish).status_code == 403
     assert client.post(reverse("article-review-wave-discard", args=[zaporizhzhia.pk])).status_code == 403
     wave.refresh_from_db()
     assert wave.is_draft and WaveMunition.objects.filter(wave=wave).count() == 2
+    zaporizhzhia.refresh_from_db()
+    assert zaporizhzhia.report == report
 
     client.force_login(editor)
     assert "Publish wave" in page(client, zaporizhzhia)
