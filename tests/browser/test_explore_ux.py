@@ -434,3 +434,49 @@ def test_timeline_has_whole_number_ticks_and_people_apart_from_national_waves(br
     if size is DESKTOP:
         weapons = [float(v) for v in page.get_attribute("#timeline", "data-weapon-ticks").split(",")]
         assert max(weapons) >= 500
+
+
+# --- 9. on a phone: what the folded filters hold, and brushing with a finger ---
+
+
+def test_the_folded_filters_say_which_are_active_on_a_phone(browse, sixty_days):
+    kharkiv = sixty_days["oblasts"]["Kharkiv"]
+    query = f"?oblast={kharkiv.pk}&occurred_after=2025-01-10&occurred_before=2025-02-10&killed_min=1"
+    page = open_explore(browse, query, **PHONE)
+    header = page.locator("#filters-box > summary")
+    assert page.get_attribute("#filters-box", "open") is None  # folded, the map on the first screen
+    assert header.text_content() == "Filters (3): Kharkiv Oblast, 2025-01-10 \u2013 2025-02-10, killed ≥ 1"
+    assert header.bounding_box()["width"] <= PHONE["width"]  # cut short with an ellipsis, not overflowing
+    header.click()
+    page.check("#grade-choices input[value='confirmed']")
+    page.wait_for_function("document.querySelector('#filters-box > summary').textContent.startsWith('Filters (4)')")
+    assert header.text_content().endswith("killed ≥ 1, Confirmed")
+    # Without filters the header says so.
+    other = open_explore(browse, **PHONE)
+    assert other.locator("#filters-box > summary").text_content() == "Filters (none)"
+
+
+def test_a_finger_dragged_across_the_timeline_chooses_a_period(browse, sixty_days):
+    page = open_explore(browse, **PHONE)
+    page.wait_for_selector("#timeline[data-ready='1'][data-bucket='day']")
+    idle(page)
+    page.locator("#timeline").scroll_into_view_if_needed()
+    over = page.locator("#timeline .u-over").bounding_box()
+    y = over["y"] + over["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    x0, x1 = over["x"] + over["width"] * 0.25, over["x"] + over["width"] * 0.6
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
+    for i in range(1, 11):
+        x = x0 + (x1 - x0) * i / 10
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function("new URLSearchParams(location.search).has('occurred_before')")
+    params = {
+        "occurred_after": page.input_value("#id_occurred_after"),
+        "occurred_before": page.input_value("#id_occurred_before"),
+    }
+    count, located, _ids = expected(params)
+    assert 5 < count < 60
+    wait_count(page, count)
+    page.wait_for_function(f"document.querySelector('#map').dataset.points === '{located}'")

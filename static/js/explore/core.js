@@ -199,31 +199,31 @@ export function dateOrderError() {
 // "Filters (3): Kharkiv Oblast, 2024-01-01 – 2024-12-31, killed ≥ 1": what is active,
 // readable without opening the panel.
 export function filterSummary() {
-  const parts = [];
+  const choices = []; // places and kinds first, as a reader names a view ("Kharkiv Oblast, drones")
+  const others = [];
   const after = form.elements.occurred_after?.value;
   const before = form.elements.occurred_before?.value;
-  let n = 0;
   for (const el of form.elements) {
     if (!el.name || !FILTERS.has(el.name) || DATE_FILTERS.has(el.name) || el.type === "checkbox") continue;
     if (el.dataset.passThrough !== undefined || !el.value.trim()) continue;
     if (el.name === "status" && el.value === "published") continue; // the default
-    n += 1;
     const label = form.querySelector(`label[for="${el.id}"]`)?.textContent.trim() || el.name;
-    if (el.tagName === "SELECT") parts.push(el.selectedOptions[0]?.dataset.label || el.selectedOptions[0]?.text || el.value);
-    else if (el.name === "q") parts.push(`“${el.value.trim()}”`);
-    else if (el.type === "number") parts.push(`${label.replace(/ at least$/, "").toLowerCase()} ≥ ${el.value}`);
-    else parts.push(`${label}: ${el.value}`);
+    if (el.tagName === "SELECT") {
+      const option = el.selectedOptions[0];
+      choices.push(option?.dataset.label || option?.text || el.value);
+    } else if (el.name === "q") choices.push(`“${el.value.trim()}”`);
+    else if (el.type === "number") others.push(`${label.replace(/ at least$/, "").toLowerCase()} ≥ ${el.value}`);
+    else others.push(`${label}: ${el.value}`);
   }
   if (after || before) {
-    n += 1;
-    parts.unshift(after && before ? `${after} – ${before}` : after ? `from ${after}` : `to ${before}`);
+    choices.push(after && before ? `${after} – ${before}` : after ? `from ${after}` : `until ${before}`);
   }
-  const grades = [...form.querySelectorAll("input[type=checkbox][name=grade]:checked")].map((el) => cfg.grades?.[el.value] || el.value);
-  if (grades.length) {
-    n += 1;
-    parts.push(grades.join("/"));
-  }
-  return { n, text: parts.join(", ") };
+  const grades = [...form.querySelectorAll("input[type=checkbox][name=grade]:checked")].map(
+    (el) => cfg.grades?.[el.value] || el.value
+  );
+  if (grades.length) others.push(grades.join(" or "));
+  const parts = [...choices, ...others];
+  return { n: parts.length, text: parts.join(", ") };
 }
 
 export function updateFilterSummary() {
