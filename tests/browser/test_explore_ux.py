@@ -480,3 +480,28 @@ def test_a_finger_dragged_across_the_timeline_chooses_a_period(browse, sixty_day
     assert 5 < count < 60
     wait_count(page, count)
     page.wait_for_function(f"document.querySelector('#map').dataset.points === '{located}'")
+
+
+# --- 10. facet counts beside the filter choices ---
+
+
+def test_filter_choices_show_how_many_attacks_each_would_give(browse, sixty_days):
+    page = open_explore(browse)
+    kharkiv = str(sixty_days["oblasts"]["Kharkiv"].pk)
+    option = f"#id_oblast option[value='{kharkiv}']"
+    page.wait_for_function(f"document.querySelector(\"{option}\").textContent === 'Kharkiv Oblast (10)'")
+    grade = "#grade-choices [data-facet='grade'][data-value='single_source']"
+    assert page.text_content(grade) == "(60)"
+    assert page.text_content("#grade-choices [data-facet='grade'][data-value='confirmed']") == "(0)"
+    # The counts follow the other filters.
+    page.fill("#id_killed_min", "2")
+    page.press("#id_killed_min", "Enter")
+    count, _located, _ids = expected({"killed_min": "2"})
+    in_kharkiv, _located, _ids = expected({"killed_min": "2", "oblast": kharkiv})
+    wait_count(page, count)
+    page.wait_for_function(f"document.querySelector(\"{option}\").textContent === 'Kharkiv Oblast ({in_kharkiv})'")
+    page.wait_for_function(f"document.querySelector(\"{grade}\").textContent === '({count})'")
+    # Choosing one keeps its plain name in the folded header's summary.
+    page.select_option("#id_oblast", kharkiv)
+    wait_count(page, in_kharkiv)
+    assert "Kharkiv Oblast, killed ≥ 2" in page.text_content("#filters-summary")
