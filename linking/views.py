@@ -18,6 +18,7 @@ from linking.services.review import (
     REVIEW_SCOPES,
     SCOPE_LABELS,
     WAVE_CATEGORIES,
+    review_claim_corrected,
     review_figure_delete,
     review_figure_update,
     review_munition,
@@ -197,6 +198,7 @@ def article_review_correct(request, pk: int):
     except ValidationError as exc:
         return _render(request, article, error="; ".join(exc.messages), status=400)
     if isinstance(result, Claim):
+        review_claim_corrected(article=article, claim=result, by=request.user)
         messages.success(request, "Figure corrected.")
     else:
         messages.success(request, "The attack is published: your correction went to an editor as a proposed change.")

@@ -314,6 +314,27 @@ def review_figure_update(*, article: Article, index: int, by, category: str, sco
     return outcome
 
 
+def review_claim_corrected(*, article: Article, claim: Claim, by) -> None:
+    """Keep the report's figure in step with its claim corrected through the recorded-figures form."""
+    with transaction.atomic(), history_context(by, "article_review_figure", article=article.pk):
+        try:
+            locked, report = _locked(article)
+        except ReviewError:
+            return  # nothing extracted to keep in step (or rejected: left as it is)
+        for n, fig in enumerate(report.get("figures") or []):
+            if fig.get("claim_id") != claim.pk or fig.get("deleted"):
+                continue
+            before = {k: fig.get(k) for k in ("category", "scope", "qualifier", "value")}
+            after = {**before, "value": claim.value, "qualifier": claim.qualifier}
+            if after == before:
+                return
+            fig.update(after)
+            fig.setdefault("original", before)
+            fig["reviewed"] = _stamp(by)
+            _save(locked, report, by, {"action": "figure_update", "figure": n, "before": before, "after": after})
+            return
+
+
 def _attack_munitions_without(attack: Attack, article: Article, drop_id: int | None, counts: dict, quote: str = ""):
     """The attack's munitions as ``attack_edit`` takes them, one dropped and counts changed.
 

@@ -58,8 +58,8 @@ def live(article):
     }
 
 
-def post_figure(client, article, n, **fields):
-    return client.post(reverse("article-review-figure", args=[article.pk]), {"figure": n, **fields})
+def post_figure(client, article, n, follow=False, **fields):
+    return client.post(reverse("article-review-figure", args=[article.pk]), {"figure": n, **fields}, follow=follow)
 
 
 def edit(article, n, **changes):
@@ -302,3 +302,39 @@ def test_anonymous_users_and_researchers_are_refused_and_nothing_changes(client,
     assert signed_in.status_code == 403
     zaporizhzhia.refresh_from_db()
     assert state() == before and zaporizhzhia.report == report
+
+
+def test_a_count_moved_to_a_known_wave_leaves_that_waves_counts_alone(client, analyst, kharkiv):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day = dt.date.fromisoformat(kharkiv.report["event_date"])
+    imported = Wave.objects.create(
+        started_at=timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(20, 0))),
+        external_source="nightly",
+        external_id="n1",
+    )
+    WaveMunition.objects.create(wave=imported, label="Iskander-M", launched=4)
+    client.force_login(analyst)
+    launched = index_of(kharkiv, "attacked Kharkiv with two Iskander-M ballistic missiles")
+
+    response = post_figure(client, kharkiv, launched, **edit(kharkiv, launched, scope="nationwide"), follow=True)
+
+    assert "that wave is already known, its counts stay" in response.content.decode()
+    assert list(Wave.objects.values_list("pk", flat=True)) == [imported.pk]
+    assert list(WaveMunition.objects.values_list("label", "launched")) == [("Iskander-M", 4)]
+    night = page(client, kharkiv).split('id="night-wave"')[1]
+    assert f"Wave {imported.pk}" in night and "Iskander-M: 4 launched" in night
+
+
+def test_a_recorded_figure_corrected_directly_is_corrected_in_the_list_too(client, analyst, poltava):
+    client.force_login(analyst)
+    killed = index_of(poltava, "At least 5 people were killed")
+    claim = Claim.objects.get(article=poltava, category="killed")
+
+    client.post(
+        reverse("article-review-correct", args=[poltava.pk]), {"claim": claim.pk, "value": 7, "qualifier": "exact"}
+    )
+
+    assert "Figure 1: Killed 7" in card(page(client, poltava), killed)
