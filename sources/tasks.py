@@ -8,6 +8,7 @@ nothing.
 """
 
 import logging
+import random
 
 from celery import shared_task, signals
 from django.db import InterfaceError, OperationalError
@@ -17,9 +18,15 @@ from sources.fetch import FetchTransient
 logger = logging.getLogger(__name__)
 
 
+# A database fault (a dropped connection, a server restarting) is retried sooner than a page's
+# error, and for longer: it is not the page's, and the row was handed back to the queue for it.
+DB_FAULT_RETRIES = 10
+DB_FAULT_MAX_COUNTDOWN = 60
+
+
 @shared_task(
     bind=True,
-    autoretry_for=(FetchTransient, OperationalError, InterfaceError),
+    autoretry_for=(FetchTransient,),
     retry_backoff=10,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -29,11 +36,20 @@ def article_fetch(self, article_id: int) -> str | None:
     """Fetch one article; transient network errors retry with backoff, then the row records ``failed``."""
     from sources.services import article_fetch_and_store
 
-    return article_fetch_and_store(
-        article_id=article_id,
-        final_attempt=self.request.retries >= self.max_retries,
-        takeover=redelivered(self.request),
-    )
+    try:
+        return article_fetch_and_store(
+            article_id=article_id,
+            final_attempt=self.request.retries >= self.max_retries,
+            takeover=redelivered(self.request),
+        )
+    except (OperationalError, InterfaceError) as exc:
+        countdown = db_fault_countdown(self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown, max_retries=DB_FAULT_RETRIES) from exc
+
+
+def db_fault_countdown(retries: int) -> float:
+    """About 1, 2, 4 ... s (at most a minute), jittered so the workers do not all come back at once."""
+    return random.uniform(0.5, 1.0) * min(2**retries, DB_FAULT_MAX_COUNTDOWN)  # noqa: S311 (jitter, not a secret)
 
 
 def redelivered(request) -> bool:

@@ -100,16 +100,12 @@ def article_fetch_and_store(*, article_id: int, final_attempt: bool = True, take
 
 
 def _requeue_after_db_fault(article: Article, token: int) -> None:
-    from django.db import DatabaseError, connection
-
-    try:
-        if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
-            connection.close_if_unusable_or_obsolete()
-        Article.objects.filter(pk=article.pk, status=ArticleStatus.FETCHING, attempts=token).update(
+    # If the database stays away, the lease (no longer renewed) lapses and the sweeper takes the row.
+    leases.hand_back(
+        lambda: Article.objects.filter(pk=article.pk, status=ArticleStatus.FETCHING, attempts=token).update(
             status=ArticleStatus.QUEUED, lease_expires_at=None, enqueued_at=timezone.now(), updated_at=timezone.now()
         )
-    except DatabaseError:
-        pass
+    )
 
 
 def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str | None:

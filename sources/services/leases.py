@@ -67,6 +67,29 @@ def token(kind: str, article_id: int) -> int | None:
         return _held.get((kind, article_id))
 
 
+def hand_back(write) -> bool:
+    """Run ``write`` (a row handed back after a database fault), retrying for a few seconds.
+
+    The fault that made the caller give the row back often outlasts one reconnection (a server
+    restarting, or every connection dropped more than once): a row handed back on the second or
+    third try is retried by its task at once, where one left held waits for its lease to lapse.
+    Inside a caller's transaction there is nothing to retry: one try. Returns whether it was written.
+    """
+    delay = 0.25
+    for _ in range(5):
+        try:
+            if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
+                connection.close_if_unusable_or_obsolete()
+            write()
+            return True
+        except DatabaseError:
+            if connection.in_atomic_block:
+                return False
+            time.sleep(delay)
+            delay *= 2
+    return False
+
+
 def interval() -> float:
     return max(settings.INGEST_LEASE_SECONDS / 4, 0.5)
 

@@ -99,16 +99,11 @@ def article_extraction_unclaim(*, article_id: int) -> None:
     Best effort: the fault may still be there, in which case the lease runs out (it is no longer
     renewed) and the sweeper hands the row back instead. Never ``failed``: the article is not at fault.
     """
-    from django.db import DatabaseError, connection
-
     rows = _held_by_me(article_id)
     article_extraction_done(article_id=article_id)
-    try:
-        if not connection.in_atomic_block:  # a broken connection is replaced; a caller's transaction is left alone
-            connection.close_if_unusable_or_obsolete()
-        rows.update(status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=timezone.now())
-    except DatabaseError:
-        pass
+    leases.hand_back(
+        lambda: rows.update(status=ArticleStatus.FETCHED, lease_expires_at=None, updated_at=timezone.now())
+    )
 
 
 def article_extraction_release(*, now: datetime, batch: int = 500) -> tuple[list[int], int]:
