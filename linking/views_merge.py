@@ -186,7 +186,14 @@ def attack_merge_candidates(request, pk: int):
     return render(
         request,
         "strikes/_merge_candidates.html",
-        {"rows": rows, "q": q, "centre": attack, "mode": "merge", "km": settings.LINK_MAX_DISTANCE_KM},
+        {
+            "rows": rows,
+            "q": q,
+            "centre": attack,
+            "mode": "merge",
+            "km": settings.LINK_MAX_DISTANCE_KM,
+            "days": settings.LINK_DATE_WINDOW_DAYS,
+        },
     )
 
 
@@ -210,7 +217,14 @@ def article_move_candidates(request, pk: int):
     return render(
         request,
         "strikes/_merge_candidates.html",
-        {"rows": rows, "q": q, "centre": centre, "mode": "move", "km": settings.LINK_MAX_DISTANCE_KM},
+        {
+            "rows": rows,
+            "q": q,
+            "centre": centre,
+            "mode": "move",
+            "km": settings.LINK_MAX_DISTANCE_KM,
+            "days": settings.LINK_DATE_WINDOW_DAYS,
+        },
     )
 
 
@@ -264,6 +278,7 @@ def _merge_render(request, attack, other, keep, error, *, status=200):
         "other": other,
         "error": error,
         "km": settings.LINK_MAX_DISTANCE_KM,
+        "days": settings.LINK_DATE_WINDOW_DAYS,
         # The list as first shown (and the page's answer to a search sent without JavaScript).
         "q": q,
         "rows": nearby_attacks(centre=attack, day=None, q=q, exclude={attack.pk}),
