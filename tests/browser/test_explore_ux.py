@@ -60,9 +60,12 @@ def test_while_requests_are_out_the_page_says_loading_and_dims_the_old_results(b
     kharkiv = sixty_days["oblasts"]["Kharkiv"]
     if size is PHONE:
         page.click("#filters-box > summary")
+    map_top = page.locator("#map").bounding_box()["y"]
     page.select_option("#id_oblast", str(kharkiv.pk))
     page.wait_for_selector("#loading:not([hidden])")
     assert page.text_content("#loading").strip() == "Loading…"
+    assert page.is_visible("#loading")
+    assert page.locator("#map").bounding_box()["y"] == map_top  # shown over the map: nothing moves
     assert page.get_attribute(".viz", "aria-busy") == "true"
     page.wait_for_function("document.querySelector('section.list').getAttribute('aria-busy') === 'true'")
     # The old count and list are still there, but dimmed: they no longer answer the filters.

@@ -103,8 +103,6 @@ function showBusy() {
   viz?.classList.toggle("loading-map", pending.map > 0 || counts);
   list?.setAttribute("aria-busy", String(pending.list > 0));
   list?.classList.toggle("loading", pending.list > 0);
-  const tl = document.getElementById("tl-loading");
-  if (tl) tl.hidden = pending.timeline === 0;
   document.querySelector(".timeline")?.setAttribute("aria-busy", String(pending.timeline > 0));
   const note = document.getElementById("loading");
   if (note) note.hidden = !any;
