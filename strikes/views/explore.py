@@ -84,7 +84,11 @@ def _list_page(request, filterset: AttackFilterSet, count: int | None = None):
     paginator = Paginator(qs, LIST_PAGE_SIZE)
     if count is not None:
         paginator.count = count  # a cached_property: this value is used instead of a query
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    # Numbers as the page writes every count: "Page 1 of 4,000".
+    page.number_display = f"{page.number:,}"
+    page.num_pages_display = f"{paginator.num_pages:,}"
+    return page
 
 
 @require_GET
