@@ -1,7 +1,7 @@
 """Exactly once under failure: a real worker is SIGKILLed mid-run and started again.
 
 300 items across 3 feeds. In the end every item is one article: none missing, none doubled.
-Recovery is what production does, sped up: the worker's leases last 3 s instead of 5 min,
+Recovery is what production does, sped up: the worker's leases last 3 s instead of 20 s,
 and this test plays Celery beat, sending the sweeper (and the feed scheduler) every second.
 """
 
