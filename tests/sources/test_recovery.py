@@ -339,3 +339,23 @@ def test_an_emptied_broker_has_every_queued_row_sent_again_at_once(monkeypatch, 
     # The marker is set last, once the messages are on their way (sends are not run here).
     callbacks[-1]()
     assert marked == [True]
+
+
+@pytest.mark.django_db
+def test_a_heartbeat_renews_only_the_rows_this_worker_still_holds():
+    from sources.services import leases
+
+    mine = held("fetching", lease_left=2)
+    taken = held("fetching", lease_left=2)  # since taken over: its attempts moved on
+    Article.objects.filter(pk=taken.pk).update(attempts=2)
+    extracting = held("extracting", lapses=1, lease_left=2)
+
+    renewed = leases.renew(
+        [((leases.FETCH, mine.pk), 1), ((leases.FETCH, taken.pk), 1), ((leases.EXTRACT, extracting.pk), 1)]
+    )
+
+    soon = timezone.now() + timedelta(seconds=10)
+    assert renewed == 2
+    assert Article.objects.get(pk=mine.pk).lease_expires_at > soon
+    assert Article.objects.get(pk=extracting.pk).lease_expires_at > soon
+    assert Article.objects.get(pk=taken.pk).lease_expires_at < soon
