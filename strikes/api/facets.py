@@ -1,10 +1,15 @@
 """Facet counts: how many of the attacks the filters select fall in each oblast, munition
 category and evidence grade, as Datasette shows them beside a table's filter choices.
 
-Every filter applies to every facet (the counts describe the current selection), so two
-GROUP BY queries answer all three: one over the attacks by (oblast, grade), summed in Python
-per facet, and one over their munitions by category (an attack with two cruise missiles counts
-once under cruise missiles; one with a missile and a drone counts under both).
+Every filter applies to the oblast and munition category counts (they describe the current
+selection). The grade counts apply every filter but grade itself, and count discounted attacks
+too: the grades are ticked several at a time, so each box says how many it would show (the
+current selection is the sum over the grades asked for, or over all but discounted).
+
+Two GROUP BY queries answer all three: one over the attacks by (oblast, grade) with the grade
+filter lifted, summed in Python per facet (the oblast counts only over the grades selected), and
+one over their munitions by category (an attack with two cruise missiles counts once under
+cruise missiles; one with a missile and a drone counts under both).
 """
 
 from django.db.models import Count
@@ -39,19 +44,34 @@ FacetsResponse = inline_serializer(
 )
 
 
+def _every_grade(filterset):
+    """The same filters with grade= naming every grade (discounted included)."""
+    data = filterset.data.copy()
+    data["grade"] = ",".join(EvidenceGrade.values)
+    lifted = type(filterset)(data, queryset=filterset.queryset, request=filterset.request)
+    lifted.is_valid()  # the filters were valid already; grade names only known values
+    return lifted
+
+
 def facet_counts(filterset) -> dict:
     """The facets of ``filterset.qs``, biggest first (ties by label); empty buckets left out."""
     qs = filterset.qs.order_by()
+    selected = set(filterset.form.cleaned_data.get("grade") or []) or set(EvidenceGrade.values) - {
+        EvidenceGrade.DISCOUNTED
+    }
     oblasts: dict = {}
     grades: dict = {}
     total = 0
-    for row in qs.values("oblast_id", "oblast__name", "grade").annotate(n=Count("pk")):
+    rows = _every_grade(filterset).qs.order_by().values("oblast_id", "oblast__name", "grade")
+    for row in rows.annotate(n=Count("pk")):
+        grades[row["grade"]] = grades.get(row["grade"], 0) + row["n"]
+        if row["grade"] not in selected:
+            continue
         total += row["n"]
         if row["oblast_id"] is not None:
             key = str(row["oblast_id"])
             label = row["oblast__name"]
             oblasts[key] = (label, oblasts.get(key, (label, 0))[1] + row["n"])
-        grades[row["grade"]] = grades.get(row["grade"], 0) + row["n"]
     categories = (
         AttackMunition.objects.filter(attack__in=qs.values("pk"))
         .order_by()

@@ -1,5 +1,5 @@
 """/api/v1/facets/: counts per oblast, munition category and grade of the attacks the filters
-select, in two GROUP BY queries.
+select, in two GROUP BY queries (the grade counts with the grade filter lifted).
 
 The attacks, written out:
 
@@ -61,8 +61,10 @@ def test_facets_count_each_attack_once_per_bucket(anon, world, django_assert_num
             {"value": "cruise_missile", "label": "Cruise missile", "count": 2},  # ties: by label
             {"value": "attack_drone", "label": "One-way attack drone", "count": 2},  # a1 once, with its two drones
         ],
+        # Every grade, discounted too: what ticking each box would show.
         "grade": [
             {"value": "confirmed", "label": "Confirmed", "count": 2},
+            {"value": "discounted", "label": "Discounted", "count": 1},
             {"value": "fair", "label": "Fair", "count": 1},
             {"value": "single_source", "label": "Single source", "count": 1},
         ],
@@ -75,6 +77,19 @@ def test_facets_follow_every_filter(anon, world):
     assert body["oblast"] == [{"value": str(world["odesa"].pk), "label": "Odesa Oblast", "count": 2}]
     assert {b["value"]: b["count"] for b in body["munition_category"]} == {"attack_drone": 1, "cruise_missile": 1}
     assert {b["value"]: b["count"] for b in body["grade"]} == {"confirmed": 1, "discounted": 1}
+
+
+def test_the_grade_counts_lift_the_grade_filter_and_the_others_keep_it(anon, world):
+    body = anon.get(URL, {"grade": "fair"}).json()
+    assert body["count"] == 1  # a2
+    assert body["oblast"] == [{"value": str(world["kharkiv"].pk), "label": "Kharkiv Oblast", "count": 1}]
+    assert {b["value"]: b["count"] for b in body["munition_category"]} == {"attack_drone": 1, "cruise_missile": 1}
+    assert {b["value"]: b["count"] for b in body["grade"]} == {
+        "confirmed": 2,
+        "discounted": 1,
+        "fair": 1,
+        "single_source": 1,
+    }
 
 
 def test_facets_refuse_unknown_and_bad_filters(anon, world):

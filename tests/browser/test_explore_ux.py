@@ -168,9 +168,10 @@ def test_date_presets_set_from_and_to(browse, recent, size):
     for label, days, count in cases:
         page.click(f".date-presets button:has-text('{label}')")
         wait_count(page, count)
-        start = today - dt.timedelta(days=days) if days is not None else today.replace(year=today.year - 1)
-        if days is None:
-            start += dt.timedelta(days=1)
+        if days is None:  # a year back, the day after (from 6 Dec 2025 to 5 Dec 2026)
+            start = dt.date(today.year - 1, today.month, 1) + dt.timedelta(days=today.day)
+        else:
+            start = today - dt.timedelta(days=days)
         assert page.input_value("#id_occurred_after") == start.isoformat()
         assert page.input_value("#id_occurred_before") == today.isoformat()
         assert page.get_attribute(f".date-presets button:has-text('{label}')", "aria-pressed") == "true"
@@ -392,6 +393,10 @@ def test_grades_look_different_and_the_grade_filter_shows_discounted_attacks(bro
     assert single[3] > 60 and single[1] > confirmed[1] + 40  # paler
     assert pixel(page, dx_at_12(30.05), 0)[3] == 0  # the discounted one is not drawn
     assert page.text_content("#filters-summary").strip() == "(none)"
+    # Hidden, but its box says how many ticking it would show.
+    page.wait_for_function(
+        "document.querySelector(\"#grade-choices [data-facet='grade'][data-value='discounted']\").textContent === '(1)'"
+    )
 
     page.check("#grade-choices input[value='discounted']")
     wait_count(page, 1)
