@@ -10,7 +10,7 @@ PORT ?= 8000
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup lint bench clean-db
+.PHONY: run test setup lint bench mutation clean-db
 
 $(PY_STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: $(PY_STAMP)
 SCALE ?= 20000
 bench: setup
 	SCALE=$(SCALE) $(PY) -m config.embedded_pg -- $(PY) -m bench.run
+
+# Mutation testing of the pure cores (no database): the score per module, and a failure on any
+# surviving mutant not listed in docs/mutation-survivors.txt (docs/TESTING.md).
+mutation: $(PY_STAMP)
+	$(PY) scripts/mutation.py
 
 # Throws away the embedded database (the next `make run` rebuilds the demo).
 clean-db:
