@@ -51,6 +51,49 @@ def test_a_total_of_the_event_stays_the_events():
     assert scopes(text) == [("killed", 2, "event"), ("injured", 5, "event")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No continuation word: the third sentence is the event's again.
+        (
+            f"{LEAD} Last month, a strike killed 15 people. Three people were injured.",
+            [("killed", 2, "event"), ("killed", 15, "past"), ("injured", 3, "event")],
+        ),
+        # "Another" continues the sentence just before it (in its paragraph), not an older one.
+        (
+            f"{LEAD}\n\nLast month, a strike killed 15 people. Another 20 were injured.",
+            [("killed", 2, "event"), ("killed", 15, "past"), ("injured", 20, "past")],
+        ),
+        (
+            f"{LEAD} The building was damaged. Last month, a strike killed 15 people. Another 20 were injured.",
+            [("killed", 2, "event"), ("killed", 15, "past"), ("injured", 20, "past")],
+        ),
+    ],
+)
+def test_a_continuation_takes_the_scope_of_the_sentence_before(text, expected):
+    assert scopes(text) == expected
+
+
+def test_the_region_of_the_event_city_after_a_figure_is_a_round_up():
+    text = f"{LEAD} Over the past day, 7 people were injured in the Kharkiv region."
+    assert scopes(text) == [("killed", 2, "event"), ("injured", 7, "other_place")]
+
+
+@pytest.mark.parametrize(
+    ("day", "scope"),
+    [
+        ("June 7", "event"),  # 3 days before 10 June: near enough
+        ("June 6", "past"),  # 4 days: another attack
+    ],
+)
+def test_more_than_three_days_away_is_another_attack(day, scope):
+    assert scopes(f"{LEAD} On {day}, a drone killed 6 people there.") == [("killed", 2, "event"), ("killed", 6, scope)]
+
+
+def test_the_country_named_in_a_sentence_is_not_another_place():
+    assert scopes(f"{LEAD} Ukraine said 4 people were injured.") == [("killed", 2, "event"), ("injured", 4, "event")]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="found by mutation testing (issue 20): a place named right after the figure ('killed in Kharkiv') "
