@@ -71,6 +71,8 @@ DATE_RE = re.compile(
 MONTH_RE = re.compile(
     r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\s+(?P<y>(?:19|20)\d\d)\b"
     r"|\bin\s+(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    # "in March 2023": its year too (without it "in March" matched first and took the anchor's year)
+    r"(?:\s+(?P<y3>(?:19|20)\d\d)\b)?"
 )
 WEEKDAY_RE = re.compile(
     r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
@@ -249,8 +251,9 @@ def all_dates(text: str, anchor: dt.date | None, runs: list[tuple[int, int]] | N
             continue
         name = (m.group("mon") or m.group("mon3")).lower()
         mon = MONTHS[name]
-        if m.group("y"):
-            d = dt.date(int(m.group("y")), mon, 1)
+        year = m.group("y") or m.group("y3")
+        if year:
+            d = dt.date(int(year), mon, 1)
         elif anchor:
             d = dt.date(anchor.year if mon <= anchor.month else anchor.year - 1, mon, 1)
         else:
