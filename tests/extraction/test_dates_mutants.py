@@ -103,3 +103,41 @@ def test_clock_times_and_years():
 )
 def test_dateline_end(text, end):
     assert dateline_end(text) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        # The first and last days of a month are days.
+        ("1 April", [explicit(0, 7, None, False, (4, 1))]),
+        ("April 1", [explicit(0, 7, None, False, (4, 1))]),
+        ("31 March", [explicit(0, 8, None, False, (3, 31))]),
+        ("March 31", [explicit(0, 8, None, False, (3, 31))]),
+        # An impossible day is skipped, and the scan goes on: "32 April and " is 13 characters.
+        ("32 April and 24 April", [explicit(13, 21, None, False, (4, 24))]),
+        ("April 32 and April 24", [explicit(13, 21, None, False, (4, 24))]),
+        # A date inside a longer run of digits starts where finditer would find it.
+        ("12025-04-24", [explicit(1, 11, D(2025, 4, 24), True, (4, 24))]),
+        ("124.04.2025", [explicit(1, 11, D(2025, 4, 24), True, (4, 24))]),
+        ("1254.4.2025", [explicit(3, 11, D(2025, 4, 4), True, (4, 4))]),
+    ],
+)
+def test_explicit_date_edges(text, mentions):
+    assert explicit_dates(text) == mentions
+
+
+def test_orthodox_easter_when_the_weekday_term_is_zero():
+    # 2021: d = 28, e = 0; Julian 19 April, Gregorian 2 May.
+    assert orthodox_easter(2021) == D(2021, 5, 2)
+
+
+def test_a_holiday_without_an_anchor_has_no_date():
+    assert [(d.kind, d.date) for d in all_dates("at Easter", None)] == [("explicit", None)]
+
+
+def test_the_anchors_own_month_is_this_years():
+    assert all_dates("in June", ANCHOR) == [DateMention(0, 7, "month", D(2025, 6, 1), "month")]
+
+
+def test_a_clock_time_at_the_very_start():
+    assert time_spans("04:30, 3 died") == [(0, 5)]
