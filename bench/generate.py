@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from bench import synth
-from casualties import reconcile
+from casualties import grades, reconcile
 
 # Tables the generator fills; their secondary indexes and constraints are rebuilt after the load.
 BULK_TABLES = [
@@ -61,11 +61,11 @@ SEARCH_SQL = (
 ATTACK_COLS = [
     "id", "created_at", "updated_at", "occurred_at", "time_precision", "latitude", "longitude",
     "geo_precision", "target_type", "description", "status", "retraction_reason", "external_source",
-    "external_id", "killed_best", "injured_best", "disputed", "place_id", "wave_id",
+    "external_id", "killed_best", "injured_best", "disputed", "grade", "place_id", "wave_id",
 ]  # fmt: skip
 ARTICLE_COLS = [
     "id", "created_at", "updated_at", "url", "canonical_url", "final_url", "title", "published_at",
-    "language", "text", "content_hash", "origin", "status", "error", "attempts", "raw_content_type",
+    "language", "text", "content_hash", "origin", "status", "error", "attempts", "lease_lapses", "raw_content_type",
     "http_status", "fetched_at", "link_score", "link_explanation", "review_state", "attack_id", "outlet_id",
 ]  # fmt: skip
 CLAIM_COLS = [
@@ -430,7 +430,7 @@ def add_attack(chunk, rec: synth.AttackRec, gen, ids, wave_ids, outlets, now, re
         pub = ts(a.published_at)
         chunk["article"].append(
             f"{article_id}\t{pub}\t{pub}\t{url}\t{url}\t{url}\t{esc(a.title)}\t{pub}\ten\t{esc(a.text)}\t{digest}\t"
-            f"feed\textracted\t\t1\ttext/html\t200\t{pub}\t0.9\tSynthetic link\tconfirmed\t{attack_id}\t"
+            f"feed\textracted\t\t1\t0\ttext/html\t200\t{pub}\t0.9\tSynthetic link\tconfirmed\t{attack_id}\t"
             f"{outlets[a.outlet_index]}\n"
         )
         for c in a.claims:
@@ -486,13 +486,22 @@ def add_attack(chunk, rec: synth.AttackRec, gen, ids, wave_ids, outlets, now, re
     killed = shown["killed"].best if "killed" in shown else None
     injured = shown["injured"].best if "injured" in shown else None
     disputed = any(f.status == reconcile.DISPUTED for f in shown.values())
+    # The grade casualties.services.grades would store: one source per outlet, grade-A outlets
+    # official; synthetic articles all agree with their attack on place and date.
+    graded = grades.grade_of(
+        (
+            grades.Source(f"outlet:{a.outlet_index}", official=synth.OUTLETS[a.outlet_index][2] == "A")
+            for a in rec.articles
+        ),
+        figures_disputed=disputed,
+    )
     titles = " ".join(a.title for a in rec.articles)
     texts = " ".join(a.text for a in rec.articles)
     chunk["attack"].append(
         f"{attack_id}\t{ts(created)}\t{ts(updated)}\t{ts(rec.occurred_at)}\t{rec.time_precision}\t"
         f"{rec.latitude}\t{rec.longitude}\t{rec.geo_precision}\t{rec.target_type}\t{esc(rec.description)}\t"
         f"{rec.status}\t{rec.retraction_reason}\t\t\t{opt(killed)}\t{opt(injured)}\t{'t' if disputed else 'f'}\t"
-        f"{rec.place.id}\t{opt(wave_id)}\t{esc(titles)}\t{esc(texts)}\n"
+        f"{graded.grade}\t{rec.place.id}\t{opt(wave_id)}\t{esc(titles)}\t{esc(texts)}\n"
     )
     result.attacks += 1
     result.rows += 1 + len(rec.munitions) + len(rec.articles) + sum(len(a.claims) for a in rec.articles)

@@ -7,6 +7,7 @@ from django.db import models
 
 from casualties.choices import Category, ClaimOrigin, ClaimRank, FigureStatus, ProposalKind, ProposalStatus, Qualifier
 from config.db import TimeStampedModel, choices_check
+from strikes.choices import EvidenceGrade
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -209,3 +210,39 @@ class Proposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on attack {self.attack_id} ({self.status})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class GradeOverride(TimeStampedModel):
+    """One version of an editor's evidence grade for an attack; every change adds a version.
+
+    ``grade`` empty means "back to the computed grade" (a version like any other, so setting
+    and clearing an override are both kept with their reasons). The current version is the one
+    the attack shows (``casualties.services.grades``); an older one can be restored as a new version.
+    """
+
+    attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="grade_overrides")
+    version = models.PositiveIntegerField()
+    is_current = models.BooleanField(default=True)
+    grade = models.CharField(max_length=14, choices=EvidenceGrade.choices, blank=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["attack", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade="") | models.Q(grade__in=EvidenceGrade.values),
+                name="casualties_gradeoverride_grade_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="casualties_gradeoverride_has_reason"),
+            models.UniqueConstraint(fields=["attack", "version"], name="casualties_gradeoverride_version_unique"),
+            models.UniqueConstraint(
+                fields=["attack"], condition=models.Q(is_current=True), name="casualties_gradeoverride_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"grade v{self.version}: {self.grade or 'computed'} (attack {self.attack_id})"

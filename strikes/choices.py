@@ -68,3 +68,16 @@ class ExternalSource(models.TextChoices):
     UCDP = "ucdp", "UCDP GED"
     ACLED = "acled", "ACLED"
     NIGHTLY = "nightly", "Nightly attacks dataset"
+
+
+class EvidenceGrade(models.TextChoices):
+    """How well an attack is attested (rules: ``casualties.grades``, docs/RECONCILIATION.md).
+
+    Values are those of ``casualties.grades`` (kept Django-free); a test checks they match.
+    """
+
+    CONFIRMED = "confirmed", "Confirmed"
+    FAIR = "fair", "Fair"
+    SINGLE_SOURCE = "single_source", "Single source"
+    CONTESTED = "contested", "Contested"
+    DISCOUNTED = "discounted", "Discounted"

@@ -15,6 +15,10 @@ Semantics (documented for researchers in docs/API.md):
 - ``status`` other than ``published`` is for analysts, editors and admins; anyone else
   asking for it gets a 400 (never a silently empty list).
 - Staff see every status when ``status`` is not given; everyone else sees published only.
+- Discounted attacks (evidence grade) are left out unless ``grade`` names grades.
+
+Why this file is long: every filter of the attacks' query string lives here, so that the API,
+the pages, the map and the timeline cannot read one parameter two ways.
 """
 
 import datetime as dt
@@ -30,7 +34,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.filters import MAX_INT, BBoxField, ListField, MomentField, StrictBooleanField, TextField
-from strikes.choices import AttackStatus, GeoPrecision, MunitionCategory, PlaceKind, TargetType
+from strikes.choices import AttackStatus, EvidenceGrade, GeoPrecision, MunitionCategory, PlaceKind, TargetType
 from strikes.models import Attack, AttackMunition, Munition, Place, PlaceName, Wave
 from strikes.querysets import AttackQuerySet
 from strikes.services import SEARCH_CONFIG
@@ -258,6 +262,14 @@ class AttackFilterSet(filters.FilterSet):
     )
     disputed = BoolFilter(field_name="disputed", help_text="Sources disagree on a published figure.")
     status = ListFilter(method="filter_status", allowed=AttackStatus.values, help_text="Staff only except 'published'.")
+    grade = ListFilter(
+        method="filter_grade",
+        allowed=EvidenceGrade.values,
+        help_text=(
+            "Evidence grade(s), comma-separated (docs/RECONCILIATION.md). Without it, discounted attacks "
+            "are left out of lists, counts, maps, timelines and exports; name 'discounted' to see them."
+        ),
+    )
     q = QueryFilter(method="filter_q", max_length=MAX_Q, help_text="Full-text search (web search syntax).")
     updated_since = MomentFilter(method="filter_updated_since", help_text="Changed on or after this moment.")
     ordering = filters.ChoiceFilter(
@@ -299,6 +311,9 @@ class AttackFilterSet(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = queryset.visible_to(getattr(self.request, "user", None))
+        if not self.form.cleaned_data.get("grade"):
+            # Kept and shown as such on its own page, but not counted unless asked for by grade=.
+            queryset = queryset.exclude(grade=EvidenceGrade.DISCOUNTED)
         queryset = super().filter_queryset(queryset)
         if self.apply_ordering:
             queryset = self.order(queryset)
@@ -368,6 +383,9 @@ class AttackFilterSet(filters.FilterSet):
 
     def filter_status(self, queryset, name, values):
         return queryset.filter(status__in=values)
+
+    def filter_grade(self, queryset, name, values):
+        return queryset.filter(grade__in=values)
 
     @staticmethod
     def _search_query(text: str) -> SearchQuery:

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Lower
 from config.db import TimeStampedModel, choices_check
 from strikes.choices import (
     AttackStatus,
+    EvidenceGrade,
     ExternalSource,
     GeoPrecision,
     MunitionCategory,
@@ -254,6 +255,16 @@ class Attack(TimeStampedModel):
     killed_best = models.PositiveIntegerField(null=True, blank=True)
     injured_best = models.PositiveIntegerField(null=True, blank=True)
     disputed = models.BooleanField(default=False)
+    # The evidence grade (docs/RECONCILIATION.md), computed from the sources by
+    # casualties.services.grades or set by an editor's override; stored so that grade= and the
+    # default leaving-out of discounted attacks are plain conditions on this row.
+    grade = models.CharField(
+        max_length=14,
+        choices=EvidenceGrade.choices,
+        default=EvidenceGrade.SINGLE_SOURCE,
+        # Also the column's default, for rows written without the ORM (COPY, raw INSERTs).
+        db_default=EvidenceGrade.SINGLE_SOURCE,
+    )
     # description + article titles and texts, kept by the search service for `q=`.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
@@ -266,6 +277,7 @@ class Attack(TimeStampedModel):
             choices_check("geo_precision", GeoPrecision, "strikes_attack_geo_precision_valid"),
             choices_check("target_type", TargetType, "strikes_attack_target_type_valid"),
             choices_check("status", AttackStatus, "strikes_attack_status_valid"),
+            choices_check("grade", EvidenceGrade, "strikes_attack_grade_valid"),
             models.CheckConstraint(
                 condition=~models.Q(status=AttackStatus.RETRACTED) | ~models.Q(retraction_reason=""),
                 name="strikes_attack_retraction_has_reason",
@@ -294,9 +306,11 @@ class Attack(TimeStampedModel):
             # the timeline is an index-only scan.
             models.Index(
                 fields=["status", "-occurred_at", "-id"],
-                include=["killed_best", "injured_best"],
+                include=["killed_best", "injured_best", "grade"],
                 name="strikes_attack_status_occ",
             ),
+            # grade= in default order (a rare grade would otherwise walk the whole status index).
+            models.Index(fields=["status", "grade", "-occurred_at", "-id"], name="strikes_attack_grade_occ"),
             # Staff lists (every status) in default order.
             models.Index(fields=["-occurred_at", "-id"], name="strikes_attack_occ"),
             # oblast= filter in default order: walks the oblast's attacks newest first and stops
@@ -309,7 +323,7 @@ class Attack(TimeStampedModel):
             models.Index(fields=["status", "updated_at", "id"], name="strikes_attack_status_upd"),
             models.Index(fields=["updated_at", "id"], name="strikes_attack_updated"),
             # bbox filter and map clusters: index-only scan over the coordinates.
-            models.Index(fields=["longitude", "latitude"], include=["status"], name="strikes_attack_lonlat"),
+            models.Index(fields=["longitude", "latitude"], include=["status", "grade"], name="strikes_attack_lonlat"),
             models.Index(fields=["killed_best"], name="strikes_attack_killed"),  # killed_min/max
             # ordering=-killed_best (keyset on the never-null sort key the filterset uses).
             models.Index(

@@ -15,6 +15,7 @@ from casualties import reconcile
 from casualties.choices import Category, FigureStatus
 from casualties.models import Claim, Decision, PublishedFigure
 from casualties.services._common import figures_context, lock_attack
+from casualties.services.grades import grade_effective
 from strikes.models import Attack
 
 
@@ -145,5 +146,9 @@ def figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> d
         PublishedFigure.objects.filter(pk__in=stale).delete()
 
     fields = {**attack_figure_fields(derived), "updated_at": timezone.now()}
+    # The grade depends on the figures (an unresolved conflict) and the sources: kept with them.
+    attack = Attack.objects.only("occurred_at", "place", "latitude", "longitude", "grade").get(pk=attack_id)
+    attack.disputed = fields["disputed"]
+    fields["grade"] = grade_effective(attack)
     Attack.objects.filter(pk=attack_id).update(**fields)
     return fields

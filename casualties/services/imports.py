@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from casualties import grades
 from casualties.choices import ClaimOrigin
 from casualties.models import Claim, Decision, PublishedFigure
 from casualties.services.figures import attack_figure_fields, figures_derive
@@ -100,6 +101,9 @@ class FiguresImport:
         derived = figures_derive(_all(by_category), current)
         for name, value in attack_figure_fields(derived).items():
             setattr(attack, name, value)
+        # A new imported attack has no articles: its sources are its claims' labels (the dataset).
+        labels = [grades.label_source(c.source_label) for c in _all(by_category) if c.source_label.strip()]
+        attack.grade = grades.grade_of(labels, figures_disputed=attack.disputed).grade
         self.entries.append((attack, by_category, current))
 
     def save(self) -> None:

@@ -25,6 +25,7 @@ from casualties.choices import ProposalKind, ProposalStatus
 from casualties.models import Claim, Proposal
 from casualties.services._common import editor_applies, lock_attack
 from casualties.services.claims import CLAIM_EDITABLE, claim_update, claim_withdraw
+from casualties.services.grades import grade_refresh
 from config.history import history_context
 from config.roles import can_decide
 from strikes import services as attack_services
@@ -116,7 +117,10 @@ def attack_edit(*, attack: Attack, by, munitions=None, **fields) -> Attack | Pro
     Unknown fields are refused as ``attack_update`` refuses them.
     """
     if attack_services.editor_applies(attack, by):
-        return attack_services.attack_update(attack=attack, by=by, munitions=munitions, **fields)
+        with transaction.atomic():
+            edited = attack_services.attack_update(attack=attack, by=by, munitions=munitions, **fields)
+            grade_refresh(attack=edited)  # a new place or date may agree or disagree with the sources
+        return edited
     not_editable = set(fields) - attack_services.EDITABLE_FIELDS
     if not_editable:
         raise ValidationError(dict.fromkeys(sorted(not_editable), "This field cannot be edited."))
@@ -204,6 +208,7 @@ def proposal_apply(*, proposal: Proposal, by) -> Proposal:
         if locked.kind == ProposalKind.ATTACK_EDIT:
             fields, munitions = _attack_kwargs(locked.changes)
             attack_services.attack_update(attack=locked.attack, by=by, munitions=munitions, **fields)
+            grade_refresh(attack=locked.attack)
         elif locked.kind == ProposalKind.CLAIM_EDIT:
             claim_update(claim=locked.claim, by=by, **_claim_kwargs(locked.changes))
         else:

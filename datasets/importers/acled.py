@@ -93,8 +93,9 @@ OWN_EXPORT_COLUMNS = frozenset({"occurred_at", "occurred_precision", "location_p
 # Every column our export writes after ACLED's 31 (strikes.api.representation.OUR_COLUMNS; a test
 # keeps the two lists equal). Those the importer does not read are derived again on import (place
 # and oblast ids from the location, categories and origins from the munitions, figure statuses
-# and ``disputed`` from the claims, ``updated_at`` by the database; ``id`` is in event_id_cnty),
-# except ``wave_id``: an attack's wave is not restored.
+# and ``disputed`` from the claims, ``grade`` from the sources, ``updated_at`` by the database;
+# ``id`` is in event_id_cnty), except ``wave_id`` (an attack's wave is not restored) and an
+# editor's grade override (it needs an editor and a reason, which a file does not carry).
 OWN_COLUMNS = frozenset(
     {
         "id",
@@ -110,6 +111,7 @@ OWN_COLUMNS = frozenset(
         "origin_countries",
         *(f"{category}_{part}" for category in Category.values for part in ("best", "low", "high", "status")),
         "disputed",
+        "grade",
         "source_urls",
         "status",
         "created_at",

@@ -12,6 +12,7 @@ import logging
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from casualties.services.grades import grade_refresh
 from config.history import history_context
 from extraction import extract
 from linking.services.matching import attack_match, event_date
@@ -189,6 +190,8 @@ def _process(article_id: int) -> None:
             wave = night_wave_attach(article=article, report=report, attack=linked, known=ref.munitions)
             report["wave_id"] = wave.pk if wave is not None else None
         article_extraction_record(article=article, report=report, **link)
+        for attack_id in touched:
+            grade_refresh(attack=attack_id)  # now that the article counts among its sources
         # In the same transaction: the attack is never committed without its article's words
         # in its search vector (a worker dying between the two used to leave it unsearchable).
         search_refresh(touched)

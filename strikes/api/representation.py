@@ -54,7 +54,7 @@ from strikes.api.sql import (
     sql_object,
     sql_text,
 )
-from strikes.choices import AttackStatus, GeoPrecision, PlaceKind, TargetType, TimePrecision
+from strikes.choices import AttackStatus, EvidenceGrade, GeoPrecision, PlaceKind, TargetType, TimePrecision
 
 FIGURE_MODES = tuple(MODES)
 CATEGORIES = tuple(Category.values)
@@ -314,6 +314,15 @@ ATTACK_FIELDS = (
         serializers.BooleanField(help_text="Sources disagree on a published figure."),
         csv=(("disputed", "CASE WHEN a.disputed THEN 'true' ELSE 'false' END", None),),
     ),
+    _scalar(
+        "grade",
+        serializers.ChoiceField(
+            choices=EvidenceGrade.choices,
+            help_text="Evidence grade (docs/RECONCILIATION.md): computed from the sources or set by an editor. "
+            "Discounted attacks are left out of lists, counts and exports unless grade= names them.",
+        ),
+        csv=(("grade", "a.grade", None),),
+    ),
     AttackField(
         "figures",
         FiguresSerializer(help_text="Per category, the figure in the mode asked for (null: none)."),
@@ -373,6 +382,7 @@ OUR_COLUMNS = [
     "origin_countries",
     *(f"{category}_{part}" for category in CATEGORIES for part in ("best", "low", "high", "status")),
     "disputed",
+    "grade",
     "source_urls",
     "status",
     "created_at",
@@ -417,6 +427,7 @@ ATTACK_VALUES = (
     "killed_best",
     "injured_best",
     "disputed",
+    "grade",
     "created_at",
     "updated_at",
 )

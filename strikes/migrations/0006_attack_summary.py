@@ -111,18 +111,24 @@ TABLES = [
 # UPDATE takes every old row away and adds every new one: rows whose summed columns did not
 # change cancel out in the GROUP BYs below (no join of the transition tables, which have no
 # statistics, so the planner would nest-loop them).
-CHANGES = {
-    "INSERT": f"SELECT 1 AS sign, {COLS} FROM new_rows",
-    "DELETE": f"SELECT -1 AS sign, {COLS} FROM old_rows",
-    "UPDATE": f"SELECT -1 AS sign, {COLS} FROM old_rows UNION ALL SELECT 1 AS sign, {COLS} FROM new_rows",
-}
+#
+# ``counted``: the condition an attack must meet to be summed, "{a}" standing for the table's
+# alias ("true" here; migration 0010 rebuilds these functions with the evidence grade's
+# condition, leaving discounted attacks out).
+def changes(op: str, counted: str = "true") -> str:
+    return {
+        "INSERT": f"SELECT 1 AS sign, {COLS} FROM new_rows WHERE {counted.format(a='')}",
+        "DELETE": f"SELECT -1 AS sign, {COLS} FROM old_rows WHERE {counted.format(a='')}",
+        "UPDATE": f"SELECT -1 AS sign, {COLS} FROM old_rows WHERE {counted.format(a='')}"
+        f" UNION ALL SELECT 1 AS sign, {COLS} FROM new_rows WHERE {counted.format(a='')}",
+    }[op]
 
 
-def keyed(op: str) -> str:
+def keyed(op: str, counted: str = "true") -> str:
     # ``points``: the net change per located point (status, place, oblast, coordinates): n > 0
     # added, n < 0 taken away (its cell's bounds may shrink); ``cells``: those at every level.
     return f"""
-    WITH changed AS ({CHANGES[op]}),
+    WITH changed AS ({changes(op, counted)}),
     keyed AS (
         SELECT sign, (occurred_at AT TIME ZONE '{TIME_ZONE}')::date AS day, status,
                coalesce(place_id, 0) AS place_id, coalesce(oblast_id, 0) AS oblast_id,
@@ -143,9 +149,9 @@ def keyed(op: str) -> str:
     """
 
 
-def apply(op: str) -> str:
+def apply(op: str, counted: str = "true") -> str:
     """The body of the trigger function for ``op``: upserts of the deltas, then clean-up."""
-    with_keyed = keyed(op)
+    with_keyed = keyed(op, counted)
     # Rows were taken away (DELETE, UPDATE): drop rows left empty, shrink bounds.
     shrink = f"""
         {with_keyed}
@@ -186,7 +192,7 @@ def apply(op: str) -> str:
               AND a.latitude BETWEEN r.gy * {size("r.level")} - 1e-9 AND (r.gy + 1) * {size("r.level")} + 1e-9
               AND {cell("a.longitude", "r.level")} = r.gx AND {cell("a.latitude", "r.level")} = r.gy
               AND a.status = r.status AND coalesce(a.place_id, 0) = r.place_id
-              AND coalesce(a.oblast_id, 0) = r.oblast_id
+              AND coalesce(a.oblast_id, 0) = r.oblast_id AND {counted.format(a='a.')}
         ) b
         WHERE s.level = r.level AND s.gx = r.gx AND s.gy = r.gy AND s.status = r.status
           AND s.place_id = r.place_id AND s.oblast_id = r.oblast_id;
@@ -236,23 +242,24 @@ def apply(op: str) -> str:
     """
 
 
-def function(op: str) -> str:
+def function(op: str, counted: str = "true") -> str:
     return (
         f"CREATE OR REPLACE FUNCTION strikes_attack_summary_{op.lower()}() RETURNS trigger"
-        f" LANGUAGE plpgsql AS $body$ {apply(op)} $body$"
+        f" LANGUAGE plpgsql AS $body$ {apply(op, counted)} $body$"
     )
 
 
 # The finest level from the attacks, the coarser ones from it: floor(floor(x * 2^a) / 2^b) is
 # floor(x * 2^(a-b)) exactly, so this equals grouping the attacks at each level.
-REBUILD = f"""
+def rebuild(counted: str = "true") -> str:
+    return f"""
 CREATE OR REPLACE FUNCTION strikes_attack_summary_rebuild() RETURNS void LANGUAGE plpgsql AS $body$
 BEGIN
     TRUNCATE strikes_attack_daily, strikes_attack_daily_total, strikes_attack_cell;
     INSERT INTO strikes_attack_daily (day, status, place_id, oblast_id, attacks, killed, injured)
     SELECT (occurred_at AT TIME ZONE '{TIME_ZONE}')::date, status, coalesce(place_id, 0), coalesce(oblast_id, 0),
            count(*), coalesce(sum(killed_best), 0), coalesce(sum(injured_best), 0)
-    FROM strikes_attack GROUP BY 1, 2, 3, 4
+    FROM strikes_attack WHERE {counted.format(a='')} GROUP BY 1, 2, 3, 4
     -- An oblast's (and a place's) days side by side: place= and oblast= read few pages.
     ORDER BY 4, 3, 2, 1;
     INSERT INTO strikes_attack_daily_total (day, status, attacks, killed, injured)
@@ -263,7 +270,7 @@ BEGIN
            coalesce(place_id, 0), coalesce(oblast_id, 0), count(*),
            coalesce(sum(killed_best), 0), coalesce(sum(injured_best), 0),
            sum(longitude::numeric), sum(latitude::numeric), min(longitude), min(latitude), max(longitude), max(latitude)
-    FROM strikes_attack WHERE longitude IS NOT NULL GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3;
+    FROM strikes_attack WHERE longitude IS NOT NULL AND {counted.format(a='')} GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3;
     INSERT INTO strikes_attack_cell (level, gx, gy, status, place_id, oblast_id, attacks, killed, injured,
                                      sum_lon, sum_lat, min_lon, min_lat, max_lon, max_lat)
     SELECT l.level, floor(c.gx / 2::float8 ^ ({LEVELS[-1]} - l.level))::integer,
@@ -288,7 +295,7 @@ $body$
 FORWARD = [
     *TABLES,
     *(function(op) for op in ("INSERT", "UPDATE", "DELETE")),
-    REBUILD,
+    rebuild(),
     TRUNCATE,
     "CREATE TRIGGER strikes_attack_summary_insert AFTER INSERT ON strikes_attack"
     " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION strikes_attack_summary_insert()",

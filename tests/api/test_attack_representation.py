@@ -66,7 +66,7 @@ def written_by_hand(a) -> str:
         '"description":"Drones hit the \\"Pivdennyi\\" port, fire on a pier","status":"published",'
         '"retraction_reason":"","wave":null,'
         f'"munitions":[{{"id":{drone},"name":"Shahed-136","category":"attack_drone","origin_country":"Iran","count":7}}],'
-        '"killed_best":null,"injured_best":3,"disputed":false,'
+        '"killed_best":null,"injured_best":3,"disputed":false,"grade":"single_source",'
         f'"figures":{{"killed":null,"injured":{injured},"missing":null,"children_killed":null,'
         '"children_injured":null,"launched":null,"intercepted":null},'
         f'"sources":[{{"id":{article},"outlet":{{"id":{outlet},"name":"Port News","grade":"B"}},'
@@ -124,7 +124,7 @@ def test_csv_line_is_written_by_hand(anon, attack):
     columns = (
         "event_id_cnty,event_date,time_precision,admin1,location,latitude,longitude,geo_precision,source,notes,"
         "fatalities,id,occurred_at,occurred_precision,location_precision,place_id,oblast_id,target_type,"
-        "injured_best,injured_low,injured_high,injured_status,munitions,disputed,source_urls,created_at"
+        "injured_best,injured_low,injured_high,injured_status,munitions,disputed,grade,source_urls,created_at"
     )
     response = anon.get(reverse("api-attack-list"), {"format": "csv", "fields": columns})
     body = b"".join(response.streaming_content).decode()
@@ -133,5 +133,5 @@ def test_csv_line_is_written_by_hand(anon, attack):
         f"UKR-SW{pk},2025-06-10,1,Odesa,Odesa,46.48,30.0,1,Port News,"
         '"Drones hit the ""Pivdennyi"" port, fire on a pier",'
         f",{pk},2025-06-10T04:30:00+03:00,hour,4,{city},{oblast},transport,"
-        "3,3,3,consensus,Shahed-136 [7],false,https://port.example/a,2025-06-10T09:00:00.250000+03:00\n"
+        "3,3,3,consensus,Shahed-136 [7],false,single_source,https://port.example/a,2025-06-10T09:00:00.250000+03:00\n"
     )

@@ -1,0 +1,228 @@
+"""Evidence grades: computed from an attack's sources (``casualties.grades``), stored on the attack,
+and overridden by an editor with a reason, in versions like decisions.
+
+``grade_refresh`` is called wherever what the grade depends on changes: by ``figures_write``
+(every claim and decision service, merges and splits), by the attack-edit service (place and
+date), and by linking when an article is linked or moved. ``grades_refresh`` re-grades many
+attacks (the demo, an upgraded database: ``manage.py grades_refresh``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from casualties import grades as rules
+from casualties.models import Claim, GradeOverride
+from casualties.services._common import lock_attack
+from config.geo import km_between
+from config.history import history_context
+from config.roles import can_decide
+from sources.choices import OutletGrade
+from sources.models import Article
+from strikes.choices import EvidenceGrade
+from strikes.models import Attack, Place
+
+# A source's own place of the event farther than this from the attack's (and neither inside the
+# other) places it elsewhere. The linking distance: a report this far off would not have been
+# linked by place, only by hand.
+PLACE_AGREES_KM = 25.0
+# A source's own event date this many days or more from the attack's is another day (a report
+# published after midnight on a night strike says "yesterday" or the night's two dates).
+DATE_AGREES_DAYS = 1
+KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
+
+
+def _report_place_id(place) -> int | None:
+    """The gazetteer id of a place in an extraction report ("ref_key": "place:<id>")."""
+    ref = str(place.get("ref_key") or "") if isinstance(place, dict) else ""
+    kind, _, number = ref.partition(":")
+    return int(number) if kind == "place" and number.isdigit() else None
+
+
+def _lineage(place: Place | None) -> set[int]:
+    """The place and the places it lies in (district, city, raion, oblast)."""
+    ids, seen = set(), place
+    while seen is not None and seen.pk not in ids:
+        ids.add(seen.pk)
+        seen = seen.parent
+    return ids
+
+
+def _place_disagrees(attack: Attack, reported: Place | None) -> bool:
+    if reported is None or attack.place_id is None or reported.pk == attack.place_id:
+        return False
+    if attack.place_id in _lineage(reported) or reported.pk in _lineage(attack.place):
+        return False  # one inside the other: the same event, told at another level
+    here = (attack.latitude, attack.longitude) if attack.latitude is not None else None
+    there = (reported.latitude, reported.longitude) if reported.latitude is not None else None
+    if here is None or there is None:
+        return True
+    return km_between(here[0], here[1], there[0], there[1]) > PLACE_AGREES_KM
+
+
+def _date_disagrees(attack: Attack, reported: str | None) -> bool:
+    try:
+        day = dt.date.fromisoformat(reported) if reported else None
+    except (TypeError, ValueError):
+        return False
+    if day is None:
+        return False
+    return abs((attack.occurred_at.astimezone(KYIV).date() - day).days) > DATE_AGREES_DAYS
+
+
+def grade_sources(attack: Attack) -> list[rules.Source]:
+    """The attack's sources as the rules see them: its linked articles (one per outlet) and the
+    labels of claims that cite no article (a dataset, a statement typed in by hand)."""
+    # Only the report's date and first (main) place are read, not the whole report.
+    articles = list(
+        Article.objects.filter(attack_id=attack.pk, duplicate_of__isnull=True)
+        .order_by("published_at", "id")
+        .values(
+            "id",
+            "outlet_id",
+            "outlet__name",
+            "outlet__grade",
+            "canonical_url",
+            "url",
+            "report__event_date",
+            "report__places__0",
+        )
+    )
+    # Places are read only when a source names one other than the attack's (rarely).
+    place_ids = {pid for row in articles if (pid := _report_place_id(row["report__places__0"]))} - {attack.place_id}
+    known = {}
+    if place_ids and attack.place_id:
+        lineage = "parent__parent__parent"
+        known = {p.pk: p for p in Place.objects.filter(pk__in=place_ids | {attack.place_id}).select_related(lineage)}
+        attack.place = known[attack.place_id]
+    sources = []
+    for row in articles:
+        if row["outlet_id"]:
+            key, name = f"outlet:{row['outlet_id']}", row["outlet__name"]
+        else:
+            key = f"article:{row['id']}"
+            name = urlsplit(row["canonical_url"] or row["url"] or "").hostname or f"article {row['id']}"
+        against = []
+        if _place_disagrees(attack, known.get(_report_place_id(row["report__places__0"]))):
+            against.append("place")
+        if _date_disagrees(attack, row["report__event_date"]):
+            against.append("date")
+        sources.append(
+            rules.Source(
+                key=key,
+                name=name,
+                official=row["outlet__grade"] == OutletGrade.OFFICIAL,
+                disagrees_on=tuple(against),
+            )
+        )
+    labels = (
+        Claim.objects.filter(attack_id=attack.pk, article__isnull=True, withdrawn_at__isnull=True)
+        .exclude(source_label="")
+        .values_list("source_label", flat=True)
+        .distinct()
+    )
+    sources.extend(rules.label_source(label) for label in labels if label.strip())
+    return sources
+
+
+def grade_computed(attack: Attack) -> rules.Graded:
+    """The grade the rules give this attack now (whatever an editor has set)."""
+    return rules.grade_of(grade_sources(attack), figures_disputed=attack.disputed)
+
+
+def current_override(attack_id: int) -> GradeOverride | None:
+    return GradeOverride.objects.filter(attack_id=attack_id, is_current=True).first()
+
+
+def grade_effective(attack: Attack) -> str:
+    """The grade the attack should show: the editor's current override, else the computed one."""
+    override = current_override(attack.pk)
+    return override.grade if override and override.grade else grade_computed(attack).grade
+
+
+def grade_write(attack: Attack) -> str:
+    """Store the attack's grade (the editor's override, else the computed one); for a caller
+    holding the attack's lock. Moves ``updated_at`` only when the grade changes."""
+    grade = grade_effective(attack)
+    if grade != attack.grade:
+        Attack.objects.filter(pk=attack.pk).update(grade=grade, updated_at=timezone.now())
+        attack.grade = grade
+    return grade
+
+
+def grade_refresh(*, attack) -> str:
+    """Recompute and store the attack's grade; returns it."""
+    with transaction.atomic():
+        locked = lock_attack(attack)
+        grade = grade_write(locked)
+    if isinstance(attack, Attack):
+        attack.grade = grade
+    return grade
+
+
+def grades_refresh(attack_ids: Iterable[int] | None = None, *, batch: int = 500) -> int:
+    """Re-grade many attacks (all when ``attack_ids`` is None), a transaction per batch; returns
+    how many changed. Attacks with no article and one claim label are single-source already,
+    so only those with articles, several labels or an override are read."""
+    if attack_ids is None:
+        with_articles = Article.objects.filter(attack__isnull=False).values_list("attack_id", flat=True)
+        labelled = (
+            Claim.objects.filter(article__isnull=True).exclude(source_label="").values_list("attack_id", flat=True)
+        )
+        overridden = GradeOverride.objects.values_list("attack_id", flat=True)
+        attack_ids = set(with_articles) | set(overridden) | {row[0] for row in labelled}
+    ids = sorted(set(attack_ids))
+    changed = 0
+    for start in range(0, len(ids), batch):
+        with transaction.atomic(), history_context(None, "grades_refresh"):
+            for attack in Attack.objects.select_for_update().filter(pk__in=ids[start : start + batch]):
+                before = attack.grade
+                if grade_write(attack) != before:
+                    changed += 1
+    return changed
+
+
+def grade_override(*, attack, grade: str, reason: str, by, expected_version: int | None = None) -> GradeOverride:
+    """An editor sets the attack's grade (``grade`` empty: back to the computed grade), with a
+    reason; a new version, the previous one kept. ``expected_version``: the version the editor
+    saw (0 for none); refused if another editor changed it since."""
+    if not can_decide(by):
+        raise PermissionError("Only an editor changes an attack's evidence grade.")
+    if grade and grade not in EvidenceGrade.values:
+        raise ValidationError({"grade": f"'{grade}' is not one of: {', '.join(EvidenceGrade.values)}."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: the reason is shown with the grade and kept in its history."})
+    with transaction.atomic(), history_context(by, "grade_override"):
+        locked = lock_attack(attack)
+        current = GradeOverride.objects.select_for_update().filter(attack=locked, is_current=True).first()
+        now = current.version if current else 0
+        if expected_version is not None and expected_version != now:
+            raise ValidationError(
+                {"grade": f"The grade changed while you were editing (version {now} is now current); reload."}
+            )
+        if current is None and not grade:
+            raise ValidationError({"grade": "The grade is already the computed one."})
+        last = GradeOverride.objects.filter(attack=locked).aggregate(v=Max("version"))["v"] or 0
+        if current is not None:
+            GradeOverride.objects.filter(pk=current.pk).update(is_current=False, updated_at=timezone.now())
+        override = GradeOverride.objects.create(
+            attack=locked, version=last + 1, is_current=True, grade=grade, reason=reason, decided_by=by
+        )
+        grade_write(locked)
+    if isinstance(attack, Attack):
+        attack.grade = locked.grade
+    return override
+
+
+def grade_history(attack_id: int) -> list[GradeOverride]:
+    """Every version of the editors' grade for the attack, newest first."""
+    return list(GradeOverride.objects.filter(attack_id=attack_id).select_related("decided_by").order_by("-version"))
