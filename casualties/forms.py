@@ -1,8 +1,10 @@
-"""Forms for the editors' pages: a decision on one figure, with a rank for each claim."""
+"""Forms for the editors' pages: a decision on one figure, with a rank for each claim; an
+attack's evidence grade."""
 
 from django import forms
 
 from casualties.choices import ClaimRank
+from strikes.choices import EvidenceGrade
 
 
 class DecisionForm(forms.Form):
@@ -69,3 +71,27 @@ class RestoreForm(forms.Form):
     """Restore an earlier version: only the version the editor saw as current."""
 
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class GradeOverrideForm(forms.Form):
+    """An editor's evidence grade for an attack, with the reason; "computed" clears the override.
+
+    ``expected_version`` is the override version the editor saw (0 for none); the service
+    refuses the save when another editor has changed the grade since.
+    """
+
+    grade = forms.ChoiceField(
+        required=False,
+        label="Grade",
+        help_text="“Computed from the sources” clears an editor's grade.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        help_text="Shown with the grade on the attack's page and kept in its history.",
+    )
+    expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "Computed from the sources"), *EvidenceGrade.choices]

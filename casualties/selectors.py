@@ -1,4 +1,5 @@
-"""Reads for figures: published figures in any API mode, the editors' queue, suggestions, history."""
+"""Reads for figures: published figures in any API mode, the editors' queue, suggestions, history;
+an attack's evidence grade with its reason and versions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass, field
 
 from casualties import reconcile
 from casualties.choices import Category, FigureStatus, ProposalStatus
-from casualties.models import Claim, Decision, Proposal, PublishedFigure
-from strikes.choices import AttackStatus
+from casualties.grades import Graded
+from casualties.models import Claim, Decision, GradeOverride, Proposal, PublishedFigure
+from casualties.services.grades import grade_computed, grade_history
+from strikes.choices import AttackStatus, EvidenceGrade
 
 MODES = reconcile.MODES
 
@@ -209,3 +212,42 @@ def decision_changes(before: Decision | None, after: Decision) -> list[str]:
     if after.restored_from_id:
         out.insert(0, f"Restored version {after.restored_from.version}.")
     return out or ["No change in figures or ranks."]
+
+
+@dataclass
+class GradeReview:
+    """An attack's evidence grade as its page shows it: the grade in force and why, what the
+    sources alone give, and every version of the editors' grade (newest first)."""
+
+    grade: str
+    label: str
+    reason: str
+    computed: Graded
+    override: GradeOverride | None
+    history: list[GradeOverride]
+
+    @property
+    def computed_label(self) -> str:
+        return EvidenceGrade(self.computed.grade).label
+
+    @property
+    def version(self) -> int:
+        """The current override's version (0: none ever set), for the stale-save check."""
+        return self.history[0].version if self.history else 0
+
+
+def grade_review(attack) -> GradeReview:
+    computed = grade_computed(attack)
+    history = grade_history(attack.pk)
+    override = next((o for o in history if o.is_current), None)
+    by_editor = override is not None and bool(override.grade)
+    # The stored grade is what the API, the map and the counts use, so the page shows that one.
+    grade = attack.grade
+    return GradeReview(
+        grade=grade,
+        label=EvidenceGrade(grade).label,
+        reason=override.reason if by_editor else computed.reason,
+        computed=computed,
+        override=override if by_editor else None,
+        history=history,
+    )

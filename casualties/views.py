@@ -1,4 +1,5 @@
-"""Editors' pages: the queue (open conflicts, new sources, proposed changes) and the decision on one figure."""
+"""Editors' pages: the queue (open conflicts, new sources, proposed changes), the decision on one
+figure, and an attack's evidence grade."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casualties import services
 from casualties.choices import Category
-from casualties.forms import DecisionForm, RestoreForm
+from casualties.forms import DecisionForm, GradeOverrideForm, RestoreForm
 from casualties.models import Claim, Decision, Proposal, PublishedFigure
 from casualties.selectors import (
     agrees_with_figure,
     conflicts_queue,
     decision_changes,
     figure_review,
+    grade_review,
     new_sources_queue,
     open_proposals,
 )
@@ -198,3 +200,38 @@ def decision_restore(request, pk: int):
     else:
         messages.success(request, f"Version {old.version} restored as version {restored.version}.")
     return redirect(back)
+
+
+@login_required
+def grade_override(request, pk: int):
+    """An editor sets an attack's evidence grade with a reason, or hands it back to the sources."""
+    require(can_decide(request.user), "Only editors change an attack's evidence grade.")
+    attack = get_object_or_404(Attack.objects.select_related("place"), pk=pk)
+    review = grade_review(attack)
+    status = 200
+    if request.method == "POST":
+        form = GradeOverrideForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.grade_override(
+                    attack=attack,
+                    grade=data["grade"],
+                    reason=data["reason"],
+                    by=request.user,
+                    expected_version=data["expected_version"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            else:
+                label = attack.get_grade_display()
+                messages.success(request, f"Evidence grade saved: {label}.")
+                return redirect("attack-detail", pk=attack.pk)
+        else:
+            status = 400
+    else:
+        form = GradeOverrideForm(
+            initial={"grade": review.override.grade if review.override else "", "expected_version": review.version}
+        )
+    return render(request, "casualties/grade.html", {"attack": attack, "review": review, "form": form}, status=status)

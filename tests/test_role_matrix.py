@@ -71,6 +71,7 @@ LEAST_ROLE = {
     "attack-retract": EDITOR,
     "decision": EDITOR,
     "decision-version-restore": EDITOR,
+    "grade-override": EDITOR,
     "claim-accept": EDITOR,
     "proposal-decide": EDITOR,
 }

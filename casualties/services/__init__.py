@@ -1,6 +1,6 @@
 """Writes for figures: claims, editors' decisions and the published figures derived from them.
 
-Split by topic (``claims``, ``decisions``, ``figures``, ``proposals``); every public name is re-exported
+Split by topic (``claims``, ``decisions``, ``figures``, ``grades``, ``proposals``); every public name is re-exported
 here so callers write ``from casualties.services import claim_record``.
 """
 
@@ -15,6 +15,7 @@ from casualties.services.claims import (
 )
 from casualties.services.decisions import StaleDecision, decision_make, decision_restore
 from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_facts, figures_derive, figures_refresh
+from casualties.services.grades import grade_override, grade_refresh, grades_refresh
 from casualties.services.imports import FiguresImport
 from casualties.services.proposals import (
     attack_edit,
@@ -47,6 +48,9 @@ __all__ = [
     "decision_restore",
     "figures_derive",
     "figures_refresh",
+    "grade_override",
+    "grade_refresh",
+    "grades_refresh",
     "proposal_apply",
     "proposal_diff",
     "proposal_reject",

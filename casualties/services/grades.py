@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -168,10 +168,13 @@ def grade_refresh(*, attack) -> str:
     return grade
 
 
-def grades_refresh(attack_ids: Iterable[int] | None = None, *, batch: int = 500) -> int:
+def grades_refresh(
+    attack_ids: Iterable[int] | None = None, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+) -> int:
     """Re-grade many attacks (all when ``attack_ids`` is None), a transaction per batch; returns
-    how many changed. Attacks with no article and one claim label are single-source already,
-    so only those with articles, several labels or an override are read."""
+    how many changed. ``progress(done, total)`` is called after each batch. Attacks with no
+    article, no claim label and no override are single-source by definition, so only the others
+    are read."""
     if attack_ids is None:
         with_articles = Article.objects.filter(attack__isnull=False).values_list("attack_id", flat=True)
         labelled = (
@@ -187,6 +190,8 @@ def grades_refresh(attack_ids: Iterable[int] | None = None, *, batch: int = 500)
                 before = attack.grade
                 if grade_write(attack) != before:
                     changed += 1
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
     return changed
 
 
@@ -209,7 +214,7 @@ def grade_override(*, attack, grade: str, reason: str, by, expected_version: int
             raise ValidationError(
                 {"grade": f"The grade changed while you were editing (version {now} is now current); reload."}
             )
-        if current is None and not grade:
+        if not grade and (current is None or not current.grade):
             raise ValidationError({"grade": "The grade is already the computed one."})
         last = GradeOverride.objects.filter(attack=locked).aggregate(v=Max("version"))["v"] or 0
         if current is not None:

@@ -7,7 +7,7 @@ permissions; everything a researcher reads in /api/docs/ is here.
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from strikes.choices import AttackStatus, MunitionCategory, TargetType
+from strikes.choices import AttackStatus, EvidenceGrade, MunitionCategory, TargetType
 
 
 def ex(value, name="example"):
@@ -86,6 +86,13 @@ ATTACK_FILTER_PARAMETERS = [
         4,
     ),
     _p("disputed", bool, "true: sources disagree on a published figure; false: they do not.", True),
+    _p(
+        "grade",
+        str,
+        f"Evidence grade, one of {', '.join(EvidenceGrade.values)} (comma-separated for any). Without it, "
+        "discounted attacks are left out; name 'discounted' to include them.",
+        "confirmed,fair",
+    ),
     _p(
         "status",
         str,

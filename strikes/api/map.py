@@ -23,6 +23,7 @@ from strikes.api.aggregates import (
     cached,
     summary_where,
 )
+from strikes.choices import EvidenceGrade
 from strikes.filtersets import AttackAggregateFilterSet
 from strikes.models import Attack
 
@@ -82,6 +83,7 @@ MapResponse = inline_serializer(
                 "killed_best": serializers.IntegerField(allow_null=True),
                 "injured_best": serializers.IntegerField(allow_null=True),
                 "disputed": serializers.BooleanField(),
+                "grade": serializers.ChoiceField(choices=EvidenceGrade.choices),
             },
             many=True,
         ),
@@ -357,6 +359,7 @@ class MapView(AggregateView):
                 "killed_best",
                 "injured_best",
                 "disputed",
+                "grade",
             )[: MAX_SINGLES + 1]
         )
         return [
@@ -371,6 +374,7 @@ class MapView(AggregateView):
                 "killed_best": row["killed_best"],
                 "injured_best": row["injured_best"],
                 "disputed": row["disputed"],
+                "grade": row["grade"],
             }
             for row in rows
         ]

@@ -16,6 +16,7 @@ RESOURCES = {
     "attacks": "api-attack-list",
     "timeline": "api-timeline",
     "map": "api-map",
+    "facets": "api-facets",
     "weapons": "api-weapons",
     "waves": "api-wave-list",
     "places": "api-place-list",

@@ -7,6 +7,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from strikes.api.changes import ChangesView, TokenView
+from strikes.api.facets import FacetsView
 from strikes.api.map import MapView
 from strikes.api.root import ApiRootView
 from strikes.api.timeline import TimelineView
@@ -24,12 +25,8 @@ urlpatterns = [
     *router.urls,
     path("timeline/", TimelineView.as_view(), name="api-timeline"),
     path("map/", MapView.as_view(), name="api-map"),
+    path("facets/", FacetsView.as_view(), name="api-facets"),  # counts beside the explore page's choices
     path("weapons/", WeaponsView.as_view(), name="api-weapons"),
     path("changes/", ChangesView.as_view(), name="api-changes"),
     path("token/", TokenView.as_view(), name="api-token"),
 ]
-
-# Facet counts beside the explore page's filter choices (issue 18).
-from strikes.api.facets import FacetsView  # noqa: E402
-
-urlpatterns.append(path("facets/", FacetsView.as_view(), name="api-facets"))

@@ -1,4 +1,5 @@
-"""The attack page (figures, claims, decisions, change log), its map popup, publishing and retraction."""
+"""The attack page (figures, claims, decisions, evidence grade, change log), its map popup,
+publishing and retraction."""
 
 from collections import defaultdict
 
@@ -14,6 +15,7 @@ from pghistory.models import Events
 
 from casualties.choices import Category
 from casualties.models import Claim, Decision, PublishedFigure
+from casualties.selectors import grade_review
 from config.errors import friendly_errors
 from config.forms import apply_service_errors
 from config.roles import can_decide, require
@@ -60,9 +62,13 @@ SERVICE_WORDS = {
     "article_move": "moved an article to another attack",
     "article_process": "extracted figures from an article",
     "article_reject": "rejected the article's link",
+    "article_review_figure": "corrected a figure while reviewing an article",
+    "article_review_munition": "corrected a munition while reviewing an article",
     "attack_create": "created the attack",
+    "attack_merge": "merged another attack into this one",
     "attack_publish": "published",
     "attack_retract": "retracted",
+    "attack_split": "split sources off into a new attack",
     "attack_update": "edited the attack",
     "claim_accept": "accepted a new source's figure",
     "claim_rank": "ranked a claim",
@@ -72,9 +78,12 @@ SERVICE_WORDS = {
     "decision_make": "decided a figure",
     "decision_restore": "restored an earlier decision",
     "figures_refresh": "recomputed the published figures",
+    "grade_override": "set the evidence grade",
+    "grades_refresh": "recomputed the evidence grade",
     "munitions_extend": "added munitions from an article",
     "proposal_apply": "applied an analyst's proposal",
     "proposal_create": "proposed a change for an editor",
+    "proposal_reject": "rejected an analyst's proposal",
     "waves_import": "imported the night's waves",
 }
 _MODELS = {"attack": Attack, "claim": Claim, "decision": Decision}
@@ -196,6 +205,7 @@ def attack_detail(request, pk: int):
         "attack": attack,
         "munitions": attack.attack_munitions.select_related("munition"),
         "figures": _figures_context(attack),
+        "grade": grade_review(attack),
         "articles": articles,
         "change_log": _change_log(attack) if Attack.objects.shows_unpublished_to(request.user) else None,
         "public_history": _public_history(attack),

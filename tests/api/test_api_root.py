@@ -10,6 +10,7 @@ EXPECTED = {
     "attacks": "http://testserver/api/v1/attacks/",
     "timeline": "http://testserver/api/v1/timeline/",
     "map": "http://testserver/api/v1/map/",
+    "facets": "http://testserver/api/v1/facets/",
     "weapons": "http://testserver/api/v1/weapons/",
     "waves": "http://testserver/api/v1/waves/",
     "places": "http://testserver/api/v1/places/",

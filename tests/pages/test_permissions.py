@@ -27,6 +27,7 @@ CONTRACT_PAGES = {
     "article-review": [1],
     "conflicts": [],
     "decision": [1, "injured"],
+    "grade-override": [1],
     "source-detail": [1],
     "saved-searches": [],
 }
