@@ -1,17 +1,18 @@
-"""Admin for the casualties app: claims, decisions, published figures and their history.
+"""Admin for the casualties app: claims, decisions, published figures, grades and their history.
 
 Figures have rules the admin must not bypass. Claims are recorded and corrected
 through ``claim_record`` / ``claim_update`` (so the published figures are
 recomputed and the history names the author) and are withdrawn, never deleted.
 Decisions are versions: a change is a new version made on the editors' page, so
-here they are read-only, as are the published figures derived from both, and the
-analysts' proposed changes (applied or rejected on the editors' queue).
+here they are read-only, as are the published figures derived from both, the editors'
+evidence grades (versions too), and the analysts' proposed changes (applied or rejected on
+the editors' queue).
 """
 
 from django.apps import apps
 from django.contrib import admin
 
-from casualties.models import Claim, Decision, Proposal, PublishedFigure
+from casualties.models import Claim, Decision, GradeOverride, Proposal, PublishedFigure
 from casualties.services import CLAIM_EDITABLE, claim_record, claim_update
 from config.admin import EstimatedCountPaginator, EventAdmin
 
@@ -137,3 +138,20 @@ class ProposalAdmin(ReadOnlyAdmin):
 @admin.register(apps.get_model("casualties", "ProposalEvent"))
 class ProposalEventAdmin(EventAdmin):
     list_display = ["pgh_created_at", "pgh_label", "pgh_obj", "kind", "status", "author", "service"]
+
+
+@admin.register(GradeOverride)
+class GradeOverrideAdmin(ReadOnlyAdmin):
+    """Editors' evidence grades are versions set on the grade page (``grade_override``), read-only here."""
+
+    list_display = ["attack", "version", "is_current", "grade", "decided_by", "created_at"]
+    list_filter = ["grade", "is_current"]
+    search_fields = ["=attack__id", "reason"]
+    list_select_related = ["attack", "attack__place", "decided_by"]
+    raw_id_fields = ["attack", "decided_by"]
+    show_full_result_count = False
+
+
+@admin.register(apps.get_model("casualties", "GradeOverrideEvent"))
+class GradeOverrideEventAdmin(EventAdmin):
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj", "grade", "version", "author", "service"]

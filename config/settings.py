@@ -399,6 +399,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "FigureCategoryEnum": "casualties.choices.Category",
         "ClaimOriginEnum": "casualties.choices.ClaimOrigin",
         "MunitionCategoryEnum": "strikes.choices.MunitionCategory",
+        # Two choice sets share the field name "grade": an outlet's reliability and an attack's evidence.
+        "OutletGradeEnum": "sources.choices.OutletGrade",
+        "EvidenceGradeEnum": "strikes.choices.EvidenceGrade",
     }
 )
 

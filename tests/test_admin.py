@@ -2,12 +2,13 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
 from casualties.models import Proposal
-from casualties.services import figures_refresh
+from casualties.services import figures_refresh, grade_override
+from config.roles import EDITOR
 from sources.models import BulkJob
 from strikes.models import AttackMunition, WaveMunition
 from strikes.services import attack_search_refresh
@@ -56,6 +57,9 @@ def rows(db, admin_user):
     decision.claims.add(claim)
     figures_refresh(attack=attack)
     Proposal.objects.create(attack=attack, kind="attack_edit", changes={"description": "A substation."})
+    editor = User.objects.create_user("grading-editor")
+    editor.groups.add(Group.objects.get_or_create(name=EDITOR)[0])
+    grade_override(attack=other, grade="discounted", reason="The school was not hit that night.", by=editor)
     attack_search_refresh(attack_ids=[attack.pk, other.pk])
     return {"attack": attack, "other": other, "article": article}
 
