@@ -25,7 +25,7 @@ from casualties.services._common import lock_attack
 from config.geo import km_between
 from config.history import history_context
 from config.roles import can_decide
-from sources.choices import OutletGrade
+from sources.choices import OutletGrade, ReviewState
 from sources.models import Article
 from strikes.choices import EvidenceGrade
 from strikes.models import Attack, Place
@@ -82,8 +82,11 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
     """The attack's sources as the rules see them: its linked articles (one per outlet) and the
     labels of claims that cite no article (a dataset, a statement typed in by hand)."""
     # Only the report's date and first (main) place are read, not the whole report.
+    # A rejected article stays linked but an analyst said it is not about this attack (its
+    # claims are withdrawn): not a source.
     articles = list(
         Article.objects.filter(attack_id=attack.pk, duplicate_of__isnull=True)
+        .exclude(review_state=ReviewState.REJECTED)
         .order_by("published_at", "id")
         .values(
             "id",
@@ -174,14 +177,17 @@ def grades_refresh(
     """Re-grade many attacks (all when ``attack_ids`` is None), a transaction per batch; returns
     how many changed. ``progress(done, total)`` is called after each batch. Attacks with no
     article, no claim label and no override are single-source by definition, so only the others
-    are read."""
+    (and those stored as anything else) are read."""
     if attack_ids is None:
         with_articles = Article.objects.filter(attack__isnull=False).values_list("attack_id", flat=True)
         labelled = (
             Claim.objects.filter(article__isnull=True).exclude(source_label="").values_list("attack_id", flat=True)
         )
         overridden = GradeOverride.objects.values_list("attack_id", flat=True)
-        attack_ids = set(with_articles) | set(overridden) | {row[0] for row in labelled}
+        # A stored grade other than single source with nothing left to read (its articles
+        # deleted or unlinked behind the services' back) is stale too.
+        graded = Attack.objects.exclude(grade=EvidenceGrade.SINGLE_SOURCE).values_list("pk", flat=True)
+        attack_ids = set(with_articles) | set(overridden) | set(graded) | {row[0] for row in labelled}
     ids = sorted(set(attack_ids))
     changed = 0
     for start in range(0, len(ids), batch):
