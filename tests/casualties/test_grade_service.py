@@ -358,3 +358,14 @@ def test_a_rejected_article_is_no_longer_a_source(kyiv_city, analyst):
     assert grade_of(attack) == "confirmed"
     article_reject(article=afp, by=analyst, reason="About the strike on Odesa.")
     assert grade_of(attack) == "single_source"
+
+
+def test_rejecting_an_article_without_figures_also_stops_it_confirming(kyiv_city, analyst):
+    # No claim to withdraw, so nothing else would re-grade the attack: the rejection itself does.
+    attack = AttackFactory(place=kyiv_city, occurred_at=STRUCK, status="draft")
+    ArticleFactory(attack=attack, outlet=OutletFactory(name="Censor.NET"))
+    afp = unlinked_article("AFP")
+    article_move(article=afp, attack=attack, by=analyst)
+    assert grade_of(attack) == "confirmed"
+    article_reject(article=afp, by=analyst, reason="Another night's strike.")
+    assert grade_of(attack) == "single_source"
