@@ -9,12 +9,15 @@ a few tens of milliseconds; :func:`default_gazetteer` builds it once per process
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from extraction.munition_names import MunitionLookup, MunitionRec
 from extraction.names import (
+    AREA_NOUNS,
+    AREA_QUALIFIERS,
     CAP_TOKEN_START_RE,
     CYRILLIC_ENDINGS,
     GIVEN_NAMES,
@@ -26,6 +29,7 @@ from extraction.names import (
     STREET_WORDS,
     TAIL_TOKEN_RE,
     TOKEN_RE,
+    cyrillic_lemmas,
     cyrillic_stems,
     is_cyrillic,
     norm_name,
@@ -84,6 +88,10 @@ class Gazetteer(MunitionLookup):
         self.first_sizes = {tok: sorted(v, reverse=True) for tok, v in sizes.items()}
         self.munitions = munitions
         self._chosen: dict[tuple[str, bool], list[PlaceRec]] = {}
+        # Raions and hromadas named in texts: made on first mention from their centre settlement.
+        self.area_centre: dict[str, PlaceRec] = {}
+        self._centres: dict[str, list[PlaceRec]] = {}
+        self._city_keys_by3: dict[str, list[str]] | None = None
         self._build_munition_regex()
 
     @classmethod
@@ -137,6 +145,13 @@ class Gazetteer(MunitionLookup):
     def _contains(self, outer: PlaceRec, inner: PlaceRec) -> bool:
         if outer.kind == "country":
             return True
+        if outer.kind in AREA_RADIUS_KM:
+            # The raion's extent is not known: a settlement of its oblast near its centre is in it.
+            centre = self.area_centre.get(outer.ref_key)
+            if centre is None or inner.kind not in ("city", "district") or inner.oblast_ref != outer.oblast_ref:
+                return False
+            dist = distance_km(centre, inner)
+            return dist is not None and dist <= AREA_RADIUS_KM[outer.kind]
         if outer.kind == "oblast" and inner.oblast_ref == outer.ref_key:
             return True
         ref = inner.parent_ref
@@ -150,34 +165,97 @@ class Gazetteer(MunitionLookup):
         return False
 
     def _lookup(self, key: str) -> list[int]:
-        hit = self.keys.get(key)
-        if hit:
-            return hit
-        if " " not in key and is_cyrillic(key):
-            for cut in (1, 2, 3):
-                if len(key) - cut < 3:
-                    break
-                if key[-cut:] in CYRILLIC_ENDINGS:
-                    hit = self.cyr_stems.get(key[:-cut])
-                    if hit:
-                        return hit
-            hit = self.cyr_stems.get(key)
-            if hit:
-                return hit
-        if " " in key and is_cyrillic(key):
-            # "Запорізькій області", "Харківської області", "Донецкой области": the oblast's name in
-            # the nominative ("Запорізька область") is what the gazetteer holds.
-            words = key.split(" ")
-            if len(words) == 2 and words[1].startswith("област"):
-                adj = _ADJ_CASE_RE.sub("а", words[0])
-                for noun in ("область",):
-                    hit = self.keys.get(f"{adj} {noun}")
-                    if hit:
-                        return hit
-        return []
+        return self.keys.get(key) or []
+
+    def _stem_lookup(self, key: str) -> list[int]:
+        """The fallback for a one-word Cyrillic name whose lemmas are no key: by stem (a village the
+        dictionaries lack, whose guessed lemma is wrong)."""
+        for cut in (1, 2, 3):
+            if len(key) - cut < 3:
+                break
+            if key[-cut:] in CYRILLIC_ENDINGS:
+                hit = self.cyr_stems.get(key[:-cut])
+                if hit:
+                    return hit
+        return self.cyr_stems.get(key) or []
+
+    # --- Raions and hromadas ---
+
+    def area_centres(self, adjective: str) -> list[PlaceRec]:
+        """The settlements a raion's or hromada's adjective (a masculine nominative lemma) may be named
+        after, biggest first: "синельниківський" -> [Synelnykove], "покровський" -> [Pokrovsk,
+        Pokrovske...]. By stem against the settlements' names: the adjective's suffix dropped, the
+        і/о/е alternation, the consonant before -цький/-зький restored (Кременчуцький -> Кременчук,
+        Запорізький -> Запоріжжя), a fleeting vowel dropped (Роменський -> Ромни)."""
+        cached = self._centres.get(adjective)
+        if cached is not None:
+            return list(cached)
+        if self._city_keys_by3 is None:
+            by3: dict[str, list[str]] = {}
+            for key, idxs in self.keys.items():
+                if " " not in key and is_cyrillic(key) and any(self.places[i].kind == "city" for i in idxs):
+                    by3.setdefault(key[:3], []).append(key)
+            self._city_keys_by3 = by3
+        found: dict[str, PlaceRec] = {}
+        for stem in _centre_stems(adjective):
+            for key in self._city_keys_by3.get(stem[:3], ()):
+                if key.startswith(stem) and key[len(stem) :] in _CENTRE_ENDINGS:
+                    for i in self.keys[key]:
+                        p = self.places[i]
+                        if p.kind == "city":
+                            found.setdefault(p.ref_key, p)
+        centres = sorted(found.values(), key=lambda p: -(p.population or 0))
+        self._centres[adjective] = centres
+        return list(centres)
+
+    def area(self, centre: PlaceRec, kind: str) -> PlaceRec:
+        """The raion or hromada named after ``centre``: a place of its own (kind "raion" or "hromada",
+        ref_key "raion:<centre's ref_key>"), at the centre's coordinates, in the centre's oblast."""
+        ref = f"{kind}:{centre.ref_key}"
+        rec = self.by_ref.get(ref)
+        if rec is None:
+            label = "Raion" if kind == "raion" else "hromada"
+            rec = PlaceRec(
+                ref, f"{centre.name} {label}", kind, centre.oblast_ref, centre.oblast_ref,
+                centre.latitude, centre.longitude, None,
+            )  # fmt: skip
+            self.by_ref[ref] = rec
+            self.area_centre[ref] = centre
+        return rec
+
+    def _area_at(self, lemmas: tuple[str, ...], normed: list[str], toks: list) -> tuple[int, list[PlaceRec]] | None:
+        """ "Синельниківський район", "Покровська міська громада", "Шосткинської ТГ": (tokens used,
+        the raions or hromadas, biggest centre first) when the adjective names a settlement."""
+        adjectives = [w for w in lemmas if _AREA_ADJ_RE.search(w)]
+        if not adjectives:
+            return None
+        j = 1
+        while j < len(toks) and j <= 3:
+            word = normed[j]
+            kind = AREA_NOUNS.get(word)
+            if kind is None and is_cyrillic(word):
+                forms = cyrillic_lemmas(_lower(toks[j].group()))
+                kind = next((AREA_NOUNS[f] for f in forms if f in AREA_NOUNS), None)
+                if kind is None and word not in AREA_QUALIFIERS and not (set(forms) & AREA_QUALIFIERS):
+                    return None
+            elif kind is None:
+                return None
+            if kind is not None:
+                for adj in adjectives:
+                    centres = self.area_centres(adj)
+                    if centres:
+                        return j + 1, [self.area(c, kind) for c in centres]
+                return None
+            j += 1
+        return None
 
     def find_places(self, text: str) -> list[tuple[int, int, list[PlaceRec]]]:
-        """Every gazetteer mention in ``text``: (start, end, candidates best first), longest match first."""
+        """Every gazetteer mention in ``text``: (start, end, candidates best first), longest match first.
+
+        A Cyrillic name may be in any case: each capitalised Cyrillic word stands for itself and for
+        its lemmas (``cyrillic_lemmas``: "Харкові" -> "харків"; "Кривому Розі" -> "кривий ріг"); a
+        raion's or hromada's adjective before "район"/"громада" names the raion by its centre; a word
+        whose lemmas match nothing is looked up by stem (villages the dictionaries lack)."""
         spaced = text.replace("-", " ")
         # A place name starts at a token whose first letter is a capital: one regex scan finds those
         # (few in news text), and only there are the token and the few after it read.
@@ -190,48 +268,107 @@ class Gazetteer(MunitionLookup):
                 continue
             first = token_at(spaced, c)
             tok = norm_token(first.group())
-            sizes = self.first_sizes.get(tok, ())
-            if is_cyrillic(tok):
-                if 1 not in sizes:
-                    sizes = (*sizes, 1)  # an inflected form, found by its stem
-                if 2 not in sizes and 2 in self.first_sizes.get(_ADJ_CASE_RE.sub("а", tok), ()):
-                    sizes = (2, *sizes)  # an oblast's adjective in another case ("Запорізькій області")
-            if not sizes:
-                continue
+            cyr = is_cyrillic(tok)
+            if cyr:
+                alts = (tok, *(w for w in cyrillic_lemmas(_lower(first.group())) if w != tok))
+                # (size, the first token's form) to try, longest first; a raion needs up to 4 tokens.
+                tries = sorted(
+                    {(n, a) for a in alts for n in self.first_sizes.get(a, ())}, key=lambda t: (-t[0], alts.index(t[1]))
+                )
+                need = max([4, *(n + 1 for n, _ in tries)])
+            else:
+                alts = (tok,)
+                tries = [(n, tok) for n in self.first_sizes.get(tok, ())]
+                if not tries:
+                    continue
+                need = tries[0][0] + 1
             # The tokens from here on: as many as the longest key needs, and the one after it.
             toks = [first]
-            need = max(sizes) + 1
             if need > 1:
                 for t in TOKEN_RE.finditer(spaced, first.end()):
                     toks.append(t)
                     if len(toks) >= need:
                         break
             normed = [tok, *(norm_token(t.group()) for t in toks[1:])]
-            for size in sizes:
-                if size > len(toks):
+            found = self._match(spaced, toks, normed, tries, cyr)
+            if found is None and cyr:
+                area = self._area_at(alts, normed, toks)
+                if area is not None:
+                    size, cands = area
+                    out.append((c, toks[size - 1].end(), cands))
+                    consumed = toks[size - 1].end()
                     continue
-                key = " ".join(normed[:size])
-                idxs = self._lookup(key)
+                # One word: the first of its forms that is a key, else its stem.
+                keys = [a for a in alts if a in self.keys]
+                idxs = [i for a in keys for i in self.keys[a]]
+                key = keys[0] if keys else tok
                 if not idxs:
-                    continue
-                start, end = c, toks[size - 1].end()
-                nxt = normed[size] if size < len(toks) else ""
-                if nxt in STREET_WORDS:
-                    continue
-                if self._person_name(spaced, toks, normed, size, key):
-                    continue
-                cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS)
-                if cands and all(_small(p) for p in cands) and not _settlement_cue(spaced, start, end):
-                    cands = []  # "Атаки", "Pravda": a village's name that is also a word, with no cue
-                if not cands:
-                    continue
-                if nxt in REGION_WORDS and cands[0].kind == "oblast":
-                    end = toks[size].end()
-                    size += 1
-                out.append((start, end, cands))
-                consumed = toks[size - 1].end()
-                break
+                    idxs = self._stem_lookup(tok)
+                if idxs:
+                    found = self._accept(spaced, toks, normed, 1, key, list(dict.fromkeys(idxs)), "|".join(keys))
+            if found is None:
+                continue
+            start, end, size, cands = found
+            out.append((start, end, cands))
+            consumed = end
         return out
+
+    def _match(self, spaced, toks, normed, tries, cyr: bool):
+        """The longest key that starts at ``toks[0]`` (one of its forms, for Cyrillic words the
+        following words' lemmas too) and is accepted: (start, end, tokens, candidates) or None."""
+        for size, head in tries:
+            if size > len(toks) or (cyr and size == 1):
+                continue  # a single Cyrillic word is tried after the raions (``find_places``)
+            if size == 1:
+                key = head
+                idxs = self.keys.get(key)
+            else:
+                key, idxs = self._multi_key(head, toks, normed, size, cyr)
+            if not idxs:
+                continue
+            found = self._accept(spaced, toks, normed, size, key, idxs, key)
+            if found is not None:
+                return found
+        return None
+
+    def _multi_key(self, head: str, toks, normed, size: int, cyr: bool) -> tuple[str, list[int] | None]:
+        key = " ".join([head, *normed[1:size]])
+        idxs = self.keys.get(key)
+        if idxs or not cyr:
+            return key, idxs
+        # "Кривому Розі", "Білій Церкві", "Запорізькій області": every word's nominative.
+        options = [(head,)]
+        for t, n in zip(toks[1:size], normed[1:size], strict=True):
+            options.append((n, *cyrillic_lemmas(_lower(t.group()))) if is_cyrillic(n) else (n,))
+        combos = [()]
+        for opt in options:
+            combos = [(*c, w) for c in combos for w in opt]
+            if len(combos) > 64:
+                return key, None
+        for combo in combos:
+            k = " ".join(combo)
+            idxs = self.keys.get(k)
+            if idxs:
+                return k, idxs
+        return key, None
+
+    def _accept(self, spaced, toks, normed, size: int, key: str, idxs: list[int], cache_key: str):
+        """The mention of ``toks[:size]`` as ``key``, or None when the words around say it is no place."""
+        start, end = toks[0].start(), toks[size - 1].end()
+        nxt = normed[size] if size < len(toks) else ""
+        if nxt in STREET_WORDS:
+            return None
+        if self._person_name(spaced, toks, normed, size, key):
+            return None
+        cands = self._choose(idxs, key, region_follows=nxt in REGION_WORDS, cache_key=cache_key)
+        if cands and all(_small(p) for p in cands) and not _settlement_cue(spaced, start, end):
+            cands = []  # "Атаки", "Pravda": a village's name that is also a word, with no cue
+        if not cands:
+            return None
+        if nxt in REGION_WORDS and cands[0].kind == "oblast":
+            end = toks[size].end()
+            size += 1
+        return start, end, size, cands
 
     def _person_name(self, spaced: str, toks: list[re.Match], normed: list[str], size: int, key: str) -> bool:
         """True when the name in ``toks[:size]`` is part of a person's name, not the place.
@@ -265,12 +402,14 @@ class Gazetteer(MunitionLookup):
                 return True
         return False
 
-    def _choose(self, idxs: list[int], key: str, region_follows: bool) -> list[PlaceRec]:
-        # The candidates depend only on the key (``idxs`` is its lookup) and what follows it: the
-        # same names recur in every article, so each is ranked once per gazetteer.
-        cached = self._chosen.get((key, region_follows))
+    def _choose(self, idxs: list[int], key: str, region_follows: bool, cache_key: str = "") -> list[PlaceRec]:
+        # The candidates depend only on the key (``idxs`` is its lookup; ``cache_key`` names the keys
+        # a Cyrillic word's forms matched, or its stem) and what follows it: the same names recur
+        # in every article, so each is ranked once per gazetteer.
+        ck = (cache_key or key, region_follows)
+        cached = self._chosen.get(ck)
         if cached is None:
-            cached = self._chosen[(key, region_follows)] = self._rank_candidates(idxs, key, region_follows)
+            cached = self._chosen[ck] = self._rank_candidates(idxs, key, region_follows)
         return list(cached)
 
     def _rank_candidates(self, idxs: list[int], key: str, region_follows: bool) -> list[PlaceRec]:
@@ -321,19 +460,72 @@ class Gazetteer(MunitionLookup):
 SMALL_SETTLEMENT = 15_000
 _CUE_BEFORE_RE = re.compile(
     r"(?:\b(?:in|at|near|of|into|to|on|from|outside|village|town|settlement|hamlet|attacked|struck|shelled|hit)|"
-    r"(?<!\w)(?:у|в|во|по|на|біля|під|поблизу|до|із|з|від|село|селі|села|селище|селищі|селища|смт|"
+    r"(?<!\w)(?:у|в|во|по|на|над|біля|під|поблизу|до|із|з|від|село|селі|села|селище|селищі|селища|смт\.?|с\.|м\.|сел\.|"
     r"около|под|возле|из|от|поселок|поселке|деревня|деревне|атакува\w*|обстріля\w*|атаковал\w*|обстреля\w*))\s+$",
     re.IGNORECASE,
 )
 _CUE_AFTER_RE = re.compile(
     r"^(?:\s+(?:village|town|settlement|hamlet|community|hromada|громад\w*)\b|,\s+(?:[^\W\d_]+\s+){1,2}"
-    r"(?:oblast|region|district|raion|області|район\w*|громад\w*|области|района))",
+    r"(?:oblast|region|district|raion|області|район\w*|громад\w*|области|района)"
+    # "Іванівка Синельниківського району": the raion right after the name.
+    r"|\s+[^\W\d_]+(?:ського|цького|зького|ского|цкого|зкого)\s+(?:район\w*|громад\w*))",
     re.IGNORECASE,
 )
 
 
-# The case endings of a feminine adjective ("Запорізькій", "Харківської", "Донецкой") -> "-а".
-_ADJ_CASE_RE = re.compile(r"(?:ій|ої|ою|у|ая|ой|ую)$")
+# A raion or hromada reaches this far from its centre (the extent of a raion is not in the
+# gazetteer): a namesake village that far from the named raion's centre, in its oblast, is the one.
+# Ukraine's 136 raions are about 2,000-8,000 km² (30-50 km from centre to edge); hromadas are smaller.
+AREA_RADIUS_KM = {"raion": 60.0, "hromada": 30.0}
+# A raion's or hromada's adjective as a lemma: "синельниківський", "покровський", "кременчуцький".
+_AREA_ADJ_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)ий$")
+# What may follow the stem of the adjective in its centre's name: Харків-, Синельников-е, Сум-и,
+# Охтир-ка, Покровськ-, Умань, Запоріжж-я, Волнова-ха, Золотоно-ша, Оде-са, Черка-си.
+_CENTRE_ENDINGS = frozenset(
+    {"", "а", "я", "е", "є", "и", "і", "ь", "о", "ы", "ка", "ки", "ха", "ша", "са", "си", "ів", "ове"}
+)
+_ALTERNATION = {"і": ("о", "е"), "ї": ("о",), "е": ("о",)}
+
+
+def _centre_stems(adjective: str) -> list[str]:
+    """The stems a raion's adjective may share with its centre's name (see ``Gazetteer.area_centres``)."""
+    m = re.search(r"(?:(с)|(ц)|(з))ь?кий$", adjective)
+    if m is None:
+        return []
+    base = adjective[: m.start()]
+    if m.group(1):  # -ський: Харків-ський, Покровськ-ий (Покровськ), Сум-ський
+        stems = [base, base + "ськ", base + "ск"]
+    elif m.group(2):  # -цький: Кременчу(к)-цький, Доне(цьк)-ий, Прилу(к)-цький
+        stems = [base + "к", base + "цьк", base + "цк", base + "ц"]
+    else:  # -зький: Запорі(жж)-зький, Криворі(г)-зький
+        stems = [base + "г", base + "ж", base + "жж", base + "з"]
+    out: list[str] = []
+    for stem in stems:
+        variants = [stem]
+        # The alternation in the last syllable: Синельників- -> Синельников-е, Лозів- -> Лозов-а.
+        for i in range(len(stem) - 1, max(-1, len(stem) - 4), -1):
+            if stem[i] in _ALTERNATION:
+                variants += [stem[:i] + r + stem[i + 1 :] for r in _ALTERNATION[stem[i]]]
+                break
+        # A fleeting vowel: Ромен- -> Ромн-и, Шосткин- -> Шостк-а.
+        if len(stem) > 4 and stem[-2:] in ("ен", "ин", "ін"):
+            variants += [stem[:-2] + stem[-1], stem[:-2]]
+        out += [v for v in variants if len(v) >= 3 and v not in out]
+    return out
+
+
+def distance_km(a: PlaceRec, b: PlaceRec) -> float | None:
+    """Great-circle distance between two places, None when either has no coordinates."""
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def _lower(word: str) -> str:
+    """A word as the lemmatiser reads it: lower case, the apostrophe as "'" ("Куп’янську" -> "куп'янську")."""
+    return word.lower().replace("’", "'").replace("ʼ", "'").replace("`", "'")
 
 
 def _small(p: PlaceRec) -> bool:

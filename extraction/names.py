@@ -2,8 +2,10 @@
 """Place names and text tokens normalised the same way, and the words around a name that say it is no place.
 
 A name and a token of text match when their normal forms are equal: lower case, accents and
-apostrophes dropped, the many Latin spellings of "-skyi" unified, Cyrillic case endings
-stemmed (``cyrillic_stems``). Pure Python.
+apostrophes dropped, the many Latin spellings of "-skyi" unified. A Cyrillic word in another case
+is brought to its nominative by pymorphy3's Ukrainian and Russian dictionaries
+(``cyrillic_lemmas``); a name the dictionaries lack falls back to a stem (``cyrillic_stems``).
+Pure Python (pymorphy3 is pure Python too, its dictionaries are data files).
 """
 
 from __future__ import annotations
@@ -124,8 +126,55 @@ def is_cyrillic(s: str) -> bool:
     return not s.isascii() and _CYRILLIC_RE.search(s) is not None
 
 
+_UK_ONLY = frozenset("іїєґ")
+_RU_ONLY = frozenset("ыэъё")
+_MORPH: dict[str, object] = {}
+
+
+def morph(lang: str):
+    """The pymorphy3 analyser for ``"uk"`` or ``"ru"``: one per process, created on first use
+    (about 60 ms for Ukrainian, 35 ms for Russian), so importing the extractor stays cheap."""
+    analyser = _MORPH.get(lang)
+    if analyser is None:
+        import pymorphy3
+
+        analyser = _MORPH[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+    return analyser
+
+
+@lru_cache(maxsize=50_000)
+def cyrillic_lemmas(word: str) -> tuple[str, ...]:
+    """The nominatives a lower-cased Cyrillic word may be a case of, as normalised keys: "харкові" ->
+    ("харко", "харків"), "запорізькій" -> ("запорізький", "запорізька"), "ольховці" -> ("ольховка",).
+
+    pymorphy3's analysis with the Ukrainian dictionary when the word has a letter only Ukrainian
+    writes (і ї є ґ), the Russian one when it has a letter only Russian writes, else both. A word
+    neither dictionary holds (a rare village) gets the analyser's guesses from its ending. An
+    adjective also gives its nominative in the gender and number it was written in ("Запорізькій
+    області" is "Запорізька область", "Кривому Розі" "Кривий Ріг"). Cached per word: the same
+    words recur in every article, and a new word costs 20-90 µs."""
+    letters = set(word)
+    langs = ("uk",) if letters & _UK_ONLY else ("ru",) if letters & _RU_ONLY else ("uk", "ru")
+    out: list[str] = []
+    for lang in langs:
+        for parse in morph(lang).parse(word):
+            forms = [parse.normal_form]
+            if "ADJF" in parse.tag:
+                nominative = parse.inflect({"nomn"})
+                if nominative is not None:
+                    forms.append(nominative.word)
+            for form in forms:
+                key = norm_token(form)
+                if key not in out:
+                    out.append(key)
+    return tuple(out)
+
+
 def cyrillic_stems(word: str) -> set[str]:
-    """Stems of a one-word Cyrillic name, with the і/о/е alternation (Київ -> Києв-і, Харків -> Харков-а)."""
+    """Stems of a one-word Cyrillic name, with the і/о/е alternation (Київ -> Києв-і, Харків -> Харков-а).
+
+    The fallback for a name the lemmatiser does not bring back to its nominative: mostly villages
+    the dictionaries lack, whose guessed lemma is wrong ("Безлюдівці"); see docs/EXTRACTION.md."""
     stem = word[:-1] if word[-1] in _CYR_VOWEL_END else word
     stems = {stem}
     tail_start = max(0, len(stem) - 3)
@@ -168,4 +217,11 @@ STREET_WORDS = frozenset(
     | {"highway", "embankment", "alley", "passage", "vulytsia", "vul", "provulok"}
 )
 PLACE_KIND_WORDS = frozenset({"raion", "district", "city", "hromada", "community", "council", "town", "village"})
+# The nouns after a raion's or a hromada's adjective ("Синельниківський район", "Покровська громада",
+# "Шосткинська ТГ"), as lemmas; between the two may stand "міська", "сільська", "територіальна".
+AREA_NOUNS = {"район": "raion", "громада": "hromada", "тг": "hromada", "отг": "hromada"}
+AREA_QUALIFIERS = frozenset(
+    {"міський", "сільський", "селищний", "територіальний", "обєднаний"}
+    | {"городской", "сельский", "поселковый", "территориальный", "объединенный", "объединённый"}
+)
 REGION_WORDS = frozenset({"region", "oblast", "province", "regional", "oblasts", "regions", "область", "области"})

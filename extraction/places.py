@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from extraction.gazetteer import Gazetteer, PlaceRec
+from extraction.gazetteer import AREA_RADIUS_KM, Gazetteer, PlaceRec, distance_km
 from extraction.names import norm_name
 from extraction.text import Sentence
 
@@ -31,23 +31,34 @@ DOMINANT = 10
 
 
 def resolve_places(gaz: Gazetteer, raw, text: str = "") -> list[PlaceMention]:
-    """A name with several candidates takes the one inside a city the article also names, or the
-    settlement in an oblast the article names ("Ivanivka ... Kherson region"). Failing both, a
-    settlement that is not far bigger than its namesakes is kept with them (``others``): the
-    report flags it ambiguous instead of guessing."""
+    """A name with several candidates takes the one inside a city the article also names, the
+    settlement nearest the centre of a raion or hromada the article names (within
+    ``AREA_RADIUS_KM``: "Іванівка Синельниківського району"), or the settlement in an oblast
+    the article names ("Ivanivka ... Kherson region"). Failing these, a settlement that is not far
+    bigger than its namesakes is kept with them (``others``): the report flags it ambiguous
+    instead of guessing. A raion or hromada named after several settlements takes the one in an
+    oblast the article names, else the biggest."""
     firsts = [c[0] for _, _, c in raw]
     named_oblasts = {p.ref_key for p in firsts if p.kind == "oblast"}
-    named_oblasts |= {p.oblast_ref for _, _, c in raw if len(c) == 1 and c[0].kind == "city" for p in c}
+    named_oblasts |= {
+        p.oblast_ref for _, _, c in raw if len(c) == 1 and c[0].kind in ("city", *AREA_RADIUS_KM) for p in c
+    }
+    # Raions and hromadas first: their centres place the namesake villages.
+    areas: dict[int, PlaceRec] = {}
+    for i, (_a, _b, cands) in enumerate(raw):
+        if cands[0].kind in AREA_RADIUS_KM:
+            areas[i] = next((c for c in cands if c.oblast_ref in named_oblasts), cands[0])
     out = []
     for i, (a, b, cands) in enumerate(raw):
-        chosen = cands[0]
+        chosen = areas.get(i, cands[0])
         others: list[PlaceRec] = []
-        if len(cands) > 1:
+        if len(cands) > 1 and i not in areas:
             others_named = [p for j, p in enumerate(firsts) if j != i and p.kind in ("city", "oblast")]
             inside = next(
                 (c for c in cands if any(gaz._contains(o, c) for o in others_named if o.kind == "city")), None
             )
             towns = [c for c in cands if c.kind == "city"]
+            near = _nearest_to_area(gaz, towns, [p for j, p in areas.items() if j != i])
             in_oblast = [c for c in towns if c.oblast_ref in named_oblasts]
             # A settlement called so before one that merely lists the name among its old names.
             written = norm_name(text[a:b])
@@ -56,6 +67,8 @@ def resolve_places(gaz: Gazetteer, raw, text: str = "") -> list[PlaceMention]:
                 in_oblast = in_oblast[:1]
             if inside is not None:
                 chosen = inside
+            elif near is not None:
+                chosen = near
             elif len(in_oblast) == 1:
                 chosen = in_oblast[0]
             elif chosen.kind == "city" and len(towns) > 1:
@@ -65,6 +78,21 @@ def resolve_places(gaz: Gazetteer, raw, text: str = "") -> list[PlaceMention]:
                     chosen, others = pool[0], pool[1:]
         out.append(PlaceMention(a, b, chosen, others=others))
     return out
+
+
+def _nearest_to_area(gaz: Gazetteer, towns: list[PlaceRec], areas: list[PlaceRec]) -> PlaceRec | None:
+    """The settlement nearest the centre of one of ``areas`` (raions, hromadas) and inside it."""
+    best, best_d = None, None
+    for area in areas:
+        centre = gaz.area_centre.get(area.ref_key)
+        if centre is None:
+            continue
+        for t in towns:
+            if gaz._contains(area, t):
+                d = distance_km(centre, t)
+                if best_d is None or (d is not None and d < best_d):
+                    best, best_d = t, d
+    return best
 
 
 def rank_places(
@@ -90,14 +118,15 @@ def rank_places(
                 w += 2
             if s.index in strike_sents:
                 w += 1
-        w *= {"city": 1.5, "district": 1.2, "oblast": 0.5}.get(top.kind, 1.0)
+        # A raion or hromada counts less than a settlement in it and more than its oblast.
+        w *= {"city": 1.5, "district": 1.2, "hromada": 0.9, "raion": 0.8, "oblast": 0.5}.get(top.kind, 1.0)
         scores[top.ref_key] = scores.get(top.ref_key, 0) + w
         first_pos.setdefault(top.ref_key, m.start)
     return sorted(scores, key=lambda k: (-scores[k], first_pos[k])), scores
 
 
 def _place_dict(gaz: Gazetteer, p: PlaceRec, mentions: int, first: int, last: int | None = None) -> dict:
-    return {
+    out = {
         "name": p.name,
         "kind": p.kind,
         "oblast": gaz.oblast_name(p),
@@ -108,6 +137,11 @@ def _place_dict(gaz: Gazetteer, p: PlaceRec, mentions: int, first: int, last: in
         "start": first,
         "end": last,
     }
+    centre = gaz.area_centre.get(p.ref_key)
+    if centre is not None:
+        # A raion or hromada: placed at its centre's coordinates (its extent is not known).
+        out["centre"] = {"ref_key": centre.ref_key, "name": centre.name}
+    return out
 
 
 # --- The extractor ---
