@@ -58,5 +58,12 @@ if (select && counts && typeof window.TomSelect === "function") {
   });
   // Tom Select points the label at its own text field; the help text goes with it.
   picker.control_input.setAttribute("aria-describedby", `${select.id}_helptext`);
+  // The original select stays in the page, visually hidden (Tom Select keeps it for the form):
+  // it keeps the label's words as its name, or screen readers would meet an unnamed list.
+  const label = document.querySelector(`label[for="${picker.control_input.id}"]`);
+  if (label) {
+    label.id ||= `${select.id}_label`;
+    select.setAttribute("aria-labelledby", label.id);
+  }
   select.dataset.ready = "1";
 }
