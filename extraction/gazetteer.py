@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
+# ruff: noqa: RUF001, RUF002  (Cyrillic letters, typographic quotes and dashes are matched on purpose)
 """The gazetteer and munition catalogue as the extractor sees them: plain records, fast lookups.
 
 ``Gazetteer.from_records(place_records, munition_records)`` takes the same dicts as
@@ -9,11 +9,11 @@ a few tens of milliseconds; :func:`default_gazetteer` builds it once per process
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from extraction.areas import AREA_ADJ_RE, AREA_RADIUS_KM, CENTRE_ENDINGS, centre_stems, distance_km
 from extraction.munition_names import MunitionLookup, MunitionRec
 from extraction.names import (
     AREA_NOUNS,
@@ -197,9 +197,9 @@ class Gazetteer(MunitionLookup):
                     by3.setdefault(key[:3], []).append(key)
             self._city_keys_by3 = by3
         found: dict[str, PlaceRec] = {}
-        for stem in _centre_stems(adjective):
+        for stem in centre_stems(adjective):
             for key in self._city_keys_by3.get(stem[:3], ()):
-                if key.startswith(stem) and key[len(stem) :] in _CENTRE_ENDINGS:
+                if key.startswith(stem) and key[len(stem) :] in CENTRE_ENDINGS:
                     for i in self.keys[key]:
                         p = self.places[i]
                         if p.kind == "city":
@@ -226,7 +226,7 @@ class Gazetteer(MunitionLookup):
     def _area_at(self, lemmas: tuple[str, ...], normed: list[str], toks: list) -> tuple[int, list[PlaceRec]] | None:
         """ "Синельниківський район", "Покровська міська громада", "Шосткинської ТГ": (tokens used,
         the raions or hromadas, biggest centre first) when the adjective names a settlement."""
-        adjectives = [w for w in lemmas if _AREA_ADJ_RE.search(w)]
+        adjectives = [w for w in lemmas if AREA_ADJ_RE.search(w)]
         if not adjectives:
             return None
         j = 1
@@ -471,56 +471,6 @@ _CUE_AFTER_RE = re.compile(
     r"|\s+[^\W\d_]+(?:ського|цького|зького|ского|цкого|зкого)\s+(?:район\w*|громад\w*))",
     re.IGNORECASE,
 )
-
-
-# A raion or hromada reaches this far from its centre (the extent of a raion is not in the
-# gazetteer): a namesake village that far from the named raion's centre, in its oblast, is the one.
-# Ukraine's 136 raions are about 2,000-8,000 km² (30-50 km from centre to edge); hromadas are smaller.
-AREA_RADIUS_KM = {"raion": 60.0, "hromada": 30.0}
-# A raion's or hromada's adjective as a lemma: "синельниківський", "покровський", "кременчуцький".
-_AREA_ADJ_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)ий$")
-# What may follow the stem of the adjective in its centre's name: Харків-, Синельников-е, Сум-и,
-# Охтир-ка, Покровськ-, Умань, Запоріжж-я, Волнова-ха, Золотоно-ша, Оде-са, Черка-си.
-_CENTRE_ENDINGS = frozenset(
-    {"", "а", "я", "е", "є", "и", "і", "ь", "о", "ы", "ка", "ки", "ха", "ша", "са", "си", "ів", "ове"}
-)
-_ALTERNATION = {"і": ("о", "е"), "ї": ("о",), "е": ("о",)}
-
-
-def _centre_stems(adjective: str) -> list[str]:
-    """The stems a raion's adjective may share with its centre's name (see ``Gazetteer.area_centres``)."""
-    m = re.search(r"(?:(с)|(ц)|(з))ь?кий$", adjective)
-    if m is None:
-        return []
-    base = adjective[: m.start()]
-    if m.group(1):  # -ський: Харків-ський, Покровськ-ий (Покровськ), Сум-ський
-        stems = [base, base + "ськ", base + "ск"]
-    elif m.group(2):  # -цький: Кременчу(к)-цький, Доне(цьк)-ий, Прилу(к)-цький
-        stems = [base + "к", base + "цьк", base + "цк", base + "ц"]
-    else:  # -зький: Запорі(жж)-зький, Криворі(г)-зький
-        stems = [base + "г", base + "ж", base + "жж", base + "з"]
-    out: list[str] = []
-    for stem in stems:
-        variants = [stem]
-        # The alternation in the last syllable: Синельників- -> Синельников-е, Лозів- -> Лозов-а.
-        for i in range(len(stem) - 1, max(-1, len(stem) - 4), -1):
-            if stem[i] in _ALTERNATION:
-                variants += [stem[:i] + r + stem[i + 1 :] for r in _ALTERNATION[stem[i]]]
-                break
-        # A fleeting vowel: Ромен- -> Ромн-и, Шосткин- -> Шостк-а.
-        if len(stem) > 4 and stem[-2:] in ("ен", "ин", "ін"):
-            variants += [stem[:-2] + stem[-1], stem[:-2]]
-        out += [v for v in variants if len(v) >= 3 and v not in out]
-    return out
-
-
-def distance_km(a: PlaceRec, b: PlaceRec) -> float | None:
-    """Great-circle distance between two places, None when either has no coordinates."""
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        return None
-    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
 def _lower(word: str) -> str:

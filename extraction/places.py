@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from extraction.gazetteer import AREA_RADIUS_KM, Gazetteer, PlaceRec, distance_km
+from extraction.areas import AREA_RADIUS_KM, distance_km
+from extraction.gazetteer import Gazetteer, PlaceRec
 from extraction.names import norm_name
 from extraction.text import Sentence
 
@@ -105,8 +106,17 @@ def rank_places(
     scores: dict[str, float] = {}
     first_pos: dict[str, int] = {}
     first_body = next((s.index for s in sents if not s.heading), 0)
+    # A raion or hromada is the place only when no settlement in it is named: else its mentions
+    # count for the first such settlement ("Запорізький район" in the headline, "Малокатеринівка" below).
+    named = [m.place for m in mentions if m.place.kind == "city"]
+    finer = {
+        m.place.ref_key: inner
+        for m in mentions
+        if m.place.kind in AREA_RADIUS_KM
+        and (inner := next((c for c in named if gaz._contains(m.place, c)), None)) is not None
+    }
     for m in mentions:
-        top = gaz.city_of(m.place)
+        top = finer.get(m.place.ref_key) or gaz.city_of(m.place)
         if top.kind == "country":
             continue
         w = 1.0

@@ -184,3 +184,14 @@ def test_a_namesake_village_far_from_the_raion_named_stays_ambiguous_within_the_
     main = report.main_place
     assert (main["name"], main["oblast"], main["ambiguous"]) == ("Ivanivka", "Dnipropetrovsk Oblast", True)
     assert {c["oblast"] for c in main["candidates"]} == {"Dnipropetrovsk Oblast"}
+
+
+def test_a_village_named_in_the_raion_is_the_place_not_the_raion():
+    text = (
+        "Росіяни атакували Запорізький район\n\n"
+        "Російські війська вдарили по Запорізькому району. Дрон влучив у будинок у Малокатеринівці, "
+        "поранено двох людей."
+    )
+    report = extract(text, PUB)
+    assert (report.main_place["name"], report.main_place["kind"]) == ("Malokaterynivka", "city")
+    assert "Zaporizhzhia Raion" in [p["name"] for p in report.places]
