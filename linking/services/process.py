@@ -66,6 +66,12 @@ def _main_place(report: dict, known: dict[int, Place] | None = None) -> Place | 
     if known is None:
         known = reference_data().places
     main = known.get(place_id_of(places[0]))
+    if main is None and places[0].get("centre"):
+        # A raion or hromada named only by its centre ("Синельниківський район"): its extent is
+        # not in the gazetteer, so the attack goes to the oblast around that centre, as it would
+        # for a text naming only the oblast; the analyst narrows it down on review.
+        centre = known.get(place_id_of(places[0]["centre"]))
+        main = known.get(centre.oblast_id) if centre is not None and centre.oblast_id else None
     if main is None:
         return None
     # One district of the main city, named in the article: the attack is placed there.

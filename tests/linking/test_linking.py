@@ -218,3 +218,22 @@ def test_a_place_added_after_the_first_article_is_found_in_the_next(reference, m
     article_process(article_id=later.pk)
     later.refresh_from_db()
     assert later.attack is not None and later.attack.place_id == village.pk
+
+
+@pytest.mark.django_db
+def test_a_strike_placed_only_by_its_raion_becomes_a_draft_in_that_raions_oblast(reference, make_article):
+    # Synelnykove is the centre of its raion in Dnipropetrovsk Oblast; no village is named.
+    article = make_article(
+        "Удар по Синельниківському району\n"
+        "Уночі російські війська атакували Синельниківський район дронами. "
+        "Загинула одна людина, ще троє поранені.",
+        "2025-06-12",
+    )
+    article_process(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.report["places"][0]["kind"] == "raion"
+    assert article.attack is not None
+    assert article.attack.place.name == "Dnipropetrovsk Oblast"
+    assert article.attack.geo_precision == 5  # oblast: the raion's extent is not in the gazetteer
+    assert claim(article.attack, article, "killed").value == 1
+    assert claim(article.attack, article, "injured").value == 3
