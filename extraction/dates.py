@@ -69,21 +69,21 @@ DATE_RE = re.compile(
     re.VERBOSE,
 )
 MONTH_RE = re.compile(
-    r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\s+(?P<y>(?:19|20)\d\d)\b"
-    r"|\bin\s+(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\s{1,10}(?P<y>(?:19|20)\d\d)\b"
+    r"|\bin\s{1,10}(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)\b"
     # "in March 2023": its year too (without it "in March" matched first and took the anchor's year)
-    r"(?:\s+(?P<y3>(?:19|20)\d\d)\b)?"
+    r"(?:\s{1,10}(?P<y3>(?:19|20)\d\d)\b)?"
 )
 WEEKDAY_RE = re.compile(
     r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
-    r"(?P<part>\s+(?:night|morning|evening|afternoon))?\b"
+    r"(?P<part>\s{1,13}(?:night|morning|evening|afternoon))?\b"
 )
 # Case-insensitive, run on lower-cased text (``text.ci``); "[ytolae](?<!\w.)" is "\b[ytolae]"
 # written so that the engine can scan for the first letter fast.
 RELATIVE_RE = ci(
-    r"(?P<rel>[ytolae](?<!\w.)(?:(?<=y)esterday|(?<=t)oday|(?<=t)onight|(?<=o)vernight|(?<=l)ast\s+night|"
-    r"(?<=t)his\s+morning|(?<=e)arlier\s+today|(?<=o)ver\s+the\s+weekend|(?<=a)t\s+the\s+weekend|"
-    r"(?<=o)n\s+the\s+weekend|(?<=t)his\s+weekend|(?<=l)ast\s+weekend))\b"
+    r"(?P<rel>[ytolae](?<!\w.)(?:(?<=y)esterday|(?<=t)oday|(?<=t)onight|(?<=o)vernight|(?<=l)ast\s{1,6}night|"
+    r"(?<=t)his\s{1,6}morning|(?<=e)arlier\s{1,6}today|(?<=o)ver\s{1,6}the\s{1,6}weekend|(?<=a)t\s{1,6}the\s{1,6}weekend|"
+    r"(?<=o)n\s{1,6}the\s{1,6}weekend|(?<=t)his\s{1,6}weekend|(?<=l)ast\s{1,6}weekend))\b"
 )
 TIME_RE = re.compile(
     r"\b(?:[0-2]?\d[:.][0-5]\d(?:\s*(?:a\.m\.|p\.m\.|am|pm|hrs|h)\b)?|[01]?\d\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|(?:19|20)\d\d\b)"

@@ -141,3 +141,23 @@ def test_the_anchors_own_month_is_this_years():
 
 def test_a_clock_time_at_the_very_start():
     assert time_spans("04:30, 3 died") == [(0, 5)]
+
+
+def test_a_month_inside_a_full_date_does_not_stop_the_later_ones():
+    # "March 2025" inside "12 March 2025" is skipped; "in May" after it is still read.
+    assert [(d.kind, d.date) for d in all_dates("On 12 March 2025 and again in May", ANCHOR)] == [
+        ("explicit", D(2025, 3, 12)),
+        ("month", D(2025, 5, 1)),
+    ]
+
+
+def test_a_weekday_or_a_month_right_after_an_abbreviated_date():
+    # No space after "Jun.": the date ends where the next phrase begins, which is read too.
+    assert [(d.kind, d.date) for d in all_dates("Strikes on 3 Jun.Monday", ANCHOR)] == [
+        ("explicit", D(2025, 6, 3)),
+        ("weekday", D(2025, 6, 9)),
+    ]
+    assert [(d.kind, d.date) for d in all_dates("Strikes on 3 Jun.June 2024", ANCHOR)] == [
+        ("explicit", D(2025, 6, 3)),
+        ("month", D(2024, 6, 1)),
+    ]

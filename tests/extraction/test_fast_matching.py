@@ -159,3 +159,36 @@ def test_capitalised_token_starts_are_the_token_starts_with_a_capital():
     text = "O'Neil in Kyiv, ÉKiev; Київ 5Dnipro x'Yar Львів-Odesa aKharkiv"
     plain = [m.start() for m in TOKEN_RE.finditer(text) if m.group()[0].isupper()]
     assert [m.start() for m in CAP_TOKEN_START_RE.finditer(text)] == plain
+
+
+# Found by mutation testing (issue 20): the date phrases allowed any run of spaces between their
+# words, longer than the windows they are searched in, so a padded "last                 night" or
+# "in           March" was missed (or cut short) by the windowed search and found by the plain one.
+# The patterns now bound those runs to what the windows hold (13 spaces in a weekday's part of the
+# day, 6 in a relative phrase, 10 in a month's); beyond that no phrase is read, either way.
+SP = " " * 6
+SPACED = (
+    f"Strikes on Friday's{SP * 2} afternoon and Friday's{SP * 2}  afternoon; "
+    f"last{SP}night, last{SP} night; over{SP}the{SP}weekend, over{SP} the weekend; "
+    f"in{SP}    March{SP}    2023, in{SP}     March, June{SP}    2024 and June{SP}     2024."
+)
+
+
+def test_date_phrases_with_long_runs_of_spaces_are_found_alike_in_windows_and_in_the_whole_text():
+    from extraction import dates
+
+    low = lower_same_length(SPACED)
+    for rx, keys, before, after, s in (
+        (dates.WEEKDAY_RE, dates._WEEKDAY_KEYS, 7, 25, SPACED),
+        (dates.MONTH_RE, dates._MONTH_KEYS, 12, 15, SPACED),
+        (dates.RELATIVE_RE, dates._RELATIVE_KEYS, 20, 2, low),
+    ):
+        windows = keyword_windows(s, keys, before, after)
+        assert [m.span() for m in windowed_finditer(rx, s, windows)] == [m.span() for m in rx.finditer(s)]
+
+    def words(rx, s):
+        return [" ".join(m.group().split()) for m in rx.finditer(s)]
+
+    assert words(dates.WEEKDAY_RE, SPACED) == ["Friday's afternoon", "Friday's"]
+    assert words(dates.RELATIVE_RE, low) == ["last night", "over the weekend"]
+    assert words(dates.MONTH_RE, SPACED) == ["in March 2023", "June 2024"]
