@@ -103,3 +103,76 @@ def test_the_country_named_in_a_sentence_is_not_another_place():
 def test_the_war_so_far_in_the_events_city_is_still_the_war():
     text = f"{LEAD}\n\nSince the full-scale invasion, 1,200 civilians have been killed in Kharkiv."
     assert scopes(text) == [("killed", 2, "event"), ("killed", 1200, "war")]
+
+
+def totals(text: str) -> list[tuple[str, int, bool]]:
+    return [(f.category, f.value, f.total) for f in extract(text, published=PUB).figures]
+
+
+def test_in_total_marks_a_total_and_another_continues_it_in_its_paragraph():
+    assert totals(f"{LEAD} In total, 5 people were injured.") == [("killed", 2, False), ("injured", 5, True)]
+    # "Another" right after a total, in the same paragraph: part of the total too.
+    assert totals(f"{LEAD}\n\nIn total, 5 people were injured. Another 3 were killed.") == [
+        ("killed", 2, False),
+        ("injured", 5, True),
+        ("killed", 3, True),
+    ]
+    # A sentence between them that is no total: "another" continues that one, not the total.
+    assert totals(f"{LEAD} In total, 5 people were injured. Rescuers searched the rubble. Another 3 were killed.") == [
+        ("killed", 2, False),
+        ("injured", 5, True),
+        ("killed", 3, False),
+    ]
+
+
+def test_the_word_total_alone_is_no_total():
+    assert totals(f"{LEAD} The total number of injured rose to 5.") == [("killed", 2, False), ("injured", 5, False)]
+
+
+def test_the_region_named_after_a_figure_in_a_sentence_naming_the_city_is_the_event():
+    # The strike on Kharkiv, its victims counted "in the Kharkiv region": the city's, not a round-up.
+    assert scopes(f"{LEAD} The strike on Kharkiv injured 7 in the Kharkiv region.") == [
+        ("killed", 2, "event"),
+        ("injured", 7, "event"),
+    ]
+
+
+def test_the_nights_drones_launched_at_ukraine_are_the_nights_count():
+    assert scopes(f"{LEAD} Russia launched 50 drones at Ukraine overnight.") == [
+        ("killed", 2, "event"),
+        ("launched", 50, "nationwide"),
+    ]
+
+
+def test_russia_named_in_a_sentence_is_not_another_place():
+    assert scopes(f"{LEAD} Russia said 4 people were injured.") == [("killed", 2, "event"), ("injured", 4, "event")]
+
+
+def test_a_date_right_after_a_dateline_without_one_dates_its_sentence():
+    # Published 10 June, the event overnight; 1 June, the report's first words, is 9 days before.
+    text = (
+        "KYIV (Reuters) - June 1 saw a drone kill 6 people in Kharkiv. "
+        "A drone hit a house in Kharkiv overnight, killing two people."
+    )
+    assert scopes(text) == [("killed", 6, "past"), ("killed", 2, "event")]
+
+
+def test_another_city_named_with_the_country_is_still_another_place():
+    # "Ukraine" contains Kharkiv, but it is not what makes the sentence the event's: Odesa is named.
+    assert scopes(f"{LEAD} In Odesa, in southern Ukraine, 4 people were injured.") == [
+        ("killed", 2, "event"),
+        ("injured", 4, "other_place"),
+    ]
+
+
+def test_the_war_so_far_in_the_country_in_an_article_without_a_place():
+    assert scopes("Since the full-scale invasion, 1,200 civilians have been killed in Ukraine.") == [
+        ("killed", 1200, "war")
+    ]
+
+
+def test_the_enemys_drones_sent_toward_ukraine_are_the_nights_count():
+    assert scopes(f"{LEAD} The enemy sent 50 drones toward Ukraine.") == [
+        ("killed", 2, "event"),
+        ("launched", 50, "nationwide"),
+    ]
