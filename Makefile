@@ -27,8 +27,11 @@ setup: $(PY_STAMP) $(NODE_STAMP)
 run: setup
 	DEBUG=true PORT=$(PORT) $(PY) -m config.embedded_pg -- $(PY) -m config.devserver
 
+# The suite runs in TEST_PROCESSES processes (pytest-xdist; a test file stays in one process, so
+# its module fixtures are built once); each gets its own test database and Redis database.
+TEST_PROCESSES ?= 2
 test: setup
-	DEBUG=true $(PY) -m config.embedded_pg -- $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=true $(PY) -m config.embedded_pg -- $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

@@ -7,7 +7,7 @@ error instead of being guessed at. ``.env.example`` lists every variable.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -194,6 +194,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Celery ---
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+if _xdist_worker := env.str("PYTEST_XDIST_WORKER", default=""):
+    # The test suite split over processes (pytest-xdist: gw0, gw1, ...): each process gets the
+    # next Redis database, so one's Celery workers never take the other's tasks and a test that
+    # empties its broker empties only its own.
+    _redis = urlsplit(REDIS_URL)
+    _db = int(_redis.path.strip("/") or 0) + int(_xdist_worker.removeprefix("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db}"))
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 # With no Redis (set by `make run` when none answers), tasks run in-process.

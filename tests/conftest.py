@@ -114,6 +114,9 @@ class WorkerProcess:
 
     def __init__(self, concurrency: int = 2):
         env = dict(os.environ)
+        # The settings already moved this process's Redis database for pytest-xdist; the worker
+        # is given the result, and must not move it a second time.
+        env.pop("PYTEST_XDIST_WORKER", None)
         env["DATABASE_URL"] = test_database_url()
         env["REDIS_URL"] = settings.REDIS_URL
         env["INGEST_ALLOWED_HOSTS"] = ",".join(settings.INGEST_ALLOWED_HOSTS)
