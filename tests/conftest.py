@@ -100,7 +100,7 @@ def _tasks_run_eagerly(request):
     celery_app.conf.task_always_eager = old
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """A DATABASE_URL for the test database pytest-django created, for worker processes."""
     db = settings.DATABASES["default"]
     host = quote(db.get("HOST") or "", safe="") if (db.get("HOST") or "").startswith("/") else db.get("HOST", "")
@@ -117,7 +117,7 @@ class WorkerProcess:
         # The settings already moved this process's Redis database for pytest-xdist; the worker
         # is given the result, and must not move it a second time.
         env.pop("PYTEST_XDIST_WORKER", None)
-        env["DATABASE_URL"] = test_database_url()
+        env["DATABASE_URL"] = worker_database_url()
         env["REDIS_URL"] = settings.REDIS_URL
         env["INGEST_ALLOWED_HOSTS"] = ",".join(settings.INGEST_ALLOWED_HOSTS)
         env["CELERY_TASK_ALWAYS_EAGER"] = "false"

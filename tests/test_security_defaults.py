@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from config.checks import production_safety
-from tests.conftest import BASE_DIR, test_database_url
+from tests.conftest import BASE_DIR, worker_database_url
 
 REAL_KEY = "x7#Qm2!vR9pL$eT4wZ8&nB1cY6@kH3jD5sF0gA-uI+oP=zX%Wq3^Lr7*Nt"
 
@@ -78,7 +78,7 @@ def test_production_refuses_the_development_key(db, settings):
 def test_gunicorn_refuses_to_load_the_app_while_demo_users_can_log_in(settings, tmp_path):
     settings.DEBUG = True
     call_command("create_demo_users", "--state-file", str(tmp_path / "users.json"), stdout=StringIO())
-    env = {"DEBUG": "false", "DJANGO_SECRET_KEY": REAL_KEY, "DATABASE_URL": test_database_url()}
+    env = {"DEBUG": "false", "DJANGO_SECRET_KEY": REAL_KEY, "DATABASE_URL": worker_database_url()}
     refused = run(["-c", "import config.wsgi"], **env)
     assert refused.returncode != 0
     assert "strikewatch.E002" in refused.stderr and "demo users can log in" in refused.stderr
