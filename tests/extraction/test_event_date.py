@@ -243,3 +243,22 @@ def test_a_strike_word_ending_91_characters_after_the_date_is_too_far():
     near = far.replace("about", "some")
     assert near.index("struck") + len("struck") - (near.index("Sunday") + len("Sunday")) == 90
     assert strike_date(near) == text("2025-06-08")
+
+
+def test_a_date_after_publication_is_passed_over_not_the_end_of_the_search():
+    s = "Funerals for the victims will be held on 12 June 2025. Missiles struck Odesa on Sunday, killing three."
+    assert strike_date(s) == text("2025-06-08")
+
+
+def test_of_two_dates_scored_alike_in_one_sentence_the_first_wins():
+    # Sunday and Monday: 2 + 1 each.
+    assert strike_date("Missiles struck Odesa on Sunday and Kharkiv on Monday.") == text("2025-06-08")
+
+
+def test_a_datelines_date_up_to_one_day_after_publication():
+    def dateline(day):
+        return strike_date(f"KYIV, June {day} (Reuters) - Rescuers searched the rubble of a block of flats.")
+
+    assert dateline(10) == ("2025-06-10", "day", "dateline", None)
+    assert dateline(11) == ("2025-06-11", "day", "dateline", None)  # time zones: a day ahead is allowed
+    assert dateline(12) == PUBLISHED  # two days ahead is not
