@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from config.history import history_context
 from sources.choices import ArticleStatus
@@ -36,6 +37,12 @@ def fetch_backlog() -> int | None:
     try:
         with app.connection_for_read() as connection:
             return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+    except ChannelError as exc:
+        if "NOT_FOUND" in str(exc):
+            # Redis keeps no key for an empty queue, and kombu calls that "no queue": nothing waits.
+            return 0
+        logger.warning("Could not measure the %s queue", queue, exc_info=True)
+        return None
     except Exception:  # no broker, or one that cannot count: the caller assumes messages may be lost
         logger.warning("Could not measure the %s queue", queue, exc_info=True)
         return None

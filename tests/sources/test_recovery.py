@@ -37,8 +37,9 @@ from sources.services.linking_state import (
     article_extraction_record,
     article_extraction_release,
 )
+from sources.services.sweeper import fetch_backlog
 from strikes.models import Attack
-from tests.conftest import purge_all_queues, wait_until
+from tests.conftest import purge_all_queues, redis_available, require, wait_until
 from tests.factories import ArticleFactory
 from tests.sources.pages import Response, article_html, rss
 
@@ -359,3 +360,21 @@ def test_a_heartbeat_renews_only_the_rows_this_worker_still_holds():
     assert Article.objects.get(pk=mine.pk).lease_expires_at > soon
     assert Article.objects.get(pk=extracting.pk).lease_expires_at > soon
     assert Article.objects.get(pk=taken.pk).lease_expires_at < soon
+
+
+@pytest.mark.integration
+def test_an_empty_fetch_queue_measures_zero_without_a_warning(transactional_db, caplog):
+    # Redis keeps no key for an empty queue; kombu answers "no queue" for it. That is an idle
+    # system, not a broker that cannot count: no warning every sweep, and a backlog of 0.
+    require(redis_available(), f"Redis is not reachable at {settings.REDIS_URL}")
+    celery_app.conf.broker_url = settings.REDIS_URL
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        purge_all_queues()
+        redis.Redis.from_url(settings.REDIS_URL).delete("fetch")
+        with caplog.at_level("WARNING", logger="sources.services.sweeper"):
+            assert fetch_backlog() == 0
+        assert not [r for r in caplog.records if "Could not measure" in r.getMessage()]
+    finally:
+        celery_app.conf.task_always_eager = eager
