@@ -97,15 +97,52 @@ class FetchResult:
 # --- Pinned connections ---
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the fetch's deadline.
+
+    httpx's timeouts bound one socket operation each; a server sending its headers a byte at a
+    time answers every read in time and could hold the worker for as long as it likes. Each
+    operation here waits at most until the deadline, and none starts after it.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream = stream
+        self._deadline = deadline
+
+    def _within(self, timeout: float | None) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("The whole fetch's deadline passed.")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._within(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._within(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        stream = self._stream.start_tls(ssl_context, server_hostname, self._within(timeout))
+        return _DeadlineStream(stream, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
 class _PinnedBackend(httpcore.SyncBackend):
-    """Opens TCP connections only to the addresses checked for one host.
+    """Opens TCP connections only to the addresses checked for one host, each ending by the
+    fetch's deadline.
 
     httpcore still uses the URL's host name for the Host header, TLS SNI and certificate
     checks; only the address the socket connects to is replaced by a checked one.
     """
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, deadline: float | None = None):
         self.target = target
+        self.deadline = deadline
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         if host.strip("[]").lower() != self.target.host.lower() or port != self.target.port:
@@ -114,9 +151,11 @@ class _PinnedBackend(httpcore.SyncBackend):
         last_error: Exception | None = None
         for address in self.target.addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
+                continue
+            return stream if self.deadline is None else _DeadlineStream(stream, self.deadline)
         raise last_error or httpcore.ConnectError("No address to connect to.")
 
 
@@ -132,9 +171,10 @@ def _shared_ssl_context():
 
 
 class PinnedTransport(httpx.HTTPTransport):
-    """An httpx transport whose connections go only to ``target.addresses``."""
+    """An httpx transport whose connections go only to ``target.addresses``, and (given a
+    ``deadline``, a ``time.monotonic()`` value) read and write nothing after it."""
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, deadline: float | None = None):
         super().__init__(verify=_shared_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=_shared_ssl_context(),
@@ -143,7 +183,7 @@ class PinnedTransport(httpx.HTTPTransport):
             http1=True,
             http2=False,
             retries=0,
-            network_backend=_PinnedBackend(target),
+            network_backend=_PinnedBackend(target, deadline),
         )
 
 
@@ -237,8 +277,9 @@ def fetch(
     """GET ``url`` (a page or a feed), following at most ``config.max_redirects`` checked redirects.
 
     ``config.total_timeout`` is one deadline for the whole fetch: each name lookup, connect,
-    wait for headers and body read of every hop gets at most the time that is left, so a
-    hung resolver or a server trickling redirects cannot hold a worker past it.
+    and every socket read and write of every hop (headers included) gets at most the time that
+    is left, so a hung resolver, a server trickling its headers or its redirects cannot hold a
+    worker past it.
     """
     deadline = time.monotonic() + config.total_timeout
     headers = {"User-Agent": config.user_agent, "Accept": ACCEPT[kind]}
@@ -273,7 +314,7 @@ def fetch(
         try:
             with (
                 httpx.Client(
-                    transport=PinnedTransport(target),
+                    transport=PinnedTransport(target, deadline),
                     timeout=timeout,
                     follow_redirects=False,
                     trust_env=False,

@@ -1,6 +1,7 @@
 """Fetching pasted URLs: text and metadata stored, limits enforced, errors recorded on the article."""
 
 import socket
+import threading
 import time
 import zlib
 from datetime import UTC, datetime
@@ -267,3 +268,38 @@ def test_stalled_headers_fail_by_the_deadline_not_the_read_timeout(site):
         fetch(url, config=_config(read_timeout=10.0, total_timeout=0.6))
 
     assert time.monotonic() - started < 0.6 + 0.3
+
+
+def test_headers_trickled_a_byte_at_a_time_fail_by_the_deadline():
+    # Each byte arrives well within the read timeout, so only a deadline over every read ends it:
+    # this server would take a minute to finish its headers.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(600):
+                if stop.is_set():
+                    return
+                try:
+                    conn.sendall(b"a")
+                except OSError:
+                    return  # the client hung up, as it should
+                time.sleep(0.1)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/trickle"
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchTransient, match="Timed out"):
+            fetch(url, config=_config(read_timeout=5.0, total_timeout=1.0))
+        assert time.monotonic() - started < 1.0 + 0.5
+    finally:
+        stop.set()
+        listener.close()
