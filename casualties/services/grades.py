@@ -27,7 +27,7 @@ from config.history import history_context
 from config.roles import can_decide
 from sources.choices import OutletGrade, ReviewState
 from sources.models import Article
-from strikes.choices import EvidenceGrade
+from strikes.choices import AttackStatus, EvidenceGrade
 from strikes.models import Attack, Place
 
 # A source's own place of the event farther than this from the attack's (and neither inside the
@@ -84,11 +84,15 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
     # Only the report's date and first (main) place are read, not the whole report.
     # A rejected article stays linked but an analyst said it is not about this attack (its
     # claims are withdrawn): not a source.
+    linked = Article.objects.filter(attack_id=attack.pk, duplicate_of__isnull=True).exclude(
+        review_state=ReviewState.REJECTED
+    )
+    if attack.status == AttackStatus.PUBLISHED:
+        # Only editors change what the public sees: an article whose figures still wait for an
+        # editor (recorded after publication) counts once the editor has accepted them.
+        linked = linked.exclude(claims__pending_review=True)
     articles = list(
-        Article.objects.filter(attack_id=attack.pk, duplicate_of__isnull=True)
-        .exclude(review_state=ReviewState.REJECTED)
-        .order_by("published_at", "id")
-        .values(
+        linked.order_by("published_at", "id").values(
             "id",
             "outlet_id",
             "outlet__name",
@@ -129,6 +133,7 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
     labels = (
         Claim.objects.filter(attack_id=attack.pk, article__isnull=True, withdrawn_at__isnull=True)
         .exclude(source_label="")
+        .exclude(pending_review=True)  # waiting for an editor, like an article's
         .values_list("source_label", flat=True)
         .distinct()
     )

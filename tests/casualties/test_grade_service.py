@@ -369,3 +369,23 @@ def test_rejecting_an_article_without_figures_also_stops_it_confirming(kyiv_city
     assert grade_of(attack) == "confirmed"
     article_reject(article=afp, by=analyst, reason="Another night's strike.")
     assert grade_of(attack) == "single_source"
+
+
+def test_on_a_published_attack_a_new_articles_figures_wait_for_an_editor_and_so_does_its_grade(strike, analyst, editor):
+    # A second outlet's report reaches the published attack with a figure: the figure waits for
+    # an editor, and the article does not confirm the attack before the editor lets it in.
+    afp = ArticleFactory(attack=strike, outlet=OutletFactory(name="AFP", grade="B"), report=report_of(strike.place))
+    claim = services.claim_record(
+        attack=strike,
+        category="killed",
+        value=2,
+        qualifier="exact",
+        reported_at=STRUCK,
+        article=afp,
+        by=analyst,
+    )
+    claim.refresh_from_db()
+    assert claim.pending_review
+    assert grade_of(strike) == "single_source"
+    services.claim_accept(claim=claim, by=editor)
+    assert grade_of(strike) == "confirmed"
