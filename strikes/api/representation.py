@@ -496,16 +496,10 @@ def representation_sql(queryset, shape: Shape) -> tuple[str, str, tuple]:
     return properties_sql(shape), inner_sql, tuple(params)
 
 
-def properties_sql(shape: Shape, *, url_json: str | None = None) -> str:
-    """SQL for the JSON text of the fields ``shape`` shows over a row ``a``; ``url_json``, when
-    given, stands for the url's JSON (``strikes.api.export_lines`` stores the text around it)."""
-    return sql_object(
-        *(
-            (f.name, url_json if f.name == "url" and url_json is not None else f.json(shape))
-            for f in ATTACK_FIELDS
-            if f.name in shape.names
-        )
-    )
+def properties_sql(shape: Shape, *, url_json: str = "") -> str:
+    """SQL for the JSON of the fields ``shape`` shows over a row ``a``; ``url_json`` replaces the url's."""
+    pairs = ((f.name, url_json if f.name == "url" and url_json else f.json(shape)) for f in ATTACK_FIELDS)
+    return sql_object(*(pair for pair in pairs if pair[0] in shape.names))
 
 
 def representations_json(queryset, shape: Shape) -> dict[int, bytes]:
