@@ -152,9 +152,12 @@ def install(using: str = "default", *, verbosity: int = 1) -> bool:
     want = version()
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT obj_description(to_regprocedure(%s), 'pg_proc')", [REFRESH])
-        row = cursor.fetchone()
-        if row is None or row[0] == want:
+        cursor.execute(
+            "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc')",
+            [REFRESH],
+        )
+        exists, have = cursor.fetchone()
+        if not exists or have == want:  # not migrated that far (or back), or up to date
             return False
         cursor.execute(functions_sql())
         cursor.execute("SELECT strikes_attackexport_rebuild()")
@@ -178,14 +181,15 @@ def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple]) -> Iter
     (as ``formats._copy``), checks and flushes: an export costs no query more than before."""
     connection = connections[queryset.db]
     zone = str(timezone.get_current_timezone())
-    flush = ", strikes_attackexport_flush()" if connection.in_atomic_block else ""
+    snapshot = asof.active()  # strikes_attack is a temporary table of the past: flush nothing
+    flush = ", strikes_attackexport_flush()" if connection.in_atomic_block and not snapshot else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('TimeZone', %s, false), set_config('jit', 'off', false),"
             f" obj_description(to_regprocedure(%s), 'pg_proc'){flush}",
             [zone, REFRESH],
         )
-        use = cursor.fetchone()[2] == current_version(zone) and not asof.active()
+        use = cursor.fetchone()[2] == current_version(zone) and not snapshot
         statement, params = stored if use else live
         try:
             with cursor.cursor.copy(statement, params or None) as copy:
