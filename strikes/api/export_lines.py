@@ -16,7 +16,7 @@ exports' own SQL, over a set of ids instead of a filtered queryset. ``install()`
 the functions ``strikes_attackexport_refresh(ids)`` and ``strikes_attackexport_rebuild()``
 (run after every ``migrate``, by ``strikes.apps``) and rebuilds every line when the generated
 SQL changed. The function carries a hash of its SQL as its comment; the exports use the stored
-lines only when that hash is this code's (``usable()``), so lines written by another version of
+lines only when that hash is this code's (``stream()``), so lines written by another version of
 the declaration are never served.
 
 **Refreshed in the writing transaction.** Statement-level triggers with transition tables on
