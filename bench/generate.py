@@ -18,6 +18,8 @@ How it stays fast (one million attacks, ~12 million rows, in minutes on two core
 - The map/timeline summary triggers (migration 0006) are disabled for the load too, and the
   summary is rebuilt from the attacks in one pass at the end (one GROUP BY instead of an
   upsert per chunk); the rebuild is in the same transaction, so the summary is never stale.
+- The stored export lines' triggers (migration 0011) are disabled likewise, and every line is
+  rebuilt in one statement at the end, in the same transaction.
 - ``search_vector`` is computed by PostgreSQL's ``to_tsvector`` in the INSERT ... SELECT
   from a temporary staging table, never by a second UPDATE pass over a million rows.
 """
@@ -218,6 +220,17 @@ def summary_triggers(cur) -> list[tuple[str, str]]:
     return cur.fetchall()
 
 
+def export_triggers(cur) -> list[tuple[str, str]]:
+    """The triggers noting attacks whose stored export lines change (migration 0011), on the
+    tables the generator fills, when they exist."""
+    cur.execute(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+        " AND tgname LIKE 'strikes\\_attackexport\\_mark\\_%%' AND tgrelid = ANY(%s::regclass[])",
+        [BULK_TABLES],
+    )
+    return cur.fetchall()
+
+
 class Writer(threading.Thread):
     """Runs COPYs for chunks handed over by the generating thread."""
 
@@ -290,7 +303,8 @@ def generate(
             cur.execute("SET LOCAL synchronous_commit = off")
             triggers = history_triggers(cur)
             summary = summary_triggers(cur)
-            for table, name in triggers + summary:
+            exports = export_triggers(cur)
+            for table, name in triggers + summary + exports:
                 cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
             restore = drop_secondary(cur)
             cur.execute(
@@ -335,6 +349,14 @@ def generate(
                 for table, name in summary:
                     cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
                 say(f"map/timeline summary rebuilt in {time.monotonic() - t1:.0f}s")
+            if exports:
+                # Every attack's export lines in one pass (strikes.api.export_lines), in the
+                # same transaction: never stale.
+                t1 = time.monotonic()
+                cur.execute("SELECT strikes_attackexport_rebuild()")
+                for table, name in exports:
+                    cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+                say(f"export lines rebuilt in {time.monotonic() - t1:.0f}s")
             for table in ALL_TABLES:
                 seq = f"pg_get_serial_sequence('{table}', 'id')"
                 cur.execute(f"SELECT setval({seq}, (SELECT coalesce(max(id), 1) FROM {table}))")

@@ -64,20 +64,25 @@ _SOURCE_URLS = csv_text(
 )
 
 
-def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple]:
-    """``COPY (SELECT ...) TO STDOUT WITH CSV`` for the rows of ``queryset`` in its order."""
+def csv_select_sql(
+    ids_sql: str, ids_params, *, mode: str, columns: list[str], cells: bool = False
+) -> tuple[str, tuple]:
+    """``(WITH ... SELECT <columns> FROM f JOIN strikes_attack a ..., its parameters)``,
+    unordered: the CSV's cells over the rows ``f`` that ``ids_sql`` selects (``id`` and any sort
+    keys). The export orders it. With ``cells``: ``a.id AS id`` first, then each column as text
+    named ``c0``, ``c1``... (``strikes.api.export_lines`` stores each row as a line)."""
     if mode not in FIGURE_PARTS:
         raise ValueError(f"Unknown figures mode {mode!r}")
-    names, descending = ordering_keys(queryset)
-    # The filtered ids (and sort keys) exactly as the list would select them.
-    inner_sql, inner_params = rows_sql(queryset, names)
     joins = {CSV_EXPRESSIONS[c][1] for c in columns} - {None}
-    direction = " DESC" if descending else ""
-    order = ", ".join(f"f.{n}{direction}" for n in names)
-    selected = ", ".join(CSV_EXPRESSIONS[c][0] for c in columns)
-    ctes = [f"f AS MATERIALIZED ({inner_sql})"]
-    params = list(inner_params)
-    ids = f"SELECT ids.id FROM ({inner_sql}) ids"
+    if cells:
+        selected = ", ".join(
+            ["a.id AS id", *(f"({CSV_EXPRESSIONS[c][0]})::text AS c{i}" for i, c in enumerate(columns))]
+        )
+    else:
+        selected = ", ".join(CSV_EXPRESSIONS[c][0] for c in columns)
+    ctes = [f"f AS MATERIALIZED ({ids_sql})"]
+    params = list(ids_params)
+    ids = f"SELECT ids.id FROM ({ids_sql}) ids"
     outer = []
     if "figures" in joins:
         best, low, high = FIGURE_PARTS[mode]
@@ -87,23 +92,36 @@ def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple
             for name, part in (("best", best), ("low", low), ("high", high), ("status", "status"))
         )
         ctes.append(_FIGURES_CTE.format(aggregates=aggregates, ids=ids))
-        params += inner_params
+        params += ids_params
         outer.append("LEFT JOIN fig ON fig.attack_id = a.id")
     if "munitions" in joins:
         ctes.append(_MUNITIONS_CTE.format(ids=ids, names=_MUNITION_NAMES, origin=csv_text("mu.origin_country")))
-        params += inner_params
+        params += ids_params
         outer.append("LEFT JOIN mun ON mun.attack_id = a.id")
     if "sources" in joins:
         ctes.append(_SOURCES_CTE.format(ids=ids, outlet=csv_text("ou.name"), urls=_SOURCE_URLS))
-        params += inner_params
+        params += ids_params
         outer.append("LEFT JOIN src ON src.attack_id = a.id")
     select = (
         f"WITH {', '.join(ctes)} "
         f"SELECT {selected} FROM f JOIN strikes_attack a ON a.id = f.id "
         "LEFT JOIN strikes_place p ON p.id = a.place_id LEFT JOIN strikes_place o ON o.id = p.oblast_id "
-        "LEFT JOIN strikes_place pp ON pp.id = p.parent_id " + " ".join(outer) + f" ORDER BY {order}"
+        "LEFT JOIN strikes_place pp ON pp.id = p.parent_id " + " ".join(outer)
     )
-    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", tuple(params)
+    return select, tuple(params)
+
+
+def csv_copy_sql(queryset, *, mode: str, columns: list[str]) -> tuple[str, tuple]:
+    """``COPY (SELECT ...) TO STDOUT WITH CSV`` for the rows of ``queryset`` in its order."""
+    if mode not in FIGURE_PARTS:
+        raise ValueError(f"Unknown figures mode {mode!r}")
+    names, descending = ordering_keys(queryset)
+    # The filtered ids (and sort keys) exactly as the list would select them.
+    inner_sql, inner_params = rows_sql(queryset, names)
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"f.{n}{direction}" for n in names)
+    select, params = csv_select_sql(inner_sql, tuple(inner_params), mode=mode, columns=columns)
+    return f"COPY ({select} ORDER BY {order}) TO STDOUT WITH (FORMAT csv)", params
 
 
 def _copy(queryset, statement: str, params) -> Iterator[bytes]:
@@ -131,11 +149,17 @@ def started(pieces: Iterator[bytes]) -> Iterator[bytes]:
 def csv_rows(queryset, *, mode: str, columns: list[str]) -> Iterator[bytes]:
     """CSV bytes, header first, then one line per attack, as PostgreSQL writes them, passed on
     in pieces of about ``COPY_BUFFER`` bytes."""
+    statement, params = csv_copy_sql(queryset, mode=mode, columns=columns)
+    return csv_stream(columns, _copy(queryset, statement, params))
+
+
+def csv_stream(columns: list[str], lines: Iterator[bytes]) -> Iterator[bytes]:
+    """The header of ``columns``, then ``lines`` (each ending with "\n"), in pieces of about
+    ``COPY_BUFFER`` bytes."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(columns)
-    statement, params = csv_copy_sql(queryset, mode=mode, columns=columns)
     buffer = bytearray(header.getvalue().encode("utf-8"))
-    for data in _copy(queryset, statement, params):
+    for data in lines:
         buffer += data
         if len(buffer) >= COPY_BUFFER:
             yield bytes(buffer)
@@ -150,7 +174,7 @@ def csv_rows(queryset, *, mode: str, columns: list[str]) -> Iterator[bytes]:
 # holds no raw control character, so no line is ever quoted and each is the Feature as is.
 # Lines end with "\n", which JSON text cannot contain either: joining is a byte replace.
 
-_NO_LIMIT = 2**63 - 1
+NO_LIMIT = 2**63 - 1
 
 _GEOMETRY = (
     "CASE WHEN a.latitude IS NOT NULL AND a.longitude IS NOT NULL THEN concat("
@@ -159,32 +183,43 @@ _GEOMETRY = (
 )
 
 
+def feature_sql(properties: str) -> str:
+    """SQL for one Feature's JSON text over a row ``a``, its properties ``properties``."""
+    return sql_object(
+        ("type", "'\"Feature\"'"), ("id", "a.id::text"), ("geometry", _GEOMETRY), ("properties", properties)
+    )
+
+
 def geojson_copy_sql(queryset, shape: Shape) -> tuple[str, tuple]:
     """``COPY (SELECT feature) TO STDOUT``: one Feature's JSON text per line, in the order of
     ``queryset``, its properties the representation ``shape`` asks for."""
     properties, inner_sql, params = representation_sql(queryset, shape)
     keys, descending = ordering_keys(queryset)
-    text = sql_object(
-        ("type", "'\"Feature\"'"), ("id", "a.id::text"), ("geometry", _GEOMETRY), ("properties", properties)
-    )
+    text = feature_sql(properties)
     direction = " DESC" if descending else ""
     order = ", ".join(f"a.{n}{direction}" for n in keys)
     # The LIMIT limits nothing, but with one the planner computes expensive output columns
     # after the sort (make_sort_input_target): the sort moves attack rows, not Features of
     # 2 KB (without it, 10,000 Features spilled to disk), and the relation subqueries run in
     # output order. A number, not LIMIT ALL, which newer PostgreSQL treats as no LIMIT.
-    select = f"SELECT {text} FROM ({inner_sql}) a ORDER BY {order} LIMIT {_NO_LIMIT}"
+    select = f"SELECT {text} FROM ({inner_sql}) a ORDER BY {order} LIMIT {NO_LIMIT}"
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')", params
 
 
 def geojson_stream(queryset, shape: Shape, chunk_size=None) -> Iterator[bytes]:
     """An RFC 7946 FeatureCollection, one Feature per attack, passed on ``chunk_size``
     features at a time. Attacks without coordinates have a null geometry."""
-    chunk_size = chunk_size or settings.API_EXPORT_CHUNK
     statement, params = geojson_copy_sql(queryset, shape)
+    return feature_collection(_copy(queryset, statement, params), chunk_size)
+
+
+def feature_collection(lines: Iterator[bytes], chunk_size=None) -> Iterator[bytes]:
+    """The FeatureCollection of ``lines`` (each a Feature's JSON text and "\n"), passed on
+    ``chunk_size`` features at a time."""
+    chunk_size = chunk_size or settings.API_EXPORT_CHUNK
     # Each piece starts with what goes before its Features: the opening, then a comma.
     head, buffer, count = b'{"type":"FeatureCollection","features":[', bytearray(), 0
-    for line in _copy(queryset, statement, params):
+    for line in lines:
         buffer += line
         count += 1
         if count == chunk_size:

@@ -493,8 +493,13 @@ def representation_sql(queryset, shape: Shape) -> tuple[str, str, tuple]:
         raise ValueError(f"Unknown field(s) {sorted(unknown)}")
     keys, _ = ordering_keys(queryset)
     inner_sql, params = rows_sql(queryset, list(dict.fromkeys([*keys, *ATTACK_VALUES])))
-    properties = sql_object(*((f.name, f.json(shape)) for f in ATTACK_FIELDS if f.name in shape.names))
-    return properties, inner_sql, tuple(params)
+    return properties_sql(shape), inner_sql, tuple(params)
+
+
+def properties_sql(shape: Shape, *, url_json: str = "") -> str:
+    """SQL for the JSON of the fields ``shape`` shows over a row ``a``; ``url_json`` replaces the url's."""
+    pairs = ((f.name, url_json if f.name == "url" and url_json else f.json(shape)) for f in ATTACK_FIELDS)
+    return sql_object(*(pair for pair in pairs if pair[0] in shape.names))
 
 
 def representations_json(queryset, shape: Shape) -> dict[int, bytes]:

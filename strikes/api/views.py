@@ -31,9 +31,18 @@ from config.api import (
     bad_parameter,
     selected_fields,
 )
-from strikes.api import asof, docs
+from strikes.api import asof, docs, export_lines
 from strikes.api.cache import cached
-from strikes.api.formats import csv_rows, feature, geojson_stream, started
+from strikes.api.formats import (
+    csv_copy_sql,
+    csv_rows,
+    csv_stream,
+    feature,
+    feature_collection,
+    geojson_copy_sql,
+    geojson_stream,
+    started,
+)
 from strikes.api.renderers import CSVRenderer, GeoJSONRenderer
 from strikes.api.representation import (
     CSV_COLUMNS,
@@ -294,9 +303,13 @@ class AttackViewSet(
             # fields= keeps the order asked (a researcher's own layout); omit= the export's.
             columns = list(dict.fromkeys(names)) if param == "fields" else [c for c in columns if c not in names]
         queryset = self.filter_queryset(Attack.objects.all())
-        response = StreamingHttpResponse(
-            started(csv_rows(queryset, mode=mode, columns=columns)), content_type="text/csv; charset=utf-8"
-        )
+        if "fields" not in request.query_params and "omit" not in request.query_params and mode == export_lines.MODE:
+            # The default columns: each attack's line as stored, when usable (strikes.api.export_lines).
+            live = csv_copy_sql(queryset, mode=mode, columns=columns)
+            rows = csv_stream(columns, export_lines.stream(queryset, export_lines.csv_sql(queryset), live))
+        else:
+            rows = csv_rows(queryset, mode=mode, columns=columns)
+        response = StreamingHttpResponse(started(rows), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="strikewatch-attacks-{stamp}.csv"'
         return response
@@ -305,7 +318,13 @@ class AttackViewSet(
         """The whole filtered set as a FeatureCollection, written by PostgreSQL."""
         shape = self.shape()  # a 400 before the stream starts
         queryset = self.filter_queryset(self.get_queryset())
-        return StreamingHttpResponse(started(geojson_stream(queryset, shape)), content_type="application/geo+json")
+        if shape.mode == export_lines.MODE and shape.names == FIELD_NAMES:
+            # Every field: each attack's Feature as stored, when usable (strikes.api.export_lines).
+            stored, live = export_lines.features_sql(queryset, shape.url), geojson_copy_sql(queryset, shape)
+            features = feature_collection(export_lines.stream(queryset, stored, live))
+        else:
+            features = geojson_stream(queryset, shape)
+        return StreamingHttpResponse(started(features), content_type="application/geo+json")
 
     # --- writes ---
 

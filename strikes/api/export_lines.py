@@ -1,0 +1,258 @@
+# ruff: noqa: S608 -- SQL is built from module constants and Django's compiled SQL; values are placeholders.
+"""Stored export lines: each attack's CSV line and GeoJSON Feature, kept ready in the database.
+
+``strikes_attackexport`` (migration 0011) holds, per attack (every status: the filters decide
+who sees which), its line of the default CSV (every column of ``CSV_COLUMNS``, figures in the
+decided mode, times in ``settings.TIME_ZONE``, "\\n" included) and its default GeoJSON Feature
+(every field), split around its url, which depends on the request's host. The whole-set
+exports of the default shape read these instead of joining attacks, places, munitions,
+sources and figures per row: one narrow sort of the filtered ids, then a primary-key probe per
+row (docs/PERFORMANCE.md §12).
+
+**Written by the declaration.** The statement that computes the lines is generated here from
+``strikes.api.representation`` (the CSV's columns through ``formats.csv_select_sql``, the
+Feature through ``formats.feature_sql`` and ``representation.properties_sql``): the live
+exports' own SQL, over a set of ids instead of a filtered queryset. ``install()`` puts it in
+the functions ``strikes_attackexport_refresh(ids)`` and ``strikes_attackexport_rebuild()``
+(run after every ``migrate``, by ``strikes.apps``) and rebuilds every line when the generated
+SQL changed. The function carries a hash of its SQL as its comment; the exports use the stored
+lines only when that hash is this code's (``stream()``), so lines written by another version of
+the declaration are never served.
+
+**Refreshed in the writing transaction.** Statement-level triggers with transition tables on
+every table a line reads (attacks, their munitions, the munition catalogue, places, articles,
+outlets, published figures; migration 0011) note the attacks a statement changed in
+``strikes_attackexport_dirty``; a deferred constraint trigger (one per transaction, on
+``strikes_attackexport_pending``) refreshes them all at commit, in one statement. So every
+writer — services, importers' bulk paths, ``QuerySet.update()``, the admin, raw SQL — is
+covered without naming it, a transaction that writes an attack ten times refreshes it once,
+and a rolled-back write refreshes nothing. A reader inside a writing transaction (a test,
+``ATOMIC_REQUESTS``) first calls ``strikes_attackexport_flush()`` so it sees its own writes.
+The refresh locks the lines it rewrites before computing them, and computes in a statement
+of its own, so under READ COMMITTED two transactions changing one attack refresh it in turn,
+the second seeing the first's committed work.
+"""
+
+import functools
+import hashlib
+import json
+import struct
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
+
+from strikes.api import asof
+from strikes.api.formats import NO_LIMIT, csv_select_sql, feature_sql
+from strikes.api.representation import ATTACK_VALUES, CSV_COLUMNS, FIELD_NAMES, Shape, properties_sql
+from strikes.api.sql import ordering_keys, restore_session, rows_sql, sql_text
+from strikes.models import Attack
+
+REFRESH = "strikes_attackexport_refresh(bigint[])"
+MODE = "decided"
+
+# Where a Feature's url goes: a raw control character, which JSON text never holds.
+_URL_MARK = "chr(1)"
+
+
+def _cell(column: str) -> str:
+    """A CSV cell of a text column as COPY's CSV format writes it: NULL as nothing; quoted
+    (quotes doubled) when empty or holding a comma, quote, CR or LF."""
+    special = "'[\",' || chr(10) || chr(13) || ']'"
+    return (
+        f"CASE WHEN {column} = '' OR {column} ~ ({special})"
+        f" THEN '\"' || replace({column}, '\"', '\"\"') || '\"' ELSE {column} END"
+    )
+
+
+def _concat(parts: list[str]) -> str:
+    """concat() of ``parts``, nested where they pass PostgreSQL's 100 arguments."""
+    if len(parts) <= 100:
+        return f"concat({', '.join(parts)})"
+    return _concat([_concat(parts[i : i + 100]) for i in range(0, len(parts), 100)])
+
+
+def lines_sql(ids_sql: str) -> str:
+    """``SELECT id, csv_line, feature_head, feature_tail`` for the attacks ``ids_sql`` selects
+    (one column, ``id``), from the declaration: the same SQL as the live exports."""
+    cells, params = csv_select_sql(ids_sql, (), mode=MODE, columns=list(CSV_COLUMNS), cells=True)
+    assert not params
+    # The cells as text in a subquery (OFFSET 0: each computed once), then joined into the line.
+    parts = []
+    for i in range(len(CSV_COLUMNS)):
+        parts += ["','", _cell(f"s.c{i}")] if i else [_cell(f"s.c{i}")]
+    csv = f"SELECT s.id, {_concat([*parts, 'chr(10)'])} AS csv_line FROM ({cells} OFFSET 0) s"
+
+    rows, row_params = Attack.objects.order_by().values(*ATTACK_VALUES).query.sql_with_params()
+    assert not row_params
+    shape = Shape(MODE, FIELD_NAMES, ("", ""))
+    feature = feature_sql(properties_sql(shape, url_json=_URL_MARK))
+    geo = f"SELECT a.id, {feature} AS feature FROM ({rows}) a WHERE a.id IN ({ids_sql})"
+    return (
+        "SELECT c.id, c.csv_line,"
+        f" split_part(g.feature, {_URL_MARK}, 1) AS feature_head, split_part(g.feature, {_URL_MARK}, 2) AS feature_tail"
+        f" FROM ({csv}) c JOIN ({geo}) g ON g.id = c.id"
+    )
+
+
+def functions_sql(zone: str | None = None) -> str:
+    """The refresh and rebuild functions, as generated from the declaration now, writing times
+    in ``zone`` (``settings.TIME_ZONE``)."""
+    zone = zone or settings.TIME_ZONE
+    some = lines_sql("SELECT DISTINCT unnest(p_ids) AS id")
+    every = lines_sql("SELECT strikes_attack.id FROM strikes_attack")
+    options = f'SET "TimeZone" TO {sql_text(zone)} SET jit TO off'
+    # The SQL goes through no placeholder substitution here: undo sql_text's doubled "%".
+    return f"""
+CREATE OR REPLACE FUNCTION strikes_attackexport_refresh(p_ids bigint[]) RETURNS void
+LANGUAGE plpgsql {options} AS $fn$
+BEGIN
+    -- Lock the lines first (a placeholder for a new one), in id order; then compute them in a
+    -- statement of its own, whose snapshot sees what a writer we waited for committed.
+    INSERT INTO strikes_attackexport (attack_id, csv_line, feature_head, feature_tail)
+    SELECT DISTINCT x, '', '', '' FROM unnest(p_ids) x WHERE x IS NOT NULL ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM strikes_attackexport WHERE attack_id = ANY(p_ids) ORDER BY attack_id FOR UPDATE;
+    DELETE FROM strikes_attackexport e WHERE e.attack_id = ANY(p_ids)
+        AND NOT EXISTS (SELECT 1 FROM strikes_attack a WHERE a.id = e.attack_id);
+    UPDATE strikes_attackexport e
+    SET csv_line = l.csv_line, feature_head = l.feature_head, feature_tail = l.feature_tail
+    FROM ({some}) l WHERE e.attack_id = l.id;
+END;
+$fn$;
+CREATE OR REPLACE FUNCTION strikes_attackexport_rebuild() RETURNS bigint
+LANGUAGE plpgsql {options} AS $fn$
+DECLARE
+    n bigint;
+BEGIN
+    TRUNCATE strikes_attackexport;
+    INSERT INTO strikes_attackexport (attack_id, csv_line, feature_head, feature_tail) {every};
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END;
+$fn$;
+""".replace("%%", "%")
+
+
+def version(zone: str | None = None) -> str:
+    """A hash of the generated functions (their zone included): the comment ``install()``
+    leaves on them."""
+    return hashlib.sha256(functions_sql(zone).encode()).hexdigest()[:32]
+
+
+@functools.cache
+def current_version(zone: str) -> str:
+    """``version(zone)`` once per process and zone (the declaration is fixed for its life)."""
+    return version(zone)
+
+
+def install(using: str = "default", *, verbosity: int = 1) -> bool:
+    """Put the functions generated now in the database; when they differ from the ones there,
+    rebuild every line (in the same transaction). True when it rebuilt."""
+    want = version()
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc')",
+            [REFRESH],
+        )
+        exists, have = cursor.fetchone()
+        if not exists or have == want:  # not migrated that far (or back), or up to date
+            return False
+        cursor.execute(functions_sql())
+        cursor.execute("SELECT strikes_attackexport_rebuild()")
+        count = cursor.fetchone()[0]
+        cursor.execute(f"COMMENT ON FUNCTION {REFRESH} IS {sql_text(want)}".replace("%%", "%"))
+    if verbosity:
+        print(f"  Export lines rebuilt from the declaration: {count:,} attacks.")
+    return True
+
+
+# --- Serving ---
+
+
+def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple]) -> Iterator[bytes]:
+    """The lines of the ``stored`` COPY (``csv_sql``/``features_sql``) when the stored lines may
+    answer, else of the ``live`` one (CSV format, a line per row), as they arrive.
+
+    Stored lines answer when they were written by this code's declaration for this request's
+    zone, and the request is not a snapshot (as_of). Inside a writing transaction its pending
+    refreshes are done first, so it reads its own writes. One statement sets the session up
+    (as ``formats._copy``), checks and flushes: an export costs no query more than before."""
+    connection = connections[queryset.db]
+    zone = str(timezone.get_current_timezone())
+    snapshot = asof.active()  # strikes_attack is a temporary table of the past: flush nothing
+    flush = ", strikes_attackexport_flush()" if connection.in_atomic_block and not snapshot else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('TimeZone', %s, false), set_config('jit', 'off', false),"
+            f" obj_description(to_regprocedure(%s), 'pg_proc'){flush}",
+            [zone, REFRESH],
+        )
+        use = cursor.fetchone()[2] == current_version(zone) and not snapshot
+        statement, params = stored if use else live
+        try:
+            with cursor.cursor.copy(statement, params or None) as copy:
+                yield from (values(copy) if use else copy)
+        finally:
+            restore_session(connection, cursor)
+
+
+def _stored_sql(queryset, value: str, params: tuple) -> tuple[str, tuple]:
+    """``COPY (SELECT <value of the stored row e>) TO STDOUT (FORMAT binary)`` for the rows of
+    ``queryset`` in its order: the filtered ids and sort keys sorted alone, then each row's
+    line by its primary key (the LIMIT makes PostgreSQL look lines up after the sort)."""
+    keys, descending = ordering_keys(queryset)
+    inner_sql, inner_params = rows_sql(queryset, keys)
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"f.{n}{direction}" for n in keys)
+    select = (
+        f"SELECT (SELECT {value} FROM strikes_attackexport e WHERE e.attack_id = f.id)"
+        f" FROM ({inner_sql}) f ORDER BY {order} LIMIT {NO_LIMIT}"
+    )
+    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*params, *inner_params)
+
+
+_HEADER = struct.Struct(">11sii")  # PGCOPY signature, flags, header extension length
+_FIELD = struct.Struct(">hi")  # fields in the tuple, length of the first
+
+
+def values(copy) -> Iterator[bytes]:
+    """The one value of each row of a binary COPY's data, as bytes (text as is: no escaping to
+    undo). A row without a value (a line missing) is an error: mid-stream, the transfer aborts."""
+    pending = b""
+    started = False
+    for data in copy:
+        data = pending + bytes(data) if pending else bytes(data)
+        pos, end = 0, len(data)
+        if not started:
+            if end < _HEADER.size:
+                pending = data
+                continue
+            pos = _HEADER.size + _HEADER.unpack_from(data)[2]
+            started = True
+        while end - pos >= 6:
+            fields, length = _FIELD.unpack_from(data, pos)
+            if fields != 1 or length < 0:
+                raise RuntimeError("A stored export line is missing.")
+            stop = pos + 6 + length
+            if stop > end:
+                break
+            yield data[pos + 6 : stop]
+            pos = stop
+        pending = data[pos:]
+        if pending == b"\xff\xff":  # the trailer
+            pending = b""
+
+
+def csv_sql(queryset) -> tuple[str, tuple]:
+    """The stored COPY of the default CSV's lines of ``queryset``'s rows, in its order (no header)."""
+    return _stored_sql(queryset, "e.csv_line", ())
+
+
+def features_sql(queryset, url: tuple[str, str]) -> tuple[str, tuple]:
+    """The stored COPY of the default GeoJSON Features of ``queryset``'s rows, in its order,
+    each with "\\n", its url in this request's host (``url``: the detail URL split where the id goes)."""
+    head, tail = json.dumps(url[0], ensure_ascii=False)[:-1], json.dumps(url[1], ensure_ascii=False)[1:]
+    value = "concat(e.feature_head, %s::text, e.attack_id, %s::text, e.feature_tail, chr(10))"
+    return _stored_sql(queryset, value, (head, tail))
