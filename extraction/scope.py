@@ -74,7 +74,9 @@ UPDATE_SENTENCE_RE = _c(
 )
 TOTAL_RE = _c(r"\b(?:in\s+total|a\s+total\s+of|altogether|overall|in\s+all)\b")
 TOTAL_RE = by_first_letter(TOTAL_RE)
-PLACE_AFTER_RE = re.compile(r"\s*(?:in|on|at)\s+(?:the\s+)?(?:city\s+of\s+)?")
+# Its runs of spaces are bounded so that the longest match (3 + "in" 4 "the" 4 "city" 4 "of" 4: 30
+# characters) fits the 30 characters after the figure that figure_scopes reads.
+PLACE_AFTER_RE = re.compile(r"\s{0,3}(?:in|on|at)\s{1,4}(?:the\s{1,4})?(?:city\s{1,4}of\s{1,4})?")
 # The strings one of which a sentence-level pattern needs: sentences without any are not searched.
 TOTAL_NEEDLES = required_literals(TOTAL_RE)
 UPDATE_NEEDLES = required_literals(UPDATE_SENTENCE_RE)

@@ -192,3 +192,26 @@ def test_date_phrases_with_long_runs_of_spaces_are_found_alike_in_windows_and_in
     assert words(dates.WEEKDAY_RE, SPACED) == ["Friday's afternoon", "Friday's"]
     assert words(dates.RELATIVE_RE, low) == ["last night", "over the weekend"]
     assert words(dates.MONTH_RE, SPACED) == ["in March 2023", "June 2024"]
+
+
+# Likewise the place named right after a figure ("12 in the city of Odesa"): figure_scopes reads
+# the 30 characters after the figure, and PLACE_AFTER_RE's runs of spaces are bounded (3 before
+# "in", 4 after each word) so that its longest match is those 30 characters: the window never
+# cuts a match short.
+@pytest.mark.parametrize("lead", ["", " ", "   "])
+def test_the_longest_place_phrase_after_a_figure_fits_the_window(lead):
+    from extraction.scope import PLACE_AFTER_RE
+
+    text = f"12{lead}in    the    city    of    Odesa"
+    whole = PLACE_AFTER_RE.match(text, 2)
+    assert whole.group().split() == ["in", "the", "city", "of"]
+    assert PLACE_AFTER_RE.match(text, 2, 2 + 30).span() == whole.span()
+    assert whole.end() - 2 <= 30
+
+
+def test_a_place_phrase_padded_past_the_window_is_no_place_phrase():
+    from extraction.scope import PLACE_AFTER_RE
+
+    # Five spaces after "of": the phrase stops short of the place, so no place is read after 12.
+    text = "12 in the city of     Odesa"
+    assert not text[PLACE_AFTER_RE.match(text, 2).end() :].startswith("Odesa")

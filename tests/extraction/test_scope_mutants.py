@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from extraction import extract
+from extraction.gazetteer import Gazetteer, PlaceRec
 
 PUB = dt.date(2025, 6, 10)
 LEAD = "A drone hit a house in Kharkiv overnight, killing two people."
@@ -176,3 +177,77 @@ def test_the_enemys_drones_sent_toward_ukraine_are_the_nights_count():
         ("killed", 2, "event"),
         ("launched", 50, "nationwide"),
     ]
+
+
+# --- A gazetteer of its own -----------------------------------------------------------------
+# The default gazetteer's one country, Ukraine, is never read as a mention, and its districts all
+# count for their city, so the rules for a country named in a sentence and for a district as the
+# article's main place are tested with a small gazetteer: a country read in text (Ruritania), one
+# oblast, a city of it, and a district with no city.
+
+
+def _place(ref, name, kind, parent=None, oblast=None, lat=None, lon=None, population=None):
+    return PlaceRec(ref, name, kind, parent, oblast, lat, lon, population)
+
+
+GAZ = Gazetteer(
+    [
+        _place("country:RT", "Ruritania", "country"),
+        _place("oblast:ST", "Strelsau Oblast", "oblast", "country:RT", None, 50.0, 30.0),
+        _place("city:ZE", "Zenda", "city", "oblast:ST", "oblast:ST", 50.1, 30.1, 100_000),
+        _place("district:HO", "Hofbau", "district", None, "oblast:ST", 50.1, 30.1),
+    ],
+    [],
+)
+
+
+def ruritania_scopes(text: str) -> list[tuple[str, int, str]]:
+    return [(f.category, f.value, f.scope) for f in extract(text, published=PUB, gazetteer=GAZ).figures]
+
+
+def test_the_country_is_read_in_text():
+    # The premise of the tests below: this gazetteer's country is a mention, unlike the default one's.
+    from extraction.report import _Article, _find_places
+
+    art = _Article.read("A drone hit Zenda. Russia launched 40 drones at Ruritania.", PUB)
+    places = _find_places(GAZ, art)
+    assert [p.kind for p in places.by_sentence[1]] == ["country"]
+
+
+@pytest.mark.parametrize("opening", ["In Ruritania", "Across Ruritania as a whole", "In all of Ruritania"])
+def test_the_country_named_in_the_war_paragraph_does_not_bring_back_the_event(opening):
+    # The country holds the event's city, but naming it is not naming the event's place: the
+    # paragraph opened by the war so far stays the war's (sentence_scopes drops countries).
+    text = (
+        "A drone hit a house in Zenda overnight, killing two people.\n\n"
+        f"Since the full-scale invasion, 1,200 civilians have been killed. {opening}, 3,000 were injured."
+    )
+    assert ruritania_scopes(text) == [("killed", 2, "event"), ("killed", 1200, "war"), ("injured", 3000, "war")]
+
+
+def test_the_nights_drones_launched_at_the_country_are_the_nights_count():
+    # night_wide: the country is no place of the sentence, so the count is the whole night's.
+    text = "A drone hit a house in Zenda overnight, killing two people. Russia launched 40 drones at Ruritania."
+    assert ruritania_scopes(text) == [("killed", 2, "event"), ("launched", 40, "nationwide")]
+
+
+def test_the_nights_drones_in_an_article_about_a_district():
+    # A district as the main place is read like a city: Russia's 40 drones are the night's count.
+    text = "A drone hit a house in Hofbau overnight, killing two people. Russia launched 40 drones overnight."
+    assert ruritania_scopes(text) == [("killed", 2, "event"), ("launched", 40, "nationwide")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A drone attack killed 3 people in Ruritania overnight.", "A drone attack killed 3 in Ruritania overnight."],
+)
+def test_a_figure_followed_by_the_country_in_an_article_naming_no_other_place(text):
+    # With only the country named there is no main place: "in Ruritania" after the figure decides
+    # nothing, the figure is the event's.
+    assert ruritania_scopes(text) == [("killed", 3, "event")]
+
+
+def test_a_place_named_after_the_figure_with_padded_spaces_decides():
+    # The longest phrase PLACE_AFTER_RE reads (30 characters after the figure): Odesa is still read.
+    text = f"{LEAD[:-1]} and injuring 12   in    the    city    of    Odesa."
+    assert scopes(text) == [("killed", 2, "event"), ("injured", 12, "other_place")]
