@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 from config.roles import ANALYST, EDITOR, RESEARCHER
@@ -48,6 +49,15 @@ def redis_available() -> bool:
 
 
 # --- Users per role ---
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache (local memory, shared with a browser test's live
+    server); each test starts with none, so a page is never throttled by earlier tests' requests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from casualties.models import PublishedFigure
@@ -19,14 +18,6 @@ KYIV_TZ = ZoneInfo("Europe/Kyiv")
 def kyiv(*args) -> dt.datetime:
     """A Kyiv wall-clock time."""
     return dt.datetime(*args, tzinfo=KYIV_TZ)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,9 @@ def test_the_copy_button_copies_the_token(browse, researcher):
     page = browse.new_page(user=researcher)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=browse.base_url)
     page.goto(reverse("profile"))
-    page.click("button:has-text('Create a token')")
+    # The form posts and the page comes back with the token: wait for it (and its scripts).
+    with page.expect_navigation():
+        page.click("button:has-text('Create a token')")
     token = Token.objects.get(user=researcher).key
     page.click("button[data-copy=token]")
     page.wait_for_selector("#copy-status:has-text('Copied.')")
