@@ -15,7 +15,7 @@ from casualties.models import Claim
 from casualties.services import claim_record
 from sources.models import Article
 from strikes.models import Attack
-from tests.browser.fixtures import wait_keys_ready
+from tests.browser.fixtures import fits_the_width, wait_keys_ready
 from tests.factories import ArticleFactory, AttackFactory, OutletFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser
@@ -67,10 +67,6 @@ def tab_to(page, selector: str, limit: int = 80):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {selector}")
-
-
-def fits_the_width(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casualties.models import Claim
 from strikes.models import Attack
-from tests.browser.fixtures import wait_keys_ready, wait_map_ready
+from tests.browser.fixtures import overflow, wait_keys_ready, wait_map_ready
 from tests.factories import ArticleFactory, AttackFactory, MunitionFactory, PlaceFactory
 
 pytestmark = pytest.mark.browser
@@ -148,8 +148,8 @@ def test_pages_fit_a_360_pixel_screen(browse, analyst, kyiv, name):
     if name == "explore":
         wait_map_ready(page)
         page.wait_for_selector("#timeline[data-ready='1']", state="attached")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} is {overflow}px wider than the screen"
+    wider = overflow(page)
+    assert wider <= 0, f"{name} is {wider}px wider than the screen"
 
 
 def test_keyboard_shortcuts_are_listed_and_focus_is_visible(browse, analyst, kyiv):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from casualties.models import Claim
 from linking.services import article_process
 from strikes.models import AttackMunition, Wave, WaveMunition
+from tests.browser.fixtures import fits_the_width
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.browser
@@ -73,10 +74,6 @@ def submit(page, key="Enter"):
 def open_review(page, article):
     page.goto(reverse("article-review", args=[article.pk]))
     page.wait_for_selector("html[data-review='ready']", state="attached")
-
-
-def fits_the_width(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 
 def index_of(article, quote):
