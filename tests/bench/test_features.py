@@ -1,0 +1,222 @@
+# ruff: noqa: RUF001, RUF003, E501 -- the report's typeset Markdown (en dashes, multiplication signs), table rows on one line.
+"""The benchmark's issue-19 cases: saved-search matching over an import, a release of the
+whole set, the SQL Datasette ran, the mixed extraction corpus, and how the report states them."""
+
+import dataclasses
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from bench import cases as bench_cases
+from bench import datasette_export, features, ingest, report, run, servers
+from releases.models import Release
+from sources.models import Article
+from strikes.models import Attack
+from tests.bench.test_generate_data import gazetteer  # noqa: F401 -- the fixture, shared
+from watch.models import Notification, SavedSearch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _test_db_url() -> str:
+    """The test database as a Django DATABASE_URL, for the child processes the bench starts."""
+    s = connection.settings_dict
+    host = s["HOST"] or "/var/run/postgresql"
+    host = quote(host, safe="") if host.startswith("/") else host
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{s['USER']}@{host}{port}/{s['NAME']}"
+
+
+def test_watch_case_matches_an_import_against_saved_searches_and_leaves_nothing_behind(gazetteer):  # noqa: F811
+    call_command("generate_data", attacks=300, seed=3)
+    attacks_before = Attack.objects.count()
+    published = Attack.objects.filter(status="published").count()
+    assert published >= 40  # the import copies 40 published attacks
+
+    result = features.watch_child(searches=18, attacks=40)
+
+    assert result["imported"] == 40
+    assert result["history_rows"] == 40  # one history row per imported attack: the triggers were on
+    assert result["searches"] == 18
+    # Two oblasts in the gazetteer: the two "oblast=<id>" searches (searches 0 and 9) between them
+    # see every imported attack that has a place, so some searches matched and were told.
+    assert result["notifications"] > 0
+    assert 0 < result["searches_matching"] <= 18
+    assert result["deliveries"] == result["searches_matching"]  # one e-mail per search told
+    # Rolled back: the scale data is as it was.
+    assert Attack.objects.count() == attacks_before
+    assert not SavedSearch.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_release_case_times_a_real_release_then_removes_it(gazetteer):  # noqa: F811
+    call_command("generate_data", attacks=120, seed=4)
+    published = Attack.objects.filter(status="published").exclude(grade="discounted").count()
+    url = _test_db_url()
+
+    result = features.measure_release(url, run.conninfo(url), say=lambda line: None)
+
+    assert "error" not in result, result
+    assert [f["name"] for f in result["files"]] == ["attacks.csv", "attacks.geojson", "waves.csv"]
+    assert result["attacks"] == published
+    assert result["files"][0]["rows"] == published
+    assert result["bytes"] == sum(f["size"] for f in result["files"]) > 0
+    assert result["seconds"] > 0 and result["peak_rss_mb"] > 20
+    assert not Release.objects.exists()  # removed: the next run freezes release 1 again
+
+
+def test_language_stamp_marks_a_third_of_the_articles_once(gazetteer):  # noqa: F811
+    call_command("generate_data", attacks=60, seed=5)
+    url = _test_db_url()
+    ids = list(Article.objects.values_list("id", flat=True))
+    assert set(Article.objects.values_list("language", flat=True)) == {"en"}
+
+    changed = features.stamp_languages(run.conninfo(url))
+
+    assert changed == sum(1 for i in ids if i % 3 == 0)
+    assert set(Article.objects.filter(language="uk").values_list("id", flat=True)) == {i for i in ids if i % 3 == 0}
+    assert features.stamp_languages(run.conninfo(url)) == 0  # already done: nothing changes
+
+
+def test_datasette_sql_is_the_statement_datasette_reports_with_its_plan(gazetteer, tmp_path):  # noqa: F811
+    call_command("generate_data", attacks=80, seed=6)
+    url = _test_db_url()
+    sqlite_path = tmp_path / "scale.sqlite"
+    datasette_export.export(run.conninfo(url), sqlite_path, progress=lambda line: None)
+    table = bench_cases.Case(
+        "grade", "grade", bench_cases.ds_table({"grade": "confirmed", "_sort_desc": "occurred_at", "_size": 100})
+    )
+    custom = bench_cases.Case("sql", "sql", bench_cases.ds_sql("SELECT count(*) FROM attacks WHERE grade = 'fair'"))
+    with servers.datasette(sqlite_path, log=tmp_path / "datasette.log") as ds, httpx.Client(timeout=60) as client:
+        sql = run.datasette_sql(client, ds.base, [table, custom], sqlite_path)
+
+    grade = sql["grade"]
+    assert "from attacks" in grade["sql"].lower()
+    assert '"grade" = :p0' in grade["sql"]
+    assert grade["params"] == {"p0": "confirmed"}
+    assert any("attacks_grade_occurred" in line for line in grade["plan"]), grade["plan"]
+    assert sql["sql"]["sql"] == "SELECT count(*) FROM attacks WHERE grade = 'fair'"
+    assert sql["sql"]["params"] == {}
+    assert any("attacks_grade_occurred" in line for line in sql["sql"]["plan"]), sql["sql"]["plan"]
+
+
+def test_extraction_corpus_mixes_both_folders_and_times_with_caches_emptied(tmp_path, monkeypatch):
+    en, uk = tmp_path / "articles-dev", tmp_path / "articles-dev-uk"
+    en.mkdir()
+    uk.mkdir()
+    (en / "1.txt").write_text("A Russian drone hit a house in Kharkiv overnight, killing two people.")
+    (en / "2.txt").write_text("Three people were injured in a missile strike on Odesa on 3 May.")
+    (uk / "1.txt").write_text("Унаслідок удару по Харкову загинули двоє людей.")
+    (uk / "README.md").write_text("not an article")
+    monkeypatch.setattr(ingest, "ARTICLES_DIRS", [en, uk, tmp_path / "missing"])
+
+    assert {k: len(v) for k, v in ingest.corpus().items()} == {"articles-dev": 2, "articles-dev-uk": 1}
+    result = ingest.measure_extraction(seconds=0.3)
+
+    assert result["source"] == "2 articles-dev + 1 articles-dev-uk articles, interleaved and cycled"
+    assert set(result["by_corpus"]) == {"articles-dev", "articles-dev-uk"}
+    assert result["cold"]["articles"] % 3 == 0  # whole passes over the three texts
+    assert result["cold"]["per_s"] > 0
+
+
+def test_clearing_the_word_caches_empties_them():
+    from extraction import extract, names
+
+    extract("Two people were killed in Kharkiv.")
+    assert any(f.cache_info().currsize for f in vars(names).values() if hasattr(f, "cache_info"))
+    ingest._clear_word_caches()
+    assert all(f.cache_info().currsize == 0 for f in vars(names).values() if hasattr(f, "cache_info"))
+
+
+def test_report_states_each_feature_with_its_target_and_verdict():
+    params = bench_cases.Params(1, "Kharkiv Oblast", 2, "Shahed-136", [7], ("2024-01-01", "2024-01-31"), 10, "school")
+    fp = features.FeatureParams("2026-12-05T19:00:00+00:00", "contested", 120, "uk", 1 / 3)
+    case_list = features.build_features(params, fp)
+    results = {
+        "api": {
+            "grade": {"p50": 20.0, "p95": 40.0, "n": 30},
+            "asof_map": {"p50": 900.0, "p95": 1200.0, "n": 10},
+        },
+        "release": {
+            "seconds": 28.8,
+            "peak_rss_mb": 162.0,
+            "attacks": 91988,
+            "files": [{"name": "attacks.csv", "size": 2**20, "rows": 91988}],
+            "stored_bytes": 45 * 2**20,
+            "bytes": 2**20,
+        },
+        "watch": {
+            "check_s": 198.3,
+            "check_cpu_s": 75.5,
+            "searches": 1000,
+            "imported": 10000,
+            "notifications": 129763,
+            "searches_matching": 953,
+            "history_rows": 10000,
+            "import_s": 6.6,
+        },
+        "ingest": {"extraction": {"per_s": 630.0, "cold": {"per_s": 150.0}}},
+    }
+    text = "\n".join(
+        report.features_lines({"scale": 100000, "feature_params": dataclasses.asdict(fp)}, case_list, results)
+    )
+
+    assert (
+        "| Attack list, grade=contested alone (120 published), 100 per page | p50 20.0 ms, p95 40.0 ms (30 requests) | p95 ≤ 100 ms | **pass** |"
+        in text
+    )
+    assert "p50 900.0 ms, p95 1,200.0 ms (10 requests) | p95 ≤ 100 ms | **MISS** |" in text
+    assert "| 28.8 s; attacks.csv 1.0 MB; 45 MB in the database; peak RSS 162 MB | < 2 minutes | **pass** |" in text
+    assert "198.3 s (198 ms a search; 75.5 s of it CPU in Python)" in text
+    assert "< 60 s (the watch tick's period) | **MISS** |" in text
+    # Judged on the emptied-cache rate (150), not the cycled one (630).
+    assert "150 articles/s with its caches emptied each pass; 630 cycled | ≥ 200 articles/s | **MISS** |" in text
+    assert "about 4.8 minutes" in text  # 28.8 s × 10 = 288 s
+
+
+def test_report_compares_load_with_and_without_the_replica():
+    def load(rps):
+        return {"runs": [{"connections": 8, "rps": rps, "p99_ms": 120.0}], "best": {"rps": rps, "connections": 8}}
+
+    text = "\n".join(
+        report.replica_lines(
+            {
+                "without": load(80.0) | {"rows_read": {"primary": 5000}},
+                "with": load(100.0) | {"rows_read": {"primary": 10, "replica": 4990}},
+            }
+        )
+    )
+    assert "| without the replica | 80 at 8 connections | 8: 80, 120 | 5,000 / – |" in text
+    assert "| with the replica | 100 at 8 connections | 8: 100, 120 | 10 / 4,990 |" in text
+    assert "1.25× the requests per second" in text
+    assert "shares the" in text and "same cores" in text
+
+
+def test_report_prints_datasette_sql_params_and_plan():
+    case = bench_cases.Case("grade", "grade", "/x", datasette="/scale/attacks.json?grade=fair")
+    plan = "SEARCH attacks USING INDEX attacks_grade_occurred (grade=?)"
+    sql = {"grade": {"sql": "select id from attacks where grade = :p0", "params": {"p0": "fair"}, "plan": [plan]}}
+    assert report.datasette_sql_lines(sql, [case])[-8:] == [
+        "**grade**",
+        "",
+        "```sql",
+        "select id from attacks where grade = :p0;",
+        "-- params: p0 = 'fair'",
+        f"-- plan: {plan}",
+        "```",
+        "",
+    ]
+
+
+def test_bench_files_never_copy_the_shared_articles():
+    """The corpus is read where it is at run time; none of its texts is in the project."""
+    sample = Path(ingest.BASE_DIR).parent / "shared" / "data" / "articles-dev-uk" / "100.txt"
+    if not sample.exists():
+        pytest.skip("the shared development articles are not on this machine")
+    first_line = sample.read_text().splitlines()[0]
+    for path in Path(ingest.BASE_DIR, "bench").rglob("*.py"):
+        assert first_line not in path.read_text()
