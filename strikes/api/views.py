@@ -31,7 +31,7 @@ from config.api import (
     bad_parameter,
     selected_fields,
 )
-from strikes.api import asof, docs, export_lines
+from strikes.api import asof, docs, export_lines, lean
 from strikes.api.cache import cached
 from strikes.api.formats import (
     csv_copy_sql,
@@ -232,7 +232,13 @@ class AttackViewSet(
     def _page(self):
         """(the page's rows, their representations' JSON text)."""
         shape = self.shape()  # checked on an empty page too: a bad value is a 400 either way
-        page = self.paginate_queryset(attack_rows(self.filter_queryset(self.get_queryset())))
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.request.accepted_renderer.format == "json" and lean.serves(shape):
+            # The default shape: each row's JSON as stored, in the page's own statement (strikes.api.lean).
+            page = self.paginate_queryset(lean.rows(queryset, shape.url))
+            if all(row[lean.BODY] is not None for row in page):
+                return page, [lean.text(row[lean.BODY]) for row in page]
+        page = self.paginate_queryset(attack_rows(queryset))
         return page, self.representations(page, shape)
 
     def _links(self) -> dict:
@@ -284,6 +290,13 @@ class AttackViewSet(
             queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(pk))
         except (TypeError, ValueError, OverflowError):
             raise NotFound() from None
+        if lean.serves(shape):
+            # The default shape: the attack's JSON as stored, in one statement (strikes.api.lean).
+            found, body = lean.detail(queryset, shape.url)
+            if not found:
+                raise NotFound()
+            if body is not None:
+                return body
         bodies = representations_json(attack_rows(queryset), shape)
         if not bodies:
             raise NotFound()

@@ -31,8 +31,11 @@ def make_rows(n: int) -> None:
 
 # (url name, params, queries). The same count must hold for 1 row and for 50.
 CASES = [
-    ("api-attack-list", {}, 4),  # attacks+places, munitions, sources, figures
-    ("api-attack-list", {"oblast": "Dnipropetrovsk Oblast", "munition": "Shahed-136"}, 6),  # + 2 name lookups
+    # The default shape reads each row's stored JSON in the page's statement (strikes.api.lean); in
+    # a test's transaction the stored lines are brought up to date first (the flush): 1 + 1.
+    ("api-attack-list", {}, 2),
+    ("api-attack-list", {"oblast": "Dnipropetrovsk Oblast", "munition": "Shahed-136"}, 4),  # + 2 name lookups
+    ("api-attack-list", {"figures": "range"}, 4),  # live: attacks+places, then set zone, representation, restore
     ("api-attack-list", {"fields": "id,occurred_at,killed_best"}, 1),  # nothing else needed
     ("api-attack-list", {"format": "geojson"}, 2),  # as the CSV: one COPY, between setting and restoring the zone
     ("api-attack-list", {"format": "csv"}, 2),  # session settings set and put back; the COPY itself is not counted

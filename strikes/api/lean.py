@@ -1,0 +1,112 @@
+# ruff: noqa: S608 -- SQL is built from module constants and Django's compiled SQL; values are placeholders.
+"""The lean read path: the JSON list page and the detail of the default shape, read from the
+stored export lines instead of computed (docs/PERFORMANCE.md §15).
+
+``strikes_attackexport`` (``strikes.api.export_lines``) keeps each attack's default GeoJSON
+Feature, split around its url. Its ``properties`` are the attack's representation with every
+field, figures decided, times in ``settings.TIME_ZONE``: exactly the JSON the list and the
+detail show for a request that asks for that shape. So such a request reads that text by the
+attack's primary key, with its url put in, in the statement that selects the attack (the
+detail) or the page (the list): one statement, no session settings, no relation subqueries,
+and no attack row turned into Python values.
+
+Served when (``serves``) the request shows every field in the decided mode, reads no ``as_of``
+snapshot, and its time zone is the one the lines were written in; and (checked in the same
+statement) the lines were written by this code's declaration. Anything else, or a line found
+missing, takes the live path, which writes the same bytes. Filters, visibility, paging, errors,
+throttles and caching are the view's own: only where the JSON text comes from changes.
+"""
+
+import json
+
+from django.db import connections
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from strikes.api import asof, export_lines
+from strikes.api.representation import FIELD_NAMES, AttackRowIterable
+from strikes.api.sql import ordering_keys, rows_sql
+
+# The properties object of a stored Feature, its url (request's scheme and host) put back in:
+# the head runs from the Feature's start to the url's value, the tail from after it to the
+# Feature's closing brace. "properties" is the Feature's last member and its geometry (a
+# Point or null) never holds that text, so the first ',"properties":' starts them.
+_PROPERTIES = (
+    "concat(substr(e.feature_head, strpos(e.feature_head, ',\"properties\":') + 14),"
+    " %s::text, e.attack_id, %s::text, left(e.feature_tail, -1))"
+)
+# True when the stored lines were written by this code's declaration for this zone (the refresh
+# function's comment is the hash of the SQL that writes them: export_lines.install). The
+# catalogue read directly: obj_description(), an SQL function, cost 0.15 ms a call, this 0.03.
+_CURRENT = (
+    "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = to_regprocedure(%s)"
+    " AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0) = %s"
+)
+
+# The page row's stored JSON, under this name (an underscore: attack_rows leaves it out).
+BODY = "_lean_json"
+
+
+def serves(shape) -> bool:
+    """Whether the stored lines can answer ``shape``: every field, decided figures, no snapshot
+    (whether they were written for this zone by this declaration is checked by the statement)."""
+    return shape.mode == export_lines.MODE and shape.names == FIELD_NAMES and not asof.active()
+
+
+def _url_parts(url: tuple[str, str]) -> tuple[str, str]:
+    """The url's JSON text before and after the id (as ``representation._url_json`` writes it)."""
+    return json.dumps(url[0], ensure_ascii=False)[:-1], json.dumps(url[1], ensure_ascii=False)[1:]
+
+
+def _body_sql(attack_id: str) -> str:
+    """SQL for the stored JSON of attack ``attack_id`` (SQL), NULL when the lines are not this
+    code's for this zone, or the line is missing."""
+    line = f"SELECT {_PROPERTIES} FROM strikes_attackexport e WHERE e.attack_id = {attack_id}"
+    return f"CASE WHEN {_CURRENT} THEN ({line}) END"
+
+
+def _params(url: tuple[str, str]) -> tuple:
+    zone = str(timezone.get_current_timezone())
+    return (export_lines.REFRESH, export_lines.current_version(zone), *_url_parts(url))
+
+
+def _flush(using: str) -> None:
+    """Inside a writing transaction, bring its attacks' lines up to date first (the commit
+    would): a reader sees its own writes. A statement of its own: a function's writes are not
+    seen by the statement that calls it."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT strikes_attackexport_flush()")
+
+
+def text(value: str) -> bytes:
+    """The stored JSON as the JSON renderer writes it: U+2028 and U+2029 escaped (as
+    ``representation.representations_json`` does)."""
+    return value.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def rows(queryset, url: tuple[str, str]):
+    """``queryset`` yielding ``AttackRow``s of its sort keys (and annotations, which keyset
+    paging reads) and ``BODY``, the stored JSON (None: take the live path)."""
+    _flush(queryset.db)
+    annotations = [name for name in queryset.query.annotations if not name.startswith("_")]
+    keys, _ = ordering_keys(queryset)
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    body = RawSQL(_body_sql(f"{table}.id"), _params(url))  # noqa: S611 -- constants; values are parameters
+    values = queryset.values(*dict.fromkeys(["id", *keys, *annotations]), **{BODY: body})
+    values._iterable_class = AttackRowIterable
+    return values
+
+
+def detail(queryset, url: tuple[str, str]) -> tuple[bool, bytes | None]:
+    """(whether ``queryset`` holds a row, its stored JSON or None) for a queryset of at most
+    one attack (the detail's, visibility applied); None: take the live path."""
+    _flush(queryset.db)
+    inner_sql, inner_params = rows_sql(queryset, ["id"])
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT {_body_sql('f.id')} FROM ({inner_sql}) f", (*_params(url), *inner_params))
+        row = cursor.fetchone()
+    if row is None:
+        return False, None
+    return True, None if row[0] is None else text(row[0])
