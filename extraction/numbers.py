@@ -206,7 +206,9 @@ def parse_match(m: re.Match) -> tuple[int, bool] | None:
     return None
 
 
-_NOT_A_COUNT_BEFORE_ONE = ci(r"(?:\bno|\bevery|\beach|\bany|\bthe|\bthis|\bthat)\s+$")
+# At most four spaces between the word and "one", so the look-back needs 9 characters ("every" and
+# four spaces): a longer window finds nothing more.
+_NOT_A_COUNT_BEFORE_ONE = ci(r"\b(?:no|every|each|any|the|this|that)\s{1,4}$")
 
 
 def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
@@ -226,7 +228,9 @@ def number_mentions(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             continue
         # "no one was hurt", "every one of them": not a count.
         lone_one = m.group("words") and m.group("words").lower() == "one" and not m.group("qual")
-        if lone_one and _NOT_A_COUNT_BEFORE_ONE.search(text[max(0, m.start() - 7) : m.start()]):
+        # Searched in the text itself (pos/endpos, not a slice), so \b sees the real character before
+        # the word: "xevery one" is a count, "every    one" is not.
+        if lone_one and _NOT_A_COUNT_BEFORE_ONE.search(text, max(0, m.start() - 9), m.start()):
             continue
         value, vague = parsed
         qual = qualifier_name(m.group("qual"))

@@ -148,7 +148,9 @@ def figure_scopes(gaz, text: str, raw: list, mentions: list, main, sent_places: 
         scope = scopes[s.index]
         if s.index in regional and scope == "event":
             scope = "other_place"
-        elif i in place_after:
+        elif i in place_after and scope in ("event", "other_place"):
+            # The place says where, not when: the war so far, the whole country's count or an
+            # earlier attack stays so ("1,200 killed in Kharkiv since the invasion" is the war's).
             scope = "event" if gaz.related(place_after[i], main) else "other_place"
         out.append(scope)
     return out

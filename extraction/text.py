@@ -125,18 +125,39 @@ class SentenceList(list):
     __slots__ = ("starts",)
 
 
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the text's lines, a hard-wrapped line joined to the one it continues.
+
+    A line that ends without sentence-final punctuation and is followed, after a single line
+    break, by one starting with a lower-case letter is one line wrapped in two ("killing two and
+    injuring 12" / "in Odesa."), as a reader reads it; a blank line or a capital still starts a
+    new paragraph (a headline, then its story)."""
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not line.strip():
+            continue
+        if (
+            spans
+            and m.start() == spans[-1][1] + 1
+            and line.lstrip()[0].islower()
+            and _is_heading(text[spans[-1][0] : spans[-1][1]])
+        ):
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def sentences(text: str) -> SentenceList:
-    """The sentences of ``text`` with offsets; each line is split separately."""
+    """The sentences of ``text`` with offsets; each line (``_lines``) is split separately."""
     out = SentenceList()
     low = lower_same_length(text)
     paragraph = -1
-    for line_match in _LINE.finditer(text):
-        line = line_match.group()
-        if not line.strip():
-            continue
+    for base, end in _lines(text):
+        line = text[base:end]
         paragraph += 1
         heading = _is_heading(line) and len(line) < 250
-        base = line_match.start()
         start = 0
         for m in _SENTENCE_END.finditer(line):
             if _ABBREV.search(line[max(0, m.start() - 6) : m.start()]):

@@ -158,6 +158,14 @@ def test_a_date_someone_spoke_on_does_not_make_the_figures_another_attack():
     assert report.headline["killed"]["value"] == 7
 
 
+def test_a_speakers_date_opening_the_article_does_not_make_the_figures_another_attack():
+    # Saturday is five days before the Thursday of publication; the speaking word is the first one.
+    text = "Speaking on Saturday, officials said rescuers recovered 7 bodies from the rubble in Uman."
+    report = extract(text, PUB)
+    assert report.is_strike_report
+    assert report.headline["killed"]["value"] == 7
+
+
 def test_overnight_pinned_to_a_written_date_does_not_make_the_figures_another_attack():
     text = (
         "Russia launched a massive combined attack on Kyiv overnight on June 17, killing 28 people and injuring "

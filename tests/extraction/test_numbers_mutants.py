@@ -46,6 +46,23 @@ def test_no_one_is_not_a_count_but_the_5_is():
     assert number_mentions("the 5 people were killed") == [NumberMention(5, "exact", 4, 5, 4)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No one was hurt, the mayor said.",  # the word opens the text
+        "Rescuers said that every    one of them was evacuated.",  # spaces of justified text
+        "Each one of the houses was damaged.",
+    ],
+)
+def test_one_after_no_every_or_each_is_not_a_count(text):
+    assert number_mentions(text) == []
+
+
+def test_a_word_that_only_ends_like_every_does_not_make_one_no_count():
+    # "Severy" is a (village) name, not "every": the person is counted.
+    assert number_mentions("In Severy one person was injured.") == [NumberMention(1, "exact", 10, 13, 10)]
+
+
 def test_a_number_repeated_in_brackets_is_one_mention():
     # "Police said " is 12 characters; "3 (three)" ends at 21; " civilians and " brings "5" to 36.
     assert number_mentions("Police said 3 (three) civilians and 5 soldiers died") == [
