@@ -11,10 +11,13 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 
 from casualties.models import Claim
+from casualties.services import GRADE_FIELDS, grade_refresh
 from config.admin import EstimatedCountPaginator, EventAdmin
+from config.history import history_context
 from strikes.models import Attack, AttackMunition, Munition, Place, PlaceName, Wave, WaveMunition
 from strikes.services import EDITABLE_FIELDS, SEARCH_CONFIG, attack_create, attack_publish, attack_update
 
@@ -215,7 +218,12 @@ class AttackAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         if change:
-            attack_update(attack=obj, by=request.user, **fields)
+            # A new place or date moves the evidence grade: refreshed in the same transaction and
+            # history context as the edit (as casualties.services.attack_edit does).
+            with transaction.atomic(), history_context(request.user, "attack_update"):
+                attack_update(attack=obj, by=request.user, **fields)
+                if GRADE_FIELDS & fields.keys():
+                    grade_refresh(attack=obj)
             return
         everything = {name: form.cleaned_data[name] for name in form.cleaned_data if name in EDITABLE_FIELDS}
         created = attack_create(by=request.user, **everything)

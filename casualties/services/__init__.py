@@ -18,6 +18,7 @@ from casualties.services.figures import FIGURE_FIELDS, claim_facts, decision_fac
 from casualties.services.grades import grade_override, grade_refresh, grades_refresh
 from casualties.services.imports import FiguresImport
 from casualties.services.proposals import (
+    GRADE_FIELDS,
     attack_edit,
     claim_edit,
     claim_withdraw_or_propose,
@@ -30,6 +31,7 @@ from strikes.services import EditorReviewRequired
 __all__ = [
     "CLAIM_EDITABLE",
     "FIGURE_FIELDS",
+    "GRADE_FIELDS",
     "EditorReviewRequired",
     "FiguresImport",
     "StaleDecision",

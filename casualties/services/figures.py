@@ -147,7 +147,7 @@ def figures_write(attack_id: int, *, all_claims: list[Claim] | None = None) -> d
 
     fields = {**attack_figure_fields(derived), "updated_at": timezone.now()}
     # The grade depends on the figures (an unresolved conflict) and the sources: kept with them.
-    attack = Attack.objects.only("occurred_at", "place", "latitude", "longitude", "grade").get(pk=attack_id)
+    attack = Attack.objects.only("occurred_at", "place", "latitude", "longitude", "grade", "status").get(pk=attack_id)
     attack.disputed = fields["disputed"]
     fields["grade"] = grade_effective(attack)
     Attack.objects.filter(pk=attack_id).update(**fields)

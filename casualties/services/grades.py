@@ -1,19 +1,20 @@
 """Evidence grades: computed from an attack's sources (``casualties.grades``), stored on the attack,
 and overridden by an editor with a reason, in versions like decisions.
 
-``grade_refresh`` is called wherever what the grade depends on changes: by ``figures_write``
-(every claim and decision service, merges and splits), by the attack-edit service (place and
-date), and by linking when an article is linked or moved. ``grades_refresh`` re-grades many
-attacks (the demo, an upgraded database: ``manage.py grades_refresh``).
+The stored grade is rewritten wherever what it depends on changes: ``figures_write`` (every claim
+and decision service, merges and splits) stores ``grade_effective``; ``grade_refresh`` is called
+by the attack-edit service (place and date) and by linking when an article is linked, moved or
+rejected. ``grades_refresh`` re-grades many attacks (an upgraded database, an outlet's grade
+changed: ``manage.py grades_refresh``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -29,22 +30,13 @@ from sources.choices import OutletGrade, ReviewState
 from sources.models import Article
 from strikes.choices import AttackStatus, EvidenceGrade
 from strikes.models import Attack, Place
+from strikes.refs import place_id_of
 
-# A source's own place of the event farther than this from the attack's (and neither inside the
-# other) places it elsewhere. The linking distance: a report this far off would not have been
-# linked by place, only by hand.
-PLACE_AGREES_KM = 25.0
-# A source's own event date this many days or more from the attack's is another day (a report
-# published after midnight on a night strike says "yesterday" or the night's two dates).
-DATE_AGREES_DAYS = 1
-KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
-
-
-def _report_place_id(place) -> int | None:
-    """The gazetteer id of a place in an extraction report ("ref_key": "place:<id>")."""
-    ref = str(place.get("ref_key") or "") if isinstance(place, dict) else ""
-    kind, _, number = ref.partition(":")
-    return int(number) if kind == "place" and number.isdigit() else None
+# A source's own place of the event farther than the linking distance (LINK_MAX_DISTANCE_KM) from
+# the attack's, neither inside the other, places it elsewhere: linking would not have joined them
+# by place. A source's own event date more than the linking window (LINK_DATE_WINDOW_DAYS) from
+# the attack's local date is another day (a report published after midnight on a night strike
+# says "yesterday" or the night's two dates).
 
 
 def _lineage(place: Place | None) -> set[int]:
@@ -65,7 +57,7 @@ def _place_disagrees(attack: Attack, reported: Place | None) -> bool:
     there = (reported.latitude, reported.longitude) if reported.latitude is not None else None
     if here is None or there is None:
         return True
-    return km_between(here[0], here[1], there[0], there[1]) > PLACE_AGREES_KM
+    return km_between(here[0], here[1], there[0], there[1]) > settings.LINK_MAX_DISTANCE_KM
 
 
 def _date_disagrees(attack: Attack, reported: str | None) -> bool:
@@ -75,7 +67,7 @@ def _date_disagrees(attack: Attack, reported: str | None) -> bool:
         return False
     if day is None:
         return False
-    return abs((attack.occurred_at.astimezone(KYIV).date() - day).days) > DATE_AGREES_DAYS
+    return abs((timezone.localtime(attack.occurred_at).date() - day).days) > settings.LINK_DATE_WINDOW_DAYS
 
 
 def grade_sources(attack: Attack) -> list[rules.Source]:
@@ -89,8 +81,10 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
     )
     if attack.status == AttackStatus.PUBLISHED:
         # Only editors change what the public sees: an article whose figures still wait for an
-        # editor (recorded after publication) counts once the editor has accepted them.
-        linked = linked.exclude(claims__pending_review=True)
+        # editor (recorded after publication) counts once the editor has accepted them. A
+        # withdrawn claim waits for no one (it keeps its pending flag): only live ones hold back.
+        waiting = Claim.objects.filter(attack_id=attack.pk, pending_review=True, withdrawn_at__isnull=True)
+        linked = linked.exclude(pk__in=waiting.exclude(article__isnull=True).values("article_id"))
     articles = list(
         linked.order_by("published_at", "id").values(
             "id",
@@ -104,7 +98,7 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
         )
     )
     # Places are read only when a source names one other than the attack's (rarely).
-    place_ids = {pid for row in articles if (pid := _report_place_id(row["report__places__0"]))} - {attack.place_id}
+    place_ids = {pid for row in articles if (pid := place_id_of(row["report__places__0"]))} - {attack.place_id}
     known = {}
     if place_ids and attack.place_id:
         lineage = "parent__parent__parent"
@@ -118,7 +112,7 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
             key = f"article:{row['id']}"
             name = urlsplit(row["canonical_url"] or row["url"] or "").hostname or f"article {row['id']}"
         against = []
-        if _place_disagrees(attack, known.get(_report_place_id(row["report__places__0"]))):
+        if _place_disagrees(attack, known.get(place_id_of(row["report__places__0"]))):
             against.append("place")
         if _date_disagrees(attack, row["report__event_date"]):
             against.append("date")
@@ -184,20 +178,21 @@ def grades_refresh(
     article, no claim label and no override are single-source by definition, so only the others
     (and those stored as anything else) are read."""
     if attack_ids is None:
-        with_articles = Article.objects.filter(attack__isnull=False).values_list("attack_id", flat=True)
-        labelled = (
-            Claim.objects.filter(article__isnull=True).exclude(source_label="").values_list("attack_id", flat=True)
-        )
-        overridden = GradeOverride.objects.values_list("attack_id", flat=True)
+        # One statement; UNION leaves the duplicates (an attack's many articles) in the database.
+        with_articles = Article.objects.filter(attack__isnull=False).values_list("attack_id")
+        labelled = Claim.objects.filter(article__isnull=True).exclude(source_label="").values_list("attack_id")
+        overridden = GradeOverride.objects.values_list("attack_id")
         # A stored grade other than single source with nothing left to read (its articles
         # deleted or unlinked behind the services' back) is stale too.
-        graded = Attack.objects.exclude(grade=EvidenceGrade.SINGLE_SOURCE).values_list("pk", flat=True)
-        attack_ids = set(with_articles) | set(overridden) | set(graded) | {row[0] for row in labelled}
+        graded = Attack.objects.exclude(grade=EvidenceGrade.SINGLE_SOURCE).values_list("pk")
+        attack_ids = [pk for (pk,) in with_articles.union(labelled, overridden, graded)]
     ids = sorted(set(attack_ids))
     changed = 0
     for start in range(0, len(ids), batch):
         with transaction.atomic(), history_context(None, "grades_refresh"):
-            for attack in Attack.objects.select_for_update().filter(pk__in=ids[start : start + batch]):
+            # Locked in primary-key order, as merges and moves lock theirs: no deadlock between them.
+            chunk = Attack.objects.select_for_update().filter(pk__in=ids[start : start + batch]).order_by("pk")
+            for attack in chunk:
                 before = attack.grade
                 if grade_write(attack) != before:
                     changed += 1
@@ -227,6 +222,7 @@ def grade_override(*, attack, grade: str, reason: str, by, expected_version: int
             )
         if not grade and (current is None or not current.grade):
             raise ValidationError({"grade": "The grade is already the computed one."})
+        # The highest version, not the current one's: the admin may leave no version current.
         last = GradeOverride.objects.filter(attack=locked).aggregate(v=Max("version"))["v"] or 0
         if current is not None:
             GradeOverride.objects.filter(pk=current.pk).update(is_current=False, updated_at=timezone.now())

@@ -109,6 +109,10 @@ def _propose(*, attack: Attack, by, kind: str, changes: dict, claim: Claim | Non
     return proposal
 
 
+# The attack's fields its evidence grade compares with its sources (casualties.services.grades).
+GRADE_FIELDS = frozenset({"place", "occurred_at", "latitude", "longitude"})
+
+
 def attack_edit(*, attack: Attack, by, munitions=None, **fields) -> Attack | Proposal:
     """Edit an attack: applied at once on a draft or by an editor, else proposed.
 
@@ -117,9 +121,11 @@ def attack_edit(*, attack: Attack, by, munitions=None, **fields) -> Attack | Pro
     Unknown fields are refused as ``attack_update`` refuses them.
     """
     if attack_services.editor_applies(attack, by):
-        with transaction.atomic():
+        # One history context around both writes: the grade it moves is the editor's change too.
+        with transaction.atomic(), history_context(by, "attack_update"):
             edited = attack_services.attack_update(attack=attack, by=by, munitions=munitions, **fields)
-            grade_refresh(attack=edited)  # a new place or date may agree or disagree with the sources
+            if GRADE_FIELDS & fields.keys():
+                grade_refresh(attack=edited)  # a new place or date may agree or disagree with the sources
         return edited
     not_editable = set(fields) - attack_services.EDITABLE_FIELDS
     if not_editable:

@@ -17,7 +17,7 @@ from config.history import history_context
 from extraction import extract
 from linking.services.matching import attack_match, event_date
 from linking.services.munitions import attach_munitions
-from linking.services.reference import place_id_of, reference_data
+from linking.services.reference import reference_data
 from linking.services.waves import night_wave_attach
 from sources.choices import ReviewState
 from sources.models import Article
@@ -29,6 +29,7 @@ from sources.services import (
 )
 from strikes.choices import GeoPrecision, PlaceKind, TimePrecision
 from strikes.models import Attack, Place
+from strikes.refs import place_id_of
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from django.db import connection
 
 from extraction import Gazetteer
 from strikes.models import Munition, Place
+from strikes.refs import place_ref
 
 
 @dataclass
@@ -31,10 +32,6 @@ SELECT (SELECT count(*) FROM strikes_place), (SELECT max(updated_at) FROM strike
 """
 
 
-def _ref(pk: int | None) -> str | None:
-    return f"place:{pk}" if pk else None
-
-
 def reference_data() -> Reference:
     """The cached reference data, rebuilt only when the Place or Munition table has changed.
 
@@ -50,12 +47,12 @@ def reference_data() -> Reference:
     munition_rows = list(Munition.objects.order_by("pk"))
     places = [
         {
-            "ref_key": _ref(p.pk),
+            "ref_key": place_ref(p.pk),
             "name": p.name,
             "aliases": p.aliases,
             "kind": p.kind,
-            "parent_ref": _ref(p.parent_id),
-            "oblast_ref": _ref(p.oblast_id),
+            "parent_ref": place_ref(p.parent_id),
+            "oblast_ref": place_ref(p.oblast_id),
             "latitude": p.latitude,
             "longitude": p.longitude,
             "population": p.population,
@@ -90,8 +87,3 @@ def reference_data() -> Reference:
 def db_gazetteer() -> Gazetteer:
     """The extractor's gazetteer from the Place and Munition tables, rebuilt only when they change."""
     return reference_data().gazetteer
-
-
-def place_id_of(report_place: dict | None) -> int | None:
-    ref = (report_place or {}).get("ref_key") or ""
-    return int(ref.split(":", 1)[1]) if ref.startswith("place:") else None

@@ -389,3 +389,37 @@ def test_on_a_published_attack_a_new_articles_figures_wait_for_an_editor_and_so_
     assert grade_of(strike) == "single_source"
     services.claim_accept(claim=claim, by=editor)
     assert grade_of(strike) == "confirmed"
+
+
+def test_a_withdrawn_pending_claim_does_not_keep_its_article_out_for_good(strike, analyst):
+    # An analyst withdraws the figure they recorded after publication (it waited for an editor);
+    # the article itself stays linked and unrejected: it reports this attack, so it confirms it.
+    afp = ArticleFactory(attack=strike, outlet=OutletFactory(name="AFP", grade="B"), report=report_of(strike.place))
+    claim = services.claim_record(
+        attack=strike, category="killed", value=2, qualifier="exact", reported_at=STRUCK, article=afp, by=analyst
+    )
+    assert grade_of(strike) == "single_source"
+    services.claim_withdraw_or_propose(claim=claim, by=analyst, reason="Misread: the two were injured.")
+    claim.refresh_from_db()
+    assert claim.withdrawn_at is not None
+    services.grade_refresh(attack=strike)
+    assert grade_of(strike) == "confirmed"
+
+
+def test_grades_refresh_reads_attacks_whose_only_other_source_is_a_claims_label(kyiv_city, editor):
+    # An imported or typed-in claim cites a label, not an article; its grade left stale behind
+    # the services' back is found and re-graded.
+    attack = AttackFactory(place=kyiv_city, occurred_at=STRUCK, status="draft")
+    ArticleFactory(attack=attack, outlet=OutletFactory(name="Suspilne"))
+    services.claim_record(
+        attack=attack,
+        category="injured",
+        value=5,
+        qualifier="exact",
+        reported_at=STRUCK,
+        source_label="Kyiv City Military Administration",
+        by=editor,
+    )
+    Attack.objects.filter(pk=attack.pk).update(grade="single_source")
+    assert grades_refresh() == 1
+    assert grade_of(attack) == "confirmed"
