@@ -243,10 +243,22 @@ def grade_review(attack) -> GradeReview:
     by_editor = override is not None and bool(override.grade)
     # The stored grade is what the API, the map and the counts use, so the page shows that one.
     grade = attack.grade
+    if by_editor:
+        reason = override.reason
+    elif computed.grade == grade:
+        reason = computed.reason
+    else:
+        # The sources have moved on while the public grade waits (a change on a published attack
+        # that an editor has yet to accept, an outlet regraded): say so rather than give a reason
+        # that contradicts the badge.
+        reason = (
+            f"The sources now give “{EvidenceGrade(computed.grade).label}” ({computed.reason}); "
+            "the published grade changes when an editor accepts the new figures or re-grades."
+        )
     return GradeReview(
         grade=grade,
         label=EvidenceGrade(grade).label,
-        reason=override.reason if by_editor else computed.reason,
+        reason=reason,
         computed=computed,
         override=override if by_editor else None,
         history=history,

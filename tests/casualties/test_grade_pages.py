@@ -37,6 +37,18 @@ def test_the_attack_page_shows_the_grade_and_why_to_anyone(client, attack):
     assert reverse("grade-override", args=[attack.pk]) not in page
 
 
+def test_a_published_grade_waiting_for_an_editor_is_not_explained_by_a_reason_that_contradicts_it(client, attack):
+    # One of the two articles rejected with no re-grade yet (written behind the services' back, as
+    # an analyst's rejection on a published attack waits for an editor): the badge still shows the
+    # published grade, and the reason says the sources have moved on instead of contradicting it.
+    attack.articles.filter(outlet__name="Coast Radio").update(review_state="rejected")
+    page = client.get(reverse("attack-detail", args=[attack.pk])).content.decode()
+    assert ">Confirmed</span>" in page
+    assert "2 independent sources agree" not in page
+    assert "The sources now give “Single source”" in page
+    assert "One source: Harbour Daily" in page
+
+
 def test_an_editor_discounts_with_a_reason_and_the_page_and_api_follow(client, editor, attack):
     client.force_login(editor)
     page = client.get(reverse("attack-detail", args=[attack.pk])).content.decode()
