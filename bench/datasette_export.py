@@ -38,13 +38,15 @@ CREATE INDEX attacks_oblast_occurred ON attacks(oblast_id, occurred_at);
 CREATE INDEX attacks_lon_lat ON attacks(longitude, latitude);
 CREATE INDEX attacks_grade_occurred ON attacks(grade, occurred_at);
 CREATE INDEX attack_munitions_munition ON attack_munitions(munition_id, attack_id);
-CREATE VIRTUAL TABLE attacks_fts USING fts5(description, sources_text, content=attacks, content_rowid=id);
+-- content=[attacks], bracketed as sqlite-utils writes it: Datasette finds a table's FTS table by that
+-- text, and with content=attacks it found none and ignored _search (the full-text cases ran unsearched).
+CREATE VIRTUAL TABLE attacks_fts USING fts5(description, sources_text, content=[attacks], content_rowid=[id]);
 INSERT INTO attacks_fts (attacks_fts) VALUES ('rebuild');
 ANALYZE;
 """
 
 # Part of the fingerprint: an export made with an older layout is made again.
-SCHEMA_VERSION = 2  # 2: the evidence grade, with an index for grade + date
+SCHEMA_VERSION = 3  # 2: the evidence grade, with an index for grade + date; 3: FTS Datasette detects
 
 ATTACKS_SQL = """
 SELECT a.id, to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), a.time_precision,

@@ -285,7 +285,7 @@ def features_lines(meta, case_list, results) -> list[str]:
         out.append(
             f"`as_of` is {fp['as_of']}, when the run began, after every write: every attack is in the snapshot "
             "(the generator writes no history, so each is today's row from its creation, see `docs/API.md`), the "
-            "most a snapshot can hold, and no figure has changed since, as when a release just made is cited. `grade={fp['grade']}` is the rarest grade among published attacks. The generator "
+            f"most a snapshot can hold, and no figure has changed since, as when a release just made is cited. `grade={fp['grade']}` is the rarest grade among published attacks. The generator "
             "writes every article as English; the bench marks a third of them `uk` (`bench/features.py`) so "
             f"`language=uk` selects {fp['language_share']:.0%} of them, as a mixed feed would."
         )

@@ -280,6 +280,10 @@ def capture_sql(case_list) -> dict[str, list[str]]:
     psycopg.Cursor.copy = recording_copy
     try:
         for case in case_list:
+            if "as_of=" in case.path:
+                # Its SELECTs read temporary tables the request made and dropped: re-run alone they
+                # would read today's tables, a floor of another question.
+                continue
             copies.clear()
             statements = _capture_case(client, connection, case)
             if statements is not None:

@@ -155,15 +155,30 @@ def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple
     try:
         with psycopg.connect(primary.get_uri(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
-            server_settings = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name = 'shared_buffers'"))
         started = time.monotonic()
         bin_dir = Path(primary.bin_path)
         target = primary.get_uri(database=dbname)
-        dump = subprocess.Popen([bin_dir / "pg_dump", "-Fc", "-Z0", "-d", source_conninfo], stdout=subprocess.PIPE)
-        subprocess.run([bin_dir / "pg_restore", "--no-owner", "-d", target], stdin=dump.stdout, check=True)
+        # Plain SQL through psql, without the column options this machine's shared server sets on
+        # every column (``SET (pg_attver=...)``), which a stock server refuses.
+        dump = subprocess.Popen([bin_dir / "pg_dump", "--no-owner", "-d", source_conninfo], stdout=subprocess.PIPE)
+        strip = subprocess.Popen(
+            ["grep", "-Ev", r"^ALTER TABLE ONLY .* SET \(pg_attver=[0-9]+\);$"],
+            stdin=dump.stdout,
+            stdout=subprocess.PIPE,
+        )
         dump.stdout.close()
-        if dump.wait() != 0:
-            raise RuntimeError("pg_dump of the scale database failed")
+        restore = subprocess.run(
+            [bin_dir / "psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", target],
+            stdin=strip.stdout,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        strip.stdout.close()
+        if dump.wait() != 0 or strip.wait() not in (0, 1) or restore.returncode != 0:
+            raise RuntimeError(
+                f"copying the scale database failed (pg_dump, grep, psql: {dump.returncode}, "
+                f"{strip.returncode}, {restore.returncode})"
+            )
         with psycopg.connect(target, autocommit=True) as conn:
             conn.execute("ANALYZE")
         say(f"  copied the scale database into a private primary in {time.monotonic() - started:.0f} s")
@@ -185,7 +200,7 @@ def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple
         with psycopg.connect(replica.get_uri(), autocommit=True) as conn:
             if conn.execute("SELECT pg_is_in_recovery()").fetchone() != (True,):
                 raise RuntimeError("the replica is not a standby")
-        say(f"  streaming replica made with pg_basebackup in {time.monotonic() - started:.0f} s ({server_settings})")
+        say(f"  streaming replica made with pg_basebackup in {time.monotonic() - started:.0f} s")
         yield (
             f"postgres://postgres@{quote(str(base / 'primary'), safe='')}/{dbname}",
             f"postgres://postgres@{quote(str(replica_dir), safe='')}/{dbname}",

@@ -91,14 +91,19 @@ def test_datasette_sql_is_the_statement_datasette_reports_with_its_plan(gazettee
         "grade", "grade", bench_cases.ds_table({"grade": "confirmed", "_sort_desc": "occurred_at", "_size": 100})
     )
     custom = bench_cases.Case("sql", "sql", bench_cases.ds_sql("SELECT count(*) FROM attacks WHERE grade = 'fair'"))
+    search = bench_cases.Case("q", "q", bench_cases.ds_table({"_search": "drone", "_size": 100}))
     with servers.datasette(sqlite_path, log=tmp_path / "datasette.log") as ds, httpx.Client(timeout=60) as client:
-        sql = run.datasette_sql(client, ds.base, [table, custom], sqlite_path)
+        sql = run.datasette_sql(client, ds.base, [table, custom, search], sqlite_path)
 
     grade = sql["grade"]
     assert "from attacks" in grade["sql"].lower()
     assert '"grade" = :p0' in grade["sql"]
     assert grade["params"] == {"p0": "confirmed"}
     assert any("attacks_grade_occurred" in line for line in grade["plan"]), grade["plan"]
+    # Datasette found the full-text table (content=[attacks]) and searched it; with content=attacks
+    # it did not, and ran the plain table query, ignoring _search.
+    assert "where attacks_fts match escape_fts(:search)" in sql["q"]["sql"]
+    assert sql["q"]["params"] == {"search": "drone"}
     assert sql["sql"]["sql"] == "SELECT count(*) FROM attacks WHERE grade = 'fair'"
     assert sql["sql"]["params"] == {}
     assert any("attacks_grade_occurred" in line for line in sql["sql"]["plan"]), sql["sql"]["plan"]
