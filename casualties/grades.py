@@ -21,8 +21,6 @@ GRADES = (CONFIRMED, FAIR, SINGLE_SOURCE, CONTESTED, DISCOUNTED)
 # Only an editor discounts an attack: no count of sources makes an event not have happened.
 COMPUTED_GRADES = (CONFIRMED, FAIR, SINGLE_SOURCE, CONTESTED)
 
-OFFICIAL_OUTLET_GRADE = "A"  # sources.choices.OutletGrade.OFFICIAL
-
 
 @dataclass(frozen=True)
 class Source:

@@ -218,7 +218,8 @@ class GradeOverride(TimeStampedModel):
 
     ``grade`` empty means "back to the computed grade" (a version like any other, so setting
     and clearing an override are both kept with their reasons). The current version is the one
-    the attack shows (``casualties.services.grades``); an older one can be restored as a new version.
+    the attack shows (``casualties.services.grades``); to go back to an older grade an editor
+    sets it again, with a reason, as a new version.
     """
 
     attack = models.ForeignKey("strikes.Attack", on_delete=models.CASCADE, related_name="grade_overrides")

@@ -164,9 +164,6 @@ class Gazetteer(MunitionLookup):
             ref = parent.parent_ref if parent else None
         return False
 
-    def _lookup(self, key: str) -> list[int]:
-        return self.keys.get(key) or []
-
     def _stem_lookup(self, key: str) -> list[int]:
         """The fallback for a one-word Cyrillic name whose lemmas are no key: by stem (a village the
         dictionaries lack, whose guessed lemma is wrong)."""
@@ -234,7 +231,7 @@ class Gazetteer(MunitionLookup):
             word = normed[j]
             kind = AREA_NOUNS.get(word)
             if kind is None and is_cyrillic(word):
-                forms = cyrillic_lemmas(_lower(toks[j].group()))
+                forms = cyrillic_lemmas(toks[j].group())
                 kind = next((AREA_NOUNS[f] for f in forms if f in AREA_NOUNS), None)
                 if kind is None and word not in AREA_QUALIFIERS and not (set(forms) & AREA_QUALIFIERS):
                     return None
@@ -270,7 +267,7 @@ class Gazetteer(MunitionLookup):
             tok = norm_token(first.group())
             cyr = is_cyrillic(tok)
             if cyr:
-                alts = (tok, *(w for w in cyrillic_lemmas(_lower(first.group())) if w != tok))
+                alts = (tok, *(w for w in cyrillic_lemmas(first.group()) if w != tok))
                 # (size, the first token's form) to try, longest first; a raion needs up to 4 tokens.
                 tries = sorted(
                     {(n, a) for a in alts for n in self.first_sizes.get(a, ())}, key=lambda t: (-t[0], alts.index(t[1]))
@@ -339,7 +336,7 @@ class Gazetteer(MunitionLookup):
         # "Кривому Розі", "Білій Церкві", "Запорізькій області": every word's nominative.
         options = [(head,)]
         for t, n in zip(toks[1:size], normed[1:size], strict=True):
-            options.append((n, *cyrillic_lemmas(_lower(t.group()))) if is_cyrillic(n) else (n,))
+            options.append((n, *cyrillic_lemmas(t.group())) if is_cyrillic(n) else (n,))
         combos = [()]
         for opt in options:
             combos = [(*c, w) for c in combos for w in opt]
@@ -471,11 +468,6 @@ _CUE_AFTER_RE = re.compile(
     r"|\s+[^\W\d_]+(?:ського|цького|зького|ского|цкого|зкого)\s+(?:район\w*|громад\w*))",
     re.IGNORECASE,
 )
-
-
-def _lower(word: str) -> str:
-    """A word as the lemmatiser reads it: lower case, the apostrophe as "'" ("Куп’янську" -> "куп'янську")."""
-    return word.lower().replace("’", "'").replace("ʼ", "'").replace("`", "'")
 
 
 def _small(p: PlaceRec) -> bool:

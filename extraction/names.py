@@ -142,9 +142,12 @@ def morph(lang: str):
     return analyser
 
 
+_TO_APOSTROPHE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+
+
 @lru_cache(maxsize=50_000)
 def cyrillic_lemmas(word: str) -> tuple[str, ...]:
-    """The nominatives a lower-cased Cyrillic word may be a case of, as normalised keys: "харкові" ->
+    """The nominatives a Cyrillic word may be a case of, as normalised keys: "харкові" ->
     ("харко", "харків"), "запорізькій" -> ("запорізький", "запорізька"), "ольховці" -> ("ольховка",).
 
     pymorphy3's analysis with the Ukrainian dictionary when the word has a letter only Ukrainian
@@ -152,7 +155,11 @@ def cyrillic_lemmas(word: str) -> tuple[str, ...]:
     neither dictionary holds (a rare village) gets the analyser's guesses from its ending. An
     adjective also gives its nominative in the gender and number it was written in ("Запорізькій
     області" is "Запорізька область", "Кривому Розі" "Кривий Ріг"). Cached per word: the same
-    words recur in every article, and a new word costs 20-90 µs."""
+    words recur in every article, and a new word costs 20-90 µs.
+
+    ``word`` as written in the text: lower-cased here, its apostrophe written "'" as the
+    dictionaries write it ("Куп’янську" -> "куп'янську")."""
+    word = word.lower().translate(_TO_APOSTROPHE)
     letters = set(word)
     langs = ("uk",) if letters & _UK_ONLY else ("ru",) if letters & _RU_ONLY else ("uk", "ru")
     out: list[str] = []
