@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from casualties import grades as rules
@@ -74,17 +74,18 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
     """The attack's sources as the rules see them: its linked articles (one per outlet) and the
     labels of claims that cite no article (a dataset, a statement typed in by hand)."""
     # Only the report's date and first (main) place are read, not the whole report.
-    # A rejected article stays linked but an analyst said it is not about this attack (its
-    # claims are withdrawn): not a source.
+    # A rejected article stays linked but an analyst said it is not about this attack: not a
+    # source once its claims are withdrawn. While a claim of it still stands (on a published
+    # attack the withdrawal waits for an editor, who may refuse it) it still speaks for it.
+    standing = Claim.objects.filter(attack_id=attack.pk, withdrawn_at__isnull=True, article__isnull=False)
     linked = Article.objects.filter(attack_id=attack.pk, duplicate_of__isnull=True).exclude(
-        review_state=ReviewState.REJECTED
+        Q(review_state=ReviewState.REJECTED) & ~Q(pk__in=standing.values("article_id"))
     )
     if attack.status == AttackStatus.PUBLISHED:
         # Only editors change what the public sees: an article whose figures still wait for an
         # editor (recorded after publication) counts once the editor has accepted them. A
         # withdrawn claim waits for no one (it keeps its pending flag): only live ones hold back.
-        waiting = Claim.objects.filter(attack_id=attack.pk, pending_review=True, withdrawn_at__isnull=True)
-        linked = linked.exclude(pk__in=waiting.exclude(article__isnull=True).values("article_id"))
+        linked = linked.exclude(pk__in=standing.filter(pending_review=True).values("article_id"))
     articles = list(
         linked.order_by("published_at", "id").values(
             "id",

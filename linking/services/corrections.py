@@ -13,13 +13,11 @@ from django.db import transaction
 from casualties.models import Claim, Decision
 from casualties.services.grades import grade_refresh
 from config.history import history_context
-from config.roles import can_decide
 from linking.services.munitions import attach_munitions
 from linking.services.process import search_refresh
 from sources.choices import ReviewState
 from sources.models import Article
 from sources.services import article_link_set, article_review_set, articles_link_move
-from strikes.choices import AttackStatus
 from strikes.models import Attack, AttackMunition
 
 
@@ -160,10 +158,9 @@ def article_reject(*, article: Article, by, reason: str = "") -> Article:
         article_review_set(article=article, state=ReviewState.REJECTED)
         for claim in Claim.objects.filter(article=article, origin="extracted", withdrawn_at__isnull=True):
             claim_withdraw_or_propose(claim=claim, by=by, reason=reason)
-        attack = Attack.objects.filter(pk=article.attack_id).first()
-        # A rejected article is no longer among the attack's sources. On a published attack an
-        # analyst's rejection waits for an editor like its withdrawals (the grade follows when
-        # the editor applies them); on a draft, or by an editor, the grade follows now.
-        if attack is not None and (attack.status != AttackStatus.PUBLISHED or can_decide(by)):
-            grade_refresh(attack=attack)
+        # A rejected article is no longer among the attack's sources once its claims are
+        # withdrawn; on a published attack an analyst's withdrawals wait for an editor, and so
+        # does the grade (grade_sources counts an article while a claim of it stands).
+        if article.attack_id is not None:
+            grade_refresh(attack=article.attack_id)
     return article

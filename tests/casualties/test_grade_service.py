@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casualties import services
-from casualties.models import GradeOverride
+from casualties.models import GradeOverride, Proposal
 from casualties.services.grades import grade_computed, grade_history, grades_refresh
 from linking.services import article_move, article_process, article_reject
 from strikes.models import Attack
@@ -423,3 +423,35 @@ def test_grades_refresh_reads_attacks_whose_only_other_source_is_a_claims_label(
     Attack.objects.filter(pk=attack.pk).update(grade="single_source")
     assert grades_refresh() == 1
     assert grade_of(attack) == "confirmed"
+
+
+@pytest.mark.parametrize(("editor_says", "grade_after"), [("apply", "single_source"), ("refuse", "confirmed")])
+def test_an_analysts_rejection_on_a_published_attack_moves_the_grade_only_when_an_editor_agrees(
+    strike, analyst, editor, editor_says, grade_after
+):
+    afp = ArticleFactory(attack=strike, outlet=OutletFactory(name="AFP", grade="B"), report=report_of(strike.place))
+    claim = services.claim_record(
+        attack=strike,
+        category="killed",
+        value=2,
+        qualifier="exact",
+        reported_at=STRUCK,
+        article=afp,
+        origin="extracted",
+    )
+    services.claim_accept(claim=claim, by=editor)
+    assert grade_of(strike) == "confirmed"
+
+    article_reject(article=afp, by=analyst, reason="About the strike on Odesa.")
+    # The claim's withdrawal waits for an editor, and so does the public grade.
+    assert grade_of(strike) == "confirmed"
+    services.grade_refresh(attack=strike)  # any later re-grade keeps it too
+    assert grade_of(strike) == "confirmed"
+
+    proposal = Proposal.objects.get(claim=claim, status="open")
+    if editor_says == "apply":
+        services.proposal_apply(proposal=proposal, by=editor)
+    else:
+        services.proposal_reject(proposal=proposal, by=editor, note="The figure is the capital's.")
+    services.grade_refresh(attack=strike)
+    assert grade_of(strike) == grade_after
