@@ -6,7 +6,7 @@ from django.urls import reverse
 from casualties.models import Claim
 from sources.models import Article
 from strikes.models import Attack
-from tests.factories import AttackFactory, MunitionFactory, PlaceFactory
+from tests.factories import ArticleFactory, AttackFactory, MunitionFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,17 @@ def test_editing_changes_the_facts_and_keeps_existing_claims(as_user, analyst, k
     assert (attack.latitude, attack.longitude) == (49.84, 24.03)
     assert list(attack.munitions.all()) == [drone]
     assert Claim.objects.filter(attack=attack).count() == 1
+
+
+def test_a_figure_read_from_an_article_links_to_where_it_is_corrected(as_user, analyst):
+    attack = AttackFactory(status="draft")
+    article = ArticleFactory(attack=attack, title="Night strike on the port")
+    Claim.objects.create(
+        attack=attack, category="injured", value=9, low=9, high=9, reported_at=attack.occurred_at, article=article
+    )
+    page = as_user(analyst).get(reverse("attack-edit", args=[attack.pk])).content.decode()
+    review = reverse("article-review", args=[article.pk])
+    assert f'<a href="{review}#review-figures">correct, rescope or delete on its review screen</a>' in page
 
 
 def test_place_suggestions_match_names_and_aliases(as_user, analyst, kyiv):
