@@ -38,6 +38,10 @@ class Params:
     geo_range: tuple[str, str]
     geo_rows: int
     q: str
+    # A word in ~0.01 % of the generated attacks (seed 1: 10 of 100,000 and 101 of 1,000,000;
+    # a town the generator draws in proportion to the number of attacks), against ``q``'s ~1 %
+    # ("school": 1,004 and 9,992), for the full-text cases ordered by date (issue 19).
+    q_rare: str = "teplodar"
 
 
 def pick_params(conninfo: str) -> Params:
@@ -137,6 +141,31 @@ def build(p: Params) -> list[Case]:
             150,
             ds_table({"_search": p.q, "_sort_desc": "occurred_at", "_size": 100}),
             note="extra case: the search alone, no other filter",
+        ),
+        # Full text newest first, as Datasette's _sort_desc=occurred_at (q_only/list_q rank by
+        # relevance, the default with q): a common word, a rare one, and a word with filters.
+        Case(
+            "q_date",
+            f"Full text q={p.q} over everything, newest first, 100 per page",
+            "/api/v1/attacks/?" + urlencode({"q": p.q, "ordering": "-occurred_at", "page_size": 100}),
+            150,
+            ds_table({"_search": p.q, "_sort_desc": "occurred_at", "_size": 100}),
+            note="a word in ~1 % of attacks",
+        ),
+        Case(
+            "q_rare",
+            f"Full text q={p.q_rare} over everything, newest first, 100 per page",
+            "/api/v1/attacks/?" + urlencode({"q": p.q_rare, "ordering": "-occurred_at", "page_size": 100}),
+            150,
+            ds_table({"_search": p.q_rare, "_sort_desc": "occurred_at", "_size": 100}),
+            note="a word in ~0.01 % of attacks",
+        ),
+        Case(
+            "list_q_date",
+            f"3 filters with full text q={p.q}, newest first",
+            "/api/v1/attacks/?" + urlencode({**three, "q": p.q, "ordering": "-occurred_at", "page_size": 100}),
+            150,
+            ds_table({**ds_three, "_search": p.q}),
         ),
         Case(
             "detail",

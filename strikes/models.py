@@ -360,3 +360,24 @@ class AttackMunition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.munition} in {self.attack_id}"
+
+
+class AttackTerm(models.Model):
+    """One lexeme of an attack's ``search_vector``, on the attack's date: the postings that let
+    a one-word search ordered by date walk an index instead of sorting every match
+    (``strikes.search``). The table, its indexes and the triggers keeping it exact are
+    migration 0012's; Django only reads it (unmanaged, no constraint)."""
+
+    pk = models.CompositePrimaryKey("attack", "term")
+    attack = models.ForeignKey(
+        Attack, on_delete=models.DO_NOTHING, db_constraint=False, related_name="terms", editable=False
+    )
+    term = models.TextField(editable=False)
+    occurred_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        managed = False
+        db_table = "strikes_attack_term"
+
+    def __str__(self) -> str:
+        return f"{self.term} in {self.attack_id}"
