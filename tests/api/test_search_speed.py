@@ -231,3 +231,14 @@ def test_odd_queries_answer_like_the_plain_search(anon, library):
     for q in ["'", "!!!", "((school", "school <-> bus", "-", '"', "school:*", "a & | b", "school''s"]:
         by_date = listed(anon, library, q=q, ordering="-occurred_at")
         assert sorted(by_date) == sorted(listed(anon, library, q=q)), q
+
+
+def test_as_of_keeps_the_plain_search(anon, library):
+    """An ``as_of`` snapshot's dates may differ from today's postings: it searches the snapshot
+    with the plain @@ (same rows, no postings read)."""
+    from django.utils import timezone
+
+    with CaptureQueriesContext(connection) as ctx:
+        then = listed(anon, library, q="school", ordering="-occurred_at", as_of=timezone.now().isoformat())
+    assert then == ["s8", "s4", "s3", "s1"]
+    assert not any("strikes_attack_term" in q["sql"] for q in ctx.captured_queries)
