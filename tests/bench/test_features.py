@@ -191,12 +191,13 @@ def test_report_compares_load_with_and_without_the_replica():
         report.replica_lines(
             {
                 "without": load(80.0) | {"rows_read": {"primary": 5000}},
-                "with": load(100.0) | {"rows_read": {"primary": 10, "replica": 4990}},
+                "with": load(100.0) | {"rows_read": {"primary": 10, "replica": 4990}, "replica_skipped": 3},
             }
         )
     )
-    assert "| without the replica | 80 at 8 connections | 8: 80, 120 | 5,000 / – |" in text
-    assert "| with the replica | 100 at 8 connections | 8: 100, 120 | 10 / 4,990 |" in text
+    assert "| without the replica | 80 at 8 connections | 8: 80, 120 | 5,000 / – | – |" in text
+    assert "| with the replica | 100 at 8 connections | 8: 100, 120 | 10 / 4,990 | 3 times |" in text
+    assert "passed the replica over" in text
     assert "1.25× the requests per second" in text
     assert "shares the" in text and "same cores" in text
 
