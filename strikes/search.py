@@ -178,7 +178,12 @@ def plan(text: str, using: str = "default") -> Plan:
     """
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, text])
-        tree = parse(cursor.fetchone()[0])
+        try:
+            tree = parse(cursor.fetchone()[0])
+        except QuerySyntaxError:
+            # A form this parser does not know (a future PostgreSQL's printing): the plain @@,
+            # slower but the same rows, never an error for the user.
+            return Plan(None)
         words = sorted(required(tree))
         if not words:
             return Plan(None)

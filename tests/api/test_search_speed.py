@@ -242,3 +242,15 @@ def test_as_of_keeps_the_plain_search(anon, library):
         then = listed(anon, library, q="school", ordering="-occurred_at", as_of=timezone.now().isoformat())
     assert then == ["s8", "s4", "s3", "s1"]
     assert not any("strikes_attack_term" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_tsquery_the_parser_cannot_read_falls_back_to_the_plain_search(anon, library, monkeypatch):
+    def unreadable(text):
+        raise search.QuerySyntaxError("a form this parser does not know")
+
+    expected = sorted(listed(anon, library, q="school"))  # rank order: the plain @@
+    search.plan.cache_clear()
+    monkeypatch.setattr(search, "parse", unreadable)
+    assert sorted(listed(anon, library, q="school", ordering="-occurred_at")) == expected
+    assert search.plan("school") == search.Plan(None)
+    search.plan.cache_clear()
