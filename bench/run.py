@@ -469,11 +469,18 @@ def run_wrk(url: str, connections: int, seconds: int, script: str | None = None)
         text=True,
         timeout=seconds + 60,
     ).stdout
+    return parse_wrk(out, connections)
+
+
+def parse_wrk(out: str, connections: int) -> dict:
+    """requests/s, p50, p99 and errors from the output of ``wrk --latency``."""
 
     def ms(pattern):
         # A latency wrk printed in us, ms, s or m; one it did not print (no request finished) is
         # infinite, so the run counts as failing its p99.
-        found = re.search(pattern, out)
+        # At the start of a line: the thread statistics' "+/- Stdev" column (e.g. "95.50%") also
+        # ends in 50% or 99%, and read as a percentile it took the next line's first word.
+        found = re.search(pattern, out, re.MULTILINE)
         m = re.match(r"([\d.]+)(us|ms|s|m)$", found.group(1)) if found else None
         if not m:
             return float("inf")
@@ -482,8 +489,8 @@ def run_wrk(url: str, connections: int, seconds: int, script: str | None = None)
 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     rps = float(rate.group(1)) if rate else 0.0
-    p99 = ms(r"99%\s+(\S+)")
-    p50 = ms(r"50%\s+(\S+)")
+    p99 = ms(r"^\s*99%\s+(\S+)")
+    p50 = ms(r"^\s*50%\s+(\S+)")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     n_err = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)

@@ -226,3 +226,34 @@ def test_bench_files_never_copy_the_shared_articles():
     first_line = sample.read_text().splitlines()[0]
     for path in Path(ingest.BASE_DIR, "bench").rglob("*.py"):
         assert first_line not in path.read_text()
+
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/api/v1/attacks/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    10.62ms   13.20ms 198.53ms   95.50%
+    Req/Sec   220.11     40.22   300.00     72.99%
+  Latency Distribution
+     50%  910.00us
+     75%   12.00ms
+     90%   15.00ms
+     99%    1.20s
+  4402 requests in 10.00s, 9.10MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    440.20
+Transfer/sec:      0.91MB
+"""
+
+
+def test_wrk_percentiles_are_read_from_the_distribution_not_the_stdev_column():
+    # "95.50%" and "72.99%" end the thread statistics' lines: read as percentiles they took the
+    # next line's first word (the run ended with an AttributeError on "Req/Sec").
+    assert run.parse_wrk(WRK_OUTPUT, 8) == {
+        "connections": 8,
+        "rps": 440.2,
+        "p50_ms": 0.91,
+        "p99_ms": 1200.0,
+        "errors": 7,
+    }
+    assert run.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n", 4)["p99_ms"] == float("inf")
