@@ -365,7 +365,10 @@ def replica_lines(rep) -> list[str]:
         best = load.get("best")
         runs = "; ".join(f"{r['connections']}: {r['rps']:,.0f}, {r['p99_ms']:,.0f}" for r in load["runs"])
         reads = load.get("rows_read") or {}
-        read_cell = f"{reads.get('primary', 0):,} / " + (f"{reads['replica']:,}" if "replica" in reads else "–")
+        # int(): counts saved by an earlier run as text (PostgreSQL's sum is numeric) read back.
+        read_cell = f"{int(reads.get('primary', 0)):,} / " + (
+            f"{int(reads['replica']):,}" if "replica" in reads else "–"
+        )
         skipped = f"{load['replica_skipped']:,} times" if label == "with" and "replica_skipped" in load else "–"
         out.append(
             f"| {label} the replica | {best['rps']:,.0f} at {best['connections']} connections | {runs} | {read_cell} | {skipped} |"

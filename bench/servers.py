@@ -225,9 +225,11 @@ def reads_served(url_conninfo: str) -> int:
     """Rows read so far in the database (sequential and index reads), from its statistics: a
     rise on the replica during a run shows the reads went there."""
     with psycopg.connect(url_conninfo) as conn:
-        return conn.execute(
-            "SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0) FROM pg_stat_user_tables"
-        ).fetchone()[0]
+        return int(
+            conn.execute(
+                "SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0) FROM pg_stat_user_tables"
+            ).fetchone()[0]
+        )
 
 
 class RssSampler(threading.Thread):
