@@ -231,6 +231,16 @@ def export_triggers(cur) -> list[tuple[str, str]]:
     return cur.fetchall()
 
 
+def term_triggers(cur) -> list[tuple[str, str]]:
+    """The triggers keeping the full-text postings (migration 0012, ``strikes.search``) when they
+    exist: off during the load, the postings rebuilt in one pass after it."""
+    cur.execute(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+        " AND tgname LIKE 'strikes\\_attack\\_term\\_%%' AND tgrelid = 'strikes_attack'::regclass"
+    )
+    return cur.fetchall()
+
+
 class Writer(threading.Thread):
     """Runs COPYs for chunks handed over by the generating thread."""
 
@@ -304,7 +314,8 @@ def generate(
             triggers = history_triggers(cur)
             summary = summary_triggers(cur)
             exports = export_triggers(cur)
-            for table, name in triggers + summary + exports:
+            terms = term_triggers(cur)
+            for table, name in triggers + summary + exports + terms:
                 cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
             restore = drop_secondary(cur)
             cur.execute(
@@ -357,6 +368,12 @@ def generate(
                 for table, name in exports:
                     cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
                 say(f"export lines rebuilt in {time.monotonic() - t1:.0f}s")
+            if terms:
+                t1 = time.monotonic()
+                cur.execute("SELECT strikes_attack_term_rebuild()")
+                for table, name in terms:
+                    cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+                say(f"full-text postings rebuilt in {time.monotonic() - t1:.0f}s")
             for table in ALL_TABLES:
                 seq = f"pg_get_serial_sequence('{table}', 'id')"
                 cur.execute(f"SELECT setval({seq}, (SELECT coalesce(max(id), 1) FROM {table}))")

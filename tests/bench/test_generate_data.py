@@ -91,11 +91,17 @@ def test_generates_consistent_attacks_articles_claims_and_figures(gazetteer):
     # Full-text search works on the generated vector (place names come from the articles).
     assert Attack.objects.filter(search_vector=SearchQuery("Kharkiv", config="english")).count() == kharkiv
 
-    # The load left the schema as it found it: indexes back, history triggers on, ids free.
+    # The load left the schema as it found it: indexes back, history and other triggers on, ids free.
     assert index_names() == indexes_before
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pgtrigger%%' AND tgenabled = 'D'")
+        cur.execute(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'"
+            " AND tgrelid::regclass::text LIKE ANY (ARRAY['strikes\\_%%', 'casualties\\_%%', 'sources\\_%%'])"
+        )
         assert cur.fetchone()[0] == 0
+        # The full-text postings (strikes.search) rebuilt after the load: Kharkiv's are its attacks.
+        cur.execute("SELECT count(DISTINCT attack_id) FROM strikes_attack_term WHERE term = 'kharkiv'")
+        assert cur.fetchone()[0] == kharkiv
     extra = AttackFactory(place=gazetteer["Lviv"], description="[synthetic] added by hand")
     assert extra.pk > max(Attack.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
     assert Article.objects.filter(canonical_url__isnull=False).count() == Article.objects.count()
