@@ -65,7 +65,9 @@ def rows(db, admin_user):
 
 
 def _models():
-    return [model for app in APPS for model in apps.get_app_config(app).get_models()]
+    # Unmanaged models are derived tables the database keeps by triggers (the full-text
+    # postings, strikes.AttackTerm): nobody edits them, so they have no admin pages.
+    return [model for app in APPS for model in apps.get_app_config(app).get_models() if model._meta.managed]
 
 
 def test_every_model_of_the_three_apps_is_in_the_admin():
