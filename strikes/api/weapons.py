@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import DateTimeField, Q
+from django.db.models import DateField, Q
 from django.db.models.functions import Trunc
 from django.http import HttpResponse
 from django.utils import timezone
@@ -115,33 +115,43 @@ class _Row:
 def weapons_table(queryset, *, by: str, period: str) -> list[dict]:
     """The rows of the answer for the ``WaveMunition`` rows of ``queryset`` (two queries)."""
     tz = timezone.get_current_timezone()
-    counts = queryset.order_by().values("id", "label", "launched", "intercepted", "wave_id")
+    counts = queryset.order_by().values_list("label", "launched", "intercepted", "wave_id")
     if period != "all":
-        counts = counts.annotate(moment=Trunc("wave__started_at", period, output_field=DateTimeField(), tzinfo=tz))
+        # The period's first day in the zone, computed by PostgreSQL: no per-row conversion here.
+        counts = counts.annotate(day=Trunc("wave__started_at", period, output_field=DateField(), tzinfo=tz))
     counts = counts.annotate(ids=ArrayAgg("munitions", filter=Q(munitions__isnull=False), distinct=True, default=[]))
     catalogue = {m["id"]: m for m in Munition.objects.values("id", "name", "category")}
-    rows: dict[tuple, _Row] = {}
-    for count in counts:
-        day = timezone.localtime(count["moment"], tz).date() if period != "all" else None
-        models = sorted((catalogue[i] for i in count["ids"]), key=lambda m: m["name"].casefold())
+    shapes: dict[tuple, tuple] = {}  # one answer row's identity per label and set of models, worked out once
+
+    def shape(label: str, ids: tuple) -> tuple:
+        models = sorted((catalogue[i] for i in ids), key=lambda m: m["name"].casefold())
         if by == "model":
-            if models:
-                key = tuple(m["id"] for m in models)
-                parts = [m["name"] for m in models]
-                weapon = " + ".join(parts)
-                categories = {m["category"] for m in models}
-                category = categories.pop() if len(categories) == 1 else None
-            else:
-                key, parts, weapon, category = (count["label"],), [count["label"]], count["label"], None
-        else:
-            parts = sorted({m["category"] for m in models}) or [UNCATALOGUED]
-            key = tuple(parts)
-            weapon = " + ".join(parts)
-            category = parts[0] if len(parts) == 1 else None
+            if not models:
+                return (label,), [label], label, None
+            parts = [m["name"] for m in models]
+            categories = {m["category"] for m in models}
+            return (
+                tuple(m["id"] for m in models),
+                parts,
+                " + ".join(parts),
+                (categories.pop() if len(categories) == 1 else None),
+            )
+        parts = sorted({m["category"] for m in models}) or [UNCATALOGUED]
+        return tuple(parts), parts, " + ".join(parts), parts[0] if len(parts) == 1 else None
+
+    rows: dict[tuple, _Row] = {}
+    for label, launched, intercepted, wave_id, *rest in counts:
+        day = rest[0] if period != "all" else None
+        ids = tuple(rest[-1])
+        memo = (ids, label if not ids and by == "model" else None)
+        found = shapes.get(memo)
+        if found is None:
+            found = shapes[memo] = shape(label, ids)
+        key, parts, weapon, category = found
         row = rows.get((day, key))
         if row is None:
-            row = rows[(day, key)] = _Row(day, weapon, parts, category)
-        row.add(count["launched"], count["intercepted"], count["wave_id"], count["label"])
+            row = rows[(day, key)] = _Row(day, weapon, list(parts), category)
+        row.add(launched, intercepted, wave_id, label)
     ordered = sorted(rows.values(), key=lambda r: (r.period or dt.date.min, -(r.launched or 0), r.weapon.casefold()))
     return [row.as_dict() for row in ordered]
 
