@@ -39,8 +39,10 @@ lint: $(PY_STAMP)
 
 # Not part of `make test`: measures speed at SCALE attacks and writes docs/BENCHMARKS.md.
 SCALE ?= 20000
+# DEBUG=true as for make test (the development settings: DEBUG is false unless set); the servers
+# the bench measures run with DEBUG off (bench/servers.py).
 bench: setup
-	SCALE=$(SCALE) $(PY) -m config.embedded_pg -- $(PY) -m bench.run
+	DEBUG=true SCALE=$(SCALE) $(PY) -m config.embedded_pg -- $(PY) -m bench.run
 
 # Mutation testing of the pure cores (no database): the score per module, and a failure on any
 # surviving mutant not listed in docs/mutation-survivors.txt (docs/TESTING.md).
