@@ -354,26 +354,22 @@ def generate(
                 cur.execute(ddl)
             for table, name in triggers:
                 cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
-            if summary:
+            # The derived tables, each rebuilt in one pass in the same transaction (never stale),
+            # then its triggers back on: map/timeline summary, export lines (strikes.api.export_lines),
+            # full-text postings (strikes.search).
+            rebuilds = (
+                ("strikes_attack_summary_rebuild", summary, "map/timeline summary"),
+                ("strikes_attackexport_rebuild", exports, "export lines"),
+                ("strikes_attack_term_rebuild", terms, "full-text postings"),
+            )
+            for function, kept_by, what in rebuilds:
+                if not kept_by:
+                    continue
                 t1 = time.monotonic()
-                cur.execute("SELECT strikes_attack_summary_rebuild()")
-                for table, name in summary:
+                cur.execute(f"SELECT {function}()")
+                for table, name in kept_by:
                     cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
-                say(f"map/timeline summary rebuilt in {time.monotonic() - t1:.0f}s")
-            if exports:
-                # Every attack's export lines in one pass (strikes.api.export_lines), in the
-                # same transaction: never stale.
-                t1 = time.monotonic()
-                cur.execute("SELECT strikes_attackexport_rebuild()")
-                for table, name in exports:
-                    cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
-                say(f"export lines rebuilt in {time.monotonic() - t1:.0f}s")
-            if terms:
-                t1 = time.monotonic()
-                cur.execute("SELECT strikes_attack_term_rebuild()")
-                for table, name in terms:
-                    cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
-                say(f"full-text postings rebuilt in {time.monotonic() - t1:.0f}s")
+                say(f"{what} rebuilt in {time.monotonic() - t1:.0f}s")
             for table in ALL_TABLES:
                 seq = f"pg_get_serial_sequence('{table}', 'id')"
                 cur.execute(f"SELECT setval({seq}, (SELECT coalesce(max(id), 1) FROM {table}))")

