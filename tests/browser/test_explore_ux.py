@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from strikes.models import Attack, WaveMunition
 from tests.browser import test_explore
@@ -74,7 +75,14 @@ def test_while_requests_are_out_the_page_says_loading_and_dims_the_old_results(b
     page.wait_for_function("parseFloat(getComputedStyle(document.querySelector('#attack-list')).opacity) < 0.6")
 
     while held:
-        held.pop().continue_()
+        route = held.pop()
+        try:
+            route.continue_()
+        except PlaywrightError as exc:
+            # A held request the page has already dropped (superseded by a newer one) needs no
+            # answer: Playwright calls its route handled. Seen once in a fresh-clone run.
+            if "already handled" not in str(exc):
+                raise
     page.unroute(pattern, hold)
     count, located, ids = expected({"oblast": str(kharkiv.pk)})
     wait_count(page, count)
