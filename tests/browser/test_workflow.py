@@ -98,7 +98,11 @@ def test_an_analyst_pastes_the_two_articles_and_gets_one_attack_with_the_conflic
         assert claim.article_id and claim.quote, f"{claim} cites no article or quote"
 
     # In the browser: the drafts page lists it with both articles to review; the attack page shows it all.
+    # click() returns once the navigation has committed, not when the page has loaded: counting
+    # rows straight away read a half-parsed page once in CI (0 links), so wait for the load first.
     page.click("nav >> text=Drafts")
+    page.wait_for_url(f"**{reverse('drafts')}")
+    page.wait_for_load_state("load")
     row = page.locator(f"tr[data-attack='{attack.pk}']")
     assert row.locator("a:has-text('Review')").count() == 2
     row.locator("td a").first.click()
