@@ -341,7 +341,7 @@ def end_to_end(n: int) -> dict:
 
 def measure(base_url: str, say=print) -> dict:
     """Both ingest figures; the end-to-end part in a fresh ``<db>_ingest`` database."""
-    from bench.run import ensure_database, manage, with_dbname
+    from bench.db import CACHE, ensure_database, manage, with_dbname
 
     say("extraction throughput (one core)")
     out = {"extraction": measure_extraction()}
@@ -358,8 +358,6 @@ def measure(base_url: str, say=print) -> dict:
         out["end_to_end"] = {"error": f"could not prepare the ingest database: {exc}"}
         return out
     say(f"end-to-end ingest of {E2E_ARTICLES} articles (2 Celery workers, {redis_url})")
-    from bench.run import CACHE
-
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "BENCH_LOG_DIR": str(CACHE / "logs")}
     proc = subprocess.run(
         [sys.executable, "-m", "bench.ingest", str(E2E_ARTICLES)],
