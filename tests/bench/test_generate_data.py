@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min
 
 from casualties.models import Claim, Decision, PublishedFigure
@@ -105,6 +105,60 @@ def test_generates_consistent_attacks_articles_claims_and_figures(gazetteer):
     extra = AttackFactory(place=gazetteer["Lviv"], description="[synthetic] added by hand")
     assert extra.pk > max(Attack.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
     assert Article.objects.filter(canonical_url__isnull=False).count() == Article.objects.count()
+
+
+def schema() -> tuple[list, list]:
+    """Every index and every constraint of the schema, with its definition."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")
+        indexes = cur.fetchall()
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"
+        )
+        return indexes, cur.fetchall()
+
+
+# The tables derived from the attacks by triggers, and what to compare of each.
+DERIVED = {
+    "strikes_attack_term": "term, occurred_at, attack_id",
+    "strikes_attackexport": "attack_id, csv_line, feature_head, feature_tail",
+    "strikes_attack_daily": "day, status, place_id, oblast_id, attacks, killed, injured",
+    "strikes_attack_daily_total": "day, status, attacks, killed, injured",
+    "strikes_attack_cell": "level, gx, gy, status, place_id, oblast_id, attacks, killed, injured",
+}
+
+
+def derived_rows() -> dict[str, list]:
+    with connection.cursor() as cur:
+        out = {}
+        for table, columns in DERIVED.items():
+            cur.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}")
+            out[table] = cur.fetchall()
+        return out
+
+
+def test_derived_tables_hold_what_the_triggers_write_and_keep_their_indexes(gazetteer):
+    """The generator rebuilds the postings, export lines and summary in one pass each, without
+    their indexes; the result must be what the triggers write for the same attacks, and every
+    index and constraint must come back as it was."""
+    before = schema()
+    call_command("generate_data", attacks=300, seed=5)
+    assert schema() == before
+    rebuilt = derived_rows()
+    assert len(rebuilt["strikes_attackexport"]) == 300
+    assert len(rebuilt["strikes_attack_term"]) > 300 * 20  # every lexeme of every attack
+    assert rebuilt["strikes_attack_daily_total"]
+
+    # Every attack changed and changed back through SQL: the triggers rewrite each attack's
+    # postings (its date changed), its export lines (at the flush) and its summary rows.
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE strikes_attack SET occurred_at = occurred_at + interval '1 second'")
+        cur.execute("UPDATE strikes_attack SET occurred_at = occurred_at - interval '1 second'")
+        cur.execute("SELECT strikes_attackexport_flush()")
+        by_triggers = derived_rows()
+    for table in DERIVED:
+        assert rebuilt[table] == by_triggers[table], table
 
 
 def test_same_seed_gives_the_same_data(gazetteer):
