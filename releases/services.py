@@ -123,8 +123,16 @@ def _spool(pieces: Iterator[bytes]):
     return spool, size, digest.hexdigest()
 
 
+# The parts of a file in one COPY, binary: each part's bytes go to PostgreSQL as they are. An
+# INSERT per part went through Django's client-side binding, which writes the 4 MB as an 8 MB
+# hex literal for the server to parse: 2.5 times the time of sending the bytes, and 500 parts
+# at a million attacks. The columns are ReleaseFilePart's (``id`` from its identity).
+_PARTS_COPY = f"COPY {ReleaseFilePart._meta.db_table} (file_id, index, data) FROM STDIN (FORMAT binary)"
+
+
 def _store(release, export: ExportFile, spool, size: int, digest: str, rows: int) -> None:
-    """The file's row, then its bytes in parts of ``PART_SIZE``."""
+    """The file's row, then its bytes in parts of ``PART_SIZE``, read from ``spool`` one at a
+    time (inserted, never updated: the write-once triggers guard UPDATE and DELETE)."""
     with spool:
         row = ReleaseFile.objects.create(
             release=release,
@@ -135,13 +143,12 @@ def _store(release, export: ExportFile, spool, size: int, digest: str, rows: int
             rows=rows,
             description=export.description,
         )
-        index = 0
-        while data := spool.read(PART_SIZE):
-            ReleaseFilePart.objects.create(file=row, index=index, data=data)
-            # With DEBUG on, Django logs every statement with its parameters: each 4 MB part
-            # would stay in memory until the command ends.
-            connection.queries_log.clear()
-            index += 1
+        with connection.cursor() as cursor, cursor.cursor.copy(_PARTS_COPY) as copy:
+            copy.set_types(["bigint", "integer", "bytea"])
+            index = 0
+            while data := spool.read(PART_SIZE):
+                copy.write_row((row.pk, index, data))
+                index += 1
 
 
 def release_counts() -> dict:

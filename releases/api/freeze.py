@@ -1,7 +1,14 @@
 """The files of a release, made by the API's own exporters (``strikes.api.formats``), so a
 release's attacks.csv and attacks.geojson are byte for byte what ``/api/v1/attacks/?format=csv``
 and ``?format=geojson`` gave the public at that moment (without the ``url`` property, whose
-host a file cannot know)."""
+host a file cannot know).
+
+Like the API's default exports, both read each attack's stored line and Feature
+(``strikes.api.export_lines``) when they were written by this code's declaration, and compute
+them otherwise: at a million attacks computing them was most of a release's time. A Feature
+is stored split where its url goes; the release's is the part before the url's key, then the
+part after its value (``_FEATURE_WITHOUT_URL``): the same properties in the same order, so the
+same bytes as the live exporter writes without the url (tests/releases compare the two)."""
 
 from __future__ import annotations
 
@@ -13,8 +20,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from releases.services import ExportFile
-from strikes.api.formats import csv_rows, geojson_stream
+from strikes.api import export_lines
+from strikes.api.formats import csv_copy_sql, csv_stream, feature_collection, geojson_copy_sql
 from strikes.api.representation import CSV_COLUMNS, FIELD_NAMES, Shape
+from strikes.api.sql import sql_text
 from strikes.models import Attack, WaveMunition
 
 # Columns of waves.csv: one row per weapon label per published wave.
@@ -38,14 +47,30 @@ def public_attacks():
     return Attack.objects.visible_to(AnonymousUser())
 
 
+# The url is a property after the first (``sql_object`` writes ``,"url":`` before its value):
+# the stored Feature's head ends with that key, its tail starts after the value.
+assert FIELD_NAMES.index("url") > 0
+_URL_KEY = ',"url":'
+_FEATURE_WITHOUT_URL = f"concat(left(e.feature_head, -{len(_URL_KEY)}), e.feature_tail, chr(10))"
+
+
 def attacks_csv() -> Iterator[bytes]:
-    return csv_rows(public_attacks(), mode="decided", columns=list(CSV_COLUMNS))
+    queryset = public_attacks()
+    columns = list(CSV_COLUMNS)
+    live = csv_copy_sql(queryset, mode=export_lines.MODE, columns=columns)
+    return csv_stream(columns, export_lines.stream(queryset, export_lines.csv_sql(queryset), live))
 
 
 def attacks_geojson() -> Iterator[bytes]:
+    queryset = public_attacks()
     names = tuple(name for name in FIELD_NAMES if name != "url")
-    shape = Shape("decided", names, ("", ""), timezone.get_current_timezone())
-    return geojson_stream(public_attacks(), shape)
+    live = geojson_copy_sql(queryset, Shape(export_lines.MODE, names, ("", ""), timezone.get_current_timezone()))
+    # A line missing (which the triggers never leave) makes the stored COPY fail, never a file
+    # without it; a head not ending with the url's key is NULL, the same failure.
+    value = f"CASE WHEN right(e.feature_head, {len(_URL_KEY)}) = {sql_text(_URL_KEY)} THEN {_FEATURE_WITHOUT_URL} END"
+    # The stored exports' own statement (ids sorted alone, then each line by its key).
+    stored = export_lines._stored_sql(queryset, value, ())
+    return feature_collection(export_lines.stream(queryset, stored, live))
 
 
 def _text(value: str) -> str:
