@@ -111,7 +111,7 @@ def claim_record(
 
 
 def claims_record_extracted(
-    *, attack: Attack, article, figures: Iterable[Mapping], attack_is_new: bool = False
+    *, attack: Attack, article, figures: Iterable[Mapping], attack_is_new: bool = False, store_grade: bool = True
 ) -> list[Claim]:
     """Record the figures extracted from one article as claims on ``attack``, in one go.
 
@@ -125,6 +125,10 @@ def claims_record_extracted(
 
     ``attack_is_new``: the attack was created in the caller's transaction, so no one else can
     see it yet: it needs no lock and has no claims, decisions or figures to read back.
+
+    ``store_grade=False``: the caller stores the attack's grade itself afterwards
+    (``grade_refresh``), as the ingest path does once the article is linked; the figures are
+    written here all the same (``figures_write``).
 
     A database error (a constraint the checks here cannot see) is raised as a ValidationError
     and leaves the caller's transaction to be rolled back: the ingest path fails the article.
@@ -172,7 +176,7 @@ def claims_record_extracted(
                 Claim.objects.bulk_create(claims)
             except IntegrityError as exc:  # a constraint full_clean could not see
                 raise ValidationError(f"These claims could not be recorded: {exc}") from exc
-            fields = figures_write(attack.pk, all_claims=claims if attack_is_new else None)
+            fields = figures_write(attack.pk, all_claims=claims if attack_is_new else None, store_grade=store_grade)
             for name, value in fields.items():
                 setattr(attack, name, value)
     return claims

@@ -4,7 +4,8 @@ and overridden by an editor with a reason, in versions like decisions.
 The stored grade is rewritten wherever what it depends on changes: ``figures_write`` (every claim
 and decision service, merges and splits) stores ``grade_effective``; ``grade_refresh`` is called
 by the attack-edit service (place and date) and by linking when an article is linked, moved or
-rejected. ``grades_refresh`` re-grades many attacks (an upgraded database, an outlet's grade
+rejected (the ingest path records its claims with ``store_grade=False`` and grades once, after
+the link). ``grades_refresh`` re-grades many attacks (an upgraded database, an outlet's grade
 changed: ``manage.py grades_refresh``).
 """
 
@@ -70,9 +71,12 @@ def _date_disagrees(attack: Attack, reported: str | None) -> bool:
     return abs((timezone.localtime(attack.occurred_at).date() - day).days) > settings.LINK_DATE_WINDOW_DAYS
 
 
-def grade_sources(attack: Attack) -> list[rules.Source]:
+def grade_sources(attack: Attack, *, labels: bool = True) -> list[rules.Source]:
     """The attack's sources as the rules see them: its linked articles (one per outlet) and the
-    labels of claims that cite no article (a dataset, a statement typed in by hand)."""
+    labels of claims that cite no article (a dataset, a statement typed in by hand).
+
+    ``labels=False``: the caller knows the attack has no claim without an article (an attack
+    created in its own transaction, whose claims it recorded from an article): not read."""
     # Only the report's date and first (main) place are read, not the whole report.
     # A rejected article stays linked but an analyst said it is not about this attack: not a
     # source once its claims are withdrawn. While a claim of it still stands (on a published
@@ -125,14 +129,16 @@ def grade_sources(attack: Attack) -> list[rules.Source]:
                 disagrees_on=tuple(against),
             )
         )
-    labels = (
+    if not labels:
+        return sources
+    cited = (
         Claim.objects.filter(attack_id=attack.pk, article__isnull=True, withdrawn_at__isnull=True)
         .exclude(source_label="")
         .exclude(pending_review=True)  # waiting for an editor, like an article's
         .values_list("source_label", flat=True)
         .distinct()
     )
-    sources.extend(rules.label_source(label) for label in labels if label.strip())
+    sources.extend(rules.label_source(label) for label in cited if label.strip())
     return sources
 
 
@@ -151,19 +157,34 @@ def grade_effective(attack: Attack) -> str:
     return override.grade if override and override.grade else grade_computed(attack).grade
 
 
-def grade_write(attack: Attack) -> str:
-    """Store the attack's grade (the editor's override, else the computed one); for a caller
-    holding the attack's lock. Moves ``updated_at`` only when the grade changes."""
-    grade = grade_effective(attack)
+def grade_write(attack: Attack, grade: str | None = None) -> str:
+    """Store the attack's grade (the editor's override, else the computed one; ``grade``: already
+    computed by the caller); for a caller holding the attack's lock. Moves ``updated_at`` only
+    when the grade changes."""
+    if grade is None:
+        grade = grade_effective(attack)
     if grade != attack.grade:
         Attack.objects.filter(pk=attack.pk).update(grade=grade, updated_at=timezone.now())
         attack.grade = grade
     return grade
 
 
-def grade_refresh(*, attack) -> str:
-    """Recompute and store the attack's grade; returns it."""
-    with transaction.atomic():
+def grade_refresh(*, attack, attack_is_new: bool = False) -> str:
+    """Recompute and store the attack's grade; returns it.
+
+    ``attack_is_new``: ``attack`` is an Attack the caller created in its open transaction and
+    has kept up to date (its figures' ``disputed`` and ``grade`` set on it as written), with
+    claims only from articles. No one else can see it yet, so the object is the row: it needs
+    no lock and no re-read, and it has no editor's grade and no claim labels to read. Of the
+    four queries of a grade, one is left (its linked articles), as the ingest path, which
+    creates an attack for most new articles, needs it (issue 19).
+    """
+    if attack_is_new:
+        sources = grade_sources(attack, labels=False)
+        return grade_write(attack, rules.grade_of(sources, figures_disputed=attack.disputed).grade)
+    # No savepoint: nothing here is expected to fail, and an error fails the caller's
+    # transaction all the same (inside the ingest path's, it saves two round trips).
+    with transaction.atomic(savepoint=False):
         locked = lock_attack(attack)
         grade = grade_write(locked)
     if isinstance(attack, Attack):

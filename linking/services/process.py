@@ -100,7 +100,11 @@ def _occurred_at(report: dict, article: Article) -> tuple[dt.datetime, str]:
 
 
 def _record_claims(article: Article, attack: Attack, report: dict, offset: int, *, new: bool = False) -> None:
-    """The report's headline figures as extracted claims; a category the article already has is never overwritten."""
+    """The report's headline figures as extracted claims; a category the article already has is never overwritten.
+
+    The grade is left to the caller (``store_grade=False``): it is stored once the article is
+    linked and counts among the attack's sources, not computed here first and thrown away.
+    """
     from casualties.services import claims_record_extracted
 
     figures = []
@@ -118,7 +122,7 @@ def _record_claims(article: Article, attack: Attack, report: dict, offset: int, 
             }
         )
     if figures:
-        claims_record_extracted(attack=attack, article=article, figures=figures, attack_is_new=new)
+        claims_record_extracted(attack=attack, article=article, figures=figures, attack_is_new=new, store_grade=False)
 
 
 def search_refresh(attack_ids) -> None:
@@ -190,18 +194,21 @@ def _process(article_id: int) -> None:
                 link["attack"] = attack
             attach_munitions(attack, report, new=new, known=ref.munitions)
             _record_claims(article, attack, report, offset, new=new)
-            touched.append(attack.pk)
+            touched.append((attack, new))
         if article.review_state != ReviewState.REJECTED:
             # The night's counts go to the night's wave, never to the attack as claims.
             linked = link["attack"] or (article.attack if article.attack_id else None)
             wave = night_wave_attach(article=article, report=report, attack=linked, known=ref.munitions)
             report["wave_id"] = wave.pk if wave is not None else None
         article_extraction_record(article=article, report=report, **link)
-        for attack_id in touched:
-            grade_refresh(attack=attack_id)  # now that the article counts among its sources
+        for attack, new in touched:
+            # Now that the article counts among its sources; the one grade computed for it (the
+            # claims above left it). A new attack is this transaction's own: graded from the
+            # object, which holds its row, reading only its linked articles.
+            grade_refresh(attack=attack if new else attack.pk, attack_is_new=new)
         # In the same transaction: the attack is never committed without its article's words
         # in its search vector (a worker dying between the two used to leave it unsearchable).
-        search_refresh(touched)
+        search_refresh([attack.pk for attack, _new in touched])
 
 
 def _draft_attack(article: Article, report: dict, place: Place) -> Attack:
