@@ -99,10 +99,8 @@ def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False,
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         # The load test measures the server, not the anonymous rate limit. The throttle still runs
-        # (its cache round trips are part of every request), over a one-second window: DRF keeps
-        # every request time of the window in one cache value, and one client at hundreds of
-        # requests a second over a minute's window would pickle tens of thousands of them a
-        # request, a cost no real client (at most 120 a minute each) brings.
+        # (its cache round trip is part of every request: config.throttles counts a window per
+        # client, one integer whatever the rate or the window), with a limit no run reaches.
         "THROTTLE_ANON": "100000000/s",
         "THROTTLE_USER": "100000000/s",
         "LOG_LEVEL": "WARNING",

@@ -7,7 +7,8 @@
 - ``KeysetPagination``: every list's paging: signed cursors over any (key..., id)
   ordering, including annotated sort keys, with row-value comparisons PostgreSQL serves
   from an index; up to 1,000 rows a page.
-- ``AnonThrottle`` / ``UserThrottle``: rates read at request time (testable).
+- ``AnonThrottle`` / ``UserThrottle`` (``config.throttles``): rates read at request time, a
+  counter per client and window (O(1) state).
 - ``StrictContentNegotiation``: an unknown ``format=`` is a 400, not a 404.
 - ``exception_handler``: every error is JSON with a message.
 """
@@ -27,8 +28,9 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
+
+from config.throttles import AnonThrottle, UserThrottle  # noqa: F401 -- views import them from here
 
 # Parameters every list endpoint understands, besides its filterset's.
 # (``ordering`` is a filter of the filtersets that sort; a view adds its own in ``extra_query_params``.)
@@ -360,15 +362,7 @@ class RefuseUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
-# --- Throttling ---
-
-
-class _RatesAtRequestTime:
-    """DRF reads throttle rates once at import; reading them per request lets settings
-    (and tests) change them without a restart."""
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+# --- Throttling (the throttles are config.throttles's) ---
 
 
 def client_ip(request) -> str:
@@ -376,21 +370,6 @@ def client_ip(request) -> str:
     trusted proxies, the one they put in ``X-Forwarded-For`` (counted from the right, so
     addresses a client wrote into the header are never taken). Used by the login lockout."""
     return throttling.BaseThrottle().get_ident(getattr(request, "_request", request))
-
-
-class AnonThrottle(_RatesAtRequestTime, throttling.AnonRateThrottle):
-    """Anonymous clients, per IP address (set NUM_PROXIES behind a proxy)."""
-
-
-class UserThrottle(_RatesAtRequestTime, throttling.UserRateThrottle):
-    """Signed-in clients (token or session), per user."""
-
-    def get_cache_key(self, request, view):
-        # Anonymous requests are AnonThrottle's business; counting them here too would
-        # let the user rate cap anonymous clients when it is the lower of the two.
-        if not (request.user and request.user.is_authenticated):
-            return None
-        return super().get_cache_key(request, view)
 
 
 # --- Formats ---

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.CSPMiddleware",  # django-csp's, the policy text built once
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -335,8 +335,8 @@ LOGGING = {
 }
 
 # --- API (research API v1) ---
-# Throttle rates are read per request (config.api), so changing THROTTLE_* needs no code change.
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.api.AnonThrottle", "config.api.UserThrottle"]
+# Throttle rates are read per request (config.throttles), so changing THROTTLE_* needs no code change.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.throttles.AnonThrottle", "config.throttles.UserThrottle"]
 # An unknown ?format= is a 400 naming the valid formats, not a bare 404.
 REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "config.api.StrictContentNegotiation"
 # JSON bodies nested too deeply for Python are a 400 (config.api.JSONParser), not a 500.
