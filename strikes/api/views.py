@@ -38,7 +38,6 @@ from strikes.api.formats import (
     csv_rows,
     csv_stream,
     feature,
-    feature_collection,
     geojson_copy_sql,
     geojson_stream,
     started,
@@ -334,7 +333,7 @@ class AttackViewSet(
         if shape.mode == export_lines.MODE and shape.names == FIELD_NAMES:
             # Every field: each attack's Feature as stored, when usable (strikes.api.export_lines).
             stored, live = export_lines.features_sql(queryset, shape.url), geojson_copy_sql(queryset, shape)
-            features = feature_collection(export_lines.stream(queryset, stored, live))
+            features = export_lines.stream(queryset, stored, live, export_lines.feature_collection_of)
         else:
             features = geojson_stream(queryset, shape)
         return StreamingHttpResponse(started(features), content_type="application/geo+json")
