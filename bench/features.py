@@ -38,6 +38,8 @@ WATCH_ATTACKS = int(os.environ.get("BENCH_WATCH_ATTACKS", "10000"))
 # does not start while this one still runs.
 RELEASE_TARGET_S = 120.0
 WATCH_TARGET_S = 60.0
+# The share of the attacks changed since the older as_of moment (``FeatureParams.as_of_older``).
+OLDER_SHARE = 0.01
 
 
 @dataclass
@@ -47,6 +49,10 @@ class FeatureParams:
     grade_count: int
     language: str
     language_share: float  # of the articles
+    # An older moment: the one after which OLDER_SHARE of the attacks were written (an as_of
+    # snapshot's cost follows the attacks changed since its moment; the one above has none).
+    as_of_older: str = ""
+    as_of_older_changed: int = 0
 
 
 def stamp_languages(conninfo: str) -> int:
@@ -75,6 +81,14 @@ def pick_feature_params(conninfo: str) -> FeatureParams:
             "SELECT grade, count(*) FROM strikes_attack WHERE status = 'published' AND grade <> 'discounted'"
             " GROUP BY grade ORDER BY count(*), grade LIMIT 1"
         ).fetchone()
+        # The generator writes no history: an attack's updated_at is its last change.
+        older, changed = conn.execute(
+            "WITH n AS (SELECT (count(*) * %s)::bigint AS k FROM strikes_attack),"
+            " t AS (SELECT updated_at FROM strikes_attack ORDER BY updated_at DESC, id DESC"
+            "  OFFSET (SELECT k FROM n) LIMIT 1)"
+            " SELECT t.updated_at, (SELECT count(*) FROM strikes_attack WHERE updated_at > t.updated_at) FROM t",
+            [OLDER_SHARE],
+        ).fetchone() or (None, 0)
         total, uk = conn.execute(
             "SELECT count(*), count(*) FILTER (WHERE language = 'uk') FROM sources_article"
         ).fetchone()
@@ -84,6 +98,8 @@ def pick_feature_params(conninfo: str) -> FeatureParams:
         grade_count=grade_count,
         language="uk",
         language_share=uk / total if total else 0.0,
+        as_of_older=older.isoformat() if older else "",
+        as_of_older_changed=changed,
     )
 
 
@@ -120,7 +136,7 @@ def build_features(p: Params, f: FeatureParams) -> list[Case]:
             "/api/v1/attacks/?" + urlencode({**three, "as_of": f.as_of, "page_size": 100}),
             100,
             repeat=10,
-            note="the moment after the last write: every attack is rebuilt from the history",
+            note="the moment after the last write: no attack changed since, today's rows are the snapshot",
         ),
         Case(
             "asof_detail",
@@ -143,6 +159,7 @@ def build_features(p: Params, f: FeatureParams) -> list[Case]:
             100,
             repeat=10,
         ),
+        *(older_as_of_cases(three, country, timeline, f) if f.as_of_older else []),
         Case(
             "weapons",
             "Weapons aggregate, by model per month, all waves",
@@ -158,6 +175,40 @@ def build_features(p: Params, f: FeatureParams) -> list[Case]:
     ]
 
 
+def older_as_of_cases(three: dict, country: dict, timeline: dict, f: FeatureParams) -> list[Case]:
+    """The list, timeline and map as_of cases at the older moment, after which
+    ``f.as_of_older_changed`` attacks changed: each of those is rebuilt, and the summary
+    tables corrected by it (strikes.api.asof), so these show what the cost grows with."""
+    moment, changed = f.as_of_older, f.as_of_older_changed
+    note = f"{changed:,} attacks changed since the moment ({OLDER_SHARE:.0%}): each is rebuilt"
+    return [
+        Case(
+            "asof_older_list",
+            f"as_of={moment} ({changed:,} attacks changed since): attack list, 3 filters, 100 per page",
+            "/api/v1/attacks/?" + urlencode({**three, "as_of": moment, "page_size": 100}),
+            100,
+            repeat=10,
+            note=note,
+        ),
+        Case(
+            "asof_older_timeline",
+            f"as_of={moment} ({changed:,} attacks changed since): timeline by day over four years",
+            "/api/v1/timeline/?" + urlencode({**timeline, "as_of": moment}),
+            100,
+            repeat=10,
+            note=note,
+        ),
+        Case(
+            "asof_older_map",
+            f"as_of={moment} ({changed:,} attacks changed since): map clusters, whole country",
+            "/api/v1/map/?" + urlencode({**country, "as_of": moment}),
+            100,
+            repeat=10,
+            note=note,
+        ),
+    ]
+
+
 FEATURE_KEYS = (
     "grade",
     "grade_filters",
@@ -166,6 +217,9 @@ FEATURE_KEYS = (
     "asof_detail",
     "asof_timeline",
     "asof_map",
+    "asof_older_list",
+    "asof_older_timeline",
+    "asof_older_map",
     "weapons",
     "weapons_day",
 )

@@ -2,16 +2,23 @@
 """``as_of=DATETIME``: attacks, their published figures, the timeline and the map as they stood
 at a past moment, rebuilt from the history the database keeps.
 
-How: for the one request, inside one transaction, a temporary table and a temporary view named
-like the live tables are created — ``strikes_attack`` and ``casualties_publishedfigure`` —
-holding the rows as they stood then. PostgreSQL looks a table name up in the session's
-temporary schema first, so every statement the request runs (the filters, the
-representation's SQL, the exports, the timeline and the map) reads the past without a line of
-it changing; they are dropped before the transaction ends. A request without ``as_of`` never comes here: its SQL, its
-caches and its query counts are untouched.
+How: for the one request, inside one transaction, temporary views named like the live tables
+are created — ``strikes_attack``, ``casualties_publishedfigure`` and, when the timeline or the
+map asks (``summaries``), the per-day and per-cell summary tables — reading the rows as they
+stood then. PostgreSQL looks a table name up in the session's temporary schema first, so every
+statement the request runs (the filters, the representation's SQL, the exports, the timeline
+and the map) reads the past without a line of it changing; they are dropped before the
+transaction ends. A request without ``as_of`` never comes here: its SQL, its caches and its
+query counts are untouched.
 
-- Attacks: for each attack, its last history event (``strikes_attackevent``) at or before the
-  moment; an attack created later is absent, one deleted since is back as it was. An attack
+Only the attacks changed since the moment (a history event after it, or a row written after
+it) can differ from today's rows, so only they are rebuilt: each view is today's table minus
+the rows those attacks touch, plus those rows as they stood. The cost follows the number of
+attacks changed since the moment, not the size of the data (docs/PERFORMANCE.md, 16b); with
+none, today's tables are the snapshot and no view is made.
+
+- Attacks: for a changed attack, its last history event (``strikes_attackevent``) at or before
+  the moment; an attack created later is absent, one deleted since is back as it was. An attack
   with no history at all (written with the triggers off) is today's row, from its creation. The
   history keeps every column but the search vector (read from today's row, so ``q=`` still
   works) and the oblast (derived from the place, as the live trigger does).
@@ -20,14 +27,15 @@ caches and its query counts are untouched.
   again from their claims and current decisions as the history gives them then, by the one
   derivation (``casualties.services.figures_derive``).
 - Munitions, sources and places are read as they are now (they are not kept in history).
-- The per-day and per-cell summary tables hold today's sums, so the timeline and the map sum
-  the snapshot's attacks instead (``active()``).
+- The per-day and per-cell summary tables: today's sums corrected by the changed attacks'
+  contributions now and then (``summaries``).
 """
 
 import contextvars
 import datetime as dt
 from collections import defaultdict
 from contextlib import contextmanager
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -61,10 +69,12 @@ AS_OF_PARAMETER = OpenApiParameter(
 )
 
 _moment: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
+# The snapshot's attack (a detail) and whether its summary tables exist yet.
+_state: contextvars.ContextVar[dict | None] = contextvars.ContextVar("as_of_state", default=None)
 
 
 def active() -> bool:
-    """Whether this request reads a snapshot (the summary tables hold today's sums: skip them)."""
+    """Whether this request reads a snapshot (the summary tables need ``summaries()`` first)."""
     return _moment.get() is not None
 
 
@@ -109,91 +119,340 @@ def answer(request, respond, *, attack_id=None):
 @contextmanager
 def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
     """Within the block, ``strikes_attack`` and ``casualties_publishedfigure`` read as at
-    ``moment`` (only the attack ``attack_id`` and its figures, when given)."""
+    ``moment`` (only the attack ``attack_id`` and its figures, when given); the summary tables
+    too once ``summaries()`` has been asked (not for one attack)."""
     token = _moment.set(moment)
+    state = {"attack_id": attack_id, "summaries": {}, "views": [], "tables": []}
+    state_token = _state.set(state)
     try:
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
+            if outermost:
+                # The transaction writes only temporary objects, but their catalogue rows make
+                # its commit wait for a flush of the log (~10 ms on a busy disk); nothing here
+                # needs to survive a crash. Not inside a caller's transaction: it may write.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             _create(moment, attack_id)
             yield
             # On an error the rollback removes them; here they go before the transaction ends
             # (ON COMMIT DROP alone would leave them to a caller's enclosing transaction).
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "DROP VIEW pg_temp.casualties_publishedfigure;"
-                    " DROP TABLE pg_temp.strikes_attack, pg_temp.asof_figures, pg_temp.asof_touched"
-                )
+            drops = [f"DROP VIEW {', '.join(reversed(state['views']))}"] if state["views"] else []
+            drops += [f"DROP TABLE {', '.join(state['tables'])}"] if state["tables"] else []
+            if drops:
+                with connection.cursor() as cursor:
+                    cursor.execute("; ".join(drops))
     finally:
+        _state.reset(state_token)
         _moment.reset(token)
 
 
-def _schema_of(cursor, table: str) -> str:
-    cursor.execute("SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = %s::regclass", [table])
-    return cursor.fetchone()[0]
+def _temp_view(state: dict, name: str) -> str:
+    """``CREATE TEMP VIEW name``, the view noted to be dropped when the snapshot ends."""
+    state["views"].append(f"pg_temp.{name}")
+    return f"CREATE TEMP VIEW {name}"
+
+
+def _temp_table(state: dict, name: str) -> str:
+    """``CREATE TEMP TABLE name``, the table noted to be dropped when the snapshot ends."""
+    state["tables"].append(f"pg_temp.{name}")
+    return f"CREATE TEMP TABLE {name}"
 
 
 def _create(moment: dt.datetime, attack_id: int | None) -> None:
+    state = _state.get()
     attack_table, figure_table = Attack._meta.db_table, PublishedFigure._meta.db_table
     attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
+    names = (attack_table, figure_table, *SUMMARY_TABLES)
     with connection.cursor() as cursor:
-        live_attacks = f"{_schema_of(cursor, attack_table)}.{attack_table}"
-        live_figures = f"{_schema_of(cursor, figure_table)}.{figure_table}"
-        cursor.execute(f"CREATE TEMP TABLE {attack_table} (LIKE {live_attacks}) ON COMMIT DROP")
-        cursor.execute(f"CREATE TEMP TABLE asof_figures (LIKE {live_figures}) ON COMMIT DROP")
-        cursor.execute("CREATE TEMP TABLE asof_touched (id bigint PRIMARY KEY) ON COMMIT DROP")
-        columns = [f.column for f in Attack._meta.concrete_fields]
-        select = []
-        for column in columns:
-            if column == "search_vector":
-                select.append("now_row.search_vector")
-            elif column == "oblast_id":
-                select.append("COALESCE(p.oblast_id, CASE WHEN p.kind = 'oblast' THEN p.id END)")
-            else:
-                select.append(f"e.{column}")
+        # The live tables by their schema (the bare names mean the snapshot once it exists).
         cursor.execute(
-            f"INSERT INTO pg_temp.{attack_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(select)} FROM ("
-            f"  SELECT DISTINCT ON (pgh_obj_id) * FROM {attack_events}"
-            "   WHERE pgh_created_at <= %s AND (%s::bigint IS NULL OR pgh_obj_id = %s)"
-            "   ORDER BY pgh_obj_id, pgh_id DESC"
-            ") e "
-            f"LEFT JOIN {live_attacks} now_row ON now_row.id = e.pgh_obj_id "
-            "LEFT JOIN strikes_place p ON p.id = e.place_id "
-            "WHERE e.pgh_label <> 'delete'",
-            [moment, attack_id, attack_id],
+            "SELECT relname, relnamespace::regnamespace::text FROM pg_class"
+            " WHERE oid = ANY(ARRAY(SELECT to_regclass(n) FROM unnest(%s::text[]) n))",
+            [list(names)],
         )
-        # Rows written with the history triggers off (the benchmark's generator) have no events:
-        # today's row is the only state known, shown from the moment it was created.
+        state["live"] = live = {name: f"{schema}.{name}" for name, schema in cursor.fetchall()}
+        live_attacks, live_figures = live[attack_table], live[figure_table]
+        # The attacks whose row may differ from today's: an event since the moment (an edit, a
+        # delete, an insert), or a row written since (its updated_at; also catches a row whose
+        # transaction began before the moment, and so its event's time, but wrote after it).
+        # Both walk an index on the time. Every other live row is today's as it stood then
+        # (every writer moves updated_at: Django's auto_now, the generator's last article).
+        one = "" if attack_id is None else " AND pgh_obj_id = %(one)s"
         cursor.execute(
-            f"INSERT INTO pg_temp.{attack_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(columns)} FROM {live_attacks} a WHERE a.created_at <= %s"
-            " AND (%s::bigint IS NULL OR a.id = %s)"
-            f" AND NOT EXISTS (SELECT 1 FROM {attack_events} e WHERE e.pgh_obj_id = a.id)",
-            [moment, attack_id, attack_id],
+            f"SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM (SELECT pgh_obj_id AS id FROM {attack_events}"
+            f" WHERE pgh_created_at > %(t)s{one}"
+            f" UNION SELECT id FROM {live_attacks} WHERE updated_at > %(t)s{one.replace('pgh_obj_id', 'id')}) c",
+            {"t": moment, "one": attack_id},
         )
-        cursor.execute(f"ALTER TABLE pg_temp.{attack_table} ADD PRIMARY KEY (id)")
-        touched = _touched_attacks(cursor, moment, live_figures)
-        cursor.execute("INSERT INTO pg_temp.asof_touched SELECT unnest(%s::bigint[])", [touched])
-        _insert_derived(cursor, moment, touched)
+        state["changed"] = changed = cursor.fetchone()[0]
+        if changed:
+            _create_attacks(cursor, state, moment, attack_id, attack_events)
+        # (Nothing changed since: today's rows are the snapshot, read as they are.)
+        touched = _touched_attacks(cursor, moment, live_figures, changed)
+        if not touched:
+            return
+        _insert_derived(cursor, state, moment, touched, live_figures)
         # The figures are a view: today's rows of the attacks nothing touched since, and the
         # derived ones of the others (copying every figure cost more than the rest together).
         cursor.execute(
-            f"CREATE TEMP VIEW {figure_table} AS SELECT * FROM {live_figures} pf"
+            f"{_temp_table(state, 'asof_touched')} ON COMMIT DROP AS SELECT unnest(%s::bigint[]) AS id;"
+            " ANALYZE pg_temp.asof_touched;"
+            f" {_temp_view(state, figure_table)} AS SELECT * FROM {live_figures} pf"
             " WHERE NOT EXISTS (SELECT 1 FROM pg_temp.asof_touched t WHERE t.id = pf.attack_id)"
-            " UNION ALL SELECT * FROM pg_temp.asof_figures"
+            " UNION ALL SELECT * FROM pg_temp.asof_figures",
+            [touched],
         )
-        # Temporary tables are never analysed by autovacuum; without statistics the planner
-        # guesses. The columns the filters and orderings use (not the search vector: slow).
-        cursor.execute(
-            f"ANALYZE pg_temp.{attack_table} (status, occurred_at, place_id, oblast_id, killed_best,"
-            " injured_best, latitude, longitude, updated_at)"
-        )
-        cursor.execute("ANALYZE pg_temp.asof_touched")
 
 
-def _touched_attacks(cursor, moment, live_figures: str) -> list[int]:
+def _create_attacks(cursor, state: dict, moment: dt.datetime, attack_id: int | None, attack_events: str) -> None:
+    """The snapshot's ``strikes_attack``: a view of today's rows but the changed ones
+    (``state["changed"]``), and those as they stood (``pg_temp.asof_attacks``)."""
+    live_attacks = state["live"][Attack._meta.db_table]
+    columns = [f.column for f in Attack._meta.concrete_fields]
+    select = []
+    for column in columns:
+        if column == "search_vector":
+            select.append("now_row.search_vector")
+        elif column == "oblast_id":
+            select.append("COALESCE(p.oblast_id, CASE WHEN p.kind = 'oblast' THEN p.id END)")
+        else:
+            select.append(f"e.{column}")
+    # The snapshot's view: conditions and orderings reach the live table's indexes through the
+    # UNION ALL only when each branch is a table alone: PostgreSQL then plans it as a base table
+    # of the query (a keyset page walks its index in order and stops). A condition or an
+    # anti-join inside the branch would make it a subquery planned on its own, in no order: at a
+    # million attacks the three-filter list then sorted all 35,723 matches (80 ms). So the
+    # changed ids are left out by a condition on the whole, which reaches the live branch as
+    # "not among them" (a hash of the changed ids, built once a query) and is constant false on
+    # the other.
+    one = "" if attack_id is None else f" AND u.id = {int(attack_id)}"
+    cursor.execute(
+        f"{_temp_table(state, 'asof_changed')} ON COMMIT DROP AS SELECT unnest(%(changed)s::bigint[]) AS id;"
+        f" {_temp_table(state, 'asof_attacks')} (LIKE {live_attacks}) ON COMMIT DROP;"
+        # Those attacks as they stood: the last history event at or before the moment (none or
+        # a delete: absent then).
+        f" INSERT INTO pg_temp.asof_attacks ({', '.join(columns)})"
+        f" SELECT {', '.join(select)} FROM ("
+        f"  SELECT DISTINCT ON (pgh_obj_id) * FROM {attack_events}"
+        "   WHERE pgh_obj_id = ANY(%(changed)s::bigint[]) AND pgh_created_at <= %(t)s"
+        "   ORDER BY pgh_obj_id, pgh_id DESC"
+        " ) e"
+        f" LEFT JOIN {live_attacks} now_row ON now_row.id = e.pgh_obj_id"
+        " LEFT JOIN strikes_place p ON p.id = e.place_id"
+        " WHERE e.pgh_label <> 'delete';"
+        # Rows written with the history triggers off (the benchmark's generator) have no
+        # events: today's row is the only state known, shown from the moment it was created.
+        f" INSERT INTO pg_temp.asof_attacks ({', '.join(columns)})"
+        f" SELECT {', '.join(columns)} FROM {live_attacks} a"
+        " WHERE a.id = ANY(%(changed)s::bigint[]) AND a.created_at <= %(t)s"
+        f" AND NOT EXISTS (SELECT 1 FROM {attack_events} e WHERE e.pgh_obj_id = a.id);"
+        " ALTER TABLE pg_temp.asof_attacks ADD PRIMARY KEY (id);"
+        # Temporary tables are never analysed by autovacuum: without statistics the planner
+        # guesses their size from their pages.
+        " ANALYZE pg_temp.asof_changed; ANALYZE pg_temp.asof_attacks;"
+        f" {_temp_view(state, Attack._meta.db_table)} AS SELECT {', '.join(f'u.{c}' for c in columns)} FROM"
+        f" (SELECT a.*, true AS asof_live FROM {live_attacks} a"
+        "  UNION ALL SELECT r.*, false FROM pg_temp.asof_attacks r) u"
+        f" WHERE NOT (u.asof_live AND u.id IN (SELECT id FROM pg_temp.asof_changed)){one}",
+        {"changed": state["changed"], "t": moment},
+    )
+
+
+# --- The summary tables at the moment ---
+
+# The per-day and per-cell sums (strikes migration 0006, grade condition from 0010): their
+# keys, time zone and grid are read from the migrations, so the corrections below key rows
+# exactly as the triggers do.
+_summary = import_module("strikes.migrations.0006_attack_summary")
+_COUNTED = import_module("strikes.migrations.0010_evidence_grades").COUNTED.format(a="")
+SUMMARY_TABLES = ("strikes_attack_daily", "strikes_attack_daily_total", "strikes_attack_cell")
+# A map snapshot reads at most this many corrected cells' bounds again from the attacks; more,
+# and it sums the snapshot's attacks instead (``summaries``).
+MAX_SHRUNK_CELLS = 200
+
+
+def summaries(kind: str) -> bool:
+    """Within a snapshot, make the summary tables of ``kind`` (``"timeline"``: per day;
+    ``"map"``: per cell) read as at its moment (once; a no-op after): today's sums corrected by
+    the changed attacks. False when they cannot (a snapshot of one attack; a map whose
+    corrected cells' bounds would cost more to read than the attacks): the caller sums the
+    snapshot's attacks instead.
+
+    Only the attacks that changed since the moment differ from today's rows, so each summary
+    row they fall in is today's row minus their contributions now plus their contributions
+    then (the triggers' own arithmetic). A removed point on its cell's bounds makes those
+    bounds be read again from the snapshot's attacks in that cell, as the trigger does.
+    """
+    state = _state.get()
+    if state is None or state["attack_id"] is not None:
+        return False
+    if kind not in state["summaries"]:
+        if not state["changed"]:  # today's sums are the snapshot's
+            state["summaries"][kind] = True
+        else:
+            with connection.cursor() as cursor:
+                state["summaries"][kind] = _create_summaries(cursor, state, kind)
+    return state["summaries"][kind]
+
+
+def _create_summaries(cursor, state: dict, kind: str) -> bool:
+    live = state["live"]
+    live_attacks = live[Attack._meta.db_table]
+    cols = _summary.COLS
+    # Per changed attack: -1 for its row today (when counted), +1 for its row then.
+    keyed = f"""
+        WITH changed AS (
+            SELECT -1 AS sign, {cols} FROM {live_attacks}
+            WHERE id IN (SELECT id FROM pg_temp.asof_changed) AND {_COUNTED}
+            UNION ALL SELECT 1 AS sign, {cols} FROM pg_temp.asof_attacks WHERE {_COUNTED}
+        ),
+        keyed AS (
+            SELECT sign, (occurred_at AT TIME ZONE '{_summary.TIME_ZONE}')::date AS day, status,
+                   coalesce(place_id, 0) AS place_id, coalesce(oblast_id, 0) AS oblast_id,
+                   longitude AS lon, latitude AS lat,
+                   coalesce(killed_best, 0)::bigint AS killed, coalesce(injured_best, 0)::bigint AS injured
+            FROM changed
+        )"""
+    daily_key = ("day", "status", "place_id", "oblast_id")
+    if kind == "timeline":
+        statements = [
+            _fix_daily(state, keyed, live),
+            _fix_total(state, keyed, live),
+            *_summary_view(state, "strikes_attack_daily", "asof_daily_fix", daily_key),
+            *_summary_view(state, "strikes_attack_daily_total", "asof_total_fix", daily_key[:2]),
+        ]
+        cursor.execute(";\n".join(statements))  # one round trip
+        return True
+    levels = "ARRAY[" + ", ".join(str(level) for level in _summary.LEVELS) + "]"
+    size = _summary.size("k.level")
+    cell_key = ("level", "gx", "gy", "status", "place_id", "oblast_id")
+    cursor.execute(
+        f"{_temp_table(state, 'asof_cell_fix')} ON COMMIT DROP AS {keyed},"
+        # The net change per located point, then at every level (the trigger's ``points``, ``cells``).
+        " points AS (SELECT status, place_id, oblast_id, lon, lat, sum(sign) AS n, sum(sign * killed) AS killed,"
+        "  sum(sign * injured) AS injured FROM keyed WHERE lon IS NOT NULL GROUP BY 1, 2, 3, 4, 5),"
+        f" cells AS (SELECT l.level, {_summary.cell('p.lon', 'l.level')} AS gx,"
+        f"  {_summary.cell('p.lat', 'l.level')} AS gy,"
+        f"  p.* FROM points p CROSS JOIN unnest({levels}) AS l(level)),"
+        " delta AS (SELECT level, gx, gy, status, place_id, oblast_id, sum(n) AS attacks, sum(killed) AS killed,"
+        "  sum(injured) AS injured, sum(n * lon::numeric) AS sum_lon, sum(n * lat::numeric) AS sum_lat,"
+        "  min(lon) FILTER (WHERE n > 0) AS min_lon, min(lat) FILTER (WHERE n > 0) AS min_lat,"
+        "  max(lon) FILTER (WHERE n > 0) AS max_lon, max(lat) FILTER (WHERE n > 0) AS max_lat,"
+        "  array_agg(lon) FILTER (WHERE n < 0) AS gone_lon, array_agg(lat) FILTER (WHERE n < 0) AS gone_lat"
+        "  FROM cells GROUP BY 1, 2, 3, 4, 5, 6)"
+        " SELECT d.level::smallint AS level, d.gx, d.gy, d.status, d.place_id, d.oblast_id,"
+        "  (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
+        "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
+        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured, coalesce(s.sum_lon, 0) + d.sum_lon AS sum_lon,"
+        "  coalesce(s.sum_lat, 0) + d.sum_lat AS sum_lat,"
+        "  least(s.min_lon, d.min_lon) AS min_lon, least(s.min_lat, d.min_lat) AS min_lat,"
+        "  greatest(s.max_lon, d.max_lon) AS max_lon, greatest(s.max_lat, d.max_lat) AS max_lat,"
+        # A point taken away on today's bounds: they may shrink (read again below).
+        "  (s.min_lon = ANY(d.gone_lon) OR s.max_lon = ANY(d.gone_lon) OR s.min_lat = ANY(d.gone_lat)"
+        "   OR s.max_lat = ANY(d.gone_lat)) IS TRUE AS shrunk"
+        f" FROM delta d LEFT JOIN {live['strikes_attack_cell']} s USING (level, gx, gy, status, place_id, oblast_id)"
+    )
+    cursor.execute("SELECT count(*) FROM pg_temp.asof_cell_fix WHERE shrunk AND attacks > 0")
+    if cursor.fetchone()[0] > MAX_SHRUNK_CELLS:
+        # Each costs an index range over its cell's column of the map (at a million attacks,
+        # ~300 points for the finest cells, ~20,000 for the coarsest).
+        return False
+    statements = []
+    # The bounds of those cells from the snapshot's attacks in them (the trigger's query: an index
+    # range with a margin far above float rounding finds candidates, floor() is the exact cell).
+    statements.append(
+        # (A subquery per shrunk row, not a join of the table to itself: it has no statistics.)
+        "UPDATE pg_temp.asof_cell_fix k SET (min_lon, min_lat, max_lon, max_lat) = ("
+        "  SELECT min(a.longitude), min(a.latitude), max(a.longitude), max(a.latitude)"
+        "  FROM pg_temp.strikes_attack a"
+        f"  WHERE a.longitude BETWEEN k.gx * {size} - 1e-9"
+        f"    AND (k.gx + 1) * {size} + 1e-9"
+        f"    AND a.latitude BETWEEN k.gy * {size} - 1e-9"
+        f"    AND (k.gy + 1) * {size} + 1e-9"
+        f"    AND {_summary.cell('a.longitude', 'k.level')} = k.gx AND {_summary.cell('a.latitude', 'k.level')} = k.gy"
+        "    AND a.status = k.status AND coalesce(a.place_id, 0) = k.place_id"
+        f"    AND coalesce(a.oblast_id, 0) = k.oblast_id AND a.{_COUNTED}"
+        " ) WHERE k.shrunk AND k.attacks > 0"
+    )
+    statements += _summary_view(state, "strikes_attack_cell", "asof_cell_fix", cell_key)
+    cursor.execute(";\n".join(statements))  # one round trip
+    return True
+
+
+def _fix_daily(state: dict, keyed: str, live: dict) -> str:
+    """SQL: the corrected rows of ``strikes_attack_daily`` the changed attacks fall in."""
+    return (
+        f"{_temp_table(state, 'asof_daily_fix')} ON COMMIT DROP AS {keyed},"
+        " delta AS (SELECT day, status, place_id, oblast_id, sum(sign) AS attacks, sum(sign * killed) AS killed,"
+        "  sum(sign * injured) AS injured FROM keyed GROUP BY 1, 2, 3, 4)"
+        " SELECT d.day, d.status, d.place_id, d.oblast_id, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
+        "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
+        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured"
+        f" FROM delta d LEFT JOIN {live['strikes_attack_daily']} s USING (day, status, place_id, oblast_id)"
+    )
+
+
+def _fix_total(state: dict, keyed: str, live: dict) -> str:
+    """SQL: the corrected rows of ``strikes_attack_daily_total`` the changed attacks fall in."""
+    return (
+        f"{_temp_table(state, 'asof_total_fix')} ON COMMIT DROP AS {keyed},"
+        " delta AS (SELECT day, status, sum(sign) AS attacks, sum(sign * killed) AS killed,"
+        "  sum(sign * injured) AS injured FROM keyed GROUP BY 1, 2)"
+        " SELECT d.day, d.status, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
+        "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
+        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured"
+        f" FROM delta d LEFT JOIN {live['strikes_attack_daily_total']} s USING (day, status)"
+    )
+
+
+def _summary_view(state: dict, name: str, fix: str, key: tuple[str, ...]) -> list[str]:
+    """SQL: the summary table ``name`` as at the moment: today's rows the changed attacks leave
+    alone, and the corrected ones in ``fix`` (a row left without attacks is gone, as the
+    trigger deletes it)."""
+    match = " AND ".join(f"f.{k} = s.{k}" for k in key)
+    return [
+        f"ANALYZE pg_temp.{fix}",
+        f"{_temp_view(state, name)} AS SELECT s.* FROM {state['live'][name]} s"
+        f" WHERE NOT EXISTS (SELECT 1 FROM pg_temp.{fix} f WHERE {match})"
+        f" UNION ALL SELECT {', '.join(_SUMMARY_COLUMNS[name])} FROM pg_temp.{fix} WHERE attacks <> 0",
+    ]
+
+
+# The summary tables' columns in their order (migration 0006), as the views above list them.
+_SUMMARY_COLUMNS = {
+    "strikes_attack_daily": ("day", "status", "place_id", "oblast_id", "attacks", "killed", "injured"),
+    "strikes_attack_daily_total": ("day", "status", "attacks", "killed", "injured"),
+    "strikes_attack_cell": (
+        "level",
+        "gx",
+        "gy",
+        "status",
+        "place_id",
+        "oblast_id",
+        "attacks",
+        "killed",
+        "injured",
+        "sum_lon",
+        "sum_lat",
+        "min_lon",
+        "min_lat",
+        "max_lon",
+        "max_lat",
+    ),
+}
+
+
+def _touched_attacks(cursor, moment, live_figures: str, changed: list[int]) -> list[int]:
     """Attacks (existing at ``moment``) whose published figures may differ from today's: a claim
     or decision of theirs changed since (a claim moved between attacks counts for both), or
-    their figure row was rewritten since."""
+    their figure row was rewritten since.
+
+    A figure row is rewritten only with its attack's ``updated_at`` moved (``figures_write``),
+    so only the changed attacks' figure rows are looked at (by the (attack, category) key): the
+    figures table has no index on its time, and scanning it was most of a detail's time at a
+    million attacks. A figure row written without that (the benchmark's generator, triggers
+    off, like an attack without history) is today's."""
     claim_events = apps.get_model("casualties", "ClaimEvent")._meta.db_table
     decision_events = apps.get_model("casualties", "DecisionEvent")._meta.db_table
     cursor.execute(
@@ -201,13 +460,16 @@ def _touched_attacks(cursor, moment, live_figures: str) -> list[int]:
         f" (SELECT pgh_obj_id FROM {claim_events} WHERE pgh_created_at > %(t)s)"
         f" UNION SELECT attack_id FROM {decision_events} WHERE pgh_obj_id IN"
         f" (SELECT pgh_obj_id FROM {decision_events} WHERE pgh_created_at > %(t)s)"
-        f" UNION SELECT attack_id FROM {live_figures} WHERE updated_at > %(t)s",
-        {"t": moment},
+        f" UNION SELECT attack_id FROM {live_figures}"
+        " WHERE attack_id = ANY(%(changed)s::bigint[]) AND updated_at > %(t)s",
+        {"t": moment, "changed": changed},
     )
     touched = {row[0] for row in cursor.fetchall()}
     if not touched:
         return []
-    cursor.execute("SELECT id FROM pg_temp.strikes_attack WHERE id = ANY(%s)", [sorted(touched)])
+    # Of those, the ones in the snapshot (the bare name: the snapshot's view, or today's table
+    # when no attack changed since).
+    cursor.execute(f"SELECT id FROM {Attack._meta.db_table} WHERE id = ANY(%s)", [sorted(touched)])
     return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -231,10 +493,10 @@ def _rows_at(model, moment, attack_ids: list[int]) -> list:
     ]
 
 
-def _insert_derived(cursor, moment, attack_ids: list[int]) -> None:
-    """The published figures of ``attack_ids`` at ``moment``, derived from the claims and decisions then."""
-    if not attack_ids:
-        return
+def _insert_derived(cursor, state: dict, moment, attack_ids: list[int], live_figures: str) -> None:
+    """The published figures of ``attack_ids`` at ``moment``, derived from the claims and
+    decisions then, into ``pg_temp.asof_figures``."""
+    cursor.execute(f"{_temp_table(state, 'asof_figures')} (LIKE {live_figures}) ON COMMIT DROP")
     wanted = set(attack_ids)
     claims = [c for c in _rows_at(Claim, moment, attack_ids) if c.attack_id in wanted]
     articles = (

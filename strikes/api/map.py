@@ -174,7 +174,9 @@ def summary_grid(filterset, size: float) -> list[dict] | None:
     edges, whose points inside the box are read from the attacks (one small box around each
     cell's points). Every level's cells nest in the map's cells, so the parts add up exactly.
     """
-    if not active_filters(filterset) <= MAP_SUMMARY_FILTERS or asof.active():  # the summary holds today's sums
+    if not active_filters(filterset) <= MAP_SUMMARY_FILTERS:
+        return None
+    if asof.active() and not asof.summaries("map"):  # the snapshot's sums, when it can (asof.summaries)
         return None
     coarse = round(math.log2(90.0 / size))
     levels = [level for level in SUMMARY_LEVELS if level >= coarse]

@@ -221,7 +221,9 @@ def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, in
     Whole Kyiv days come from the summary; the part of a day cut by a bound given with a time
     (``occurred_after=2025-04-24T12:00``) is read from the attacks and added to its period.
     """
-    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE or asof.active():  # today's sums
+    if str(timezone.get_current_timezone()) != SUMMARY_TIME_ZONE:
+        return None
+    if asof.active() and not asof.summaries("timeline"):  # the snapshot's sums, when it can (asof.summaries)
         return None
     if not active_filters(filterset) <= TIMELINE_SUMMARY_FILTERS:
         return None
