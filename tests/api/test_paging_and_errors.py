@@ -2,6 +2,7 @@
 400s for unknown and malformed parameters (never a 500)."""
 
 import datetime as dt
+import urllib.parse
 
 import pytest
 from django.urls import reverse
@@ -183,3 +184,33 @@ def test_other_endpoints_refuse_bad_parameters(anon, many, name, params, paramet
     response = anon.get(reverse(name), params)
     assert response.status_code == 400, response.content
     assert response.json()["parameter"] == parameter
+
+
+def test_the_same_page_links_to_the_same_next_page_at_any_time(anon, many):
+    """A next link is a pure function of the page: asked again later it is the same bytes (a
+    timestamp in the signature made two requests a second apart disagree)."""
+    from unittest import mock
+
+    url, params = reverse("api-attack-list"), {"page_size": 5, "fields": "id"}
+    with mock.patch("time.time", return_value=1_800_000_000.0):
+        early = anon.get(url, params).json()["next"]
+    with mock.patch("time.time", return_value=1_800_000_007.0):
+        later = anon.get(url, params).json()["next"]
+    assert early == later
+    assert [r["id"] for r in anon.get(later).json()["results"]] == [a.pk for a in many[::-1][5:10]]
+
+
+def test_a_cursor_signed_before_the_change_still_pages(anon, many):
+    """Links handed out by the previous version (timestamped signatures) still work."""
+    from django.core import signing
+
+    from config.api import _CURSOR_SALT
+
+    url, params = reverse("api-attack-list"), {"page_size": 5, "fields": "id"}
+    today = anon.get(url, params).json()["next"].split("cursor=")[1].split("&")[0]
+    data = signing.Signer(salt=_CURSOR_SALT).unsign_object(urllib.parse.unquote(today))
+    old = signing.dumps(data, salt=_CURSOR_SALT)  # how the previous version signed the same page
+    assert old.count(":") == 2
+    response = anon.get(url, {**params, "cursor": old})
+    assert response.status_code == 200, response.content
+    assert [r["id"] for r in response.json()["results"]] == [a.pk for a in many[::-1][5:10]]
