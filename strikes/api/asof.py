@@ -128,11 +128,16 @@ def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             if outermost:
-                # The transaction writes only temporary objects, but their catalogue rows make
-                # its commit wait for a flush of the log (~10 ms on a busy disk); nothing here
-                # needs to survive a crash. Not inside a caller's transaction: it may write.
+                # One view of the data for every statement: the live rows the snapshot reads
+                # stay those its changed attacks were found among (a write committed during
+                # the request would otherwise show through the view). And the transaction
+                # writes only temporary objects, but their catalogue rows make its commit wait
+                # for a flush of the log (~10 ms on a busy disk); nothing here needs to survive
+                # a crash. Not inside a caller's transaction: it may write, and has begun.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
+                    cursor.execute(
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off"
+                    )
             _create(moment, attack_id)
             yield
             # On an error the rollback removes them; here they go before the transaction ends
@@ -179,15 +184,15 @@ def _create(moment: dt.datetime, attack_id: int | None) -> None:
         # Both walk an index on the time. Every other live row is today's as it stood then
         # (every writer moves updated_at: Django's auto_now, the generator's last article).
         one = "" if attack_id is None else " AND pgh_obj_id = %(one)s"
-        cursor.execute(
-            f"SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM (SELECT pgh_obj_id AS id FROM {attack_events}"
-            f" WHERE pgh_created_at > %(t)s{one}"
-            f" UNION SELECT id FROM {live_attacks} WHERE updated_at > %(t)s{one.replace('pgh_obj_id', 'id')}) c",
-            {"t": moment, "one": attack_id},
+        changed_sql = (
+            f"SELECT pgh_obj_id AS id FROM {attack_events} WHERE pgh_created_at > %(t)s{one}"
+            f" UNION SELECT id FROM {live_attacks} WHERE updated_at > %(t)s{one.replace('pgh_obj_id', 'id')}"
         )
+        params = {"t": moment, "one": attack_id}
+        cursor.execute(f"SELECT EXISTS ({changed_sql})", params)
         state["changed"] = changed = cursor.fetchone()[0]
         if changed:
-            _create_attacks(cursor, state, moment, attack_id, attack_events)
+            _create_attacks(cursor, state, moment, attack_id, attack_events, changed_sql, params)
         # (Nothing changed since: today's rows are the snapshot, read as they are.)
         touched = _touched_attacks(cursor, moment, live_figures, changed)
         if not touched:
@@ -205,9 +210,12 @@ def _create(moment: dt.datetime, attack_id: int | None) -> None:
         )
 
 
-def _create_attacks(cursor, state: dict, moment: dt.datetime, attack_id: int | None, attack_events: str) -> None:
-    """The snapshot's ``strikes_attack``: a view of today's rows but the changed ones
-    (``state["changed"]``), and those as they stood (``pg_temp.asof_attacks``)."""
+def _create_attacks(
+    cursor, state: dict, moment: dt.datetime, attack_id: int | None, attack_events: str, changed_sql: str, params
+) -> None:
+    """The snapshot's ``strikes_attack``: a view of today's rows but the changed ones (those
+    ``changed_sql`` selects, kept in ``pg_temp.asof_changed``), and those as they stood
+    (``pg_temp.asof_attacks``)."""
     live_attacks = state["live"][Attack._meta.db_table]
     columns = [f.column for f in Attack._meta.concrete_fields]
     select = []
@@ -228,14 +236,16 @@ def _create_attacks(cursor, state: dict, moment: dt.datetime, attack_id: int | N
     # the other.
     one = "" if attack_id is None else f" AND u.id = {int(attack_id)}"
     cursor.execute(
-        f"{_temp_table(state, 'asof_changed')} ON COMMIT DROP AS SELECT unnest(%(changed)s::bigint[]) AS id;"
+        # (Selected again rather than sent back: the same rows in this transaction's one view
+        # of the data, and no array of thousands of ids quoted into the statement.)
+        f"{_temp_table(state, 'asof_changed')} ON COMMIT DROP AS {changed_sql}; ANALYZE pg_temp.asof_changed;"
         f" {_temp_table(state, 'asof_attacks')} (LIKE {live_attacks}) ON COMMIT DROP;"
         # Those attacks as they stood: the last history event at or before the moment (none or
         # a delete: absent then).
         f" INSERT INTO pg_temp.asof_attacks ({', '.join(columns)})"
         f" SELECT {', '.join(select)} FROM ("
         f"  SELECT DISTINCT ON (pgh_obj_id) * FROM {attack_events}"
-        "   WHERE pgh_obj_id = ANY(%(changed)s::bigint[]) AND pgh_created_at <= %(t)s"
+        "   WHERE pgh_obj_id IN (SELECT id FROM pg_temp.asof_changed) AND pgh_created_at <= %(t)s"
         "   ORDER BY pgh_obj_id, pgh_id DESC"
         " ) e"
         f" LEFT JOIN {live_attacks} now_row ON now_row.id = e.pgh_obj_id"
@@ -245,17 +255,17 @@ def _create_attacks(cursor, state: dict, moment: dt.datetime, attack_id: int | N
         # events: today's row is the only state known, shown from the moment it was created.
         f" INSERT INTO pg_temp.asof_attacks ({', '.join(columns)})"
         f" SELECT {', '.join(columns)} FROM {live_attacks} a"
-        " WHERE a.id = ANY(%(changed)s::bigint[]) AND a.created_at <= %(t)s"
+        " WHERE a.id IN (SELECT id FROM pg_temp.asof_changed) AND a.created_at <= %(t)s"
         f" AND NOT EXISTS (SELECT 1 FROM {attack_events} e WHERE e.pgh_obj_id = a.id);"
         " ALTER TABLE pg_temp.asof_attacks ADD PRIMARY KEY (id);"
         # Temporary tables are never analysed by autovacuum: without statistics the planner
         # guesses their size from their pages.
-        " ANALYZE pg_temp.asof_changed; ANALYZE pg_temp.asof_attacks;"
+        " ANALYZE pg_temp.asof_attacks;"
         f" {_temp_view(state, Attack._meta.db_table)} AS SELECT {', '.join(f'u.{c}' for c in columns)} FROM"
         f" (SELECT a.*, true AS asof_live FROM {live_attacks} a"
         "  UNION ALL SELECT r.*, false FROM pg_temp.asof_attacks r) u"
         f" WHERE NOT (u.asof_live AND u.id IN (SELECT id FROM pg_temp.asof_changed)){one}",
-        {"changed": state["changed"], "t": moment},
+        params,
     )
 
 
@@ -443,7 +453,7 @@ _SUMMARY_COLUMNS = {
 }
 
 
-def _touched_attacks(cursor, moment, live_figures: str, changed: list[int]) -> list[int]:
+def _touched_attacks(cursor, moment, live_figures: str, changed: bool) -> list[int]:
     """Attacks (existing at ``moment``) whose published figures may differ from today's: a claim
     or decision of theirs changed since (a claim moved between attacks counts for both), or
     their figure row was rewritten since.
@@ -455,22 +465,27 @@ def _touched_attacks(cursor, moment, live_figures: str, changed: list[int]) -> l
     off, like an attack without history) is today's."""
     claim_events = apps.get_model("casualties", "ClaimEvent")._meta.db_table
     decision_events = apps.get_model("casualties", "DecisionEvent")._meta.db_table
+    figures = (
+        f" UNION SELECT attack_id FROM {live_figures}"
+        " WHERE attack_id IN (SELECT id FROM pg_temp.asof_changed) AND updated_at > %(t)s"
+        if changed
+        else ""
+    )
     cursor.execute(
         f"SELECT attack_id FROM {claim_events} WHERE pgh_obj_id IN"
         f" (SELECT pgh_obj_id FROM {claim_events} WHERE pgh_created_at > %(t)s)"
         f" UNION SELECT attack_id FROM {decision_events} WHERE pgh_obj_id IN"
-        f" (SELECT pgh_obj_id FROM {decision_events} WHERE pgh_created_at > %(t)s)"
-        f" UNION SELECT attack_id FROM {live_figures}"
-        " WHERE attack_id = ANY(%(changed)s::bigint[]) AND updated_at > %(t)s",
-        {"t": moment, "changed": changed},
+        f" (SELECT pgh_obj_id FROM {decision_events} WHERE pgh_created_at > %(t)s){figures}",
+        {"t": moment},
     )
-    touched = {row[0] for row in cursor.fetchall()}
+    touched = sorted(row[0] for row in cursor.fetchall())
     if not touched:
         return []
     # Of those, the ones in the snapshot (the bare name: the snapshot's view, or today's table
-    # when no attack changed since).
-    cursor.execute(f"SELECT id FROM {Attack._meta.db_table} WHERE id = ANY(%s)", [sorted(touched)])
-    return sorted(row[0] for row in cursor.fetchall())
+    # when no attack changed since): a probe by key each (one statement joining the view to the
+    # ids merged all million rows of it, 160 ms).
+    cursor.execute(f"SELECT id FROM {Attack._meta.db_table} WHERE id = ANY(%s) ORDER BY id", [touched])
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _rows_at(model, moment, attack_ids: list[int]) -> list:
