@@ -10,7 +10,13 @@ from config.db import TimeStampedModel, choices_check
 from strikes.choices import EvidenceGrade
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# as_of= and /changes/ ask for the events since a time: an index, as on the attack's events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="casualties_claimevent_created")]},
+)
 class Claim(TimeStampedModel):
     """One figure (killed, injured, launched...) from one source about one attack, as an interval [low, high]."""
 
@@ -82,7 +88,13 @@ class Claim(TimeStampedModel):
         return f"{self.category} {self.qualifier} {self.value} (attack {self.attack_id})"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# as_of= and /changes/ ask for the events since a time: an index, as on the attack's events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="casualties_decevent_created")]},
+)
 class Decision(TimeStampedModel):
     """One version of an editor's figure for (attack, category); every save adds a version."""
 

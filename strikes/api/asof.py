@@ -11,6 +11,10 @@ and the map) reads the past without a line of it changing; they are dropped befo
 transaction ends. A request without ``as_of`` never comes here: its SQL, its caches and its
 query counts are untouched.
 
+Why this file is long: the snapshot is one mechanism. The views for attacks, figures and the two
+summaries are made together, depend on the same set of changed attacks, and are dropped together
+in one transaction; split across modules, each part would need the others' temporary names.
+
 Only the attacks changed since the moment (a history event after it, or a row written after
 it) can differ from today's rows, so only they are rebuilt: each view is today's table minus
 the rows those attacks touch, plus those rows as they stood. The cost follows the number of
