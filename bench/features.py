@@ -181,31 +181,21 @@ def older_as_of_cases(three: dict, country: dict, timeline: dict, f: FeaturePara
     tables corrected by it (strikes.api.asof), so these show what the cost grows with."""
     moment, changed = f.as_of_older, f.as_of_older_changed
     note = f"{changed:,} attacks changed since the moment ({OLDER_SHARE:.0%}): each is rebuilt"
+    asked = [
+        ("list", "attack list, 3 filters, 100 per page", "/api/v1/attacks/?", three),
+        ("timeline", "timeline by day over four years", "/api/v1/timeline/?", timeline),
+        ("map", "map clusters, whole country", "/api/v1/map/?", country),
+    ]
     return [
         Case(
-            "asof_older_list",
-            f"as_of={moment} ({changed:,} attacks changed since): attack list, 3 filters, 100 per page",
-            "/api/v1/attacks/?" + urlencode({**three, "as_of": moment, "page_size": 100}),
+            f"asof_older_{key}",
+            f"as_of={moment} ({changed:,} attacks changed since): {label}",
+            path + urlencode({**params, "as_of": moment, **({"page_size": 100} if key == "list" else {})}),
             100,
             repeat=10,
             note=note,
-        ),
-        Case(
-            "asof_older_timeline",
-            f"as_of={moment} ({changed:,} attacks changed since): timeline by day over four years",
-            "/api/v1/timeline/?" + urlencode({**timeline, "as_of": moment}),
-            100,
-            repeat=10,
-            note=note,
-        ),
-        Case(
-            "asof_older_map",
-            f"as_of={moment} ({changed:,} attacks changed since): map clusters, whole country",
-            "/api/v1/map/?" + urlencode({**country, "as_of": moment}),
-            100,
-            repeat=10,
-            note=note,
-        ),
+        )
+        for key, label, path, params in asked
     ]
 
 

@@ -331,8 +331,10 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
     daily_key = ("day", "status", "place_id", "oblast_id")
     if kind == "timeline":
         statements = [
-            _fix_daily(state, keyed, live),
-            _fix_total(state, keyed, live),
+            _fix_sums(
+                state, keyed, live, "strikes_attack_daily", "asof_daily_fix", ("day", "status", "place_id", "oblast_id")
+            ),
+            _fix_sums(state, keyed, live, "strikes_attack_daily_total", "asof_total_fix", ("day", "status")),
             *_summary_view(state, "strikes_attack_daily", "asof_daily_fix", daily_key),
             *_summary_view(state, "strikes_attack_daily_total", "asof_total_fix", daily_key[:2]),
         ]
@@ -394,29 +396,19 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
     return True
 
 
-def _fix_daily(state: dict, keyed: str, live: dict) -> str:
-    """SQL: the corrected rows of ``strikes_attack_daily`` the changed attacks fall in."""
+def _fix_sums(state: dict, keyed: str, live: dict, table: str, fix: str, keys: tuple[str, ...]) -> str:
+    """SQL: the corrected rows of the per-day summary ``table`` (grouped by ``keys``) that the
+    changed attacks fall in: today's sums plus the changed attacks' signed contributions."""
+    columns = ", ".join(keys)
+    picked = ", ".join(f"d.{k}" for k in keys)
     return (
-        f"{_temp_table(state, 'asof_daily_fix')} ON COMMIT DROP AS {keyed},"
-        " delta AS (SELECT day, status, place_id, oblast_id, sum(sign) AS attacks, sum(sign * killed) AS killed,"
-        "  sum(sign * injured) AS injured FROM keyed GROUP BY 1, 2, 3, 4)"
-        " SELECT d.day, d.status, d.place_id, d.oblast_id, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
+        f"{_temp_table(state, fix)} ON COMMIT DROP AS {keyed},"
+        f" delta AS (SELECT {columns}, sum(sign) AS attacks, sum(sign * killed) AS killed,"
+        f"  sum(sign * injured) AS injured FROM keyed GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))})"
+        f" SELECT {picked}, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
         "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
         "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured"
-        f" FROM delta d LEFT JOIN {live['strikes_attack_daily']} s USING (day, status, place_id, oblast_id)"
-    )
-
-
-def _fix_total(state: dict, keyed: str, live: dict) -> str:
-    """SQL: the corrected rows of ``strikes_attack_daily_total`` the changed attacks fall in."""
-    return (
-        f"{_temp_table(state, 'asof_total_fix')} ON COMMIT DROP AS {keyed},"
-        " delta AS (SELECT day, status, sum(sign) AS attacks, sum(sign * killed) AS killed,"
-        "  sum(sign * injured) AS injured FROM keyed GROUP BY 1, 2)"
-        " SELECT d.day, d.status, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
-        "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
-        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured"
-        f" FROM delta d LEFT JOIN {live['strikes_attack_daily_total']} s USING (day, status)"
+        f" FROM delta d LEFT JOIN {live[table]} s USING ({columns})"
     )
 
 
