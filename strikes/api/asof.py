@@ -137,10 +137,14 @@ def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
                 # the request would otherwise show through the view). And the transaction
                 # writes only temporary objects, but their catalogue rows make its commit wait
                 # for a flush of the log (~10 ms on a busy disk); nothing here needs to survive
-                # a crash. Not inside a caller's transaction: it may write, and has begun.
+                # a crash. And no JIT: the corrections' statements touch a few thousand rows,
+                # but their subqueries per row are costed above the JIT threshold, and compiling
+                # them took ~550 ms of a map's 830 ms with 10,000 attacks changed since (200k).
+                # Not inside a caller's transaction: it may write, and has begun.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off"
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off;"
+                        " SET LOCAL jit = off"
                     )
             _create(moment, attack_id)
             yield
@@ -281,22 +285,24 @@ def _create_attacks(
 _summary = import_module("strikes.migrations.0006_attack_summary")
 _COUNTED = import_module("strikes.migrations.0010_evidence_grades").COUNTED.format(a="")
 SUMMARY_TABLES = ("strikes_attack_daily", "strikes_attack_daily_total", "strikes_attack_cell")
-# A map snapshot reads at most this many corrected cells' bounds again from the attacks; more,
-# and it sums the snapshot's attacks instead (``summaries``).
-MAX_SHRUNK_CELLS = 200
+# A map snapshot reads at most this many finest corrected cells' bounds again from the attacks
+# (~0.05-0.1 ms each at 200k attacks); more, and it sums the snapshot's attacks instead
+# (``summaries``; ~1 s at a million). The coarser cells' bounds come from the finer rows.
+MAX_SHRUNK_CELLS = 5_000
 
 
 def summaries(kind: str) -> bool:
     """Within a snapshot, make the summary tables of ``kind`` (``"timeline"``: per day;
     ``"map"``: per cell) read as at its moment (once; a no-op after): today's sums corrected by
     the changed attacks. False when they cannot (a snapshot of one attack; a map whose
-    corrected cells' bounds would cost more to read than the attacks): the caller sums the
-    snapshot's attacks instead.
+    corrected finest cells' bounds would cost more to read than the attacks): the caller sums
+    the snapshot's attacks instead.
 
     Only the attacks that changed since the moment differ from today's rows, so each summary
     row they fall in is today's row minus their contributions now plus their contributions
     then (the triggers' own arithmetic). A removed point on its cell's bounds makes those
-    bounds be read again from the snapshot's attacks in that cell, as the trigger does.
+    bounds be read again: a finest cell's from the snapshot's attacks in it, as the trigger
+    does; a coarser cell's from the finer level's rows under it, as the rebuild does.
     """
     state = _state.get()
     if state is None or state["attack_id"] is not None:
@@ -369,31 +375,84 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
         "   OR s.max_lat = ANY(d.gone_lat)) IS TRUE AS shrunk"
         f" FROM delta d LEFT JOIN {live['strikes_attack_cell']} s USING (level, gx, gy, status, place_id, oblast_id)"
     )
-    cursor.execute("SELECT count(*) FROM pg_temp.asof_cell_fix WHERE shrunk AND attacks > 0")
+    finest = _summary.LEVELS[-1]
+    cursor.execute("SELECT count(*) FROM pg_temp.asof_cell_fix WHERE level = %s AND shrunk AND attacks > 0", [finest])
     if cursor.fetchone()[0] > MAX_SHRUNK_CELLS:
-        # Each costs an index range over its cell's column of the map (at a million attacks,
-        # ~300 points for the finest cells, ~20,000 for the coarsest).
+        # Each costs an index range over its cell's column of the map and a probe of the
+        # table per coordinate in the cell (``_unchanged_bounds``).
         return False
-    statements = []
-    # The bounds of those cells from the snapshot's attacks in them (the trigger's query: an index
-    # range with a margin far above float rounding finds candidates, floor() is the exact cell).
-    statements.append(
-        # (A subquery per shrunk row, not a join of the table to itself: it has no statistics.)
+    statements = [
+        # The corrected rows found by key below (the finer level's rows under a coarse cell).
+        f"ALTER TABLE pg_temp.asof_cell_fix ADD PRIMARY KEY ({', '.join(cell_key)})",
+        "ANALYZE pg_temp.asof_cell_fix",
+        # The finest cells' bounds: the changed attacks' rows then in each cell, grouped once,
+        # and today's unchanged rows (below).
+        f"{_temp_table(state, 'asof_then_cells')} ON COMMIT DROP AS SELECT"
+        f" {_summary.cell('longitude', str(finest))} AS gx, {_summary.cell('latitude', str(finest))} AS gy, status,"
+        " coalesce(place_id, 0) AS place_id, coalesce(oblast_id, 0) AS oblast_id, min(longitude) AS min_lon,"
+        " min(latitude) AS min_lat, max(longitude) AS max_lon, max(latitude) AS max_lat"
+        f" FROM pg_temp.asof_attacks WHERE longitude IS NOT NULL AND {_COUNTED} GROUP BY 1, 2, 3, 4, 5",
+        f"ALTER TABLE pg_temp.asof_then_cells ADD PRIMARY KEY ({', '.join(cell_key[1:])})",
+        "ANALYZE pg_temp.asof_then_cells",
         "UPDATE pg_temp.asof_cell_fix k SET (min_lon, min_lat, max_lon, max_lat) = ("
-        "  SELECT min(a.longitude), min(a.latitude), max(a.longitude), max(a.latitude)"
-        "  FROM pg_temp.strikes_attack a"
-        f"  WHERE a.longitude BETWEEN k.gx * {size} - 1e-9"
-        f"    AND (k.gx + 1) * {size} + 1e-9"
-        f"    AND a.latitude BETWEEN k.gy * {size} - 1e-9"
-        f"    AND (k.gy + 1) * {size} + 1e-9"
-        f"    AND {_summary.cell('a.longitude', 'k.level')} = k.gx AND {_summary.cell('a.latitude', 'k.level')} = k.gy"
-        "    AND a.status = k.status AND coalesce(a.place_id, 0) = k.place_id"
-        f"    AND coalesce(a.oblast_id, 0) = k.oblast_id AND a.{_COUNTED}"
-        " ) WHERE k.shrunk AND k.attacks > 0"
-    )
+        "  SELECT least(w.min_lon, t.min_lon), least(w.min_lat, t.min_lat), greatest(w.max_lon, t.max_lon),"
+        "   greatest(w.max_lat, t.max_lat)"
+        f"  FROM ({_unchanged_bounds(live_attacks, size)}) w LEFT JOIN pg_temp.asof_then_cells t"
+        "   ON t.gx = k.gx AND t.gy = k.gy AND t.status = k.status AND t.place_id = k.place_id"
+        "   AND t.oblast_id = k.oblast_id"
+        f" ) WHERE k.level = {finest} AND k.shrunk AND k.attacks > 0",
+    ]
+    # A coarser cell's bounds from the finer level's rows of the snapshot under it (a fine cell
+    # never straddles a coarse one, as the rebuild sums them): today's rows the changed attacks
+    # left alone, and the corrected ones, whose bounds are exact by now (finest level first).
+    # Each reads a few rows by key, where the attacks' index range over a coarse cell's column
+    # read ~20,000 points at a million attacks.
+    for level, finer in reversed(list(zip(_summary.LEVELS, _summary.LEVELS[1:], strict=False))):
+        r = 2 ** (finer - level)
+        under = (
+            f"f.level = {finer} AND f.gx BETWEEN k.gx * {r} AND k.gx * {r} + {r - 1}"
+            f" AND f.gy BETWEEN k.gy * {r} AND k.gy * {r} + {r - 1}"
+            " AND f.status = k.status AND f.place_id = k.place_id AND f.oblast_id = k.oblast_id"
+        )
+        statements.append(
+            "UPDATE pg_temp.asof_cell_fix k SET (min_lon, min_lat, max_lon, max_lat) = ("
+            "  SELECT min(c.min_lon), min(c.min_lat), max(c.max_lon), max(c.max_lat) FROM ("
+            f"   SELECT f.min_lon, f.min_lat, f.max_lon, f.max_lat FROM {live['strikes_attack_cell']} f"
+            f"   WHERE {under} AND NOT EXISTS (SELECT 1 FROM pg_temp.asof_cell_fix x"
+            f"    WHERE {' AND '.join(f'x.{c} = f.{c}' for c in cell_key)})"
+            "   UNION ALL SELECT f.min_lon, f.min_lat, f.max_lon, f.max_lat FROM pg_temp.asof_cell_fix f"
+            f"   WHERE {under} AND f.attacks > 0"
+            "  ) c"
+            f" ) WHERE k.level = {level} AND k.shrunk AND k.attacks > 0"
+        )
     statements += _summary_view(state, "strikes_attack_cell", "asof_cell_fix", cell_key)
     cursor.execute(";\n".join(statements))  # one round trip
     return True
+
+
+def _unchanged_bounds(live_attacks: str, size: str) -> str:
+    """SQL: the bounds (min_lon, min_lat, max_lon, max_lat) of today's unchanged attacks in the
+    finest cell ``k`` of its key (NULLs when none).
+
+    The trigger's index range over the cell (a margin far above float rounding finds the
+    candidates, floor() is the exact cell) reads only the index (coordinates, status, grade);
+    the place, the oblast and whether the attack changed are then read from the table once per
+    distinct coordinate, until one attack there qualifies. Where the generator piles ~100
+    attacks of a cell on a few coordinates, reading every one from the table cost ~0.4 ms a
+    cell."""
+    return (
+        "SELECT min(c.longitude) AS min_lon, min(c.latitude) AS min_lat, max(c.longitude) AS max_lon,"
+        " max(c.latitude) AS max_lat"
+        f" FROM (SELECT DISTINCT a.longitude, a.latitude FROM {live_attacks} a"
+        f"  WHERE a.longitude BETWEEN k.gx * {size} - 1e-9 AND (k.gx + 1) * {size} + 1e-9"
+        f"  AND a.latitude BETWEEN k.gy * {size} - 1e-9 AND (k.gy + 1) * {size} + 1e-9"
+        f"  AND {_summary.cell('a.longitude', 'k.level')} = k.gx AND {_summary.cell('a.latitude', 'k.level')} = k.gy"
+        f"  AND a.status = k.status AND a.{_COUNTED}) c"
+        f" WHERE EXISTS (SELECT 1 FROM {live_attacks} b WHERE b.longitude = c.longitude AND b.latitude = c.latitude"
+        "  AND b.status = k.status AND coalesce(b.place_id, 0) = k.place_id"
+        f"  AND coalesce(b.oblast_id, 0) = k.oblast_id AND b.{_COUNTED}"
+        "  AND b.id NOT IN (SELECT id FROM pg_temp.asof_changed))"
+    )
 
 
 def _fix_sums(state: dict, keyed: str, live: dict, table: str, fix: str, keys: tuple[str, ...]) -> str:
