@@ -337,10 +337,19 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
     daily_key = ("day", "status", "place_id", "oblast_id")
     if kind == "timeline":
         statements = [
+            # The changed rows grouped once, per day, status, place and oblast; the per-day totals
+            # from those groups (their deltas kept in the first table for it).
+            _fix_sums(state, f"{keyed},", "keyed", _SIGNED, live, "strikes_attack_daily", "asof_daily_fix", daily_key),
             _fix_sums(
-                state, keyed, live, "strikes_attack_daily", "asof_daily_fix", ("day", "status", "place_id", "oblast_id")
+                state,
+                "WITH",
+                "pg_temp.asof_daily_fix",
+                ("d_attacks", "d_killed", "d_injured"),
+                live,
+                "strikes_attack_daily_total",
+                "asof_total_fix",
+                daily_key[:2],
             ),
-            _fix_sums(state, keyed, live, "strikes_attack_daily_total", "asof_total_fix", ("day", "status")),
             *_summary_view(state, "strikes_attack_daily", "asof_daily_fix", daily_key),
             *_summary_view(state, "strikes_attack_daily_total", "asof_total_fix", daily_key[:2]),
         ]
@@ -455,18 +464,30 @@ def _unchanged_bounds(live_attacks: str, size: str) -> str:
     )
 
 
-def _fix_sums(state: dict, keyed: str, live: dict, table: str, fix: str, keys: tuple[str, ...]) -> str:
+# The changed rows' signed contributions (``keyed`` in ``_create_summaries``) to the attacks,
+# killed and injured sums.
+_SIGNED = ("sign", "sign * killed", "sign * injured")
+
+
+def _fix_sums(
+    state: dict, prefix: str, rows: str, summed: tuple[str, str, str], live: dict, table: str, fix: str, keys
+) -> str:
     """SQL: the corrected rows of the per-day summary ``table`` (grouped by ``keys``) that the
-    changed attacks fall in: today's sums plus the changed attacks' signed contributions."""
+    changed attacks fall in: today's sums plus the changed attacks' signed contributions, the
+    three ``summed`` expressions over ``rows`` (after ``prefix``: a ``WITH`` and its tables).
+    The contributions are kept too (``d_attacks``, ``d_killed``, ``d_injured``), so a coarser
+    table's corrections can be grouped from these rows instead of the changed rows again."""
     columns = ", ".join(keys)
     picked = ", ".join(f"d.{k}" for k in keys)
+    attacks, killed, injured = summed
     return (
-        f"{_temp_table(state, fix)} ON COMMIT DROP AS {keyed},"
-        f" delta AS (SELECT {columns}, sum(sign) AS attacks, sum(sign * killed) AS killed,"
-        f"  sum(sign * injured) AS injured FROM keyed GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))})"
+        f"{_temp_table(state, fix)} ON COMMIT DROP AS {prefix}"
+        f" delta AS (SELECT {columns}, sum({attacks}) AS attacks, sum({killed}) AS killed,"
+        f"  sum({injured}) AS injured FROM {rows} GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))})"
         f" SELECT {picked}, (coalesce(s.attacks, 0) + d.attacks)::integer AS attacks,"
         "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
-        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured"
+        "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured,"
+        "  d.attacks AS d_attacks, d.killed AS d_killed, d.injured AS d_injured"
         f" FROM delta d LEFT JOIN {live[table]} s USING ({columns})"
     )
 
@@ -526,20 +547,19 @@ def _touched_attacks(cursor, moment, live_figures: str, changed: bool) -> list[i
         if changed
         else ""
     )
+    # Of those, the ones in the snapshot (the bare name: the snapshot's view, or today's table
+    # when no attack changed since), in the same statement: the ids never travel to the client
+    # and back. A probe by key each (``= ANY`` of the array, computed once): one statement
+    # joining the view to the ids merged all million rows of it, 160 ms.
     cursor.execute(
+        f"SELECT id FROM {Attack._meta.db_table} WHERE id = ANY(ARRAY("
         f"SELECT attack_id FROM {claim_events} WHERE pgh_obj_id IN"
         f" (SELECT pgh_obj_id FROM {claim_events} WHERE pgh_created_at > %(t)s)"
         f" UNION SELECT attack_id FROM {decision_events} WHERE pgh_obj_id IN"
-        f" (SELECT pgh_obj_id FROM {decision_events} WHERE pgh_created_at > %(t)s){figures}",
+        f" (SELECT pgh_obj_id FROM {decision_events} WHERE pgh_created_at > %(t)s){figures}"
+        ")) ORDER BY id",
         {"t": moment},
     )
-    touched = sorted(row[0] for row in cursor.fetchall())
-    if not touched:
-        return []
-    # Of those, the ones in the snapshot (the bare name: the snapshot's view, or today's table
-    # when no attack changed since): a probe by key each (one statement joining the view to the
-    # ids merged all million rows of it, 160 ms).
-    cursor.execute(f"SELECT id FROM {Attack._meta.db_table} WHERE id = ANY(%s) ORDER BY id", [touched])
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -586,11 +606,14 @@ def _insert_derived(cursor, state: dict, moment, attack_ids: list[int], live_fig
     for attack_id in attack_ids:
         for category, values in figures_derive(by_attack[attack_id], decisions[attack_id]).items():
             rows.append((attack_id, category, values))
-    for number, (attack_id, category, values) in enumerate(rows, start=1):
-        cursor.execute(
-            "INSERT INTO pg_temp.asof_figures (id, attack_id, category, status, best, low, high, claim_ids,"
-            " conservative, range_low, range_high, decision_id, conflict, severity, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+    if not rows:
+        return
+    # One batch, not a round trip per figure (psycopg sends them pipelined).
+    cursor.executemany(
+        "INSERT INTO pg_temp.asof_figures (id, attack_id, category, status, best, low, high, claim_ids,"
+        " conservative, range_low, range_high, decision_id, conflict, severity, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [
             [
                 -number,  # not a live row's id
                 attack_id,
@@ -607,5 +630,7 @@ def _insert_derived(cursor, state: dict, moment, attack_ids: list[int], live_fig
                 None if values["conflict"] is None else Jsonb(values["conflict"]),
                 values["severity"],
                 moment,
-            ],
-        )
+            ]
+            for number, (attack_id, category, values) in enumerate(rows, start=1)
+        ],
+    )
