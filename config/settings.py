@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Public reads to read replicas when DATABASE_REPLICA_URLS is set (a no-op otherwise).
     "config.replicas.ReplicaMiddleware",
-    # Attaches the request's user to every history row written during the request.
+    # Attaches the request's user to every history row written during the request (only
+    # requests that may write: PGHISTORY_MIDDLEWARE_METHODS below).
     "pghistory.middleware.HistoryMiddleware",
     # Answers a locked-out login with 429 (django-axes; settings under "Login lockout").
     "axes.middleware.AxesMiddleware",
@@ -100,6 +101,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.CSPMiddleware",  # django-csp's, the policy text built once
 ]
+
+# pghistory's default tracks GET too: inside its context every statement is sent with two
+# set_config() calls in front of it (a second result set per query) and the user is loaded for
+# it. A GET writes nothing here, and every service that writes names its author in its own
+# context (config/history.py), so reads go without (docs/PERFORMANCE.md §18).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -129,13 +136,14 @@ if env.str("DATABASE_URL", default=""):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "config.pgbackend",
             "NAME": "strikewatch",
             "USER": "postgres",
             "HOST": str(EMBEDDED_PG_DIR),
         }
     }
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# Django's backend with a health check that costs no round trip (config/pgbackend/base.py).
+DATABASES["default"]["ENGINE"] = "config.pgbackend"
 # A Unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
@@ -145,7 +153,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 for _i, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     _replica = env.db_url_config(_url)
     _replica.update(
-        ENGINE="django.db.backends.postgresql",
+        ENGINE="config.pgbackend",
         HOST=unquote(_replica.get("HOST", "")),
         CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
         CONN_HEALTH_CHECKS=True,

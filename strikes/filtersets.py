@@ -33,6 +33,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.api import FilterSet
 from config.filters import MAX_INT, BBoxField, ListField, MomentField, StrictBooleanField, TextField
 from strikes import search
 from strikes.choices import AttackStatus, EvidenceGrade, GeoPrecision, MunitionCategory, PlaceKind, TargetType
@@ -218,7 +219,7 @@ class CountFilter(_Filter):
         super().__init__(*args, **kwargs)
 
 
-class AttackFilterSet(filters.FilterSet):
+class AttackFilterSet(FilterSet):
     """Attack filters shared by the API, the pages, the map and the timeline.
 
     Restricts to what ``request.user`` may see (published only without a request).
@@ -437,7 +438,7 @@ del AttackAggregateFilterSet.base_filters["ordering"]
 # --- Reference data and waves ---
 
 
-class _OrderedFilterSet(filters.FilterSet):
+class _OrderedFilterSet(FilterSet):
     """A filterset whose result is ordered by ``order_by`` (ending with id, for keyset paging)."""
 
     order_by: tuple[str, ...] = ("id",)

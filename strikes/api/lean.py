@@ -102,11 +102,43 @@ def rows(queryset, url: tuple[str, str]):
 def detail(queryset, url: tuple[str, str]) -> tuple[bool, bytes | None]:
     """(whether ``queryset`` holds a row, its stored JSON or None) for a queryset of at most
     one attack (the detail's, visibility applied); None: take the live path."""
-    _flush(queryset.db)
-    inner_sql, inner_params = rows_sql(queryset, ["id"])
-    with connections[queryset.db].cursor() as cursor:
+    return _detail_of(queryset.db, *rows_sql(queryset, ["id"]), url)
+
+
+def _detail_of(using: str, inner_sql: str, inner_params, url: tuple[str, str]) -> tuple[bool, bytes | None]:
+    _flush(using)
+    with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {_body_sql('f.id')} FROM ({inner_sql}) f", (*_params(url), *inner_params))
         row = cursor.fetchone()
     if row is None:
         return False, None
     return True, None if row[0] is None else text(row[0])
+
+
+# An id no attack has (negative), compiled into a detail's SQL in place of the id asked for and
+# then found among the parameters: where the id goes.
+_SLOT = -7_301_482_163
+# (the caller's key) -> (SQL, parameters, the id's position), or None where the id was not found
+# exactly once (that queryset is compiled per request).
+_DETAIL_SQL: dict = {}
+
+
+def detail_by_id(key, build, pk: int, using: str, url: tuple[str, str]) -> tuple[bool, bytes | None]:
+    """``detail(build(pk), url)`` without building and compiling the queryset on every request.
+
+    Building the detail's queryset (visibility filters) and compiling it was a tenth of the
+    detail's Python (docs/PERFORMANCE.md §18), for SQL that differs between requests only by
+    the id. So ``build`` (an id -> the detail's queryset) is compiled once per ``key``, which
+    must name everything the queryset depends on besides the id (the caller's: whether the
+    user sees unpublished attacks); later requests put their id in its place. ``using``: the
+    database the queryset would read (the router's choice, made per request)."""
+    compiled = _DETAIL_SQL.get(key, False)
+    if compiled is False:
+        sql, params = rows_sql(build(_SLOT), ["id"])
+        slots = [i for i, value in enumerate(params) if type(value) is int and value == _SLOT]
+        compiled = (sql, tuple(params), slots[0]) if len(slots) == 1 else None
+        _DETAIL_SQL[key] = compiled
+    if compiled is None:
+        return detail(build(pk).using(using), url)
+    sql, params, slot = compiled
+    return _detail_of(using, sql, (*params[:slot], pk, *params[slot + 1 :]), url)

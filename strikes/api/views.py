@@ -8,6 +8,7 @@ the JSON list and detail as PostgreSQL writes it, the exports streamed by
 import json
 
 from django.conf import settings
+from django.db import router
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -159,17 +160,20 @@ class AttackViewSet(
 
     def filter_queryset(self, queryset):
         if self.action == "retrieve":
-            # One attack by id: a filter would only turn it into a 404, so the detail takes
-            # none (a 400 naming it); what is left to apply is the visibility rule.
-            for name, values in self.request.query_params.lists():
-                if name not in DETAIL_SHAPE_PARAMS:
-                    raise bad_parameter(
-                        name, f"The detail takes only {', '.join(sorted(DETAIL_SHAPE_PARAMS))}.", DETAIL_SHAPE_PARAMS
-                    )
-                if len(values) > 1 or "\x00" in values[0] or not values[0].strip():
-                    raise bad_parameter(name, f"Give '{name}' once, with a value.", DETAIL_SHAPE_PARAMS)
+            self._check_detail_params()
             return queryset.visible_to(self.request.user)
         return super().filter_queryset(queryset)
+
+    def _check_detail_params(self) -> None:
+        """One attack by id: a filter would only turn it into a 404, so the detail takes none
+        (a 400 naming it); what is left to apply is the visibility rule."""
+        for name, values in self.request.query_params.lists():
+            if name not in DETAIL_SHAPE_PARAMS:
+                raise bad_parameter(
+                    name, f"The detail takes only {', '.join(sorted(DETAIL_SHAPE_PARAMS))}.", DETAIL_SHAPE_PARAMS
+                )
+            if len(values) > 1 or "\x00" in values[0] or not values[0].strip():
+                raise bad_parameter(name, f"Give '{name}' once, with a value.", DETAIL_SHAPE_PARAMS)
 
     def shape(self) -> Shape:
         """What this request asks the representation for; a 400 naming a bad figures=, fields= or omit=."""
@@ -285,17 +289,26 @@ class AttackViewSet(
         """The attack's JSON, written by PostgreSQL in one statement; a 404 for an id that is
         not a number or not visible."""
         shape = self.shape()
+        self._check_detail_params()
+
+        def detail_queryset(one: int):
+            return self.filter_queryset(self.get_queryset()).filter(pk=one)
+
         try:
-            queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(pk))
+            one = int(pk)
+            queryset = None if lean.serves(shape) and abs(one) < 2**63 else detail_queryset(one)
         except (TypeError, ValueError, OverflowError):
             raise NotFound() from None
-        if lean.serves(shape):
-            # The default shape: the attack's JSON as stored, in one statement (strikes.api.lean).
-            found, body = lean.detail(queryset, shape.url)
+        if queryset is None:
+            # The default shape: the attack's JSON as stored, in one statement (strikes.api.lean),
+            # its SQL compiled once per visibility (get_queryset and visible_to depend on it alone).
+            key = ("detail", Attack.objects.shows_unpublished_to(self.request.user))
+            found, body = lean.detail_by_id(key, detail_queryset, one, router.db_for_read(Attack), shape.url)
             if not found:
                 raise NotFound()
             if body is not None:
                 return body
+            queryset = detail_queryset(one)
         bodies = representations_json(attack_rows(queryset), shape)
         if not bodies:
             raise NotFound()

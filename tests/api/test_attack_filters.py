@@ -258,3 +258,18 @@ def test_order_by_update_time(anon, world):
         Attack.objects.filter(pk=a[key].pk).update(updated_at=a["a1"].updated_at.replace(year=2020 + offset))
     assert _order(anon, ordering="updated_at") == [a[k].pk for k in ("a4", "a7", "a1", "a3", "a2")]
     assert _order(anon, ordering="-updated_at") == [a[k].pk for k in ("a2", "a3", "a1", "a7", "a4")]
+
+
+def test_requests_in_turn_are_each_validated_on_their_own(anon, world):
+    """The filter form's class is built once per filterset (config.api.FilterSet); each request
+    still gets its own form: an error, a good value and another error in turn each answer for
+    themselves."""
+    url = reverse("api-attack-list")
+    first = anon.get(url, {"oblast": "Atlantis"})
+    assert first.status_code == 400
+    assert first.json()["parameter"] == "oblast"
+    assert ids(anon, oblast="Kharkiv") == world.ids("a2", "a3")
+    second = anon.get(url, {"munition": "Nope-1", "occurred_after": "2025-04-24"})
+    assert second.status_code == 400
+    assert second.json()["parameter"] == "munition"
+    assert ids(anon, occurred_after="2025-04-25") == world.ids("a3")

@@ -224,3 +224,22 @@ def test_lines_of_another_declaration_are_not_served(anon, world):
     rows = {row["id"]: row for row in json.loads(anon.get(LIST).content)["results"]}
     assert rows[a2.pk]["description"] == "Drones hit a substation."
     assert_same(detail, both(anon, reverse("api-attack-detail", args=[a2.pk]))[1])
+
+
+def test_the_detail_compiled_once_answers_each_id_and_each_reader(anon, world, editor):
+    """The detail's SQL is compiled once per kind of reader and reused with each request's id
+    (strikes.api.lean.detail_by_id): attacks and readers in turn, each answer is that attack's,
+    as that reader may see it."""
+    staff = client_for(editor)
+    lean._DETAIL_SQL.clear()
+
+    def detail(client, key):
+        return client.get(reverse("api-attack-detail", args=[world.attacks[key].pk]))
+
+    for _ in range(2):
+        assert detail(anon, "a1").json()["id"] == world.attacks["a1"].pk
+        assert detail(anon, "a5").status_code == 404  # a draft
+        assert detail(staff, "a5").json()["id"] == world.attacks["a5"].pk
+        assert detail(anon, "a2").json()["id"] == world.attacks["a2"].pk
+        assert detail(staff, "a1").json()["id"] == world.attacks["a1"].pk
+    assert len(lean._DETAIL_SQL) == 2  # once for the public, once for staff
