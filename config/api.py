@@ -2,7 +2,7 @@
 
 - ``StrictFilterBackend``: unknown query parameters and malformed values are a
   400 naming the parameter and listing the valid ones, never silently ignored.
-- ``FilterSet``: django-filter's, its form class built once per class, not per request.
+- ``FilterSet``: django-filter's, its filters copied shallowly and its form class built once.
 - ``FieldsMixin``: ``fields=`` and ``omit=`` on serializers.
 - ``CountMixin``: ``count=on`` returns only ``{"count": N}``.
 - ``KeysetPagination``: every list's paging: signed cursors over any (key..., id)
@@ -15,6 +15,7 @@
 """
 
 import binascii
+import copy
 import datetime as dt
 
 from django.core import signing
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, F, Func, Value
 from django.http import QueryDict
 from django_filters import rest_framework as filters
+from django_filters.filters import FilterMethod
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import pagination, parsers, throttling
@@ -49,23 +51,59 @@ def bad_parameter(name: str, message: str, valid=None) -> ValidationError:
 
 
 class FilterSet(filters.FilterSet):
-    """django-filter's FilterSet, its form class built once per filterset class.
+    """django-filter's FilterSet, its filters copied shallowly and its form class built once
+    per filterset class.
 
-    django-filter builds a new form class on every request: a form field constructed for
-    each filter (the filters themselves deep-copied first), then the form copies them again.
-    On the attack list that was a tenth of the request's Python (docs/PERFORMANCE.md §18).
-    The fields depend only on the class's declared filters, which no filterset here changes
-    per instance, so the class is built at the first request and kept; each form still gets
-    its own copies of the fields (Django's ``Form.__init__``), so nothing is shared between
-    requests but the class."""
+    For every request django-filter deep-copies every declared filter (~700 ``deepcopy``
+    calls for the attack filters), then builds a new form class, a form field constructed for
+    each filter; on the attack list these were the largest part of the request's Python
+    (docs/PERFORMANCE.md §18). A filter's state is its declaration, read and never written
+    while a request filters, except the two attributes set here per filterset (``model``,
+    ``parent``): so each filterset gets a shallow copy of each filter, with its own
+    ``FilterMethod`` (which must name this copy, to find this filterset's method). The form's
+    fields depend only on the declared filters, which no filterset here changes per instance,
+    so the form class is built at the first request and kept; each form still gets its own
+    copies of the fields (Django's ``Form.__init__``)."""
+
+    def __init__(self, *args, **kwargs):
+        # Nothing for django-filter's __init__ to deep-copy: an empty dict shadows the class's.
+        self.base_filters = {}
+        super().__init__(*args, **kwargs)
+        del self.base_filters
+        model = self.queryset.model
+        self.filters = {}
+        for name, declared in self.base_filters.items():
+            own = copy.copy(declared)
+            if declared.method is not None:
+                own.filter = FilterMethod(own)
+            own.model, own.parent = model, self
+            self.filters[name] = own
 
     def get_form_class(self):
         cls = type(self)
         form_class = cls.__dict__.get("_built_form_class")  # this class's own, not a parent's
         if form_class is None:
-            form_class = super().get_form_class()
+            fields = {name: declared.field for name, declared in self.filters.items()}
+            form_class = type(f"{cls.__name__}Form", (_FilterForm, self._meta.form), fields)
             cls._built_form_class = form_class
         return form_class
+
+
+class _FilterForm:
+    """A filterset's form (mixed into its ``Meta.form``): its fields copied shallowly.
+
+    Django deep-copies every field for every form (widgets, choices, validators): after the
+    filters' own copies, the largest cost left in the attack list's filtering. A filter form
+    is cleaned, never rendered or changed per request (the pages draw their own forms,
+    ``strikes.forms``), and cleaning reads its fields without writing them, so each form gets
+    a shallow copy of each field."""
+
+    def __init__(self, *args, **kwargs):
+        # Nothing for Django's __init__ to deep-copy: an empty dict shadows the class's fields.
+        self.base_fields = {}
+        super().__init__(*args, **kwargs)
+        del self.base_fields
+        self.fields = {name: copy.copy(field) for name, field in self.base_fields.items()}
 
 
 class StrictFilterBackend(DjangoFilterBackend):

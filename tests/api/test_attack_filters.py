@@ -273,3 +273,23 @@ def test_requests_in_turn_are_each_validated_on_their_own(anon, world):
     assert second.status_code == 400
     assert second.json()["parameter"] == "munition"
     assert ids(anon, occurred_after="2025-04-25") == world.ids("a3")
+
+
+@pytest.mark.parametrize("param", ["oblast", "place", "munition"])
+def test_an_id_naming_nothing_is_a_400_naming_it_alone(anon, world, param):
+    """Ids alone are checked by one statement compiled once (strikes.filtersets._known_ids):
+    an unknown id, alone or beside a good one, is named; the good one is not."""
+    good = {
+        "oblast": world.places["kharkiv_oblast"].pk,
+        "place": world.places["kharkiv_oblast"].pk,
+        "munition": world.munitions["kh101"].pk,
+    }[param]
+    for value in ("987654321", f"{good},987654321"):
+        response = anon.get(reverse("api-attack-list"), {param: value})
+        assert response.status_code == 400
+        assert response.json()["parameter"] == param
+        assert "987654321" in response.json()["detail"]
+        assert str(good) not in response.json()["detail"].replace("987654321", "")
+    assert anon.get(reverse("api-attack-list"), {param: str(good)}).status_code == 200
+    if param == "oblast":  # a city is a place, not an oblast
+        assert anon.get(reverse("api-attack-list"), {param: str(world.places["kharkiv"].pk)}).status_code == 400
