@@ -168,6 +168,27 @@ def test_a_rolled_back_write_changes_nothing_and_a_savepoint_keeps_the_rest(worl
     assert_fresh()
 
 
+@pytest.mark.parametrize("written", [3, 70])
+def test_the_flush_leaves_the_plan_cache_mode_as_it_found_it(world, written):
+    """A transaction of up to 64 attacks is refreshed with the session's generic plan, a larger
+    one with the plans PostgreSQL chooses for its size (migration 0015); either way the
+    session's setting is what it was before, and every line is right."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    AttackFactory.create_batch(written - 1, description="Written in one transaction.")
+    Attack.objects.filter(pk=world.attacks["a1"].pk).update(description="And this one edited.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT attack_id) FROM strikes_attackexport_dirty")
+        assert cursor.fetchone()[0] >= written
+    flush()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
+        cursor.execute("SELECT count(*) FROM strikes_attackexport_dirty")
+        assert cursor.fetchone()[0] == 0
+    assert_fresh()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_lines_are_written_at_commit_by_the_database(world):
     """Outside a test's transaction: the deferred trigger refreshes at commit, nobody flushes."""
