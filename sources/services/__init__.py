@@ -17,7 +17,7 @@ from sources.services.articles import (
     articles_submit_urls,
     bulk_job_create,
 )
-from sources.services.common import extraction_available, fetch_config
+from sources.services.common import EXTRACT_TASK, extraction_available, fetch_config
 from sources.services.feeds import (
     PollResult,
     feed_create,
@@ -41,6 +41,7 @@ from sources.services.outlets import outlet_for_host, outlet_for_name
 from sources.services.sweeper import article_retry, articles_requeue_stale, fetch_backlog
 
 __all__ = [
+    "EXTRACT_TASK",
     "PollResult",
     "SubmitSummary",
     "article_extraction_claim",

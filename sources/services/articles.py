@@ -152,12 +152,13 @@ def bulk_count(bulk_job_id: int | None, counter: str) -> None:
         BulkJob.objects.filter(pk=bulk_job_id).update(**{counter: F(counter) + 1, "updated_at": timezone.now()})
 
 
-def text_store(*, article: Article, text: str, fields: dict, fence: Q) -> str | None:
+def text_store(*, article: Article, text: str, fields: dict, fence: Q, extract: bool = True) -> str | None:
     """Store ``text`` on ``article`` as an original (fetched) or as a duplicate of an earlier copy.
 
     Returns the new status, or None when ``fence`` no longer matches (someone else finished
     the row). Runs in the caller's transaction when there is one (a pasted text), else in its
     own (a fetch: one short transaction instead of one wrapped around the whole page's work).
+    ``extract`` False: no extraction message is sent, the caller extracts the original itself.
     """
     digest = text_hash(text)
     now = timezone.now()
@@ -175,7 +176,7 @@ def text_store(*, article: Article, text: str, fields: dict, fence: Q) -> str | 
                 updated = rows.update(**values, status=status, duplicate_of=original)
                 if updated:
                     bulk_count(article.bulk_job_id, "new" if status == ArticleStatus.FETCHED else "duplicate")
-                    if status == ArticleStatus.FETCHED:
+                    if status == ArticleStatus.FETCHED and extract:
                         send_extract(article.pk)
         except IntegrityError:
             continue

@@ -41,12 +41,17 @@ def _finish(article: Article, token: int, *, status: str, error: str, fields: di
     return updated
 
 
-def article_fetch_and_store(*, article_id: int, final_attempt: bool = True, takeover: bool = False) -> str | None:
+def article_fetch_and_store(
+    *, article_id: int, final_attempt: bool = True, takeover: bool = False, send_extract: bool = True
+) -> str | None:
     """Fetch a queued article's page and store its main text; returns the status it ended in.
 
     Raises ``FetchTransient`` (after putting the row back in the queue) when the error may go
     away and this is not the final attempt, so the task retries with backoff. Does nothing
     (returns None) when the row is not queued, or is being fetched by a live worker.
+
+    ``send_extract`` False: a stored original is not sent on to extraction; the caller (the fetch
+    task, in a worker that serves the extraction queue too) extracts it itself.
 
     ``takeover``: this task's message came back from a worker that was lost mid-task (Celery's
     redelivery, ``task_reject_on_worker_lost``), so a row still ``fetching`` was held by that dead
@@ -82,7 +87,7 @@ def article_fetch_and_store(*, article_id: int, final_attempt: bool = True, take
     token = article.attempts
     leases.hold(leases.FETCH, article_id, token)
     try:
-        return _fetch_claimed(article, token, final_attempt=final_attempt)
+        return _fetch_claimed(article, token, final_attempt=final_attempt, send_extract=send_extract)
     except FetchTransient:
         raise
     except (OperationalError, InterfaceError):
@@ -108,7 +113,7 @@ def _requeue_after_db_fault(article: Article, token: int) -> None:
     )
 
 
-def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str | None:
+def _fetch_claimed(article: Article, token: int, *, final_attempt: bool, send_extract: bool = True) -> str | None:
     url = article.canonical_url or article.url
     if not url:
         _finish(article, token, status=ArticleStatus.FAILED, error="The article has no URL to fetch.")
@@ -159,7 +164,7 @@ def _fetch_claimed(article: Article, token: int, *, final_attempt: bool) -> str 
     if article.outlet_id is None:
         fields["outlet"] = outlet_for_host(host=url_host(result.url), site_name=page.site_name)
     fence = Q(status=ArticleStatus.FETCHING, attempts=token)
-    return text_store(article=article, text=page.text, fields=fields, fence=fence)
+    return text_store(article=article, text=page.text, fields=fields, fence=fence, extract=send_extract)
 
 
 def article_raw_body(article: Article) -> bytes:
