@@ -25,6 +25,7 @@ class Case:
     repeat: int | None = None  # overrides the default repetitions (long exports)
     streaming: bool = False  # whole-set export: report rows/s and memory, not only latency
     rotate: list[str] = field(default_factory=list)  # alternative paths used in turn (detail of different ids)
+    datasette_rotate: list[str] = field(default_factory=list)  # Datasette's paths for the same ids, in turn
     note: str = ""
 
 
@@ -174,6 +175,9 @@ def build(p: Params) -> list[Case]:
             20,
             f"/scale/attacks/{p.detail_ids[0]}.json?_shape=objects",
             rotate=detail_paths,
+            # Datasette asks for the same attacks in the same turn: one id asked over and over
+            # reads hot pages that the rotated ids do not.
+            datasette_rotate=[f"/scale/attacks/{i}.json?_shape=objects" for i in p.detail_ids],
         ),
         Case(
             "geojson",

@@ -90,7 +90,7 @@ def render(meta: dict, case_list, results: dict) -> str:
             else ""
         ),
         f"- Repetitions: {meta['repeat']} timed requests per case after warm-up (two requests per gunicorn "
-        "worker, at least 3; with the caches on, every path a case rotates through once); exports: fewer, see "
+        "worker, at least 3, and every path a case rotates through once, on both servers: the detail asks Strikewatch and Datasette for the same 40 attacks in turn); exports: fewer, see "
         "table; p50/p95 over those.",
         "",
         "## Generation",

@@ -159,8 +159,8 @@ def warm_workers(base: str, server: servers.Server, case_list) -> None:
 
 
 def measure_api(base: str, server: servers.Server, case_list, repeat: int, cached: bool = False) -> dict:
-    """Each case through HTTP; ``cached``: the server keeps its response caches, so every path a
-    case rotates through is asked once during warm-up (the timed requests are repeats)."""
+    """Each case through HTTP, every path a case rotates through asked once during warm-up (the
+    timed requests are repeats); ``cached``: the server keeps its response caches."""
     results = {}
     warm_workers(base, server, case_list)
     with httpx.Client(timeout=900) as client:
@@ -173,8 +173,9 @@ def measure_api(base: str, server: servers.Server, case_list, repeat: int, cache
                 # Every gunicorn worker answers its first request of a kind slowly (lazy imports, URL
                 # resolver, renderers): warm each of them, not just one, before timing.
                 warmup = 1 if (case.streaming or case.repeat) else max(3, 2 * server.workers)
-                if cached:
-                    warmup = max(warmup, len(case.rotate))
+                # Every path a case rotates through is asked once before timing, cached or not
+                # (Datasette's the same): the timed requests are repeats on both sides.
+                warmup = max(warmup, len(case.rotate))
                 res = time_http(client, base, case, n, warmup=warmup)
             except httpx.HTTPError as exc:
                 res = {"error": f"{type(exc).__name__}: {exc}"}
@@ -320,7 +321,10 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
     with servers.datasette(sqlite_path, log=logdir / "datasette.log") as ds:
         comparable = [c for c in case_list if c.datasette]
         peer_cases = [
-            bench_cases.Case(c.key, c.title, c.datasette, repeat=c.repeat, streaming=c.streaming) for c in comparable
+            bench_cases.Case(
+                c.key, c.title, c.datasette, repeat=c.repeat, streaming=c.streaming, rotate=c.datasette_rotate
+            )
+            for c in comparable
         ]
         with httpx.Client(timeout=900) as client:
             for case in peer_cases:
@@ -328,7 +332,7 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
                 if sampler:
                     sampler.start()
                 try:
-                    warmup = 1 if (case.streaming or case.repeat) else 3
+                    warmup = max(1 if (case.streaming or case.repeat) else 3, len(case.rotate))
                     res = time_http(client, ds.base, case, case.repeat or repeat, warmup=warmup)
                 except httpx.HTTPError as exc:
                     res = {"error": f"{type(exc).__name__}: {exc}"}

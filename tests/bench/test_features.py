@@ -257,3 +257,18 @@ def test_wrk_percentiles_are_read_from_the_distribution_not_the_stdev_column():
         "errors": 7,
     }
     assert run.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n", 4)["p99_ms"] == float("inf")
+
+
+def test_the_detail_asks_both_servers_for_the_same_attacks_in_turn():
+    """Datasette is asked for the same attacks as Strikewatch, in the same order: one id asked
+    over and over would read pages the rotated ids do not."""
+    params = bench_cases.Params(
+        1, "Kharkiv Oblast", 2, "Shahed-136", [7, 1994, 2991], ("2024-01-01", "2024-01-31"), 10, "school"
+    )
+    detail = next(c for c in bench_cases.build(params) if c.key == "detail")
+    assert detail.rotate == ["/api/v1/attacks/7/", "/api/v1/attacks/1994/", "/api/v1/attacks/2991/"]
+    assert detail.datasette_rotate == [
+        "/scale/attacks/7.json?_shape=objects",
+        "/scale/attacks/1994.json?_shape=objects",
+        "/scale/attacks/2991.json?_shape=objects",
+    ]
