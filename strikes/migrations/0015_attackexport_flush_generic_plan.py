@@ -16,40 +16,13 @@ text is hashed to tell whether the stored lines are this code's (changing it reb
 
 from django.db import migrations
 
-FLUSH = """
+# The flush as migration 0011 wrote it, with its declarations and its call of the refresh left
+# open: the new flush and the one a reversal puts back differ only there.
+_FLUSH = """
 CREATE OR REPLACE FUNCTION strikes_attackexport_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     me bigint := txid_current_if_assigned();
-    ids bigint[];
-    mode text;
-BEGIN
-    IF me IS NULL THEN
-        RETURN;  -- this transaction wrote nothing
-    END IF;
-    DELETE FROM strikes_attackexport_pending WHERE xid = me;
-    WITH done AS (DELETE FROM strikes_attackexport_dirty WHERE xid = me RETURNING attack_id)
-    SELECT array_agg(attack_id ORDER BY attack_id) INTO ids FROM done;
-    IF ids IS NULL THEN
-        RETURN;
-    END IF;
-    IF cardinality(ids) <= {small} THEN
-        mode := current_setting('plan_cache_mode');
-        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
-        PERFORM strikes_attackexport_refresh(ids);
-        PERFORM set_config('plan_cache_mode', mode, true);
-    ELSE
-        PERFORM strikes_attackexport_refresh(ids);
-    END IF;
-END;
-$$
-"""
-
-# The flush as migration 0011 wrote it.
-BEFORE = """
-CREATE OR REPLACE FUNCTION strikes_attackexport_flush() RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    me bigint := txid_current_if_assigned();
-    ids bigint[];
+    ids bigint[];@DECLARE@
 BEGIN
     IF me IS NULL THEN
         RETURN;  -- this transaction wrote nothing
@@ -58,7 +31,7 @@ BEGIN
     WITH done AS (DELETE FROM strikes_attackexport_dirty WHERE xid = me RETURNING attack_id)
     SELECT array_agg(attack_id ORDER BY attack_id) INTO ids FROM done;
     IF ids IS NOT NULL THEN
-        PERFORM strikes_attackexport_refresh(ids);
+@REFRESH@
     END IF;
 END;
 $$
@@ -67,8 +40,21 @@ $$
 # Up to this many attacks, a transaction's refresh reuses the session's generic plan.
 SMALL = 64
 
+REFRESH = "        PERFORM strikes_attackexport_refresh(ids);"
+GENERIC_FOR_FEW = f"""        IF cardinality(ids) <= {SMALL} THEN
+            mode := current_setting('plan_cache_mode');
+            PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
+            PERFORM strikes_attackexport_refresh(ids);
+            PERFORM set_config('plan_cache_mode', mode, true);
+        ELSE
+    {REFRESH}
+        END IF;"""
+
+FLUSH = _FLUSH.replace("@DECLARE@", "\n    mode text;").replace("@REFRESH@", GENERIC_FOR_FEW)
+BEFORE = _FLUSH.replace("@DECLARE@", "").replace("@REFRESH@", REFRESH)
+
 
 class Migration(migrations.Migration):
     dependencies = [("strikes", "0014_attackexport_uncompressed")]
 
-    operations = [migrations.RunSQL(FLUSH.replace("{small}", str(SMALL)), BEFORE)]
+    operations = [migrations.RunSQL(FLUSH, BEFORE)]
