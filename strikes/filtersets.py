@@ -62,7 +62,7 @@ DEFAULT_ORDERING = "-occurred_at"
 def _split_ids(values: list[str]) -> tuple[list[int], list[str]]:
     ids, names = [], []
     for v in values:
-        if v.isdigit() and len(v) < 18:
+        if v.isascii() and v.isdigit() and len(v) < 18:  # "²".isdigit(), but int("²") fails
             ids.append(int(v))
         else:
             names.append(v)

@@ -293,3 +293,12 @@ def test_an_id_naming_nothing_is_a_400_naming_it_alone(anon, world, param):
     assert anon.get(reverse("api-attack-list"), {param: str(good)}).status_code == 200
     if param == "oblast":  # a city is a place, not an oblast
         assert anon.get(reverse("api-attack-list"), {param: str(world.places["kharkiv"].pk)}).status_code == 400
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "8²"])
+def test_digits_that_are_not_ascii_are_a_400_not_a_500(anon, world, value):
+    """Python calls "²" a digit but int() refuses it: such a value is a name naming nothing."""
+    for param in ("oblast", "place", "munition"):
+        response = anon.get(reverse("api-attack-list"), {param: value})
+        assert response.status_code == 400
+        assert response.json()["parameter"] == param
