@@ -454,13 +454,25 @@ def parse_wrk(out: str, connections: int) -> dict:
     return {"connections": connections, "rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": n_err}
 
 
+def paths_lua(paths: list[str]) -> str:
+    """wrk script asking for ``paths`` in turn, one per request (the detail load: a different
+    attack each time, as the latency case asks them)."""
+    listed = ",".join(json.dumps(p) for p in paths)  # JSON strings are valid Lua strings here
+    return (
+        f"paths = {{{listed}}}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n"
+        "  return wrk.format(nil, paths[1 + counter % #paths])\nend\n"
+    )
+
+
 def measure_load(base: str, case: bench_cases.Case, seconds: int, rotate: bool = False) -> dict:
+    """wrk at 4, 8, 16 and 32 connections on ``case`` (``rotate``: a different request each time:
+    the list's date range moved a day, or the case's own rotation of paths)."""
     if not shutil.which("wrk"):
         return {"error": "wrk is not installed (apt-get install -y wrk)"}
     script = None
     if rotate:
-        script = CACHE / "rotate.lua"
-        script.write_text(ROTATE_LUA)
+        script = CACHE / f"rotate-{case.key}.lua"
+        script.write_text(paths_lua(case.rotate) if case.rotate else ROTATE_LUA)
     runs = []
     for c in (4, 8, 16, 32):
         r = run_wrk(base + case.path, c, seconds, str(script) if script else None)
@@ -597,6 +609,7 @@ def main(argv=None) -> int:
 
     results: dict = {"api": {}, "api_cached": {}, "floor": {}, "datasette": {}, "load": None, "ingest": None}
     list_case = next((c for c in case_list if c.key == "list"), None)
+    detail_case = next((c for c in case_list if c.key == "detail"), None)
     # First every case with the response caches off (each request computes: the numbers the
     # targets are judged on), then the cacheable cases with the caches on, as deployed.
     say(f"starting gunicorn ({args.workers} workers), response caches off")
@@ -605,6 +618,9 @@ def main(argv=None) -> int:
         if "load" not in skip and list_case and "error" not in results["api"].get("list", {"error": 1}):
             say("load test on the list endpoint, caches off, a different page of the set each time")
             results["load_uncached"] = measure_load(server.base, list_case, args.load_seconds, rotate=True)
+        if "load" not in skip and detail_case and "error" not in results["api"].get("detail", {"error": 1}):
+            say("load test on the attack detail, caches off, a different attack each time")
+            results["load_detail"] = measure_load(server.base, detail_case, args.load_seconds, rotate=True)
     cacheable = [c for c in case_list if c.key in CACHED_CASES]
     if cacheable and flush_bench_cache():
         say(f"starting gunicorn ({args.workers} workers), response caches on (Redis)")

@@ -272,3 +272,26 @@ def test_the_detail_asks_both_servers_for_the_same_attacks_in_turn():
         "/scale/attacks/1994.json?_shape=objects",
         "/scale/attacks/2991.json?_shape=objects",
     ]
+
+
+def test_report_judges_each_load_case_by_its_own_target():
+    """Issue 19: the uncached list is judged at 200 requests/s and the uncached detail at 500;
+    the cached list keeps its 300. The same 450 passes the list and misses the detail."""
+
+    def load(rps):
+        return {"runs": [{"connections": 8, "rps": rps, "p50_ms": 9.0, "p99_ms": 40.0, "errors": 0}],
+                "best": {"rps": rps, "connections": 8}}  # fmt: skip
+
+    results = {"load": load(450.0), "load_uncached": load(450.0), "load_detail": load(450.0)}
+    text = "\n".join(line for _, res, target in report.load_cases(results) for line in report.load_lines(res, target))
+    assert text.count("**450 requests/s** at 8 connections (target ≥ 300: **pass**)") == 1
+    assert text.count("**450 requests/s** at 8 connections (target ≥ 200: **pass**)") == 1
+    assert text.count("**450 requests/s** at 8 connections (target ≥ 500: **MISS**)") == 1
+    detail = report.load_lines(None, 500)
+    assert detail == ["Not measured: skipped."]
+
+
+def test_detail_load_script_asks_the_cases_attacks_in_turn():
+    script = run.paths_lua(["/api/v1/attacks/7/", "/api/v1/attacks/12/"])
+    assert 'paths = {"/api/v1/attacks/7/","/api/v1/attacks/12/"}' in script
+    assert "wrk.format(nil, paths[1 + counter % #paths])" in script
