@@ -82,14 +82,15 @@ def render(meta: dict, case_list, results: dict) -> str:
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, Linux {m['kernel']}, "
         f"Python {m['python']}",
         f"- PostgreSQL {m['postgres']} (shared_buffers {m['shared_buffers']}, default settings otherwise)",
-        f"- Server: gunicorn, {meta['workers']} sync workers, DEBUG off, on a loopback port",
+        f"- Server: `python -m config.serve` ({meta.get('server') or 'gunicorn sync workers'}), "
+        f"{meta['workers']} workers, DEBUG off, on a loopback port",
         f"- Load average before/after: {fmt_load(meta['load_before'])} / {fmt_load(meta['load_after'])}"
         + (
             " (the load average counts the benchmark's own work too: generation, PostgreSQL, the servers)"
             if max(meta["load_before"][0], meta["load_after"][0]) > 1.5
             else ""
         ),
-        f"- Repetitions: {meta['repeat']} timed requests per case after warm-up (two requests per gunicorn "
+        f"- Repetitions: {meta['repeat']} timed requests per case after warm-up (two requests per "
         "worker, at least 3, and every path a case rotates through once, on both servers: the detail asks Strikewatch and Datasette for the same 40 attacks in turn); exports: fewer, see "
         "table; p50/p95 over those.",
         "",
@@ -158,7 +159,7 @@ def render(meta: dict, case_list, results: dict) -> str:
             f"- Strikewatch: {csv.get('rows', 0):,} rows, {csv.get('bytes', 0) / 2**20:,.0f} MB in "
             f"{csv['p50'] / 1000:,.1f} s (p50 of {csv['n']}) = **{csv.get('rows_per_s') or 0:,.0f} rows/s**; "
             f"peak RSS of the busiest server process {csv.get('peak_rss_mb', 0):,.0f} MB "
-            f"(all gunicorn processes together {csv.get('peak_rss_total_mb', 0):,.0f} MB). "
+            f"(all server processes together {csv.get('peak_rss_total_mb', 0):,.0f} MB). "
             f"Target ≥ 50,000 rows/s and ≤ 300 MB: {verdict(case_pass(next(c for c in case_list if c.key == 'csv'), csv))}.",
         ]
         if csv.get("capped"):
@@ -348,7 +349,7 @@ def replica_lines(rep) -> list[str]:
         "`pg_basebackup -R` into a hot standby streaming from it, as `tests/test_replicas.py` makes one. The same",
         "uncached load as above, first with no replica configured, then with `DATABASE_REPLICA_URLS` naming the",
         "standby: same primary, same data, only the replica differs. **On one machine the replica shares the",
-        "same cores** (and disk) with the primary, gunicorn and wrk: it adds no CPU, so this shows the routing",
+        "same cores** (and disk) with the primary, the web server and wrk: it adds no CPU, so this shows the routing",
         "works under load and what it costs, not what a replica on its own machine would add.",
         "",
         "| | best req/s (p99 ≤ 250 ms, no errors) | runs (connections: req/s, p99 ms) | rows read on the primary / the replica | replica passed over for lag |",

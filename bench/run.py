@@ -2,7 +2,7 @@
 
 Steps: make or reuse the scale database (``<db>_scale`` beside DATABASE_URL's, or
 BENCH_DATABASE_URL), generate SCALE attacks if it does not hold exactly that many, start
-gunicorn on a free loopback port, time every case through real HTTP (p50/p95 after
+the web server (``python -m config.serve``) on a free loopback port, time every case through real HTTP (p50/p95 after
 warm-up), time the SQL the ORM runs for the same request (the floor), export the same
 data to SQLite and time Datasette on the comparable queries (the peer), measure ingest
 (extraction on one core; feed -> Redis -> two Celery workers -> claims), load-test the
@@ -141,8 +141,8 @@ def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: i
 def warm_workers(base: str, server: servers.Server, case_list) -> None:
     """Every request kind sent to every worker at once before anything is timed.
 
-    Sequential warm-up requests can all land on the same idle gunicorn worker (sync workers
-    race for each connection); a worker's first request pays for lazy imports and caches
+    Sequential warm-up requests on one kept-alive connection all land on the same worker; a
+    worker's first request pays for lazy imports and caches
     (~300 ms), which then showed up as the p95 of whichever case came first. Concurrent
     requests, as many as twice the workers, keep every worker busy, so each gets some."""
     from concurrent.futures import ThreadPoolExecutor
@@ -170,7 +170,7 @@ def measure_api(base: str, server: servers.Server, case_list, repeat: int, cache
             if sampler:
                 sampler.start()
             try:
-                # Every gunicorn worker answers its first request of a kind slowly (lazy imports, URL
+                # Every worker answers its first request of a kind slowly (lazy imports, URL
                 # resolver, renderers): warm each of them, not just one, before timing.
                 warmup = 1 if (case.streaming or case.repeat) else max(3, 2 * server.workers)
                 # Every path a case rotates through is asked once before timing, cached or not
@@ -496,11 +496,11 @@ def measure_replica_load(scale_url: str, list_case, args, logdir: Path) -> dict:
         with servers.replica_pair(conninfo(scale_url), dbname, say=say) as (primary_url, replica_url):
             settle(primary_url)
             for label, replicas in (("without", ""), ("with", replica_url)):
-                say(f"  gunicorn ({args.workers} workers) on the copy, caches off, {label} the replica")
-                with servers.gunicorn(
+                say(f"  web server ({args.workers} workers) on the copy, caches off, {label} the replica")
+                with servers.web(
                     primary_url,
                     workers=args.workers,
-                    log=logdir / f"gunicorn-replica-{label}.log",
+                    log=logdir / f"web-replica-{label}.log",
                     replica_urls=replicas,
                 ) as server:
                     measure_api(server.base, server, [list_case], 5)
@@ -510,7 +510,7 @@ def measure_replica_load(scale_url: str, list_case, args, logdir: Path) -> dict:
                     load = measure_load(server.base, list_case, args.load_seconds, rotate=True)
                     # The router's own word on each time it passed the replica over (config/replicas.py).
                     load["replica_skipped"] = sum(
-                        "not used" in line for line in (logdir / f"gunicorn-replica-{label}.log").open()
+                        "not used" in line for line in (logdir / f"web-replica-{label}.log").open()
                     )
                     load["rows_read"] = {"primary": servers.reads_served(conninfo(primary_url)) - before["primary"]}
                     if replicas:
@@ -561,7 +561,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=int, default=int(os.environ.get("SCALE", "20000")))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "30")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "4")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1))))
     parser.add_argument("--load-seconds", type=int, default=15)
     parser.add_argument(
         "--skip",
@@ -612,8 +612,8 @@ def main(argv=None) -> int:
     detail_case = next((c for c in case_list if c.key == "detail"), None)
     # First every case with the response caches off (each request computes: the numbers the
     # targets are judged on), then the cacheable cases with the caches on, as deployed.
-    say(f"starting gunicorn ({args.workers} workers), response caches off")
-    with servers.gunicorn(scale_url, workers=args.workers, log=logdir / "gunicorn.log") as server:
+    say(f"starting the web server ({args.workers} workers), response caches off")
+    with servers.web(scale_url, workers=args.workers, log=logdir / "web.log") as server:
         results["api"] = measure_api(server.base, server, case_list, args.repeat)
         if "load" not in skip and list_case and "error" not in results["api"].get("list", {"error": 1}):
             say("load test on the list endpoint, caches off, a different page of the set each time")
@@ -623,8 +623,8 @@ def main(argv=None) -> int:
             results["load_detail"] = measure_load(server.base, detail_case, args.load_seconds, rotate=True)
     cacheable = [c for c in case_list if c.key in CACHED_CASES]
     if cacheable and flush_bench_cache():
-        say(f"starting gunicorn ({args.workers} workers), response caches on (Redis)")
-        with servers.gunicorn(scale_url, workers=args.workers, log=logdir / "gunicorn.log", cache=True) as server:
+        say(f"starting the web server ({args.workers} workers), response caches on (Redis)")
+        with servers.web(scale_url, workers=args.workers, log=logdir / "web.log", cache=True) as server:
             results["api_cached"] = measure_api(server.base, server, cacheable, args.repeat, cached=True)
             if "load" not in skip and list_case:
                 say("load test on the list endpoint, caches on, the same query each time")
@@ -665,6 +665,7 @@ def main(argv=None) -> int:
         "params": dataclasses.asdict(params),
         "feature_params": dataclasses.asdict(feature_params),
         "workers": args.workers,
+        "server": servers.describe(),
         "repeat": args.repeat,
     }
     (CACHE / f"results-{args.scale}.json").write_text(json.dumps({"meta": meta, **results}, default=str, indent=1))

@@ -1,4 +1,4 @@
-"""Processes the benchmark runs and measures: gunicorn, Datasette, and a memory sampler."""
+"""Processes the benchmark runs and measures: the web server (config.serve), Datasette, and a memory sampler."""
 
 from __future__ import annotations
 
@@ -76,8 +76,19 @@ class Server:
         self.stop()
 
 
-def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False, replica_urls: str = "") -> Server:
-    """Strikewatch as it runs in production: DEBUG off, gunicorn sync workers, throttles out of the way.
+def describe() -> str:
+    """The server ``web()`` runs, for the report: its name, version and threads per worker."""
+    from importlib.metadata import version
+
+    from config import serve
+
+    command = serve.argv({})
+    return f"granian {version('granian')}, {command[command.index('--blocking-threads') + 1]} threads per worker"
+
+
+def web(database_url: str, *, workers: int, log: Path, cache: bool = False, replica_urls: str = "") -> Server:
+    """Strikewatch as it runs in production: ``python -m config.serve`` (granian, ``workers``
+    processes, its default threads each), DEBUG off, throttles out of the way.
 
     ``cache=False`` switches the data-versioned response caches off (every request computes:
     the cold numbers the targets are judged on); ``cache=True`` keeps them on, shared by the
@@ -104,14 +115,15 @@ def gunicorn(database_url: str, *, workers: int, log: Path, cache: bool = False,
         "THROTTLE_ANON": "100000000/s",
         "THROTTLE_USER": "100000000/s",
         "LOG_LEVEL": "WARNING",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_WORKERS": str(workers),
         "PUBLIC_API": "true",
         "DATABASE_REPLICA_URLS": replica_urls,
     }
-    argv = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--timeout", "600", "--log-level", "warning",
-    ]  # fmt: skip
-    return Server(argv, env=env, port=port, ready_path="/api/v1/", log=log, workers=workers)
+    return Server(
+        [sys.executable, "-m", "config.serve"], env=env, port=port, ready_path="/api/v1/", log=log, workers=workers
+    )
 
 
 def datasette(sqlite_path: Path, *, log: Path) -> Server:

@@ -1,7 +1,7 @@
 """Start-up checks that keep a production deployment from running with development shortcuts.
 
 With ``DEBUG`` off (production), Django refuses to start (``manage.py`` commands, and
-``config.wsgi`` for gunicorn) while:
+``config.wsgi`` for the web server, ``config.serve``) while:
 
 - the secret key is the development key or looks like a placeholder, or
 - demo users (made by ``create_demo_users``, marked by an e-mail address at ``demo.invalid``)
@@ -70,7 +70,7 @@ def _demo_users() -> list[checks.CheckMessage]:
 
 
 def refuse_unsafe_production() -> None:
-    """For servers that run no management command (gunicorn): raise when a check fails."""
+    """For servers that run no management command (granian, ``config.serve``): raise when a check fails."""
     from django.core.exceptions import ImproperlyConfigured
 
     errors = [e for e in production_safety() if e.is_serious()]

@@ -1,5 +1,5 @@
 """Safe defaults (issue 20): DEBUG is off unless set, and production refuses to start with the
-development key or while demo users can log in, through manage.py and under gunicorn."""
+development key or while demo users can log in, through manage.py and under the web server."""
 
 import os
 import subprocess
@@ -75,7 +75,7 @@ def test_production_refuses_the_development_key(db, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_refuses_to_load_the_app_while_demo_users_can_log_in(settings, tmp_path):
+def test_the_wsgi_app_refuses_to_load_while_demo_users_can_log_in(settings, tmp_path):
     settings.DEBUG = True
     call_command("create_demo_users", "--state-file", str(tmp_path / "users.json"), stdout=StringIO())
     env = {"DEBUG": "false", "DJANGO_SECRET_KEY": REAL_KEY, "DATABASE_URL": worker_database_url()}
