@@ -45,8 +45,16 @@ from django.utils import timezone
 
 from strikes.api import asof
 from strikes.api.formats import NO_LIMIT, csv_select_sql, feature_collection, feature_sql
-from strikes.api.representation import ATTACK_VALUES, CSV_COLUMNS, FIELD_NAMES, Shape, properties_sql
-from strikes.api.sql import ordering_keys, restore_session, rows_sql, sql_text
+from strikes.api.representation import (
+    ATTACK_FIELDS,
+    ATTACK_VALUES,
+    CSV_COLUMNS,
+    FIELD_NAMES,
+    FIGURE_PARTS,
+    Shape,
+    properties_sql,
+)
+from strikes.api.sql import ordering_keys, restore_session, rows_sql, sql_object, sql_text
 from strikes.models import Attack
 
 REFRESH = "strikes_attackexport_refresh(bigint[])"
@@ -73,9 +81,11 @@ def _concat(parts: list[str]) -> str:
     return _concat([_concat(parts[i : i + 100]) for i in range(0, len(parts), 100)])
 
 
-def lines_sql(ids_sql: str) -> str:
-    """``SELECT id, csv_line, feature_head, feature_tail`` for the attacks ``ids_sql`` selects
-    (one column, ``id``), from the declaration: the same SQL as the live exports."""
+def lines_sql(ids_sql: str, *, marks: bool = True) -> str:
+    """``SELECT id, csv_line, feature_head, feature_tail[, feature_marks]`` for the attacks
+    ``ids_sql`` selects (one column, ``id``), from the declaration: the same SQL as the live
+    exports. With ``marks``, where each field of the Feature ends (``feature_marks``: see
+    ``_marks_sql``), so a Feature of some fields is cut from the stored one (``subset_line_sql``)."""
     cells, params = csv_select_sql(ids_sql, (), mode=MODE, columns=list(CSV_COLUMNS), cells=True)
     assert not params
     # The cells as text in a subquery (OFFSET 0: each computed once), then joined into the line.
@@ -87,24 +97,132 @@ def lines_sql(ids_sql: str) -> str:
     rows, row_params = Attack.objects.order_by().values(*ATTACK_VALUES).query.sql_with_params()
     assert not row_params
     shape = Shape(MODE, FIELD_NAMES, ("", ""))
-    feature = feature_sql(properties_sql(shape, url_json=_URL_MARK))
-    # OFFSET 0 here too: inlined, the Feature was computed twice per attack (once for each
-    # split_part below); fenced, once. Same rows; a thousand lines 362 -> 277 ms at 1M.
-    geo = f"SELECT a.id, {feature} AS feature FROM ({rows}) a WHERE a.id IN ({ids_sql}) OFFSET 0"
+    if not marks:
+        feature = feature_sql(properties_sql(shape, url_json=_URL_MARK))
+        # OFFSET 0 here too: inlined, the Feature was computed twice per attack (once for each
+        # split_part below); fenced, once. Same rows; a thousand lines 362 -> 277 ms at 1M.
+        geo = f"SELECT a.id, {feature} AS feature FROM ({rows}) a WHERE a.id IN ({ids_sql}) OFFSET 0"
+        marked = ""
+    else:
+        # Each field's JSON text in a column of its own (concat() of it: the very text the
+        # Feature's concat() writes), fenced so each is computed once; the Feature is then
+        # joined from those columns in the declaration's order, and their lengths give the marks.
+        values = ", ".join(f"concat({f.json(shape)}) AS j{i}" for i, f in enumerate(ATTACK_FIELDS) if i != _URL_INDEX)
+        fields = f"SELECT a.id, a.latitude, a.longitude, {values} FROM ({rows}) a WHERE a.id IN ({ids_sql}) OFFSET 0"
+        properties = sql_object(*((name, _URL_MARK if i == _URL_INDEX else f"a.j{i}") for i, name in _NAMED))
+        geo = f"SELECT a.id, {feature_sql(properties)} AS feature, {_lengths_sql('a')} FROM ({fields}) a OFFSET 0"
+        marked = f", {_marks_sql('g')} AS feature_marks"
     return (
         "SELECT c.id, c.csv_line,"
         f" split_part(g.feature, {_URL_MARK}, 1) AS feature_head, split_part(g.feature, {_URL_MARK}, 2) AS feature_tail"
-        f" FROM ({csv}) c JOIN ({geo}) g ON g.id = c.id"
+        f"{marked} FROM ({csv}) c JOIN ({geo}) g ON g.id = c.id"
     )
 
 
-def functions_sql(zone: str | None = None) -> str:
+# --- Marks: where each field of a stored Feature ends ---
+#
+# A stored Feature is ``feature_head`` (the Feature's start up to the url's value) and
+# ``feature_tail`` (the rest); its properties are the fields in the declaration's order, each
+# written ``"name":value`` after "{" (the first) or "," (the others). ``feature_marks`` is an
+# integer array: [1] the byte offset in the head where the first field starts, [i + 2] the byte
+# offset (UTF-8) where field i (0-based, declaration order) ends, in the head for the fields
+# before the url, in the tail after it (the url's: the head's end). A field after another
+# starts one byte (the comma) after it ends; the first after the url, at the tail's byte 1.
+# With them, a Feature of any subset of fields is bytes cut from the stored text and joined.
+
+_NAMED = tuple(enumerate(FIELD_NAMES))
+_URL_INDEX = FIELD_NAMES.index("url")
+
+
+def _key_length(i: int, name: str) -> int:
+    """Bytes sql_object writes before field ``i``'s value: "{" or ",", its name's JSON, ":"."""
+    return len((("{" if i == 0 else ",") + json.dumps(name) + ":").encode())
+
+
+def _lengths_sql(alias: str) -> str:
+    """The byte lengths of the fields' JSON texts (columns ``j<i>`` of ``alias``) as ``l<i>``."""
+    return ", ".join(f"octet_length(convert_to({alias}.j{i}, 'UTF8')) AS l{i}" for i, _ in _NAMED if i != _URL_INDEX)
+
+
+def _marks_sql(alias: str) -> str:
+    """``feature_marks`` over ``alias``'s ``feature`` (the url's value a one-byte mark) and lengths."""
+    u = _URL_INDEX
+
+    def span(first: int, last: int) -> str:  # bytes of fields first..last, keys included
+        return " + ".join(f"{_key_length(k, FIELD_NAMES[k])} + {alias}.l{k}" for k in range(first, last + 1)) or "0"
+
+    # The tail: the fields after the url, then "}}" (the properties' and the Feature's ends).
+    tail = f"({span(u + 1, len(FIELD_NAMES) - 1)} + 2)"
+    head = f"(octet_length(convert_to({alias}.feature, 'UTF8')) - 1 - {tail})"
+    url_key = _key_length(u, "url")
+    ends = {u: head}
+    for i in range(u):
+        ends[i] = f"({head} - {url_key} - ({span(i + 1, u - 1)}))"
+    for i in range(u + 1, len(FIELD_NAMES)):
+        ends[i] = f"({span(u + 1, i)})"
+    start = f"({ends[0]} - {_key_length(0, FIELD_NAMES[0]) - 1} - {alias}.l0)"
+    return f"ARRAY[{', '.join([start, *(ends[i] for i in range(len(FIELD_NAMES)))])}]::integer[]"
+
+
+def subset_line_sql(names: tuple[str, ...], alias: str = "e") -> tuple[str, bool]:
+    """(SQL for the bytes of the Feature of the fields ``names`` cut from stored row ``alias``,
+    whether it takes the url's two placeholders: the text before the id, after it).
+
+    Byte ranges of the UTF-8 text (``convert_to``: cut by byte offset, at no cost per character),
+    as ``properties_sql`` writes them: the fields in the declaration's order, whatever the order
+    asked. Runs of consecutive fields are one range each, with the comma before them."""
+    head, tail = f"convert_to({alias}.feature_head, 'UTF8')", f"convert_to({alias}.feature_tail, 'UTF8')"
+    mark = f"{alias}.feature_marks"
+
+    def end(i: int) -> str:
+        return f"{mark}[{i + 2}]"
+
+    def start(i: int) -> str:
+        if i == 0:
+            return f"{mark}[1]"
+        return "1" if i == _URL_INDEX + 1 else f"({end(i - 1)} + 1)"
+
+    def cut(text: str, first: str, last: str | None) -> str:  # bytes [first, last) of text
+        if last is None:
+            return f"substring({text} from {first} + 1)"
+        return f"substring({text} from {first} + 1 for {last} - {first})"
+
+    chosen = [i for i, name in _NAMED if name in names]
+    runs: list[list[int]] = []
+    for i in chosen:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    url = False
+    pieces = [] if chosen and chosen[0] == 0 else [cut(head, "0", f"{mark}[1]")]
+    for n, run in enumerate(runs):
+        first, last = run[0], run[-1]
+        # The first run from the Feature's start (when it is the first field) or the field's
+        # start; every other run from the comma before it.
+        begin = "0" if first == 0 else start(first) if n == 0 else f"({start(first)} - 1)"
+        if last < _URL_INDEX:
+            pieces.append(cut(head, begin, end(last)))
+        elif first > _URL_INDEX:
+            pieces.append(cut(tail, begin, end(last)))
+        else:
+            url = True
+            pieces += [cut(head, begin, None), f"convert_to(concat(%s::text, {alias}.attack_id, %s::text), 'UTF8')"]
+            if last > _URL_INDEX:
+                pieces.append(cut(tail, "0", end(last)))
+    pieces.append("'\\x7d7d'::bytea")  # "}}": the properties' and the Feature's ends
+    return " || ".join(pieces), url
+
+
+def functions_sql(zone: str | None = None, *, marks: bool = True) -> str:
     """The refresh and rebuild functions, as generated from the declaration now, writing times
-    in ``zone`` (``settings.TIME_ZONE``)."""
+    in ``zone`` (``settings.TIME_ZONE``); with ``marks``, ``feature_marks`` too (migration 0016)."""
     zone = zone or settings.TIME_ZONE
-    some = lines_sql("SELECT DISTINCT unnest(p_ids) AS id")
-    every = lines_sql("SELECT strikes_attack.id FROM strikes_attack")
+    some = lines_sql("SELECT DISTINCT unnest(p_ids) AS id", marks=marks)
+    every = lines_sql("SELECT strikes_attack.id FROM strikes_attack", marks=marks)
     options = f'SET "TimeZone" TO {sql_text(zone)} SET jit TO off'
+    columns = "attack_id, csv_line, feature_head, feature_tail" + (", feature_marks" if marks else "")
+    marked = ", feature_marks = l.feature_marks" if marks else ""
     # The SQL goes through no placeholder substitution here: undo sql_text's doubled "%".
     return f"""
 CREATE OR REPLACE FUNCTION strikes_attackexport_refresh(p_ids bigint[]) RETURNS void
@@ -118,7 +236,7 @@ BEGIN
     DELETE FROM strikes_attackexport e WHERE e.attack_id = ANY(p_ids)
         AND NOT EXISTS (SELECT 1 FROM strikes_attack a WHERE a.id = e.attack_id);
     UPDATE strikes_attackexport e
-    SET csv_line = l.csv_line, feature_head = l.feature_head, feature_tail = l.feature_tail
+    SET csv_line = l.csv_line, feature_head = l.feature_head, feature_tail = l.feature_tail{marked}
     FROM ({some}) l WHERE e.attack_id = l.id;
 END;
 $fn$;
@@ -128,7 +246,7 @@ DECLARE
     n bigint;
 BEGIN
     TRUNCATE strikes_attackexport;
-    INSERT INTO strikes_attackexport (attack_id, csv_line, feature_head, feature_tail) {every};
+    INSERT INTO strikes_attackexport ({columns}) {every};
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END;
@@ -136,10 +254,10 @@ $fn$;
 """.replace("%%", "%")
 
 
-def version(zone: str | None = None) -> str:
+def version(zone: str | None = None, *, marks: bool = True) -> str:
     """A hash of the generated functions (their zone included): the comment ``install()``
     leaves on them."""
-    return hashlib.sha256(functions_sql(zone).encode()).hexdigest()[:32]
+    return hashlib.sha256(functions_sql(zone, marks=marks).encode()).hexdigest()[:32]
 
 
 @functools.cache
@@ -150,18 +268,24 @@ def current_version(zone: str) -> str:
 
 def install(using: str = "default", *, verbosity: int = 1) -> bool:
     """Put the functions generated now in the database; when they differ from the ones there,
-    rebuild every line (in the same transaction). True when it rebuilt."""
-    want = version()
+    rebuild every line (in the same transaction). True when it rebuilt.
+
+    Without the column ``feature_marks`` (migrated back before 0016) the functions write none:
+    they must not name a column the table lacks. Their hash is then not ``current_version``, so
+    no export reads those lines (the live path answers) until migrated forward again."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc')",
+            "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc'),"
+            " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('strikes_attackexport')"
+            " AND attname = 'feature_marks' AND NOT attisdropped)",
             [REFRESH],
         )
-        exists, have = cursor.fetchone()
+        exists, have, marks = cursor.fetchone()
+        want = version(marks=marks)
         if not exists or have == want:  # not migrated that far (or back), or up to date
             return False
-        cursor.execute(functions_sql())
+        cursor.execute(functions_sql(marks=marks))
         cursor.execute("SELECT strikes_attackexport_rebuild()")
         count = cursor.fetchone()[0]
         cursor.execute(f"COMMENT ON FUNCTION {REFRESH} IS {sql_text(want)}".replace("%%", "%"))
@@ -266,12 +390,16 @@ def csv_sql(queryset) -> tuple[str, tuple]:
 STORED_PIECE = 128
 
 
-def features_sql(queryset, url: tuple[str, str], chunk: int | None = None) -> tuple[str, tuple]:
-    """The stored COPY of the default GeoJSON Features of ``queryset``'s rows, in its order, each
-    with its url in this request's host (``url``: the detail URL split where the id goes), joined
+def features_sql(
+    queryset, url: tuple[str, str], chunk: int | None = None, names: tuple[str, ...] = FIELD_NAMES
+) -> tuple[str, tuple]:
+    """The stored COPY of the GeoJSON Features of ``queryset``'s rows, in its order, each with
+    its url in this request's host (``url``: the detail URL split where the id goes), joined
     by PostgreSQL into pieces of ``chunk`` Features (at most ``STORED_PIECE`` and
     ``settings.API_EXPORT_CHUNK``) separated by commas: one COPY row per piece. A piece where a
-    line is missing is NULL (an error when read).
+    line is missing is NULL (an error when read). Every field by default; with ``names``, only
+    those (in the declaration's order, decided figures): each Feature cut from the stored one by
+    its marks (``subset_line_sql``), as the live export writes it.
 
     Why pieces: with a COPY row per Feature, reading the rows (a protocol message each, read by
     psycopg, parsed and appended in Python) cost more than the statement (docs/PERFORMANCE.md §13).
@@ -284,15 +412,18 @@ def features_sql(queryset, url: tuple[str, str], chunk: int | None = None) -> tu
     inner_sql, inner_params = rows_sql(queryset, keys)
     direction = " DESC" if descending else ""
     order = ", ".join(f"f.{n}{direction}" for n in keys)
-    line = (
-        "(SELECT concat(e.feature_head, %s::text, e.attack_id, %s::text, e.feature_tail)"
-        " FROM strikes_attackexport e WHERE e.attack_id = u.id)"
-    )
+    if tuple(names) == FIELD_NAMES:
+        value = "concat(e.feature_head, %s::text, e.attack_id, %s::text, e.feature_tail)"
+        url_params, separator = True, "','"
+    else:
+        # Bytes (binary COPY passes them as they are), joined with a comma of bytes.
+        (value, url_params), separator = subset_line_sql(tuple(names)), "','::bytea"
+    line = f"(SELECT {value} FROM strikes_attackexport e WHERE e.attack_id = u.id)"
     # The array is read by sub-selects (computed once), not joined: joined, each piece's row
     # carried a copy of it through the sort by g (72 copies of 73 KB spilled to disk at 9,120).
     ids = "(SELECT o.ids FROM o)"
     piece = (
-        "SELECT CASE WHEN count(x.line) = count(*) THEN string_agg(x.line, ',' ORDER BY x.k) END"
+        f"SELECT CASE WHEN count(x.line) = count(*) THEN string_agg(x.line, {separator} ORDER BY x.k) END"
         f" FROM (SELECT u.k, {line} AS line FROM unnest({ids}[g * {chunk} + 1 : (g + 1) * {chunk}])"
         f" WITH ORDINALITY u(id, k) ORDER BY u.k LIMIT {chunk}) x"
     )
@@ -301,7 +432,19 @@ def features_sql(queryset, url: tuple[str, str], chunk: int | None = None) -> tu
         f" SELECT ({piece}) FROM generate_series(0, (cardinality({ids}) + {chunk - 1}) / {chunk} - 1) g"
         f" ORDER BY g LIMIT {NO_LIMIT}"
     )
-    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*inner_params, head, tail)
+    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*inner_params, *((head, tail) if url_params else ()))
+
+
+def subset_served(shape) -> bool:
+    """Whether the stored Features can give ``shape``'s fields: a field whose SQL depends on the
+    figures mode (``figures``) only in the mode they were written in."""
+    return shape.mode == MODE or not set(shape.names) & _MODE_FIELDS
+
+
+# The fields whose JSON differs between figures modes (found from the declaration, not listed).
+_MODE_FIELDS = frozenset(
+    f.name for f in ATTACK_FIELDS if len({f.json(Shape(mode, FIELD_NAMES, ("", ""))) for mode in FIGURE_PARTS}) > 1
+)
 
 
 _OPENING = b'{"type":"FeatureCollection","features":['

@@ -347,6 +347,11 @@ class AttackViewSet(
             # Every field: each attack's Feature as stored, when usable (strikes.api.export_lines).
             stored, live = export_lines.features_sql(queryset, shape.url), geojson_copy_sql(queryset, shape)
             features = export_lines.stream(queryset, stored, live, export_lines.feature_collection_of)
+        elif export_lines.subset_served(shape):
+            # Some fields (fields=/omit=): each Feature cut from the stored one by its marks.
+            stored = export_lines.features_sql(queryset, shape.url, names=shape.names)
+            live = geojson_copy_sql(queryset, shape)
+            features = export_lines.stream(queryset, stored, live, export_lines.feature_collection_of)
         else:
             features = geojson_stream(queryset, shape)
         return StreamingHttpResponse(started(features), content_type="application/geo+json")
