@@ -11,8 +11,10 @@ workers, and a list 5.3-7.4 ms against 7.1-8.7 ms; that is what the uncached thr
 the client has not yet read (a 1 GB body to a slow client: 114 MB for the whole server), and a
 response that fails mid-stream is cut off, not ended cleanly (the client sees a partial
 transfer), as the exports require. What gunicorn did and granian does not: kill a worker whose
-request outlives a timeout. No request here is unbounded (exports stream as the client reads;
-ingest runs in Celery), so none is needed.
+request outlives a timeout. No request here computes without bound (exports stream as the client
+reads; ingest runs in Celery), but a client that reads an export slowly holds a thread until it
+finishes or disconnects, as it held a whole sync worker under gunicorn: in production put a
+buffering reverse proxy (nginx's default) in front, which also keeps slow headers away.
 
 Settings, from the environment (each has a flag of the same meaning in ``granian --help``):
 
