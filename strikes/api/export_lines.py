@@ -419,7 +419,12 @@ def features_sql(
     direction = " DESC" if descending else ""
     order = ", ".join(f"f.{n}{direction}" for n in keys)
     if tuple(names) == FIELD_NAMES:
-        value = "concat(e.feature_head, %s::text, e.attack_id, %s::text, e.feature_tail)"
+        # "||", not concat(): concat() passes each text through its output function (a copy and
+        # a strlen of the 1.6 KB tail) before appending it; the chain copies the short head and
+        # url once more instead. At 1M, 9,120 Features, 3 runs of 30 interleaved EXPLAIN
+        # ANALYZE: p50 42.8-50.4 -> 35.4-49.0 ms, min 28.4-29.7 -> 26.8-29.3 ms. The columns
+        # are NOT NULL, so the line is NULL (an error) only when missing, as before.
+        value = "e.feature_head || %s::text || e.attack_id::text || %s::text || e.feature_tail"
         url_params, separator = True, "','"
     else:
         # Bytes (binary COPY passes them as they are), joined with a comma of bytes.
