@@ -102,16 +102,18 @@ def parse_as_of(request) -> dt.datetime | None:
     return moment
 
 
-def answer(request, respond, *, attack_id=None):
+def answer(request, respond, *, attack_id=None, figures: bool = True):
     """``respond()``, read at the request's ``as_of`` when it gives one (else exactly as is).
     ``attack_id``: the request reads this one attack (a detail), so only it is rebuilt.
+    ``figures=False``: the answer reads no published figures (the map, the decided timeline),
+    so they are not derived again (``snapshot``).
 
     A streamed export is read to the end inside the snapshot: the temporary relations do not
     outlive it."""
     moment = parse_as_of(request)
     if moment is None:
         return respond()
-    with snapshot(moment, attack_id=attack_id):
+    with snapshot(moment, attack_id=attack_id, figures=figures):
         response = respond()
         if isinstance(response, StreamingHttpResponse):
             body = b"".join(response.streaming_content)
@@ -121,12 +123,16 @@ def answer(request, respond, *, attack_id=None):
 
 
 @contextmanager
-def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
+def snapshot(moment: dt.datetime, *, attack_id: int | None = None, exact: bool = False, figures: bool = True):
     """Within the block, ``strikes_attack`` and ``casualties_publishedfigure`` read as at
     ``moment`` (only the attack ``attack_id`` and its figures, when given); the summary tables
-    too once ``summaries()`` has been asked (not for one attack)."""
+    too once ``summaries()`` has been asked (not for one attack). ``exact``: the map's summary
+    is corrected whatever the cost of reading shrunk cells' bounds (``summaries`` never declines
+    it; for storing a snapshot of it, strikes.asof_snapshots). ``figures=False``: the block
+    reads no published figures: they are not derived again (with many attacks changed since,
+    that is most of the snapshot's cost), and reading them fails instead of showing today's."""
     token = _moment.set(moment)
-    state = {"attack_id": attack_id, "summaries": {}, "views": [], "tables": []}
+    state = {"attack_id": attack_id, "summaries": {}, "views": [], "tables": [], "exact": exact}
     state_token = _state.set(state)
     try:
         outermost = not connection.in_atomic_block
@@ -146,7 +152,7 @@ def snapshot(moment: dt.datetime, *, attack_id: int | None = None):
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL synchronous_commit = off;"
                         " SET LOCAL jit = off"
                     )
-            _create(moment, attack_id)
+            _create(moment, attack_id, figures)
             yield
             # On an error the rollback removes them; here they go before the transaction ends
             # (ON COMMIT DROP alone would leave them to a caller's enclosing transaction).
@@ -172,7 +178,7 @@ def _temp_table(state: dict, name: str) -> str:
     return f"CREATE TEMP TABLE {name}"
 
 
-def _create(moment: dt.datetime, attack_id: int | None) -> None:
+def _create(moment: dt.datetime, attack_id: int | None, figures: bool) -> None:
     state = _state.get()
     attack_table, figure_table = Attack._meta.db_table, PublishedFigure._meta.db_table
     attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
@@ -202,6 +208,14 @@ def _create(moment: dt.datetime, attack_id: int | None) -> None:
         if changed:
             _create_attacks(cursor, state, moment, attack_id, attack_events, changed_sql, params)
         # (Nothing changed since: today's rows are the snapshot, read as they are.)
+        if not figures:
+            # A statement reading them fails when it is planned (the cast of the text is folded
+            # then), with this message: never today's figures shown as the past's.
+            cursor.execute(
+                f"{_temp_view(state, figure_table)} AS SELECT * FROM {live_figures}"
+                " WHERE 'as_of: this answer was built without the published figures'::text::integer = 0"
+            )
+            return
         touched = _touched_attacks(cursor, moment, live_figures, changed)
         if not touched:
             return
@@ -261,9 +275,12 @@ def _create_attacks(
         " WHERE e.pgh_label <> 'delete';"
         # Rows written with the history triggers off (the benchmark's generator) have no
         # events: today's row is the only state known, shown from the moment it was created.
+        # (Changed without an event: written since. Read along the index on updated_at rather
+        # than probed by key from asof_changed: at a million attacks with 10,000 written since,
+        # of which 446 were created before the moment, 75 -> 5.8 ms in EXPLAIN ANALYZE.)
         f" INSERT INTO pg_temp.asof_attacks ({', '.join(columns)})"
         f" SELECT {', '.join(columns)} FROM {live_attacks} a"
-        " WHERE a.id IN (SELECT id FROM pg_temp.asof_changed) AND a.created_at <= %(t)s"
+        f" WHERE a.updated_at > %(t)s AND a.created_at <= %(t)s{one.replace('u.id', 'a.id')}"
         f" AND NOT EXISTS (SELECT 1 FROM {attack_events} e WHERE e.pgh_obj_id = a.id);"
         " ALTER TABLE pg_temp.asof_attacks ADD PRIMARY KEY (id);"
         # Temporary tables are never analysed by autovacuum: without statistics the planner
@@ -318,20 +335,124 @@ def summaries(kind: str) -> bool:
             state["summaries"][kind] = True
         else:
             with connection.cursor() as cursor:
+                if "base" not in state:
+                    _choose_base(cursor, state)
                 state["summaries"][kind] = _create_summaries(cursor, state, kind)
     return state["summaries"][kind]
+
+
+# Stored snapshots of the summary tables at past moments (migration 0016, strikes.asof_snapshots):
+# the one row per snapshot and, per summary table, its copy (the snapshot's id first).
+SNAPSHOT_TABLE = "strikes_asof_snapshot"
+SNAPSHOT_TABLES = {name: name.replace("strikes_attack", "strikes_asof_snapshot") for name in SUMMARY_TABLES}
+# The columns the summaries are keyed and summed by, with the grade that decides whether an
+# attack is counted (_COUNTED).
+_STATE_COLUMNS = (*_summary.COLS.split(", "), "grade")
+
+
+def _choose_base(cursor, state: dict) -> None:
+    """The summary tables the corrections start from (``state["base"]``) and the attacks they
+    are corrected by (``state["signed"]``: the SQL of their rows at the base, taken away, and at
+    the moment, added).
+
+    Today's tables, corrected by every attack changed since the moment; or, when a stored
+    snapshot of them is nearer (fewer attacks differ between its moment and this one), that
+    snapshot, corrected by the attacks whose state differs between the two moments: a history
+    event between them, a row written between them, or one created between them (an attack
+    without history is today's row from its creation). Any other attack reads the same at both:
+    its last event is the same, or it is today's row at both."""
+    moment = _moment.get()
+    live = state["live"]
+    live_attacks = live[Attack._meta.db_table]
+    columns = ", ".join(_STATE_COLUMNS)
+    state["base"] = {name: live[name] for name in SUMMARY_TABLES}
+    state["signed"] = (
+        f"SELECT {columns} FROM {live_attacks} WHERE id IN (SELECT id FROM pg_temp.asof_changed)",
+        f"SELECT {columns} FROM pg_temp.asof_attacks",
+    )
+    # The nearest snapshot in time on either side (each an index probe on its moment).
+    cursor.execute(
+        f"(SELECT id, taken_at FROM {SNAPSHOT_TABLE} WHERE taken_at <= %(t)s ORDER BY taken_at DESC LIMIT 1)"
+        f" UNION ALL (SELECT id, taken_at FROM {SNAPSHOT_TABLE} WHERE taken_at > %(t)s ORDER BY taken_at LIMIT 1)",
+        {"t": moment},
+    )
+    found = sorted(cursor.fetchall(), key=lambda row: abs(row[1] - moment))
+    if not found:
+        return
+    snapshot_id, taken_at = found[0]
+    low, high = sorted((moment, taken_at))
+    attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
+    # Created between the two moments, among the attacks changed since the later one (any other
+    # attack created then was written then too): for a snapshot before the moment those are
+    # among the rows rebuilt for it; after, today's rows of the changed ones are read.
+    created = (
+        "SELECT id FROM pg_temp.asof_attacks WHERE created_at > %(low)s AND created_at <= %(high)s"
+        if taken_at <= moment
+        else f"SELECT a.id FROM {live_attacks} a WHERE a.id IN (SELECT id FROM pg_temp.asof_changed)"
+        " AND a.created_at > %(low)s AND a.created_at <= %(high)s"
+    )
+    cursor.execute(
+        f"{_temp_table(state, 'asof_between')} ON COMMIT DROP AS"
+        f" SELECT pgh_obj_id AS id FROM {attack_events} WHERE pgh_created_at > %(low)s AND pgh_created_at <= %(high)s"
+        f" UNION SELECT id FROM {live_attacks} WHERE updated_at > %(low)s AND updated_at <= %(high)s"
+        f" UNION {created}",
+        {"low": low, "high": high},
+    )
+    cursor.execute("SELECT (SELECT count(*) FROM pg_temp.asof_between), (SELECT count(*) FROM pg_temp.asof_changed)")
+    between, changed = cursor.fetchone()
+    if between >= changed:  # today's tables are as near
+        return
+    cursor.execute(
+        "ALTER TABLE pg_temp.asof_between ADD PRIMARY KEY (id); ANALYZE pg_temp.asof_between;"
+        f" {_temp_table(state, 'asof_at_base')} ON COMMIT DROP AS"
+        f" {_states_at(live_attacks, attack_events, 'pg_temp.asof_between', '%(base)s')};"
+        f" {_temp_table(state, 'asof_at_moment')} ON COMMIT DROP AS"
+        f" {_states_at(live_attacks, attack_events, 'pg_temp.asof_between', '%(t)s')}",
+        {"base": taken_at, "t": moment},
+    )
+    state["base"] = {
+        name: f"(SELECT {', '.join(SUMMARY_COLUMNS[name])} FROM {table} WHERE snapshot_id = {int(snapshot_id)})"
+        for name, table in SNAPSHOT_TABLES.items()
+    }
+    state["signed"] = (f"SELECT {columns} FROM pg_temp.asof_at_base", f"SELECT {columns} FROM pg_temp.asof_at_moment")
+
+
+def _states_at(live_attacks: str, attack_events: str, ids: str, at: str) -> str:
+    """SQL: the summaries' columns (``_STATE_COLUMNS``) of the attacks in the table ``ids`` as
+    a snapshot at ``at`` reads them (``_create_attacks``): today's row if nothing changed since
+    (no later event, no later write); else the last history event then (none or a delete:
+    absent), or, for an attack without history, today's row from its creation."""
+    live_columns = ", ".join(f"a.{c}" for c in _STATE_COLUMNS)
+    event_columns = ", ".join(
+        "COALESCE(p.oblast_id, CASE WHEN p.kind = 'oblast' THEN p.id END)" if c == "oblast_id" else f"e.{c}"
+        for c in _STATE_COLUMNS
+    )
+    return (
+        f"WITH d AS (SELECT b.id, (a.id IS NULL OR a.updated_at > {at} OR EXISTS (SELECT 1 FROM {attack_events} x"
+        f"  WHERE x.pgh_obj_id = b.id AND x.pgh_created_at > {at})) AS moved"
+        f"  FROM {ids} b LEFT JOIN {live_attacks} a ON a.id = b.id)"
+        f" SELECT {live_columns} FROM {live_attacks} a JOIN d ON d.id = a.id WHERE NOT d.moved"
+        f" UNION ALL SELECT {event_columns} FROM ("
+        f"  SELECT DISTINCT ON (pgh_obj_id) * FROM {attack_events}"
+        f"   WHERE pgh_obj_id IN (SELECT id FROM d WHERE moved) AND pgh_created_at <= {at}"
+        "   ORDER BY pgh_obj_id, pgh_id DESC"
+        " ) e LEFT JOIN strikes_place p ON p.id = e.place_id WHERE e.pgh_label <> 'delete'"
+        f" UNION ALL SELECT {live_columns} FROM {live_attacks} a JOIN d ON d.id = a.id"
+        f" WHERE d.moved AND a.created_at <= {at}"
+        f" AND NOT EXISTS (SELECT 1 FROM {attack_events} x WHERE x.pgh_obj_id = a.id)"
+    )
 
 
 def _create_summaries(cursor, state: dict, kind: str) -> bool:
     live = state["live"]
     live_attacks = live[Attack._meta.db_table]
-    cols = _summary.COLS
-    # Per changed attack: -1 for its row today (when counted), +1 for its row then.
+    base = state["base"]
+    taken, added = state["signed"]
+    # Per attack correcting the base: -1 for its row there (when counted), +1 for its row then.
     keyed = f"""
         WITH changed AS (
-            SELECT -1 AS sign, {cols} FROM {live_attacks}
-            WHERE id IN (SELECT id FROM pg_temp.asof_changed) AND {_COUNTED}
-            UNION ALL SELECT 1 AS sign, {cols} FROM pg_temp.asof_attacks WHERE {_COUNTED}
+            SELECT -1 AS sign, * FROM ({taken}) r WHERE {_COUNTED}
+            UNION ALL SELECT 1 AS sign, * FROM ({added}) r WHERE {_COUNTED}
         ),
         keyed AS (
             SELECT sign, (occurred_at AT TIME ZONE '{_summary.TIME_ZONE}')::date AS day, status,
@@ -345,13 +466,13 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
         statements = [
             # The changed rows grouped once, per day, status, place and oblast; the per-day totals
             # from those groups (their deltas kept in the first table for it).
-            _fix_sums(state, f"{keyed},", "keyed", _SIGNED, live, "strikes_attack_daily", "asof_daily_fix", daily_key),
+            _fix_sums(state, f"{keyed},", "keyed", _SIGNED, base, "strikes_attack_daily", "asof_daily_fix", daily_key),
             _fix_sums(
                 state,
                 "WITH",
                 "pg_temp.asof_daily_fix",
                 ("d_attacks", "d_killed", "d_injured"),
-                live,
+                base,
                 "strikes_attack_daily_total",
                 "asof_total_fix",
                 daily_key[:2],
@@ -388,7 +509,7 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
         # A point taken away on today's bounds: they may shrink (read again below).
         "  (s.min_lon = ANY(d.gone_lon) OR s.max_lon = ANY(d.gone_lon) OR s.min_lat = ANY(d.gone_lat)"
         "   OR s.max_lat = ANY(d.gone_lat)) IS TRUE AS shrunk"
-        f" FROM delta d LEFT JOIN {live['strikes_attack_cell']} s USING (level, gx, gy, status, place_id, oblast_id)"
+        f" FROM delta d LEFT JOIN {base['strikes_attack_cell']} s USING (level, gx, gy, status, place_id, oblast_id)"
     )
     finest = _summary.LEVELS[-1]
     cursor.execute(
@@ -397,7 +518,7 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
         [live_attacks, finest],
     )
     shrunk, attacks = cursor.fetchone()
-    if shrunk > MAX_SHRUNK_CELLS and shrunk * SHRUNK_CELL_ATTACKS > attacks:
+    if shrunk > MAX_SHRUNK_CELLS and shrunk * SHRUNK_CELL_ATTACKS > attacks and not state["exact"]:
         # Each costs an index range over its cell's column of the map and a probe of the
         # table per coordinate in the cell (``_unchanged_bounds``).
         return False
@@ -437,7 +558,7 @@ def _create_summaries(cursor, state: dict, kind: str) -> bool:
         statements.append(
             "UPDATE pg_temp.asof_cell_fix k SET (min_lon, min_lat, max_lon, max_lat) = ("
             "  SELECT min(c.min_lon), min(c.min_lat), max(c.max_lon), max(c.max_lat) FROM ("
-            f"   SELECT f.min_lon, f.min_lat, f.max_lon, f.max_lat FROM {live['strikes_attack_cell']} f"
+            f"   SELECT f.min_lon, f.min_lat, f.max_lon, f.max_lat FROM {base['strikes_attack_cell']} f"
             f"   WHERE {under} AND NOT EXISTS (SELECT 1 FROM pg_temp.asof_cell_fix x"
             f"    WHERE {' AND '.join(f'x.{c} = f.{c}' for c in cell_key)})"
             "   UNION ALL SELECT f.min_lon, f.min_lat, f.max_lon, f.max_lat FROM pg_temp.asof_cell_fix f"
@@ -481,7 +602,7 @@ _SIGNED = ("sign", "sign * killed", "sign * injured")
 
 
 def _fix_sums(
-    state: dict, prefix: str, rows: str, summed: tuple[str, str, str], live: dict, table: str, fix: str, keys
+    state: dict, prefix: str, rows: str, summed: tuple[str, str, str], base: dict, table: str, fix: str, keys
 ) -> str:
     """SQL: the corrected rows of the per-day summary ``table`` (grouped by ``keys``) that the
     changed attacks fall in: today's sums plus the changed attacks' signed contributions, the
@@ -499,7 +620,7 @@ def _fix_sums(
         "  (coalesce(s.killed, 0) + d.killed)::bigint AS killed,"
         "  (coalesce(s.injured, 0) + d.injured)::bigint AS injured,"
         "  d.attacks AS d_attacks, d.killed AS d_killed, d.injured AS d_injured"
-        f" FROM delta d LEFT JOIN {live[table]} s USING ({columns})"
+        f" FROM delta d LEFT JOIN {base[table]} s USING ({columns})"
     )
 
 
@@ -510,14 +631,14 @@ def _summary_view(state: dict, name: str, fix: str, key: tuple[str, ...]) -> lis
     match = " AND ".join(f"f.{k} = s.{k}" for k in key)
     return [
         f"ANALYZE pg_temp.{fix}",
-        f"{_temp_view(state, name)} AS SELECT s.* FROM {state['live'][name]} s"
+        f"{_temp_view(state, name)} AS SELECT s.* FROM {state['base'][name]} s"
         f" WHERE NOT EXISTS (SELECT 1 FROM pg_temp.{fix} f WHERE {match})"
-        f" UNION ALL SELECT {', '.join(_SUMMARY_COLUMNS[name])} FROM pg_temp.{fix} WHERE attacks <> 0",
+        f" UNION ALL SELECT {', '.join(SUMMARY_COLUMNS[name])} FROM pg_temp.{fix} WHERE attacks <> 0",
     ]
 
 
 # The summary tables' columns in their order (migration 0006), as the views above list them.
-_SUMMARY_COLUMNS = {
+SUMMARY_COLUMNS = {
     "strikes_attack_daily": ("day", "status", "place_id", "oblast_id", "attacks", "killed", "injured"),
     "strikes_attack_daily_total": ("day", "status", "attacks", "killed", "injured"),
     "strikes_attack_cell": (
@@ -552,9 +673,12 @@ def _touched_attacks(cursor, moment, live_figures: str, changed: bool) -> list[i
     off, like an attack without history) is today's."""
     claim_events = apps.get_model("casualties", "ClaimEvent")._meta.db_table
     decision_events = apps.get_model("casualties", "DecisionEvent")._meta.db_table
+    # Only the changed attacks there were then (rebuilt in pg_temp.asof_attacks) can have a figure
+    # row to show: at a million attacks with 10,000 changed since, 446 of them (the others were
+    # created since), probed by key instead of all 10,000 (96 ms).
     figures = (
         f" UNION SELECT attack_id FROM {live_figures}"
-        " WHERE attack_id IN (SELECT id FROM pg_temp.asof_changed) AND updated_at > %(t)s"
+        " WHERE attack_id IN (SELECT id FROM pg_temp.asof_attacks) AND updated_at > %(t)s"
         if changed
         else ""
     )

@@ -288,8 +288,11 @@ class MapView(AggregateView):
         if not MIN_ZOOM <= zoom <= MAX_ZOOM:
             raise bad_parameter("zoom", f"zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}.")
         filterset = self.valid_filterset(request)
+        # The clusters and single attacks read no published figures (the attacks' own best).
         return asof.answer(
-            request, lambda: Response(cached(request, "map", lambda: self.clusters(request, filterset, zoom)))
+            request,
+            lambda: Response(cached(request, "map", lambda: self.clusters(request, filterset, zoom))),
+            figures=False,
         )
 
     def clusters(self, request, filterset, zoom: int) -> dict:

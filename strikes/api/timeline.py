@@ -109,8 +109,11 @@ class TimelineView(AggregateView):
         if mode not in FIGURE_MODES:
             raise bad_parameter("figures", f"figures must be one of {', '.join(FIGURE_MODES)}.")
         filterset = self.valid_filterset(request)
+        # The decided figures are the attacks' own; the other modes sum the published figures.
         return asof.answer(
-            request, lambda: Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode)))
+            request,
+            lambda: Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode))),
+            figures=mode != "decided",
         )
 
     @staticmethod

@@ -1,0 +1,16 @@
+"""Celery tasks of the strikes app: thin wrappers calling one service."""
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(name="strikes.tasks.asof_snapshot_take")
+def asof_snapshot_take() -> int:
+    """Store a snapshot of the map/timeline summaries at the moment ``LAG`` ago (for fast
+    ``as_of`` answers near it), then keep the ``ASOF_SNAPSHOT_KEEP`` latest (default 30).
+    Meant for beat, e.g. daily; idempotent for a moment already stored."""
+    from strikes.asof_snapshots import snapshot_take, snapshots_prune
+
+    snapshot_id = snapshot_take()
+    snapshots_prune(keep=getattr(settings, "ASOF_SNAPSHOT_KEEP", 30))
+    return snapshot_id
