@@ -8,7 +8,7 @@ import inspect
 import json
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.utils import timezone
 
 from strikes.api import export_lines
@@ -207,3 +207,18 @@ def test_migrated_back_and_forth_the_lines_follow_and_answers_stay_right(anon, w
     assert export_lines.install(verbosity=0) is True
     assert get(anon, "&fields=id,description,munitions") == back
     assert len(read) == 1
+
+
+def test_in_another_client_encoding_a_subset_is_an_error_never_text_cut_elsewhere(world):
+    """The marks count UTF-8 bytes; a session in another encoding gets an error, not a Feature cut
+    at the wrong places (Django's sessions are always UTF-8)."""
+    writes.flush()
+    with connection.cursor() as cursor:
+        cursor.execute("SET client_encoding = 'LATIN1'")
+    try:
+        with pytest.raises((RuntimeError, DataError)):
+            from_stored(LIGHT, Attack.objects.all())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET client_encoding = 'UTF8'")
+    assert json.loads(from_stored(LIGHT, Attack.objects.all()))["type"] == "FeatureCollection"
