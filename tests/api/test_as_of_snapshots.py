@@ -131,3 +131,21 @@ def test_the_command_takes_a_snapshot_at_a_past_moment_not_a_recent_one(history)
     assert stored() == []
     call_command("asof_snapshot", "--at", "2025-01-01T00:00:00Z")
     assert stored() == [dt.datetime(2025, 1, 1, tzinfo=dt.UTC)]
+
+
+def test_an_answer_built_without_the_figures_cannot_read_todays(history):  # noqa: F811
+    """The map and the decided timeline skip deriving the published figures: a statement of
+    theirs reading them fails instead of showing today's figures as the past's."""
+    from django.db import DataError, transaction
+
+    from casualties.models import PublishedFigure
+    from strikes.api import asof
+
+    stamp = at(history, 1)
+    with asof.snapshot(stamp, figures=False):
+        with pytest.raises(DataError, match="without the published figures"), transaction.atomic():
+            list(PublishedFigure.objects.values_list("best", flat=True))
+        assert Attack.objects.count() == 7  # a, b, c, d (a draft) and three near: as then
+    with asof.snapshot(stamp):
+        # a's killed 2 (decided), c's injured 7 (a claim): derived as then.
+        assert sorted(PublishedFigure.objects.values_list("best", flat=True)) == [2, 7]
