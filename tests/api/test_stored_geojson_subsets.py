@@ -222,3 +222,14 @@ def test_in_another_client_encoding_a_subset_is_an_error_never_text_cut_elsewher
         with connection.cursor() as cursor:
             cursor.execute("SET client_encoding = 'UTF8'")
     assert json.loads(from_stored(LIGHT, Attack.objects.all()))["type"] == "FeatureCollection"
+
+
+def test_a_feature_longer_than_a_page_is_cut_as_live(db):
+    """A line past the page (stored compressed or out of line) is cut from its whole text."""
+    huge = "Удар по житловому кварталу, вибиті вікна. " * 500  # 21,000 characters, 39,000 bytes
+    long_one = AttackFactory(description=huge, latitude=50.0, longitude=30.0)
+    one = Attack.objects.filter(pk=long_one.pk)
+    for names in (("id", "description", "updated_at"), ("description",), ("url", "sources", "created_at")):
+        body = from_stored(names, one)
+        assert body == from_live(names, one), names
+    assert json.loads(from_stored(("description",), one))["features"][0]["properties"] == {"description": huge}
