@@ -4,10 +4,11 @@
 ``strikes_attackexport`` (migration 0011) holds, per attack (every status: the filters decide
 who sees which), its line of the default CSV (every column of ``CSV_COLUMNS``, figures in the
 decided mode, times in ``settings.TIME_ZONE``, "\\n" included) and its default GeoJSON Feature
-(every field), split around its url, which depends on the request's host. The whole-set
-exports of the default shape read these instead of joining attacks, places, munitions,
-sources and figures per row: one narrow sort of the filtered ids, then a primary-key probe per
-row (docs/PERFORMANCE.md §12).
+(every field), split around its url, which depends on the request's host, with where each of
+its fields ends (``feature_marks``, migration 0016: "Marks" below). The whole-set exports of
+the default shape, and GeoJSON of some fields (cut from the Feature by its marks), read these
+instead of joining attacks, places, munitions, sources and figures per row: one narrow sort of
+the filtered ids, then a primary-key probe per row (docs/PERFORMANCE.md §12).
 
 **Written by the declaration.** The statement that computes the lines is generated here from
 ``strikes.api.representation`` (the CSV's columns through ``formats.csv_select_sql``, the
