@@ -71,12 +71,34 @@ def _date_disagrees(attack: Attack, reported: str | None) -> bool:
     return abs((timezone.localtime(attack.occurred_at).date() - day).days) > settings.LINK_DATE_WINDOW_DAYS
 
 
-def grade_sources(attack: Attack, *, labels: bool = True) -> list[rules.Source]:
+def grade_sources(attack: Attack, *, labels: bool = True, linked: list[dict] | None = None) -> list[rules.Source]:
     """The attack's sources as the rules see them: its linked articles (one per outlet) and the
     labels of claims that cite no article (a dataset, a statement typed in by hand).
 
     ``labels=False``: the caller knows the attack has no claim without an article (an attack
-    created in its own transaction, whose claims it recorded from an article): not read."""
+    created in its own transaction, whose claims it recorded from an article): not read.
+    ``linked``: the caller holds the attack's linked articles, as rows of the read below
+    (``LINKED_FIELDS``): not read."""
+    if linked is None:
+        linked = _linked_rows(attack)
+    return _sources(attack, linked, labels=labels)
+
+
+# What the rules read of each linked article: its outlet, its URL, the report's date and main place.
+LINKED_FIELDS = (
+    "id",
+    "outlet_id",
+    "outlet__name",
+    "outlet__grade",
+    "canonical_url",
+    "url",
+    "report__event_date",
+    "report__places__0",
+)
+
+
+def _linked_rows(attack: Attack) -> list[dict]:
+    """The attack's linked articles that count as its sources, oldest first, as ``LINKED_FIELDS`` rows."""
     # Only the report's date and first (main) place are read, not the whole report.
     # A rejected article stays linked but an analyst said it is not about this attack: not a
     # source once its claims are withdrawn. While a claim of it still stands (on a published
@@ -90,18 +112,11 @@ def grade_sources(attack: Attack, *, labels: bool = True) -> list[rules.Source]:
         # editor (recorded after publication) counts once the editor has accepted them. A
         # withdrawn claim waits for no one (it keeps its pending flag): only live ones hold back.
         linked = linked.exclude(pk__in=standing.filter(pending_review=True).values("article_id"))
-    articles = list(
-        linked.order_by("published_at", "id").values(
-            "id",
-            "outlet_id",
-            "outlet__name",
-            "outlet__grade",
-            "canonical_url",
-            "url",
-            "report__event_date",
-            "report__places__0",
-        )
-    )
+    return list(linked.order_by("published_at", "id").values(*LINKED_FIELDS))
+
+
+def _sources(attack: Attack, articles: list[dict], *, labels: bool) -> list[rules.Source]:
+    """The rules' sources from the linked articles' rows, and (``labels``) the claim labels read."""
     # Places are read only when a source names one other than the attack's (rarely).
     place_ids = {pid for row in articles if (pid := place_id_of(row["report__places__0"]))} - {attack.place_id}
     known = {}
@@ -169,7 +184,7 @@ def grade_write(attack: Attack, grade: str | None = None) -> str:
     return grade
 
 
-def grade_refresh(*, attack, attack_is_new: bool = False) -> str:
+def grade_refresh(*, attack, attack_is_new: bool = False, linked: list[dict] | None = None) -> str:
     """Recompute and store the attack's grade; returns it.
 
     ``attack_is_new``: ``attack`` is an Attack the caller created in its open transaction and
@@ -177,10 +192,12 @@ def grade_refresh(*, attack, attack_is_new: bool = False) -> str:
     claims only from articles. No one else can see it yet, so the object is the row: it needs
     no lock and no re-read, and it has no editor's grade and no claim labels to read. Of the
     four queries of a grade, one is left (its linked articles), as the ingest path, which
-    creates an attack for most new articles, needs it (issue 19).
+    creates an attack for most new articles, needs it (issue 19). ``linked``: with
+    ``attack_is_new``, the caller holds those articles too (the one it just linked, as rows of
+    ``LINKED_FIELDS``), so none is read.
     """
     if attack_is_new:
-        sources = grade_sources(attack, labels=False)
+        sources = grade_sources(attack, labels=False, linked=linked)
         return grade_write(attack, rules.grade_of(sources, figures_disputed=attack.disputed).grade)
     # No savepoint: nothing here is expected to fail, and an error fails the caller's
     # transaction all the same (inside the ingest path's, it saves two round trips).

@@ -6,6 +6,7 @@ A score per candidate with the reasons it is made of; the best candidate above t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -122,30 +123,49 @@ def _score(attack: Attack, place: Place, report: dict, ev: dt.date | None) -> Ma
     return Match(attack, round(score, 3), reasons)
 
 
-def _candidates(place: Place, ev: dt.date | None, ref: Reference):
+def _candidates(place: Place, ev: dt.date | None, ref: Reference) -> list[Attack]:
+    """The attacks a report at ``place`` on ``ev`` could be about, newest first (at most 200),
+    with their munitions: at the place or a place in it, or in a box around it, within the date window.
+
+    One statement written once, not built by the ORM for every article (issue 19: building and
+    compiling it cost ~2 ms of a worker's CPU per article, most of whose candidates are none).
+    The same conditions the ORM wrote: not retracted, the date window, place or box.
+    """
     # The search vector (all linked articles' words) is the largest column and is not needed here.
     # Places come from the cached rows (see attack_match), so no join with the place table.
-    qs = Attack.objects.exclude(status=AttackStatus.RETRACTED).defer("search_vector")
-    here = models.Q(place_id__in=[place.pk, *ref.children.get(place.pk, ())])  # the place or a place in it
+    where = ["NOT (status = %s)"]
+    params: list = [AttackStatus.RETRACTED.value]
     if ev is not None:
         window = dt.timedelta(days=settings.LINK_DATE_WINDOW_DAYS + 1)
         start = timezone.make_aware(dt.datetime.combine(ev - window, dt.time.min))
-        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=start + 2 * window + dt.timedelta(days=1))
+        where.append("occurred_at >= %s AND occurred_at < %s")
+        params += [start, start + 2 * window + dt.timedelta(days=1)]
+    here = [place.pk, *ref.children.get(place.pk, ())]  # the place or a place in it
     if place.latitude is not None and place.longitude is not None:
         # A box a little larger than the linking distance; the exact distance is checked in _score.
         dlat = settings.LINK_MAX_DISTANCE_KM / 111 + 0.01
         dlon = dlat / max(math.cos(math.radians(place.latitude)), 0.2)
-        qs = qs.filter(
-            here
-            | models.Q(
-                latitude__range=(place.latitude - dlat, place.latitude + dlat),
-                longitude__range=(place.longitude - dlon, place.longitude + dlon),
-            )
-        )
+        where.append("(place_id = ANY(%s) OR (latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s))")
+        params += [here, place.latitude - dlat, place.latitude + dlat, place.longitude - dlon, place.longitude + dlon]
     else:
-        qs = qs.filter(here)
-    am = AttackMunition.objects.select_related("munition")
-    return qs.order_by("-occurred_at").prefetch_related(models.Prefetch("attack_munitions", queryset=am))[:200]
+        where.append("place_id = ANY(%s)")
+        params.append(here)
+    # Column names and fixed conditions; every value is a parameter.
+    sql = (
+        f"SELECT {_candidate_columns()} FROM strikes_attack WHERE {' AND '.join(where)}"  # noqa: S608
+        " ORDER BY occurred_at DESC LIMIT 200"
+    )
+    attacks = list(Attack.objects.raw(sql, params))
+    if attacks:
+        am = AttackMunition.objects.select_related("munition")
+        models.prefetch_related_objects(attacks, models.Prefetch("attack_munitions", queryset=am))
+    return attacks
+
+
+@functools.cache
+def _candidate_columns() -> str:
+    """The attack's columns but its search vector (built once per process)."""
+    return ", ".join(f.column for f in Attack._meta.concrete_fields if f.name != "search_vector")
 
 
 def attack_match(*, place: Place, report: dict, ref: Reference | None = None) -> Match | None:

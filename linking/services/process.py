@@ -7,8 +7,10 @@ this module calls; here is decided what to record.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -211,11 +213,49 @@ def _process(article_id: int) -> None:
         for attack, new in touched:
             # Now that the article counts among its sources; the one grade computed for it (the
             # claims above left it). A new attack is this transaction's own: graded from the
-            # object, which holds its row, reading only its linked articles.
-            grade_refresh(attack=attack if new else attack.pk, attack_is_new=new)
+            # object, which holds its row, and from this article, its only linked one.
+            if new:
+                grade_refresh(attack=attack, attack_is_new=True, linked=_linked_as_graded(article))
+            else:
+                grade_refresh(attack=attack.pk)
         # In the same transaction: the attack is never committed without its article's words
         # in its search vector (a worker dying between the two used to leave it unsearchable).
         search_refresh([attack.pk for attack, _new in touched])
+
+
+def _linked_as_graded(article: Article) -> list[dict] | None:
+    """The article just linked to a new attack, as the grade reads an attack's linked articles
+    (``casualties.services.grades.LINKED_FIELDS``); None (the grade reads them) for a duplicate,
+    which does not count among an attack's sources.
+
+    A new attack (created in this transaction, so no one else sees it) has this article alone
+    linked: the grade's read of its linked articles (~3 ms of a worker's CPU per article, issue
+    19) would return this row. The report's values go through JSON as the stored report does,
+    so the grade compares the same values it would have read.
+    """
+    if article.duplicate_of_id is not None:
+        return None
+    report = article.report or {}
+    outlet = article.outlet
+    return [
+        {
+            "id": article.pk,
+            "outlet_id": article.outlet_id,
+            "outlet__name": outlet.name if outlet is not None else None,
+            "outlet__grade": outlet.grade if outlet is not None else None,
+            "canonical_url": article.canonical_url,
+            "url": article.url,
+            **json.loads(
+                json.dumps(
+                    {
+                        "report__event_date": report.get("event_date"),
+                        "report__places__0": (report.get("places") or [None])[0],
+                    },
+                    cls=DjangoJSONEncoder,
+                )
+            ),
+        }
+    ]
 
 
 def _draft_attack(article: Article, report: dict, place: Place) -> Attack:
