@@ -7,10 +7,11 @@ from django.conf import settings
 @shared_task(name="strikes.tasks.asof_snapshot_take")
 def asof_snapshot_take() -> int:
     """Store a snapshot of the map/timeline summaries at the moment ``LAG`` ago (for fast
-    ``as_of`` answers near it), then keep the ``ASOF_SNAPSHOT_KEEP`` latest (default 30).
+    ``as_of`` answers near it), then keep the ``ASOF_SNAPSHOT_KEEP`` latest (default 14: each is
+    ~0.2 GB at a million attacks).
     Meant for beat, e.g. daily; idempotent for a moment already stored."""
     from strikes.asof_snapshots import snapshot_take, snapshots_prune
 
     snapshot_id = snapshot_take()
-    snapshots_prune(keep=getattr(settings, "ASOF_SNAPSHOT_KEEP", 30))
+    snapshots_prune(keep=getattr(settings, "ASOF_SNAPSHOT_KEEP", 14))
     return snapshot_id

@@ -382,14 +382,16 @@ def _choose_base(cursor, state: dict) -> None:
     snapshot_id, taken_at = found[0]
     low, high = sorted((moment, taken_at))
     attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
-    # Created between the two moments, among the attacks changed since the later one (any other
-    # attack created then was written then too): for a snapshot before the moment those are
-    # among the rows rebuilt for it; after, today's rows of the changed ones are read.
+    # Created between the two moments and written since the later one (an attack with history
+    # reads the same whatever its creation time; any other created between them and not written
+    # since is in the range of updated_at above): for a snapshot before the moment those are
+    # among the rows rebuilt for it; after, read along the index on updated_at (as
+    # _create_attacks does: ~5 ms for 10,000 rows at a million, where probing them by key took 75).
     created = (
         "SELECT id FROM pg_temp.asof_attacks WHERE created_at > %(low)s AND created_at <= %(high)s"
         if taken_at <= moment
-        else f"SELECT a.id FROM {live_attacks} a WHERE a.id IN (SELECT id FROM pg_temp.asof_changed)"
-        " AND a.created_at > %(low)s AND a.created_at <= %(high)s"
+        else f"SELECT id FROM {live_attacks} WHERE updated_at > %(high)s AND created_at > %(low)s"
+        " AND created_at <= %(high)s"
     )
     cursor.execute(
         f"{_temp_table(state, 'asof_between')} ON COMMIT DROP AS"
@@ -402,9 +404,10 @@ def _choose_base(cursor, state: dict) -> None:
     between, changed = cursor.fetchone()
     if between >= changed:  # today's tables are as near
         return
+    # (No key or statistics for the few hundred ids: each is one probe of today's table by key;
+    # the planner's guess from the table's pages is of the right order.)
     cursor.execute(
-        "ALTER TABLE pg_temp.asof_between ADD PRIMARY KEY (id); ANALYZE pg_temp.asof_between;"
-        f" {_temp_table(state, 'asof_at_base')} ON COMMIT DROP AS"
+        f"{_temp_table(state, 'asof_at_base')} ON COMMIT DROP AS"
         f" {_states_at(live_attacks, attack_events, 'pg_temp.asof_between', '%(base)s')};"
         f" {_temp_table(state, 'asof_at_moment')} ON COMMIT DROP AS"
         f" {_states_at(live_attacks, attack_events, 'pg_temp.asof_between', '%(t)s')}",
