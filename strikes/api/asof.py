@@ -102,18 +102,19 @@ def parse_as_of(request) -> dt.datetime | None:
     return moment
 
 
-def answer(request, respond, *, attack_id=None, figures: bool = True):
+def answer(request, respond, *, attack_id=None, figures: bool = True, attacks: bool = True):
     """``respond()``, read at the request's ``as_of`` when it gives one (else exactly as is).
     ``attack_id``: the request reads this one attack (a detail), so only it is rebuilt.
     ``figures=False``: the answer reads no published figures (the map, the decided timeline),
-    so they are not derived again (``snapshot``).
+    so they are not derived again (``snapshot``). ``attacks=False`` (with ``figures=False``):
+    the attacks are rebuilt only when ``attacks()`` asks (the decided timeline reads the summaries).
 
     A streamed export is read to the end inside the snapshot: the temporary relations do not
     outlive it."""
     moment = parse_as_of(request)
     if moment is None:
         return respond()
-    with snapshot(moment, attack_id=attack_id, figures=figures):
+    with snapshot(moment, attack_id=attack_id, figures=figures, attacks=attacks):
         response = respond()
         if isinstance(response, StreamingHttpResponse):
             body = b"".join(response.streaming_content)
@@ -123,16 +124,26 @@ def answer(request, respond, *, attack_id=None, figures: bool = True):
 
 
 @contextmanager
-def snapshot(moment: dt.datetime, *, attack_id: int | None = None, exact: bool = False, figures: bool = True):
+def snapshot(
+    moment: dt.datetime,
+    *,
+    attack_id: int | None = None,
+    exact: bool = False,
+    figures: bool = True,
+    attacks: bool = True,
+):
     """Within the block, ``strikes_attack`` and ``casualties_publishedfigure`` read as at
     ``moment`` (only the attack ``attack_id`` and its figures, when given); the summary tables
     too once ``summaries()`` has been asked (not for one attack). ``exact``: the map's summary
     is corrected whatever the cost of reading shrunk cells' bounds (``summaries`` never declines
     it; for storing a snapshot of it, strikes.asof_snapshots). ``figures=False``: the block
     reads no published figures: they are not derived again (with many attacks changed since,
-    that is most of the snapshot's cost), and reading them fails instead of showing today's."""
+    that is most of the snapshot's cost), and reading them fails instead of showing today's.
+    ``attacks=False`` (only with ``figures=False``): ``strikes_attack`` is rebuilt only when
+    ``attacks()`` is called; reading it before fails the same way."""
     token = _moment.set(moment)
     state = {"attack_id": attack_id, "summaries": {}, "views": [], "tables": [], "exact": exact}
+    state["lazy"] = not (attacks or figures)
     state_token = _state.set(state)
     try:
         outermost = not connection.in_atomic_block
@@ -205,7 +216,14 @@ def _create(moment: dt.datetime, attack_id: int | None, figures: bool) -> None:
         params = {"t": moment, "one": attack_id}
         cursor.execute(f"SELECT EXISTS ({changed_sql})", params)
         state["changed"] = changed = cursor.fetchone()[0]
-        if changed:
+        state["changed_sql"], state["params"] = changed_sql, params
+        if changed and state["lazy"]:
+            # Rebuilt when asked (``attacks()``); until then a read fails rather than show today's.
+            cursor.execute(
+                f"{_temp_view(state, attack_table)} AS SELECT * FROM {live_attacks}"
+                " WHERE 'as_of: the attacks were not rebuilt (asof.attacks())'::text::integer = 0"
+            )
+        elif changed:
             _create_attacks(cursor, state, moment, attack_id, attack_events, changed_sql, params)
         # (Nothing changed since: today's rows are the snapshot, read as they are.)
         if not figures:
@@ -341,6 +359,23 @@ def summaries(kind: str) -> bool:
     return state["summaries"][kind]
 
 
+def attacks() -> None:
+    """Within a snapshot made with ``attacks=False``, rebuild ``strikes_attack`` as at its
+    moment now (once; a no-op otherwise): before a statement reads the attacks."""
+    state = _state.get()
+    if state is None or not state["changed"] or not state["lazy"]:
+        return
+    state["lazy"] = False
+    name = f"pg_temp.{Attack._meta.db_table}"
+    state["views"].remove(name)
+    attack_events = apps.get_model("strikes", "AttackEvent")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP VIEW {name}")
+        _create_attacks(
+            cursor, state, _moment.get(), state["attack_id"], attack_events, state["changed_sql"], state["params"]
+        )
+
+
 # Stored snapshots of the summary tables at past moments (migration 0016, strikes.asof_snapshots):
 # the one row per snapshot and, per summary table, its copy (the snapshot's id first).
 SNAPSHOT_TABLE = "strikes_asof_snapshot"
@@ -378,6 +413,7 @@ def _choose_base(cursor, state: dict) -> None:
     )
     found = sorted(cursor.fetchall(), key=lambda row: abs(row[1] - moment))
     if not found:
+        attacks()  # today's tables are corrected by the rebuilt attacks
         return
     snapshot_id, taken_at = found[0]
     low, high = sorted((moment, taken_at))
@@ -387,9 +423,10 @@ def _choose_base(cursor, state: dict) -> None:
     # since is in the range of updated_at above): for a snapshot before the moment those are
     # among the rows rebuilt for it; after, read along the index on updated_at (as
     # _create_attacks does: ~5 ms for 10,000 rows at a million, where probing them by key took 75).
+    # (Not rebuilt yet, ``attacks=False``: today's rows along the index, as after.)
     created = (
         "SELECT id FROM pg_temp.asof_attacks WHERE created_at > %(low)s AND created_at <= %(high)s"
-        if taken_at <= moment
+        if taken_at <= moment and not state["lazy"]
         else f"SELECT id FROM {live_attacks} WHERE updated_at > %(high)s AND created_at > %(low)s"
         " AND created_at <= %(high)s"
     )
@@ -400,9 +437,16 @@ def _choose_base(cursor, state: dict) -> None:
         f" UNION {created}",
         {"low": low, "high": high},
     )
-    cursor.execute("SELECT (SELECT count(*) FROM pg_temp.asof_between), (SELECT count(*) FROM pg_temp.asof_changed)")
+    changed_ids = (
+        f"({state['changed_sql']}) c" if state["lazy"] else "pg_temp.asof_changed"
+    )  # (its index ranges, counted, when not rebuilt yet)
+    cursor.execute(
+        f"SELECT (SELECT count(*) FROM pg_temp.asof_between), (SELECT count(*) FROM {changed_ids})",
+        state["params"] if state["lazy"] else None,
+    )
     between, changed = cursor.fetchone()
     if between >= changed:  # today's tables are as near
+        attacks()
         return
     # (No key or statistics for the few hundred ids: each is one probe of today's table by key;
     # the planner's guess from the table's pages is of the right order.)

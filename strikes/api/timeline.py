@@ -114,6 +114,9 @@ class TimelineView(AggregateView):
             request,
             lambda: Response(cached(request, "timeline", lambda: self.timeline(filterset, bucket, mode))),
             figures=mode != "decided",
+            # The decided timeline reads the summaries; the attacks only for the parts of days
+            # at its bounds, or when the summaries cannot answer (asof.attacks() first).
+            attacks=mode != "decided",
         )
 
     @staticmethod
@@ -122,6 +125,7 @@ class TimelineView(AggregateView):
         # The summary tables hold the decided figures; another mode sums the published figures.
         attacks = summary_timeline(filterset, bucket) if mode == "decided" else None
         if attacks is None:
+            asof.attacks()  # (a snapshot's attacks, when it had not rebuilt them)
             attacks = live_timeline(filterset.qs, bucket)
         ranges = {} if mode == "decided" else figure_sums(filterset.qs, bucket, mode)
         start, end, end_exclusive = date_range(filterset.form.cleaned_data)
@@ -267,6 +271,8 @@ def summary_timeline(filterset, bucket: str) -> list[tuple[dt.date, int, int, in
             params,
         )
         rows = cursor.fetchall()
+    if edges:
+        asof.attacks()  # (a snapshot's attacks, when it had not rebuilt them)
     for edge in edges:
         rows += live_timeline(edge, bucket)
     return rows
