@@ -149,3 +149,18 @@ def test_an_answer_built_without_the_figures_cannot_read_todays(history):  # noq
     with asof.snapshot(stamp):
         # a's killed 2 (decided), c's injured 7 (a claim): derived as then.
         assert sorted(PublishedFigure.objects.values_list("best", flat=True)) == [2, 7]
+
+
+def test_the_attacks_are_rebuilt_when_asked_and_not_read_before(history):  # noqa: F811
+    """The decided timeline's snapshot rebuilds the attacks only when they are read
+    (asof.attacks()); a read before that fails instead of showing today's attacks."""
+    from django.db import DataError, transaction
+
+    from strikes.api import asof
+
+    with asof.snapshot(at(history, 1), figures=False, attacks=False):
+        with pytest.raises(DataError, match="not rebuilt"), transaction.atomic():
+            Attack.objects.count()
+        asof.attacks()
+        asof.attacks()  # once
+        assert Attack.objects.count() == 7  # as then: e, f and g came later, d is back
