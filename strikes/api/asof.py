@@ -32,7 +32,12 @@ none, today's tables are the snapshot and no view is made.
   derivation (``casualties.services.figures_derive``).
 - Munitions, sources and places are read as they are now (they are not kept in history).
 - The per-day and per-cell summary tables: today's sums corrected by the changed attacks'
-  contributions now and then (``summaries``).
+  contributions now and then (``summaries``); or, when a stored snapshot of them is nearer the
+  moment (strikes.asof_snapshots), that snapshot corrected by the attacks whose state differs
+  between its moment and this one (``_choose_base``).
+- What an answer does not read is not rebuilt: the map and the decided timeline derive no
+  figures (``figures=False``), and the decided timeline rebuilds the attacks only when it reads
+  them (``attacks=False``, ``attacks()``); until then those names are views that fail.
 """
 
 import contextvars
