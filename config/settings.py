@@ -234,6 +234,19 @@ CELERY_BEAT_SCHEDULE = {
     "watch-tick": {"task": "watch.tasks.watch_tick", "schedule": timedelta(minutes=1)},
 }
 
+# --- as_of snapshots (strikes.asof_snapshots) ---
+# A stored copy of the map and timeline summaries every ASOF_SNAPSHOT_HOURS: an as_of answer near
+# one corrects it by the attacks changed between, instead of today's tables by every attack
+# changed since (docs/PERFORMANCE.md §20). The ASOF_SNAPSHOT_KEEP latest are kept (about 0.2 GB
+# each at a million attacks); an older moment takes the path without one: slower, same answer.
+ASOF_SNAPSHOT_HOURS = env.float("ASOF_SNAPSHOT_HOURS", default=24.0)
+ASOF_SNAPSHOT_KEEP = env.int("ASOF_SNAPSHOT_KEEP", default=14)
+CELERY_BEAT_SCHEDULE["asof-snapshot"] = {
+    "task": "strikes.tasks.asof_snapshot_take",
+    "schedule": timedelta(hours=ASOF_SNAPSHOT_HOURS),
+    "options": {"expires": ASOF_SNAPSHOT_HOURS * 3600},
+}
+
 # --- REST API ---
 PUBLIC_API = env.bool("PUBLIC_API", default=True)
 # Absolute links in e-mails and webhooks (no request to take the host from).

@@ -13,5 +13,5 @@ def asof_snapshot_take() -> int:
     from strikes.asof_snapshots import snapshot_take, snapshots_prune
 
     snapshot_id = snapshot_take()
-    snapshots_prune(keep=getattr(settings, "ASOF_SNAPSHOT_KEEP", 14))
+    snapshots_prune(keep=settings.ASOF_SNAPSHOT_KEEP)
     return snapshot_id

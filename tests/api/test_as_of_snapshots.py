@@ -164,3 +164,21 @@ def test_the_attacks_are_rebuilt_when_asked_and_not_read_before(history):  # noq
         asof.attacks()
         asof.attacks()  # once
         assert Attack.objects.count() == 7  # as then: e, f and g came later, d is back
+
+
+def test_beat_takes_a_snapshot_and_keeps_the_configured_number(history, settings):  # noqa: F811
+    """The beat schedule runs the snapshot task every ASOF_SNAPSHOT_HOURS; each run stores one of
+    the moment LAG (five minutes) ago and keeps the ASOF_SNAPSHOT_KEEP latest."""
+    from config.celery import app
+    from strikes import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["asof-snapshot"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == dt.timedelta(hours=24)
+    snapshot_take(at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), lag=NO_LAG)
+    settings.ASOF_SNAPSHOT_KEEP = 1
+    before = timezone.now()
+    tasks.asof_snapshot_take.apply().get()
+    kept = stored()
+    assert len(kept) == 1
+    assert before - dt.timedelta(minutes=5, seconds=5) < kept[0] < before - dt.timedelta(minutes=4, seconds=55)
