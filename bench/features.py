@@ -72,6 +72,30 @@ def stamp_languages(conninfo: str) -> int:
     return n
 
 
+def asof_snapshot(url: str, older: str, say=print) -> dict:
+    """The stored summaries the daily beat task (``strikes.tasks.asof_snapshot_take``) would have
+    left nearest before the older ``as_of`` moment: a snapshot at that day's Kyiv midnight, taken
+    by ``manage.py asof_snapshot`` (kept if this database already holds it; a later back-dated
+    write, the generator's or the watch case's import, deletes it). The report says which, since
+    with the default ASOF_SNAPSHOT_KEEP (14 days) a moment months back would have none."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bench.db import manage
+
+    kyiv = ZoneInfo("Europe/Kyiv")
+    moment = datetime.fromisoformat(older).astimezone(kyiv)
+    at = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    started = time.monotonic()
+    try:
+        manage(url, "asof_snapshot", "--at", at.isoformat(), capture=True)
+    except subprocess.CalledProcessError as exc:
+        return {"error": (exc.stdout or exc.stderr or str(exc))[-300:]}
+    took, hours = time.monotonic() - started, (moment - at).total_seconds() / 3600
+    say(f"  as_of snapshot at {at.isoformat()} ({hours:.1f} h before the moment): {took:.1f} s")
+    return {"at": at.isoformat(), "hours_before": hours, "seconds": took}
+
+
 def pick_feature_params(conninfo: str) -> FeatureParams:
     with psycopg.connect(conninfo) as conn:
         # Now: after every write, the figures' included (the generator dates attacks in the past

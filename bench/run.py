@@ -603,6 +603,9 @@ def main(argv=None) -> int:
     params = bench_cases.pick_params(conninfo(scale_url))
     feature_params = features.pick_feature_params(conninfo(scale_url))
     case_list = bench_cases.build(params) + features.build_features(params, feature_params)
+    snapshot = None
+    if feature_params.as_of_older and (not args.only or any(k.startswith("asof_older") for k in args.only.split(","))):
+        snapshot = features.asof_snapshot(scale_url, feature_params.as_of_older, say=say)
     if args.only:
         keep = set(args.only.split(","))
         case_list = [c for c in case_list if c.key in keep]
@@ -664,6 +667,7 @@ def main(argv=None) -> int:
         "generation": generation,
         "params": dataclasses.asdict(params),
         "feature_params": dataclasses.asdict(feature_params),
+        "asof_snapshot": snapshot,
         "workers": args.workers,
         "server": servers.describe(),
         "repeat": args.repeat,

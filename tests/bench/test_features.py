@@ -295,3 +295,11 @@ def test_detail_load_script_asks_the_cases_attacks_in_turn():
     script = run.paths_lua(["/api/v1/attacks/7/", "/api/v1/attacks/12/"])
     assert 'paths = {"/api/v1/attacks/7/","/api/v1/attacks/12/"}' in script
     assert "wrk.format(nil, paths[1 + counter % #paths])" in script
+
+
+def test_report_says_what_the_older_as_of_cases_started_from():
+    line = report.asof_snapshot_line({"at": "2026-02-17T00:00:00+02:00", "hours_before": 6.4, "seconds": 31.0})
+    assert line.startswith("The older `as_of` cases start from the stored snapshot of 2026-02-17T00:00:00+02:00 (6.4 h")
+    assert "ASOF_SNAPSHOT_KEEP=14" in line
+    assert "without a stored snapshot" in report.asof_snapshot_line(None)
+    assert "could not be taken (boom)" in report.asof_snapshot_line({"error": "boom"})
