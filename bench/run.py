@@ -643,8 +643,9 @@ def main(argv=None) -> int:
         results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir)
         results["datasette_sql"] = results["datasette"].pop("_sql", {})
     # The CPU-bound cases before the ones that write gigabytes (the release's files, the replica's
-    # 15 GB copy at a million): run after them, extraction measured 169 articles/s against 246 on
-    # the quiet machine minutes later, the kernel reclaiming the page cache they had filled.
+    # 15 GB copy at a million), so those writes cannot be what slows them. (Run after them,
+    # extraction measured 169 articles/s against 246 alone minutes later; run before them, 138:
+    # the cause is elsewhere, bench/findings.md.)
     if "watch" not in skip:
         say(f"saved-search matching: {features.WATCH_SEARCHES:,} searches, an import of {features.WATCH_ATTACKS:,}")
         results["watch"] = features.measure_watch(scale_url, say=say)
