@@ -14,15 +14,15 @@ from casualties.models import Claim
 from casualties.selectors import conflicts_queue, figures_for_attacks
 from casualties.services import claim_withdraw
 from datasets.demo import DEMO_EVENTS, KRAMATORSK_2022, KYIV_2025, demo_external_id, demo_load
-from datasets.reference import reference_load
 from sources.models import Article, Outlet
 from sources.services import article_submit_url
 from strikes.models import Attack
+from tests.reference_rows import reference_rows
 
 
 @pytest.fixture
 def demo(db):
-    reference_load()
+    reference_rows()
     demo_load()
 
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from casualties.models import Claim
 from datasets.demo import DEMO_EVENTS, demo_external_id, demo_load
-from datasets.reference import reference_load
 from sources.models import Article
 from strikes.models import Attack
+from tests.reference_rows import reference_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ document.addEventListener("securitypolicyviolation", (e) =>
 
 @pytest.fixture
 def demo(transactional_db):
-    reference_load()
+    reference_rows()
     demo_load()
     return Attack.objects.get(external_id=demo_external_id(DEMO_EVENTS[0]))
 

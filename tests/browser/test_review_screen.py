@@ -32,9 +32,9 @@ def article(transactional_db):
 
     from django.utils import timezone
 
-    from datasets.reference import reference_load
+    from tests.reference_rows import reference_rows
 
-    reference_load()
+    reference_rows()
     made = ArticleFactory(
         text=KHARKIV,
         title="",

@@ -42,9 +42,9 @@ AFP = {
 @pytest.fixture
 def gazetteer(transactional_db):
     """The real reference data: the extractor needs Kyiv, its districts and the KN-23."""
-    from datasets.reference import reference_load
+    from tests.reference_rows import reference_rows
 
-    reference_load()
+    reference_rows()
 
 
 def paste(page, article: dict):

@@ -113,9 +113,9 @@ SECOND = (
 
 @pytest.fixture
 def reference(db):
-    from datasets.reference import reference_load
+    from tests.reference_rows import reference_rows
 
-    return reference_load()
+    return reference_rows()
 
 
 def published_on(day: str):

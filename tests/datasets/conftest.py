@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from datasets.reference import reference_load
 from tests.conftest import require
+from tests.reference_rows import reference_rows
 
 # The shared data files live next to the repository: <repo>/../shared/data.
 # The team's shared data sits beside the checkout (../shared/data); a clone elsewhere (CI
@@ -28,7 +28,7 @@ SHARED_DATA = next(
 @pytest.fixture
 def reference(db):
     """The gazetteer and munition catalogue, as `manage.py load_reference` writes them."""
-    return reference_load()
+    return reference_rows()
 
 
 @pytest.fixture

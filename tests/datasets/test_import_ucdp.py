@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 import io
 import re
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -378,9 +377,7 @@ def test_full_ucdp_file_event_count_and_deaths_match_an_independent_count(refere
         parts = [re.split(r",(\d{4}-\d{2}-\d{2}),", e, maxsplit=1) for e in entries]
         sources_total += len({(" ".join(o.split()), d, " ".join(t.split())) for o, d, t in parts})
 
-    started = time.monotonic()
     summary = run(path)
-    seconds = time.monotonic() - started
 
     assert summary.problems == []
     assert summary.created == len(rows) == len(ids) == 3883
@@ -401,4 +398,3 @@ def test_full_ucdp_file_event_count_and_deaths_match_an_independent_count(refere
     assert attacks.filter(place__kind="oblast").count() == 1258
     assert attacks.filter(place__kind="country").count() == 311
     assert summary.counts["placed at: settlement (nearest within 5 km)"] == 489
-    assert seconds < 60

@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import time
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -325,9 +324,7 @@ def test_full_daily_file_totals_per_model_match_an_independent_count(reference):
     weapons = shared_file("missiles_and_uavs.csv")
     n_rows, launched, destroyed, waves = _independent_totals(path)
 
-    started = time.monotonic()
     summary = run(path, weapons_path=weapons)
-    seconds = time.monotonic() - started
 
     assert summary.problems == []
     assert summary.rows_read == n_rows == 3585
@@ -342,7 +339,6 @@ def test_full_daily_file_totals_per_model_match_an_independent_count(reference):
     assert first.started_at.astimezone(KYIV).date() == dt.date(2022, 9, 28)
     # Only the genuinely unknown models stay unmatched; every compound string is resolved.
     assert set(summary.not_matched) <= {"Фенікс", "Картограф", "Aerial Bomb", "Привет-82"}
-    assert seconds < 30
 
     again = run(path, weapons_path=weapons)
     assert (again.created, again.updated, again.unchanged) == (0, 0, n_rows)

@@ -9,9 +9,9 @@ from django.utils import timezone
 @pytest.fixture
 def reference(db):
     """Places and munitions loaded as the real loader writes them."""
-    from datasets.reference import reference_load
+    from tests.reference_rows import reference_rows
 
-    return reference_load()
+    return reference_rows()
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ class Beat(threading.Thread):
 @pytest.fixture
 def recovery(start_worker, site, settings, monkeypatch):
     """Reference places, extraction on (here and in the workers), two workers, beat; cleaned up after."""
-    from datasets.reference import reference_load
+    from tests.reference_rows import reference_rows
 
     settings.INGEST_RUN_EXTRACTION = True
     monkeypatch.setenv("INGEST_RUN_EXTRACTION", "true")
@@ -125,7 +125,7 @@ def recovery(start_worker, site, settings, monkeypatch):
     monkeypatch.delenv("INGEST_LEASE_SECONDS", raising=False)
     monkeypatch.delenv("INGEST_SWEEP_SECONDS", raising=False)
     assert (settings.INGEST_LEASE_SECONDS, settings.INGEST_SWEEP_SECONDS) == (20, 10)
-    reference_load()
+    reference_rows()
     stories = Stories(site)
     workers = [start_worker(concurrency=1), start_worker(concurrency=1)]
     beat = Beat()
