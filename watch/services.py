@@ -158,85 +158,105 @@ def _changes(since: dt.datetime, until: dt.datetime) -> dict[int, tuple[str, int
 def searches_check(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Check every saved search for changes up to ``now - WATCH_OVERLAP_SECONDS``; queue deliveries.
 
-    Searches sharing a watermark share one read of the history (one per distinct window) and
-    one matching of its changes against all their queries (``attack_ids_matching_many``: each
-    distinct query's filters compiled once, the changed attacks read once per ~100 queries).
+    Searches sharing a watermark share one window: one read of the history, one matching of its
+    changes against all their queries (``attack_ids_matching_many``: each distinct query's filters
+    compiled once, the changed attacks read once per ~100 queries) and one transaction recording
+    what they found (a few statements for the whole window, not a handful per search).
     Returns counts: searches checked, notifications recorded, deliveries queued.
     """
     until = (now or timezone.now()) - dt.timedelta(seconds=settings.WATCH_OVERLAP_SECONDS)
     counts = {"searches": 0, "notifications": 0, "deliveries": 0}
-    searches = list(SavedSearch.objects.filter(checked_until__lt=until).select_related("user").order_by("id"))
-    queries_by_window: dict[dt.datetime, list[str]] = {}
-    for search in searches:
-        queries_by_window.setdefault(search.checked_until, []).append(search.query)
-    # window -> (its changes, query -> the changed attacks it matches); read when first needed,
-    # in the searches' order, as before.
-    windows: dict[dt.datetime, tuple[dict[int, tuple[str, int]], dict[str, set[int]]]] = {}
-    for search in searches:
-        since = search.checked_until
-        if since not in windows:
-            changes = _changes(since, until)
-            windows[since] = (changes, attack_ids_matching_many(queries_by_window[since], changes) if changes else {})
-        changes, matches = windows[since]
-        recorded, queued = _search_record(search, changes, matches.get(search.query, set()), until)
-        counts["searches"] += 1
+    windows: dict[dt.datetime, list[SavedSearch]] = {}
+    for search in SavedSearch.objects.filter(checked_until__lt=until).select_related("user").order_by("id"):
+        windows.setdefault(search.checked_until, []).append(search)
+    for since, searches in windows.items():
+        changes = _changes(since, until)
+        matches = attack_ids_matching_many([s.query for s in searches], changes) if changes else {}
+        recorded, queued = _window_record(since, until, searches, changes, matches)
+        counts["searches"] += len(searches)
         counts["notifications"] += recorded
         counts["deliveries"] += queued
     return counts
 
 
-def _search_record(
-    search: SavedSearch, changes: dict[int, tuple[str, int]], matched: set[int], until: dt.datetime
+def _window_record(
+    since: dt.datetime,
+    until: dt.datetime,
+    searches: list[SavedSearch],
+    changes: dict[int, tuple[str, int]],
+    matches: dict[str, set[int]],
 ) -> tuple[int, int]:
-    """Move ``search``'s watermark to ``until`` and record what it ``matched`` among ``changes``,
-    in one transaction; queue its deliveries on commit. Returns (notifications, deliveries)."""
-    with transaction.atomic():
-        # The watermark moves only if no other check moved it first: one recorder per window.
-        moved = SavedSearch.objects.filter(pk=search.pk, checked_until=search.checked_until).update(checked_until=until)
-        if not moved or not matched:
-            return 0, 0
-        created = _notifications_insert(search, [(pk, *changes[pk]) for pk in sorted(matched)])
-        if not created:
-            return 0, 0
-        payload = _payload(search, created)
-        deliveries = []
-        if search.email:
-            deliveries.append(Delivery.objects.create(search=search, channel=Channel.EMAIL, payload=payload))
-        if search.webhook_url and search.webhook_disabled_at is None:
-            deliveries.append(Delivery.objects.create(search=search, channel=Channel.WEBHOOK, payload=payload))
-        if deliveries:
-            # One statement for both channels, the ids as one array (not a placeholder each).
-            fields = {
-                ("delivery_email" if d.channel == Channel.EMAIL else "delivery_webhook"): d.pk for d in deliveries
-            }
-            assignments = ", ".join(f"{field}_id = %s" for field in fields)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {Notification._meta.db_table} SET {assignments} WHERE id = ANY(%s::bigint[])",  # noqa: S608
-                    [*fields.values(), [pk for pk, _attack, _kind in created]],
-                )
-        transaction.on_commit(lambda: _send_soon([d.pk for d in deliveries]), robust=True)
-    return len(created), len(deliveries)
-
-
-def _notifications_insert(search: SavedSearch, rows: list[tuple[int, str, int]]) -> list[tuple[int, int, str]]:
-    """Insert (attack, kind, event) notifications; a row already there is skipped, not an error
-    (the unique key is the guarantee of exactly once). Returns (id, attack id, kind) of the rows
-    inserted, by id."""
-    table = Notification._meta.db_table
-    attacks, kinds, events = (list(column) for column in zip(*rows, strict=True))
-    with connection.cursor() as cursor:
-        # Three array parameters rather than four placeholders a row: a search matching hundreds
-        # of an import's attacks compiled and adapted each one (bench/features.py watch).
+    """Move the watermarks of ``searches`` (all at ``since``) to ``until`` and record what each
+    one's query matched among ``changes``, in one transaction; queue the deliveries on commit.
+    Returns (notifications, deliveries)."""
+    table, notifications = SavedSearch._meta.db_table, Notification._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The watermark moves only if no other check moved it first: one recorder per window. The
+        # rows are locked in id order, so two checks at once wait for each other (the second then
+        # finds the watermarks moved and records nothing) instead of deadlocking.
         cursor.execute(
-            f"INSERT INTO {table} (search_id, attack_id, kind, event_id, created_at)"  # noqa: S608
-            " SELECT %s, r.attack_id, r.kind, r.event_id, now()"
-            " FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) WITH ORDINALITY AS r(attack_id, kind, event_id, n)"
-            " ORDER BY r.n"
-            " ON CONFLICT (search_id, attack_id, kind, event_id) DO NOTHING RETURNING id, attack_id, kind",
-            [search.pk, attacks, kinds, events],
+            f"UPDATE {table} SET checked_until = %s WHERE id IN ("  # noqa: S608
+            f" SELECT id FROM {table} WHERE id = ANY(%s::bigint[]) AND checked_until = %s ORDER BY id FOR UPDATE)"
+            " RETURNING id",
+            [until, [s.pk for s in searches], since],
         )
-        return sorted(cursor.fetchall())
+        moved = {row[0] for row in cursor.fetchall()}
+        rows = [
+            (search.pk, pk, *changes[pk])
+            for search in searches
+            if search.pk in moved
+            for pk in sorted(matches.get(search.query, ()))
+        ]
+        if not rows:
+            return 0, 0
+        created = _notifications_insert(cursor, rows)
+        deliveries, links = [], []
+        for search in searches:
+            mine = created.get(search.pk)
+            if not mine:
+                continue
+            payload = _payload(search, mine)
+            email = Delivery(search=search, channel=Channel.EMAIL, payload=payload) if search.email else None
+            webhook = None
+            if search.webhook_url and search.webhook_disabled_at is None:
+                webhook = Delivery(search=search, channel=Channel.WEBHOOK, payload=payload)
+            deliveries += [d for d in (email, webhook) if d is not None]
+            links += [(pk, email, webhook) for pk, _attack, _kind in mine]
+        Delivery.objects.bulk_create(deliveries)  # in the searches' order, e-mail before webhook
+        # Each new notification points at its search's deliveries: one statement for all.
+        cursor.execute(
+            f"UPDATE {notifications} AS n SET delivery_email_id = l.email, delivery_webhook_id = l.webhook"  # noqa: S608
+            " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS l(id, email, webhook) WHERE n.id = l.id",
+            [
+                [pk for pk, _e, _w in links],
+                [e.pk if e else None for _pk, e, _w in links],
+                [w.pk if w else None for _pk, _e, w in links],
+            ],
+        )
+        transaction.on_commit(lambda: _send_soon([d.pk for d in deliveries]), robust=True)
+    return sum(len(mine) for mine in created.values()), len(deliveries)
+
+
+def _notifications_insert(cursor, rows: list[tuple[int, int, str, int]]) -> dict[int, list[tuple[int, int, str]]]:
+    """Insert (search, attack, kind, event) notifications; a row already there is skipped, not an
+    error (the unique key is the guarantee of exactly once). Returns per search the (id, attack
+    id, kind) of its rows inserted, by id."""
+    searches, attacks, kinds, events = (list(column) for column in zip(*rows, strict=True))
+    # Arrays rather than four placeholders a row: an import's 10,000 attacks matched by a thousand
+    # searches are ~130,000 rows (bench/features.py watch), each compiled and adapted before.
+    cursor.execute(
+        f"INSERT INTO {Notification._meta.db_table} (search_id, attack_id, kind, event_id, created_at)"  # noqa: S608
+        " SELECT r.search_id, r.attack_id, r.kind, r.event_id, now()"
+        " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[])"
+        "  WITH ORDINALITY AS r(search_id, attack_id, kind, event_id, n)"
+        " ORDER BY r.n"
+        " ON CONFLICT (search_id, attack_id, kind, event_id) DO NOTHING RETURNING id, search_id, attack_id, kind",
+        [searches, attacks, kinds, events],
+    )
+    created: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, search_id, attack_id, kind in sorted(cursor.fetchall()):
+        created.setdefault(search_id, []).append((pk, attack_id, kind))
+    return created
 
 
 def _payload(search: SavedSearch, notifications: list[tuple[int, int, str]]) -> dict:
