@@ -107,7 +107,11 @@ def webhook_enable(*, search: SavedSearch) -> None:
 # --- Checking ---
 
 # Per attack touched in (since, until]: its latest event there, and its state at the last event
-# before since (none when it did not exist yet).
+# before since (none when it did not exist yet). "pgh_id + 0": ordered by the bare pgh_id, the
+# planner may walk the whole primary key backwards per touched attack looking for its events
+# (it did on a history table of few live and many dead rows, never analysed: 10,000 touched
+# attacks took 99 s in EXPLAIN ANALYZE at 200,000 attacks); the expression leaves it the attack's
+# own events by strikes_attackevent's pgh_obj_id index, sorted (0.1 s).
 _TOUCHED_SQL = """
 WITH touched AS (
     SELECT pgh_obj_id AS id, max(pgh_id) AS event_id
@@ -121,7 +125,7 @@ LEFT JOIN LATERAL (
     SELECT e.status, e.killed_best, e.injured_best
     FROM strikes_attackevent AS e
     WHERE e.pgh_obj_id = t.id AND e.pgh_created_at <= %(since)s
-    ORDER BY e.pgh_id DESC
+    ORDER BY e.pgh_id + 0 DESC
     LIMIT 1
 ) AS before ON true
 """
@@ -189,7 +193,7 @@ def _window_record(
     """Move the watermarks of ``searches`` (all at ``since``) to ``until`` and record what each
     one's query matched among ``changes``, in one transaction; queue the deliveries on commit.
     Returns (notifications, deliveries)."""
-    table, notifications = SavedSearch._meta.db_table, Notification._meta.db_table
+    table = SavedSearch._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # The watermark moves only if no other check moved it first: one recorder per window. The
         # rows are locked in id order, so two checks at once wait for each other (the second then
@@ -201,57 +205,64 @@ def _window_record(
             [until, [s.pk for s in searches], since],
         )
         moved = {row[0] for row in cursor.fetchall()}
-        rows = [
-            (search.pk, pk, *changes[pk])
-            for search in searches
-            if search.pk in moved
-            for pk in sorted(matches.get(search.query, ()))
-        ]
-        if not rows:
+        found = [s for s in searches if s.pk in moved and matches.get(s.query)]
+        if not found:
             return 0, 0
-        created = _notifications_insert(cursor, rows)
-        deliveries, links = [], []
-        for search in searches:
-            mine = created.get(search.pk)
-            if not mine:
-                continue
-            payload = _payload(search, mine)
-            email = Delivery(search=search, channel=Channel.EMAIL, payload=payload) if search.email else None
+        # The deliveries first, so that each notification is written once with its links (an
+        # UPDATE after rewrote every one of ~130,000 rows and their indexes in the bench); their
+        # payloads once the notifications inserted are known.
+        channels: dict[int, tuple[Delivery | None, Delivery | None]] = {}
+        for search in found:
+            email = Delivery(search=search, channel=Channel.EMAIL, payload={}) if search.email else None
             webhook = None
             if search.webhook_url and search.webhook_disabled_at is None:
-                webhook = Delivery(search=search, channel=Channel.WEBHOOK, payload=payload)
-            deliveries += [d for d in (email, webhook) if d is not None]
-            links += [(pk, email, webhook) for pk, _attack, _kind in mine]
+                webhook = Delivery(search=search, channel=Channel.WEBHOOK, payload={})
+            channels[search.pk] = (email, webhook)
+        deliveries = [d for pair in channels.values() for d in pair if d is not None]
         Delivery.objects.bulk_create(deliveries)  # in the searches' order, e-mail before webhook
-        # Each new notification points at its search's deliveries: one statement for all.
+        rows = [
+            (search.pk, pk, *changes[pk], *(d.pk if d else None for d in channels[search.pk]))
+            for search in found
+            for pk in sorted(matches[search.query])
+        ]
+        created = _notifications_insert(cursor, rows)
+        payloads: dict[int, str] = {}  # delivery id -> its payload, as JSON text
+        for search in found:
+            if search.pk in created:
+                text = json.dumps(_payload(search, created[search.pk]))
+                payloads.update((d.pk, text) for d in channels[search.pk] if d is not None)
+        # A search whose every match was recorded before has no change to tell: no delivery.
+        unused = [d.pk for d in deliveries if d.pk not in payloads]
+        deliveries = [d for d in deliveries if d.pk in payloads]
+        if unused:
+            Delivery.objects.filter(pk__in=unused).delete()
         cursor.execute(
-            f"UPDATE {notifications} AS n SET delivery_email_id = l.email, delivery_webhook_id = l.webhook"  # noqa: S608
-            " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS l(id, email, webhook) WHERE n.id = l.id",
-            [
-                [pk for pk, _e, _w in links],
-                [e.pk if e else None for _pk, e, _w in links],
-                [w.pk if w else None for _pk, _e, w in links],
-            ],
+            f"UPDATE {Delivery._meta.db_table} AS d SET payload = p.payload::jsonb"  # noqa: S608
+            " FROM unnest(%s::bigint[], %s::text[]) AS p(id, payload) WHERE d.id = p.id",
+            [list(payloads), list(payloads.values())],
         )
         transaction.on_commit(lambda: _send_soon([d.pk for d in deliveries]), robust=True)
     return sum(len(mine) for mine in created.values()), len(deliveries)
 
 
-def _notifications_insert(cursor, rows: list[tuple[int, int, str, int]]) -> dict[int, list[tuple[int, int, str]]]:
-    """Insert (search, attack, kind, event) notifications; a row already there is skipped, not an
-    error (the unique key is the guarantee of exactly once). Returns per search the (id, attack
-    id, kind) of its rows inserted, by id."""
-    searches, attacks, kinds, events = (list(column) for column in zip(*rows, strict=True))
-    # Arrays rather than four placeholders a row: an import's 10,000 attacks matched by a thousand
+def _notifications_insert(
+    cursor, rows: list[tuple[int, int, str, int, int | None, int | None]]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """Insert (search, attack, kind, event, e-mail delivery, webhook delivery) notifications; a
+    row already there is skipped, not an error (the unique key is the guarantee of exactly once).
+    Returns per search the (id, attack id, kind) of its rows inserted, by id."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    # Arrays rather than six placeholders a row: an import's 10,000 attacks matched by a thousand
     # searches are ~130,000 rows (bench/features.py watch), each compiled and adapted before.
     cursor.execute(
-        f"INSERT INTO {Notification._meta.db_table} (search_id, attack_id, kind, event_id, created_at)"  # noqa: S608
-        " SELECT r.search_id, r.attack_id, r.kind, r.event_id, now()"
-        " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[])"
-        "  WITH ORDINALITY AS r(search_id, attack_id, kind, event_id, n)"
+        f"INSERT INTO {Notification._meta.db_table}"  # noqa: S608
+        " (search_id, attack_id, kind, event_id, delivery_email_id, delivery_webhook_id, created_at)"
+        " SELECT r.search_id, r.attack_id, r.kind, r.event_id, r.email, r.webhook, now()"
+        " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[])"
+        "  WITH ORDINALITY AS r(search_id, attack_id, kind, event_id, email, webhook, n)"
         " ORDER BY r.n"
         " ON CONFLICT (search_id, attack_id, kind, event_id) DO NOTHING RETURNING id, search_id, attack_id, kind",
-        [searches, attacks, kinds, events],
+        columns,
     )
     created: dict[int, list[tuple[int, int, str]]] = {}
     for pk, search_id, attack_id, kind in sorted(cursor.fetchall()):
