@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from strikes import queries
-from strikes.models import AttackMunition
+from strikes.models import AttackEvent, AttackMunition
 from strikes.services import attack_search_refresh
 from tests.factories import AttackFactory, MunitionFactory, PlaceFactory
 from watch import services
@@ -134,3 +134,60 @@ def test_a_check_records_for_each_search_what_its_own_filters_match(world, djang
         assert set(Notification.objects.filter(search=s).values_list("delivery_email", flat=True)) == {delivery.pk}
     # Nothing changed since: nothing more.
     assert services.searches_check(now=timezone.now())["notifications"] == 0
+
+
+def test_a_search_another_check_recorded_meanwhile_gets_nothing_from_this_one(world, django_user_model, monkeypatch):
+    kharkiv_oblast, _odesa_oblast = world["oblasts"]
+    user = django_user_model.objects.create_user("ana", email="ana@example.org", password="pw")
+    since = timezone.now()
+    _mine, theirs = (
+        SavedSearch.objects.create(
+            user=user, name=name, query=f"oblast={kharkiv_oblast.pk}", email="ana@example.org", checked_until=since
+        )
+        for name in ("Mine", "Theirs")
+    )
+    attack = AttackFactory(place=world["attacks"]["school"].place)
+    read_changes = services._changes
+
+    def changes_while_another_check_records(since, until):
+        # Another check moves "Theirs" past this window after this one read the searches.
+        SavedSearch.objects.filter(pk=theirs.pk).update(checked_until=until)
+        return read_changes(since, until)
+
+    monkeypatch.setattr(services, "_changes", changes_while_another_check_records)
+    assert services.searches_check(now=timezone.now()) == {"searches": 2, "notifications": 1, "deliveries": 1}
+    assert list(Notification.objects.values_list("search__name", "attack_id")) == [("Mine", attack.pk)]
+    assert list(Delivery.objects.values_list("search__name", flat=True)) == ["Mine"]
+
+
+def test_a_change_already_recorded_is_not_recorded_or_sent_again(world, django_user_model):
+    kharkiv_oblast, _odesa_oblast = world["oblasts"]
+    user = django_user_model.objects.create_user("ana", email="ana@example.org", password="pw")
+    search = SavedSearch.objects.create(
+        user=user,
+        name="S",
+        query=f"oblast={kharkiv_oblast.pk}",
+        email="ana@example.org",
+        webhook_url="http://127.0.0.1:9/hook",
+        checked_until=timezone.now(),
+    )
+    attack = AttackFactory(place=world["attacks"]["school"].place)
+    event = AttackEvent.objects.filter(pgh_obj_id=attack.pk).order_by("-pgh_id").first()  # what a check records
+    # As if an earlier check had recorded this change and then failed before moving the watermark.
+    Notification.objects.create(search=search, attack=attack, kind="new", event_id=event.pgh_id)
+
+    assert services.searches_check(now=timezone.now()) == {"searches": 1, "notifications": 0, "deliveries": 0}
+    assert Notification.objects.count() == 1 and not Delivery.objects.exists()
+    search.refresh_from_db()
+    assert search.checked_until > attack.created_at  # the window was still looked at, once
+
+
+def test_matching_leaves_the_session_jit_setting_as_it_was(world):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+        queries.attack_ids_matching_many(["killed_min=1"], {world["attacks"]["school"].pk})
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("RESET jit")
