@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config.history import history_context
@@ -138,11 +139,12 @@ def _changes(since: dt.datetime, until: dt.datetime) -> dict[int, tuple[str, int
         touched = {row[0]: row[1:] for row in cursor.fetchall()}
     if not touched:
         return {}
+    # The ids as one array, not a placeholder each (10,000 of them after an import).
     now = {
         pk: (status, killed, injured)
-        for pk, status, killed, injured in Attack.objects.filter(pk__in=touched).values_list(
-            "pk", "status", "killed_best", "injured_best"
-        )
+        for pk, status, killed, injured in Attack.objects.filter(
+            pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(touched),))
+        ).values_list("pk", "status", "killed_best", "injured_best")
     }
     changes = {}
     for pk, (event_id, before_status, before_killed, before_injured) in touched.items():
