@@ -63,8 +63,10 @@ def wait_until_serving(proc: subprocess.Popen, base: str) -> None:
     raise AssertionError("the server did not answer within 60 s")
 
 
-@pytest.fixture
-def server(world):
+@pytest.fixture(scope="module")
+def server():
+    """One server for the module's tests (it keeps no state between requests: each test's rows
+    are read from the database as they are then); started once, it saves the suite ~5 s a test."""
     proc, base = start()
     try:
         wait_until_serving(proc, base)
