@@ -34,6 +34,7 @@ of its own, so under READ COMMITTED two transactions changing one attack refresh
 the second seeing the first's committed work.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -217,9 +218,16 @@ def subset_line_sql(names: tuple[str, ...], alias: str = "e") -> tuple[str, bool
     return " || ".join(pieces), url
 
 
-def functions_sql(zone: str | None = None, *, marks: bool = True) -> str:
+# The rebuild's last step with the stored days: every day built again from the new lines.
+_REBUILD_DAYS = """
+    TRUNCATE strikes_attackexport_stale, strikes_attackexport_day;
+    PERFORM strikes_attackexport_days_build(NULL);"""
+
+
+def functions_sql(zone: str | None = None, *, marks: bool = True, days: bool = True) -> str:
     """The refresh and rebuild functions, as generated from the declaration now, writing times
-    in ``zone`` (``settings.TIME_ZONE``); with ``marks``, ``feature_marks`` too (migration 0016)."""
+    in ``zone`` (``settings.TIME_ZONE``); with ``marks``, ``feature_marks`` too (migration 0016);
+    with ``days``, the stored days too (migration 0018: "Days" below)."""
     zone = zone or settings.TIME_ZONE
     some = lines_sql("SELECT DISTINCT unnest(p_ids) AS id", marks=marks)
     every = lines_sql("SELECT strikes_attack.id FROM strikes_attack", marks=marks)
@@ -250,17 +258,157 @@ DECLARE
 BEGIN
     TRUNCATE strikes_attackexport;
     INSERT INTO strikes_attackexport ({columns}) {every};
-    GET DIAGNOSTICS n = ROW_COUNT;
+    GET DIAGNOSTICS n = ROW_COUNT;{_REBUILD_DAYS if days else ""}
     RETURN n;
 END;
 $fn$;
-""".replace("%%", "%")
+{days_sql(options) if days else ""}""".replace("%%", "%")
 
 
-def version(zone: str | None = None, *, marks: bool = True) -> str:
+# --- Days: each day's public Features stored together (migration 0018) ---
+#
+# ``strikes_attackexport_day`` holds, per day in ``settings.TIME_ZONE`` and piece of
+# ``STORED_PIECE``, the stored Features of the attacks anyone sees (``_public()``) that day, in
+# the default export order, joined by commas, each url written chr(1) id chr(2): the request's
+# url before and after the id replace them when read (JSON text never holds a raw control
+# character). A date-range download (``_date_range``) reads its whole days as these pieces and
+# the other rows (days at the edges, stale days) from the lines: ``features_sql``.
+#
+# A day is read from its pieces only when it has a piece 0 and no mark in
+# ``strikes_attackexport_stale``; any other day is read from the lines, so a day missing is
+# never wrong, only slower. Every write that can change a day's pieces marks it: a statement on
+# ``strikes_attack`` the days of the rows it had (a move, a retraction, a deletion leaves the
+# old day), an insert the new rows' days, and each refresh of lines (at commit, whatever table
+# the write touched) the days the refreshed attacks are in now. That refresh then rebuilds the
+# days the transaction marked when they are few (``SMALL_DAYS``: an editor's edit, an ingested
+# article); a bulk write leaves them marked, read from the lines until
+# ``strikes_attackexport_days_build(NULL)`` or the next rebuild. Marks are plain rows (no
+# unique key), so marking never waits for another writer; rebuilding a day takes a lock on it
+# first and computes in a statement of its own, which sees what a writer it waited for
+# committed, then removes the marks it can see (those its snapshot covers).
+
+SMALL_DAYS = 3
+
+# pg_advisory_xact_lock's first key for the lock on a day (the second: the day's number).
+_DAY_LOCK = 0x5D1A
+
+
+def _public():
+    """The attacks anyone sees, as the API's filterset selects them for a request without
+    filters (strikes.filtersets): published, discounted ones left out."""
+    from strikes.choices import EvidenceGrade
+
+    return Attack.objects.visible_to(None).exclude(grade=EvidenceGrade.DISCOUNTED)
+
+
+def _public_sql() -> str:
+    """``SELECT id, occurred_at`` of ``_public()``, its values written into the SQL."""
+    sql, params = _public().order_by().values("id", "occurred_at").query.sql_with_params()
+    return sql % tuple(sql_text(str(p)) for p in params)
+
+
+def days_sql(options: str) -> str:
+    """The functions and triggers that keep ``strikes_attackexport_day``, run with ``options``
+    (the lines' zone): ``strikes_attackexport_days_build(days)`` (every day for NULL) and the
+    marks (see "Days" above)."""
+    public = _public_sql()
+    feature = "e.feature_head || chr(1) || e.attack_id::text || chr(2) || e.feature_tail"
+
+    def build(rows: str) -> str:
+        # A day with a visible attack whose line is missing is left out (read from the lines,
+        # where a missing line is an error), never stored without it.
+        return f"""
+    WITH r AS (
+        SELECT a.id, a.day, row_number() OVER (PARTITION BY a.day ORDER BY a.occurred_at DESC, a.id DESC) - 1 AS k
+        FROM ({rows}) a
+    ), missing AS (
+        SELECT DISTINCT r.day FROM r WHERE NOT EXISTS (SELECT 1 FROM strikes_attackexport e WHERE e.attack_id = r.id)
+    )
+    INSERT INTO strikes_attackexport_day (day, piece, features)
+    SELECT r.day, r.k / {STORED_PIECE}, string_agg({feature}, ',' ORDER BY r.k)
+    FROM r JOIN strikes_attackexport e ON e.attack_id = r.id
+    WHERE r.day NOT IN (SELECT missing.day FROM missing)
+    GROUP BY r.day, r.k / {STORED_PIECE};"""
+
+    marks = {
+        "insert": ("REFERENCING NEW TABLE AS n", "n"),
+        "update": ("REFERENCING OLD TABLE AS o", "o"),
+        "delete": ("REFERENCING OLD TABLE AS o", "o"),
+    }
+    triggers = "\n".join(
+        f"CREATE OR REPLACE TRIGGER strikes_attackexport_mark_day_{event} AFTER {event.upper()} ON strikes_attack"
+        f" {transition} FOR EACH STATEMENT EXECUTE FUNCTION strikes_attackexport_day_mark('{table}');"
+        for event, (transition, table) in marks.items()
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION strikes_attackexport_days_build(p_days date[]) RETURNS void
+LANGUAGE plpgsql {options} AS $fn$
+BEGIN
+    IF p_days IS NULL THEN
+        DELETE FROM strikes_attackexport_stale;
+        DELETE FROM strikes_attackexport_day;{
+        build(f"SELECT p.id, p.occurred_at, (p.occurred_at)::date AS day FROM ({public}) p")
+    }
+        RETURN;
+    END IF;
+    -- Locked in day order (two builders of the same days never deadlock); the statements after
+    -- the lock see what a builder it waited for committed.
+    PERFORM pg_advisory_xact_lock({_DAY_LOCK}, x - DATE '2000-01-01') FROM unnest(p_days) x ORDER BY x;
+    DELETE FROM strikes_attackexport_stale WHERE day = ANY(p_days);
+    DELETE FROM strikes_attackexport_day WHERE day = ANY(p_days);{
+        build(
+            f"SELECT p.id, p.occurred_at, x AS day FROM unnest(p_days) x JOIN ({public}) p"
+            " ON p.occurred_at >= x::timestamptz AND p.occurred_at < (x + 1)::timestamptz"
+        )
+    }
+END;
+$fn$;
+CREATE OR REPLACE FUNCTION strikes_attackexport_day_mark() RETURNS trigger
+LANGUAGE plpgsql {options} AS $fn$
+BEGIN
+    IF TG_ARGV[0] = 'n' THEN
+        INSERT INTO strikes_attackexport_stale (xid, day)
+        SELECT DISTINCT txid_current(), (n.occurred_at)::date FROM n WHERE n.occurred_at IS NOT NULL;
+    ELSE
+        INSERT INTO strikes_attackexport_stale (xid, day)
+        SELECT DISTINCT txid_current(), (o.occurred_at)::date FROM o WHERE o.occurred_at IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END;
+$fn$;
+{triggers}
+CREATE OR REPLACE FUNCTION strikes_attackexport_days_refresh() RETURNS trigger
+LANGUAGE plpgsql {options} AS $fn$
+DECLARE
+    me bigint := txid_current();
+    days date[];
+BEGIN
+    INSERT INTO strikes_attackexport_stale (xid, day)
+    SELECT DISTINCT me, (a.occurred_at)::date FROM n JOIN strikes_attack a ON a.id = n.attack_id;
+    SELECT array_agg(DISTINCT s.day ORDER BY s.day) INTO days FROM strikes_attackexport_stale s WHERE s.xid = me;
+    IF cardinality(days) <= {SMALL_DAYS} THEN
+        PERFORM strikes_attackexport_days_build(days);
+    END IF;
+    RETURN NULL;
+END;
+$fn$;
+CREATE OR REPLACE TRIGGER strikes_attackexport_days_refresh AFTER UPDATE ON strikes_attackexport
+REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION strikes_attackexport_days_refresh();
+CREATE OR REPLACE FUNCTION strikes_attackexport_days_truncated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    TRUNCATE strikes_attackexport_stale, strikes_attackexport_day;
+    RETURN NULL;
+END;
+$fn$;
+CREATE OR REPLACE TRIGGER strikes_attackexport_days_truncate AFTER TRUNCATE ON strikes_attackexport
+FOR EACH STATEMENT EXECUTE FUNCTION strikes_attackexport_days_truncated();
+"""
+
+
+def version(zone: str | None = None, *, marks: bool = True, days: bool = True) -> str:
     """A hash of the generated functions (their zone included): the comment ``install()``
     leaves on them."""
-    return hashlib.sha256(functions_sql(zone, marks=marks).encode()).hexdigest()[:32]
+    return hashlib.sha256(functions_sql(zone, marks=marks, days=days).encode()).hexdigest()[:32]
 
 
 @functools.cache
@@ -275,20 +423,22 @@ def install(using: str = "default", *, verbosity: int = 1) -> bool:
 
     Without the column ``feature_marks`` (migrated back before 0016) the functions write none:
     they must not name a column the table lacks. Their hash is then not ``current_version``, so
-    no export reads those lines (the live path answers) until migrated forward again."""
+    no export reads those lines (the live path answers) until migrated forward again. Likewise
+    without the stored days (before 0018): no day is built, and no export reads lines."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
             "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc'),"
             " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('strikes_attackexport')"
-            " AND attname = 'feature_marks' AND NOT attisdropped)",
+            " AND attname = 'feature_marks' AND NOT attisdropped),"
+            " to_regclass('strikes_attackexport_day') IS NOT NULL",
             [REFRESH],
         )
-        exists, have, marks = cursor.fetchone()
-        want = version(marks=marks)
+        exists, have, marks, days = cursor.fetchone()
+        want = version(marks=marks, days=days)
         if not exists or have == want:  # not migrated that far (or back), or up to date
             return False
-        cursor.execute(functions_sql(marks=marks))
+        cursor.execute(functions_sql(marks=marks, days=days))
         cursor.execute("SELECT strikes_attackexport_rebuild()")
         count = cursor.fetchone()[0]
         cursor.execute(f"COMMENT ON FUNCTION {REFRESH} IS {sql_text(want)}".replace("%%", "%"))
@@ -436,6 +586,10 @@ def features_sql(
         (value, url_params), separator = subset_line_sql(tuple(names)), "','::bytea"
         cut = " AND pg_client_encoding() = 'UTF8'"
     line = f"(SELECT {value} FROM strikes_attackexport e WHERE e.attack_id = u.id)"
+    url_values = (head, tail) if url_params else ()
+    bounds = _date_range(queryset) if tuple(names) == FIELD_NAMES else None
+    if bounds is not None:
+        return _days_sql(bounds, inner_sql, inner_params, line, chunk, url_values)
     # The array is read by sub-selects (computed once), not joined: joined, each piece's row
     # carried a copy of it through the sort by g (72 copies of 73 KB spilled to disk at 9,120).
     ids = "(SELECT o.ids FROM o)"
@@ -449,7 +603,94 @@ def features_sql(
         f" SELECT ({piece}) FROM generate_series(0, (cardinality({ids}) + {chunk - 1}) / {chunk} - 1) g"
         f" ORDER BY g LIMIT {NO_LIMIT}"
     )
-    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*inner_params, *((head, tail) if url_params else ()))
+    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*inner_params, *url_values)
+
+
+Bounds = tuple[dt.datetime | None, dt.datetime | None, bool]
+
+
+def _date_range(queryset) -> Bounds | None:
+    """(from, to, whether ``to`` is included) when ``queryset`` is the public attacks
+    (``_public()``, as stored by day) between two moments, one of them open or not, in the default order
+    (newest first, ties by id); None for any other query.
+
+    Told by the SQL itself: the moments are read from the query's conditions on
+    ``occurred_at``, and the query must compile to the very SQL of ``_public()`` with those
+    conditions; any other filter, or a visibility other than the public's, differs."""
+    keys, descending = ordering_keys(queryset)
+    sort_key = queryset.query.annotations.get("sort_key")
+    if (
+        keys != ["sort_key", "id"]
+        or not descending
+        or getattr(getattr(sort_key, "target", None), "name", None) != "occurred_at"
+    ):
+        return None
+    expected, start, end, included = _public(), None, None, False
+    for child in queryset.query.where.children:
+        target = getattr(getattr(child, "lhs", None), "target", None)
+        name = getattr(child, "lookup_name", None)
+        if getattr(target, "name", None) != "occurred_at" or name not in ("gte", "lt", "lte"):
+            continue
+        if not isinstance(child.rhs, dt.datetime):
+            return None
+        expected = expected.filter(**{f"occurred_at__{name}": child.rhs})
+        if name == "gte":
+            start = child.rhs
+        else:
+            end, included = child.rhs, name == "lte"
+    # Without a moment the whole archive: left to the lines (pieces of any size, across days).
+    if (start is None and end is None) or rows_sql(queryset, ["id"]) != rows_sql(expected, ["id"]):
+        return None
+    return start, end, included
+
+
+def _days_sql(
+    bounds: Bounds, inner_sql: str, inner_params: tuple, line: str, chunk: int, url: tuple
+) -> tuple[str, tuple]:
+    """``features_sql`` for a date range (``_date_range``): the same pieces of Features in the
+    same order (a piece never spans two days), each whole day in range read as its stored
+    pieces, every other row (days at the edges, stale days) by its line.
+
+    ``s``: the days read whole (a piece 0, no mark; the days after ``from`` begins, and ending
+    by ``to``); ``r``: the other rows' ids, by day, in order; ``k``: the pieces, days newest
+    first, each written after the sort (LIMIT), which then moves keys, not 220 KB values."""
+    start, end, included = bounds
+    conditions, params = [], []
+    if start is not None:
+        conditions.append("d.day >= (%s::timestamptz)::date AND d.day::timestamptz >= %s")
+        params += [start, start]
+    if end is not None:
+        # Whole when its last moment is in range: its end (the next day's start) is at most
+        # ``to`` (excluded) or a microsecond after it (included).
+        slack = " + interval '1 microsecond'" if included else ""
+        conditions.append(f"d.day <= (%s::timestamptz)::date AND (d.day + 1)::timestamptz <= %s::timestamptz{slack}")
+        params += [end, end]
+    where = "".join(f" AND {c}" for c in conditions)
+    days = "(SELECT s.days FROM s)::date[]"
+    ids = "(SELECT r.ids FROM r WHERE r.day = k.day)"
+    piece = (
+        "SELECT CASE WHEN count(x.line) = count(*) THEN string_agg(x.line, ',' ORDER BY x.k) END"
+        f" FROM (SELECT u.k, {line} AS line FROM unnest({ids}[k.piece * {chunk} + 1 : (k.piece + 1) * {chunk}])"
+        f" WITH ORDINALITY u(id, k) ORDER BY u.k LIMIT {chunk}) x"
+    )
+    stored = (
+        "SELECT replace(replace(p.features, chr(1), %s::text), chr(2), %s::text) FROM strikes_attackexport_day p"
+        " WHERE p.day = k.day AND p.piece = k.piece"
+    )
+    select = (
+        "WITH s AS MATERIALIZED (SELECT coalesce(array_agg(d.day), '{}') AS days FROM strikes_attackexport_day d"
+        f" WHERE d.piece = 0{where}"
+        " AND NOT EXISTS (SELECT 1 FROM strikes_attackexport_stale m WHERE m.day = d.day)),"
+        " r AS MATERIALIZED (SELECT (f.sort_key)::date AS day,"
+        " array_agg(f.id ORDER BY f.sort_key DESC, f.id DESC) AS ids"
+        f" FROM ({inner_sql}) f WHERE (f.sort_key)::date <> ALL ({days}) GROUP BY 1),"
+        f" k AS (SELECT d.day, d.piece, false AS line FROM strikes_attackexport_day d WHERE d.day = ANY ({days})"
+        " UNION ALL SELECT r.day, g, true FROM r,"
+        f" generate_series(0, (cardinality(r.ids) + {chunk - 1}) / {chunk} - 1) g)"
+        f" SELECT CASE WHEN k.line THEN ({piece}) ELSE ({stored}) END FROM k"
+        f" ORDER BY k.day DESC, k.piece LIMIT {NO_LIMIT}"
+    )
+    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*params, *inner_params, *url, *url)
 
 
 def subset_served(shape) -> bool:
