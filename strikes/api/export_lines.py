@@ -465,7 +465,8 @@ def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple], collect
     zone, and the request is not a snapshot (as_of). Inside a writing transaction its pending
     refreshes are done first, so it reads its own writes. One statement sets the session up
     (as ``formats._copy``), checks and flushes: an export costs no query more than before.
-    ``collect(pieces, stored)`` turns what the COPY gives into what is sent (as is by default)."""
+    ``collect(pieces, stored)`` turns what the COPY gives into what is sent (as is by default);
+    a ``stored`` statement with a ``url`` (``WithUrl``) has its url placeholders replaced in it."""
     connection = connections[queryset.db]
     zone = str(timezone.get_current_timezone())
     snapshot = asof.active()  # strikes_attack is a temporary table of the past: flush nothing
@@ -480,9 +481,28 @@ def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple], collect
         statement, params = stored if use else live
         try:
             with cursor.cursor.copy(statement, params or None) as copy:
-                yield from collect(values(copy) if use else copy, use)
+                sent = collect(values(copy) if use else copy, use)
+                url = getattr(stored, "url", None) if use else None
+                yield from (_with_url(sent, *url) if url else sent)
         finally:
             restore_session(connection, cursor)
+
+
+class WithUrl(tuple):
+    """A stored COPY's (statement, parameters) whose pieces hold stored days (``_days_sql``):
+    each url written chr(1) id chr(2), replaced by ``url`` (the request's url before and after
+    the id, as JSON text) in what is sent."""
+
+    url: tuple[bytes, bytes]
+
+
+def _with_url(chunks: Iterator[bytes], head: bytes, tail: bytes) -> Iterator[bytes]:
+    """``chunks`` with chr(1) and chr(2) replaced by ``head`` and ``tail``: in Python, not in
+    PostgreSQL, whose replace() of the bench's 16 MB cost the backend 14 ms of CPU against 2 ms
+    here (200,000 attacks, load 12). No other byte is touched: JSON text never holds a raw
+    control character, so the pieces read from the lines have none (and are sent as they are)."""
+    for chunk in chunks:
+        yield chunk.replace(b"\x01", head).replace(b"\x02", tail)
 
 
 def _stored_sql(queryset, value: str, params: tuple) -> tuple[str, tuple]:
@@ -649,7 +669,9 @@ def _days_sql(
 ) -> tuple[str, tuple]:
     """``features_sql`` for a date range (``_date_range``): the same pieces of Features in the
     same order (a piece never spans two days), each whole day in range read as its stored
-    pieces, every other row (days at the edges, stale days) by its line.
+    pieces, every other row (days at the edges, stale days) by its line. The rows of the days
+    read whole are told by their moment in a multirange of those days (a binary search), not
+    by their day: a date of each of the bench's 9,120 moments compared with 41 days cost more.
 
     ``s``: the days read whole (a piece 0, no mark; the days after ``from`` begins, and ending
     by ``to``); ``r``: the other rows' ids, by day, in order; ``k``: the pieces, days newest
@@ -673,24 +695,25 @@ def _days_sql(
         f" FROM (SELECT u.k, {line} AS line FROM unnest({ids}[k.piece * {chunk} + 1 : (k.piece + 1) * {chunk}])"
         f" WITH ORDINALITY u(id, k) ORDER BY u.k LIMIT {chunk}) x"
     )
-    stored = (
-        "SELECT replace(replace(p.features, chr(1), %s::text), chr(2), %s::text) FROM strikes_attackexport_day p"
-        " WHERE p.day = k.day AND p.piece = k.piece"
-    )
+    stored = "SELECT p.features FROM strikes_attackexport_day p WHERE p.day = k.day AND p.piece = k.piece"
     select = (
-        "WITH s AS MATERIALIZED (SELECT coalesce(array_agg(d.day), '{}') AS days FROM strikes_attackexport_day d"
+        "WITH s AS MATERIALIZED (SELECT coalesce(array_agg(d.day), '{}') AS days,"
+        " coalesce(range_agg(tstzrange(d.day::timestamptz, (d.day + 1)::timestamptz)), '{}') AS moments"
+        " FROM strikes_attackexport_day d"
         f" WHERE d.piece = 0{where}"
         " AND NOT EXISTS (SELECT 1 FROM strikes_attackexport_stale m WHERE m.day = d.day)),"
         " r AS MATERIALIZED (SELECT (f.sort_key)::date AS day,"
         " array_agg(f.id ORDER BY f.sort_key DESC, f.id DESC) AS ids"
-        f" FROM ({inner_sql}) f WHERE (f.sort_key)::date <> ALL ({days}) GROUP BY 1),"
+        f" FROM ({inner_sql}) f WHERE NOT f.sort_key <@ (SELECT s.moments FROM s) GROUP BY 1),"
         f" k AS (SELECT d.day, d.piece, false AS line FROM strikes_attackexport_day d WHERE d.day = ANY ({days})"
         " UNION ALL SELECT r.day, g, true FROM r,"
         f" generate_series(0, (cardinality(r.ids) + {chunk - 1}) / {chunk} - 1) g)"
         f" SELECT CASE WHEN k.line THEN ({piece}) ELSE ({stored}) END FROM k"
         f" ORDER BY k.day DESC, k.piece LIMIT {NO_LIMIT}"
     )
-    return f"COPY ({select}) TO STDOUT (FORMAT binary)", (*params, *inner_params, *url, *url)
+    statement = WithUrl((f"COPY ({select}) TO STDOUT (FORMAT binary)", (*params, *inner_params, *url)))
+    statement.url = (url[0].encode(), url[1].encode())
+    return statement
 
 
 def subset_served(shape) -> bool:
