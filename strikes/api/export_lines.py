@@ -319,21 +319,26 @@ def days_sql(options: str) -> str:
     public = _public_sql()
     feature = "e.feature_head || chr(1) || e.attack_id::text || chr(2) || e.feature_tail"
 
-    def build(rows: str) -> str:
-        # A day with a visible attack whose line is missing is left out (read from the lines,
-        # where a missing line is an error), never stored without it.
-        return f"""
-    WITH r AS (
-        SELECT a.id, a.day, row_number() OVER (PARTITION BY a.day ORDER BY a.occurred_at DESC, a.id DESC) - 1 AS k
-        FROM ({rows}) a
-    ), missing AS (
-        SELECT DISTINCT r.day FROM r WHERE NOT EXISTS (SELECT 1 FROM strikes_attackexport e WHERE e.attack_id = r.id)
+    def ranks(rows: str) -> str:
+        # Each public attack of the days ``rows`` selects, with its rank in its day's order.
+        return (
+            "SELECT a.id, a.day, row_number() OVER"
+            " (PARTITION BY a.day ORDER BY a.occurred_at DESC, a.id DESC) - 1 AS k"
+            f" FROM ({rows}) a"
+        )
+
+    every = ranks(f"SELECT p.id, p.occurred_at, (p.occurred_at)::date AS day FROM ({public}) p")
+    some = ranks(
+        f"SELECT p.id, p.occurred_at, x AS day FROM unnest(p_days) x JOIN ({public}) p"
+        " ON p.occurred_at >= x::timestamptz AND p.occurred_at < (x + 1)::timestamptz"
     )
-    INSERT INTO strikes_attackexport_day (day, piece, features)
-    SELECT r.day, r.k / {STORED_PIECE}, string_agg({feature}, ',' ORDER BY r.k)
-    FROM r JOIN strikes_attackexport e ON e.attack_id = r.id
-    WHERE r.day NOT IN (SELECT missing.day FROM missing)
-    GROUP BY r.day, r.k / {STORED_PIECE};"""
+    line_of_r = "SELECT 1 FROM strikes_attackexport e WHERE e.attack_id = r.id"
+    kept = "SELECT k.day, k.piece FROM unnest(keep_days, keep_pieces) k(day, piece)"
+    write = (
+        "INSERT INTO strikes_attackexport_day (day, piece, ids, features)"
+        f" SELECT r.day, r.k / {STORED_PIECE}, array_agg(r.id ORDER BY r.k), string_agg({feature}, ',' ORDER BY r.k)"
+        " FROM r JOIN strikes_attackexport e ON e.attack_id = r.id"
+    )
 
     marks = {
         "insert": ("REFERENCING NEW TABLE AS n", "n"),
@@ -346,26 +351,54 @@ def days_sql(options: str) -> str:
         for event, (transition, table) in marks.items()
     )
     return f"""
-CREATE OR REPLACE FUNCTION strikes_attackexport_days_build(p_days date[]) RETURNS void
-LANGUAGE plpgsql {options} SET plan_cache_mode TO force_custom_plan AS $fn$
+CREATE OR REPLACE FUNCTION strikes_attackexport_days_build(p_days date[], p_ids bigint[] DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql {options} SET plan_cache_mode TO force_custom_plan AS $fn$
+DECLARE
+    whole date[];
+    keep_days date[];
+    keep_pieces integer[];
+    missing date[];
 BEGIN
     IF p_days IS NULL THEN
+        -- Every day, whole; a day with a line missing left out.
         DELETE FROM strikes_attackexport_stale;
-        DELETE FROM strikes_attackexport_day;{
-        build(f"SELECT p.id, p.occurred_at, (p.occurred_at)::date AS day FROM ({public}) p")
-    }
+        DELETE FROM strikes_attackexport_day;
+        WITH r AS ({every}), missing AS (
+            SELECT DISTINCT r.day FROM r WHERE NOT EXISTS ({line_of_r})
+        )
+        {write} WHERE r.day NOT IN (SELECT missing.day FROM missing) GROUP BY r.day, r.k / {STORED_PIECE};
         RETURN;
     END IF;
     -- Locked in day order (two builders of the same days never deadlock); the statements after
     -- the lock see what a builder it waited for committed.
     PERFORM pg_advisory_xact_lock({_DAY_LOCK}, x - DATE '2000-01-01') FROM unnest(p_days) x ORDER BY x;
-    DELETE FROM strikes_attackexport_stale WHERE day = ANY(p_days);
-    DELETE FROM strikes_attackexport_day WHERE day = ANY(p_days);{
-        build(
-            f"SELECT p.id, p.occurred_at, x AS day FROM unnest(p_days) x JOIN ({public}) p"
-            " ON p.occurred_at >= x::timestamptz AND p.occurred_at < (x + 1)::timestamptz"
-        )
-    }
+    -- Whole: the days asked so (no p_ids), a day another transaction marked (it changed attacks
+    -- we do not know), and a day with a line missing (written as no piece: read from the lines).
+    WITH gone AS (DELETE FROM strikes_attackexport_stale WHERE day = ANY(p_days) RETURNING xid, day)
+    SELECT coalesce(array_agg(DISTINCT gone.day) FILTER (WHERE gone.xid <> txid_current()), '{{}}')
+    INTO whole FROM gone;
+    IF p_ids IS NULL THEN
+        whole := p_days;
+    END IF;
+    WITH r AS ({some})
+    -- (A probe per attack, as a scalar subquery: as NOT EXISTS, planned for the rows of a
+    -- join it cannot estimate, it scanned every line: 675 ms for one day at a million.)
+    SELECT coalesce(array_agg(DISTINCT r.day), '{{}}') INTO missing FROM r
+    WHERE (SELECT e.attack_id FROM strikes_attackexport e WHERE e.attack_id = r.id) IS NULL;
+    whole := whole || missing;
+    -- Kept: a piece of a day not rebuilt whole that holds the same attacks as before, none of
+    -- them p_ids (whose lines changed); every other piece of these days is written again.
+    WITH r AS ({some}), w AS (
+        SELECT r.day, r.k / {STORED_PIECE} AS piece, array_agg(r.id ORDER BY r.k) AS ids FROM r GROUP BY 1, 2
+    )
+    SELECT coalesce(array_agg(w.day), '{{}}'), coalesce(array_agg(w.piece), '{{}}') INTO keep_days, keep_pieces
+    FROM w JOIN strikes_attackexport_day d ON d.day = w.day AND d.piece = w.piece AND d.ids = w.ids
+    WHERE w.day <> ALL (whole) AND NOT w.ids && p_ids;
+    DELETE FROM strikes_attackexport_day d WHERE d.day = ANY(p_days)
+    AND (d.day, d.piece) NOT IN ({kept});
+    WITH r AS ({some})
+    {write} WHERE r.day <> ALL (missing) AND (r.day, r.k / {STORED_PIECE}) NOT IN ({kept})
+    GROUP BY r.day, r.k / {STORED_PIECE};
 END;
 $fn$;
 CREATE OR REPLACE FUNCTION strikes_attackexport_day_mark() RETURNS trigger
@@ -392,7 +425,7 @@ BEGIN
     SELECT DISTINCT me, (a.occurred_at)::date FROM n JOIN strikes_attack a ON a.id = n.attack_id;
     SELECT array_agg(DISTINCT s.day ORDER BY s.day) INTO days FROM strikes_attackexport_stale s WHERE s.xid = me;
     IF cardinality(days) <= {SMALL_DAYS} THEN
-        PERFORM strikes_attackexport_days_build(days);
+        PERFORM strikes_attackexport_days_build(days, ARRAY(SELECT n.attack_id FROM n));
     END IF;
     RETURN NULL;
 END;

@@ -23,6 +23,7 @@ FORWARD = [
     CREATE TABLE strikes_attackexport_day (
         day date NOT NULL,
         piece integer NOT NULL,
+        ids bigint[] NOT NULL,
         features text NOT NULL,
         PRIMARY KEY (day, piece)
     )
@@ -44,7 +45,7 @@ BACKWARD = [
     "DROP FUNCTION IF EXISTS strikes_attackexport_day_mark()",
     "DROP FUNCTION IF EXISTS strikes_attackexport_days_refresh()",
     "DROP FUNCTION IF EXISTS strikes_attackexport_days_truncated()",
-    "DROP FUNCTION IF EXISTS strikes_attackexport_days_build(date[])",
+    "DROP FUNCTION IF EXISTS strikes_attackexport_days_build(date[], bigint[])",
     "DROP TABLE IF EXISTS strikes_attackexport_stale",
     "DROP TABLE IF EXISTS strikes_attackexport_day",
 ]

@@ -166,11 +166,33 @@ def test_a_day_of_several_pieces(anon, world):
     for i in range(count):
         AttackFactory(occurred_at=kyiv(2025, 5, 2, 10, 0, i % 7), latitude=50.0, longitude=30.0 + i / 1000)
     build_days()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM strikes_attackexport_day WHERE day = '2025-05-02'")
-        assert cursor.fetchone()[0] == 2
-    for query in ("occurred_after=2025-05-02&occurred_before=2025-05-02", "occurred_after=2025-05-02T10:00:03"):
+
+    def piece_versions() -> list[str]:
+        """The row version of each piece of 2 May: a piece written again has a new one."""
+        day_state()  # the pending refresh (and the day's rebuild) first
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text FROM strikes_attackexport_day WHERE day = '2025-05-02' ORDER BY piece")
+            return [v for (v,) in cursor.fetchall()]
+
+    versions = piece_versions()
+    assert len(versions) == 2
+    queries = ("occurred_after=2025-05-02&occurred_before=2025-05-02", "occurred_after=2025-05-02T10:00:03")
+    for query in queries:
         assert download(anon, query, "testserver") == expected(query, "testserver"), query
+    # An edit rewrites the piece of the attack edited; a move out of the day, every piece after it.
+    first, last = (
+        Attack.objects.filter(occurred_at__date=dt.date(2025, 5, 2)).order_by(*order)[0]
+        for order in (("-occurred_at", "-id"), ("occurred_at", "id"))
+    )
+    Attack.objects.filter(pk=first.pk).update(description="Edited in the first piece")
+    assert piece_versions()[0] != versions[0] and piece_versions()[1] == versions[1]
+    for query in queries:
+        assert download(anon, query, "localhost") == expected(query, "localhost"), query
+    Attack.objects.filter(pk=first.pk).update(occurred_at=kyiv(2025, 5, 3, 9))
+    assert day_state() == (6, 0)
+    for query in (*queries, RANGES[0]):
+        assert download(anon, query, "testserver") == expected(query, "testserver"), query
+    assert last.pk in [f["id"] for f in json.loads(download(anon, queries[0], "testserver"))["features"]]
 
 
 def test_other_requests_read_the_lines(anon, analyst, world, days_read):
