@@ -247,6 +247,16 @@ CELERY_BEAT_SCHEDULE["asof-snapshot"] = {
     "options": {"expires": ASOF_SNAPSHOT_HOURS * 3600},
 }
 
+# --- Stored GeoJSON days (strikes.api.export_lines, "Days") ---
+# A write touching more than a few days (an import, a bulk edit) leaves them stale: read from the
+# per-attack lines (same bytes, slower) until this task builds them again.
+EXPORT_DAYS_SECONDS = env.float("EXPORT_DAYS_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["export-days-build"] = {
+    "task": "strikes.tasks.export_days_build",
+    "schedule": timedelta(seconds=EXPORT_DAYS_SECONDS),
+    "options": {"expires": EXPORT_DAYS_SECONDS},
+}
+
 # --- REST API ---
 PUBLIC_API = env.bool("PUBLIC_API", default=True)
 # Absolute links in e-mails and webhooks (no request to take the host from).

@@ -307,6 +307,22 @@ def _public_sql() -> str:
     return sql % tuple(sql_text(str(p)) for p in params)
 
 
+def stale_days_build(using: str = "default") -> int:
+    """Build the days that writes left stale (more than ``SMALL_DAYS`` in one transaction: an
+    import, a bulk edit), so that their downloads are read from the stored days again; returns
+    how many. Marks of transactions still in progress are not seen, and stay. Run by the beat
+    task ``strikes.tasks.export_days_build`` every ``EXPORT_DAYS_SECONDS``."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(DISTINCT s.day ORDER BY s.day) FROM strikes_attackexport_stale s"
+            " WHERE to_regclass('strikes_attackexport_day') IS NOT NULL"
+        )
+        days = cursor.fetchone()[0] or []
+        if days:
+            cursor.execute("SELECT strikes_attackexport_days_build(%s::date[])", [days])
+    return len(days)
+
+
 def days_sql(options: str) -> str:
     """The functions and triggers that keep ``strikes_attackexport_day``, run with ``options``
     (the lines' zone): ``strikes_attackexport_days_build(days)`` (every day for NULL) and the

@@ -11,6 +11,7 @@ import json
 import pytest
 from django.db import connection
 
+from strikes import tasks
 from strikes.api import export_lines
 from strikes.api.formats import geojson_stream
 from strikes.api.representation import FIELD_NAMES, Shape
@@ -47,6 +48,13 @@ def day_state() -> tuple[int, int]:
             " (SELECT count(*) FROM strikes_attackexport_stale)"
         )
         return cursor.fetchone()
+
+
+def stored_days() -> bytes:
+    """Every stored day's Features, as stored."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT string_agg(features, ',' ORDER BY day, piece) FROM strikes_attackexport_day")
+        return (cursor.fetchone()[0] or "").encode()
 
 
 def expected(query: str, host: str) -> bytes:
@@ -157,9 +165,22 @@ def test_a_bulk_write_leaves_days_stale_and_read_from_the_lines(anon, world):
     days, stale = day_state()
     assert days == 4 and stale > 0  # more days than a commit rebuilds
     assert_served_as_live(anon)
-    build_days()
+    before = stored_days()
+    # The beat task builds them again: the stored days now hold the edited descriptions.
+    assert tasks.export_days_build.apply().get() == 4
     assert day_state() == (4, 0)
+    after = stored_days()
+    assert b"Everywhere at once" not in before and after.count(b"Everywhere at once") == 5
     assert_served_as_live(anon)
+    assert tasks.export_days_build.apply().get() == 0  # nothing stale: nothing built
+
+
+def test_the_stale_days_task_is_on_the_beat_schedule(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["export-days-build"]
+    assert entry["task"] == "strikes.tasks.export_days_build" and entry["task"] in app.tasks
+    assert entry["schedule"] == dt.timedelta(minutes=1)
 
 
 def test_a_day_of_several_pieces(anon, world):
