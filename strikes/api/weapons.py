@@ -11,12 +11,12 @@ under it, a label mixing categories under the combination of those categories.
 """
 
 import csv
-import datetime as dt
 import io
+import json
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import DateField, Q
+from django.db import connections
+from django.db.models import DateField
 from django.db.models.functions import Trunc
 from django.http import HttpResponse
 from django.utils import timezone
@@ -76,84 +76,158 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@dataclass
-class _Row:
-    """One weapon (or combination) in one period, while the counts are added up."""
+# The answer's rows, grouped by PostgreSQL: one row per period and *shape* (the answer row's
+# identity: the set of catalogue models, or a lone uncatalogued label, with by=model; the set of
+# categories with by=category). Per shape: the counts added up (SUM keeps a count no wave gave
+# as NULL: unknown, not 0), the waves counted, and the labels in code point order (COLLATE "C":
+# Python's order of str), as an array or as JSON text. "{shape}" and "{labels}" are filled in
+# per ``by`` and format below; the inner query is the filtered wave counts, compiled by Django.
+_GROUPS_SQL = """
+SELECT {day}, k.shape, {lone} AS lone, sum(c.launched), sum(c.intercepted), count(DISTINCT c.wave_id),
+       {labels}
+FROM ({inner}) c
+LEFT JOIN ({shape}) k ON k.wavemunition_id = c.id
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
+"""
+# Per wave count, its shape: every count's at once (one hash join; a lookup per count cost twice
+# as much).
+_SHAPES = {
+    # The catalogue rows a label names (their names, for the answer, come from the catalogue).
+    "model": (
+        "SELECT m.wavemunition_id, array_agg(DISTINCT m.munition_id ORDER BY m.munition_id) AS shape"
+        " FROM strikes_wavemunition_munitions m GROUP BY 1"
+    ),
+    # The categories of those rows.
+    "category": (
+        'SELECT m.wavemunition_id, array_agg(DISTINCT u.category COLLATE "C" ORDER BY u.category COLLATE "C")'
+        " AS shape FROM strikes_wavemunition_munitions m JOIN strikes_munition u ON u.id = m.munition_id GROUP BY 1"
+    ),
+}
+_LABELS = 'array_agg(DISTINCT c.label COLLATE "C" ORDER BY c.label COLLATE "C")'
 
-    period: dt.date | None
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What an answer row shows of its weapon (the same for every period), worked out once."""
+
     weapon: str
-    parts: list[str]
+    parts: tuple[str, ...]
     category: str | None
-    launched: int | None = None
-    intercepted: int | None = None
-    waves: set = field(default_factory=set)
-    labels: set = field(default_factory=set)
+    sort_name: str = field(compare=False)
 
-    def add(self, launched: int | None, intercepted: int | None, wave_id: int, label: str) -> None:
-        # An unknown count stays unknown rather than reading as 0; known counts add up.
-        if launched is not None:
-            self.launched = (self.launched or 0) + launched
-        if intercepted is not None:
-            self.intercepted = (self.intercepted or 0) + intercepted
-        self.waves.add(wave_id)
-        self.labels.add(label)
+    def json(self) -> str:
+        """The row's members from "weapon" to "category", as the JSON renderer writes them,
+        with a trailing comma."""
+        combined = "true" if len(self.parts) > 1 else "false"
+        return (
+            f'"weapon":{_json(self.weapon)},"combined":{combined},"parts":{_json(self.parts)},'
+            f'"category":{_json(self.category)},'
+        )
 
-    def as_dict(self) -> dict:
-        return {
-            "period": self.period.isoformat() if self.period else None,
-            "weapon": self.weapon,
-            "combined": len(self.parts) > 1,
-            "parts": self.parts,
-            "category": self.category,
-            "launched": self.launched,
-            "intercepted": self.intercepted,
-            "waves": len(self.waves),
-            "labels": sorted(self.labels),
-        }
+
+def _json(value) -> str:
+    """``value`` as DRF's JSON renderer writes it (compact, non-ASCII as is)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _shapes(by: str):
+    """A function (the shape key, a lone label) -> ``_Shape``, memoised; for by=model it reads
+    the catalogue (one query), for by=category the key is already the categories."""
+    memo: dict[tuple, _Shape] = {}
+    catalogue = {m["id"]: m for m in Munition.objects.values("id", "name", "category")} if by == "model" else {}
+
+    def shape(key: list | None, lone: str | None) -> _Shape:
+        memo_key = (tuple(key) if key else (), lone)
+        found = memo.get(memo_key)
+        if found is not None:
+            return found
+        if by == "model":
+            if not key:
+                parts, category = (lone,), None
+            else:
+                models = sorted((catalogue[i] for i in key), key=lambda m: m["name"].casefold())
+                parts = tuple(m["name"] for m in models)
+                categories = {m["category"] for m in models}
+                category = categories.pop() if len(categories) == 1 else None
+        else:
+            parts = tuple(key) if key else (UNCATALOGUED,)
+            category = parts[0] if len(parts) == 1 else None
+        weapon = " + ".join(parts)
+        found = memo[memo_key] = _Shape(weapon, parts, category, weapon.casefold())
+        return found
+
+    return shape
+
+
+def _groups(queryset, *, by: str, period: str, labels_json: bool) -> list[tuple]:
+    """(period as ISO text or None, ``_Shape``, launched, intercepted, waves, labels) per answer
+    row, in the answer's order: period, most launched first, then the weapon's name (any case).
+    ``labels``: a list, or with ``labels_json`` the list's JSON text (PostgreSQL escapes a string
+    as Python's JSON encoder does: the same short escapes, other controls as lowercase \\u00xx)."""
+    counts = queryset.order_by().values("id", "label", "launched", "intercepted", "wave_id")
+    if period != "all":
+        # The period's first day in the zone, computed by PostgreSQL: no per-row conversion here.
+        tz = timezone.get_current_timezone()
+        counts = counts.annotate(day=Trunc("wave__started_at", period, output_field=DateField(), tzinfo=tz))
+    inner, params = counts.query.sql_with_params()
+    sql = _GROUPS_SQL.format(
+        day="to_char(c.day, 'YYYY-MM-DD')" if period != "all" else "NULL::text",
+        # by=model, a label naming no catalogue model is a row of its own; by=category all such
+        # labels are one row, "uncatalogued".
+        lone="CASE WHEN k.shape IS NULL THEN c.label END" if by == "model" else "NULL::text",
+        labels=f"array_to_json({_LABELS})::text" if labels_json else _LABELS,
+        inner=inner,
+        shape=_SHAPES[by],
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    shape = _shapes(by)
+    rows = [(day, shape(key, lone), *rest) for day, key, lone, *rest in fetched]
+    # Stable: rows tied on all three keep the statement's order (period, shape, label).
+    rows.sort(key=lambda r: (r[0] or "", -(r[2] or 0), r[1].sort_name))
+    return rows
 
 
 def weapons_table(queryset, *, by: str, period: str) -> list[dict]:
-    """The rows of the answer for the ``WaveMunition`` rows of ``queryset`` (two queries)."""
-    tz = timezone.get_current_timezone()
-    counts = queryset.order_by().values_list("label", "launched", "intercepted", "wave_id")
-    if period != "all":
-        # The period's first day in the zone, computed by PostgreSQL: no per-row conversion here.
-        counts = counts.annotate(day=Trunc("wave__started_at", period, output_field=DateField(), tzinfo=tz))
-    counts = counts.annotate(ids=ArrayAgg("munitions", filter=Q(munitions__isnull=False), distinct=True, default=[]))
-    catalogue = {m["id"]: m for m in Munition.objects.values("id", "name", "category")}
-    shapes: dict[tuple, tuple] = {}  # one answer row's identity per label and set of models, worked out once
+    """The rows of the answer for the ``WaveMunition`` rows of ``queryset`` (two queries by
+    model, one by category)."""
+    return [
+        {
+            "period": day,
+            "weapon": shape.weapon,
+            "combined": len(shape.parts) > 1,
+            "parts": list(shape.parts),
+            "category": shape.category,
+            "launched": launched,
+            "intercepted": intercepted,
+            "waves": waves,
+            "labels": labels,
+        }
+        for day, shape, launched, intercepted, waves, labels in _groups(
+            queryset, by=by, period=period, labels_json=False
+        )
+    ]
 
-    def shape(label: str, ids: tuple) -> tuple:
-        models = sorted((catalogue[i] for i in ids), key=lambda m: m["name"].casefold())
-        if by == "model":
-            if not models:
-                return (label,), [label], label, None
-            parts = [m["name"] for m in models]
-            categories = {m["category"] for m in models}
-            return (
-                tuple(m["id"] for m in models),
-                parts,
-                " + ".join(parts),
-                (categories.pop() if len(categories) == 1 else None),
-            )
-        parts = sorted({m["category"] for m in models}) or [UNCATALOGUED]
-        return tuple(parts), parts, " + ".join(parts), parts[0] if len(parts) == 1 else None
 
-    rows: dict[tuple, _Row] = {}
-    for label, launched, intercepted, wave_id, *rest in counts:
-        day = rest[0] if period != "all" else None
-        ids = tuple(rest[-1])
-        memo = (ids, label if not ids and by == "model" else None)
-        found = shapes.get(memo)
-        if found is None:
-            found = shapes[memo] = shape(label, ids)
-        key, parts, weapon, category = found
-        row = rows.get((day, key))
-        if row is None:
-            row = rows[(day, key)] = _Row(day, weapon, list(parts), category)
-        row.add(launched, intercepted, wave_id, label)
-    ordered = sorted(rows.values(), key=lambda r: (r.period or dt.date.min, -(r.launched or 0), r.weapon.casefold()))
-    return [row.as_dict() for row in ordered]
+def weapons_json(queryset, *, by: str, period: str) -> str:
+    """``weapons_table``'s rows as the JSON array the renderer would write (before its U+2028
+    and U+2029 escapes), built from text: ~3,700 rows a day-by-day answer, each a dict of nine
+    members and two lists to make and encode otherwise (docs/PERFORMANCE.md §16)."""
+    fragments: dict[_Shape, str] = {}
+    out = []
+    for day, shape, launched, intercepted, waves, labels in _groups(queryset, by=by, period=period, labels_json=True):
+        middle = fragments.get(shape)
+        if middle is None:
+            middle = fragments[shape] = shape.json()
+        out.append(
+            f'{{"period":{"null" if day is None else chr(34) + day + chr(34)},{middle}'
+            f'"launched":{"null" if launched is None else launched},'
+            f'"intercepted":{"null" if intercepted is None else intercepted},'
+            f'"waves":{waves},"labels":{labels}}}'
+        )
+    return "[" + ",".join(out) + "]"
 
 
 WeaponsResponse = inline_serializer(
@@ -228,10 +302,19 @@ class WeaponsView(JSONErrorsMixin, GenericAPIView):
         if period not in PERIODS:
             raise bad_parameter("period", f"period must be one of {', '.join(PERIODS)}.")
         filterset = StrictFilterBackend().get_valid_filterset(request, self.get_queryset(), self)
+        head = {"by": by, "period": period, "timezone": str(timezone.get_current_timezone())}
+        fmt = request.accepted_renderer.format
+        if fmt == "json":
+            # The rows' JSON written from text (weapons_json), around the renderer's own head: the
+            # bytes the renderer would write for the whole, U+2028/2029 escaped as it does.
+            results = weapons_json(filterset.qs, by=by, period=period)
+            results = results.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            body = JSONRenderer().render(head)[:-1] + b',"results":' + results.encode() + b"}"
+            return HttpResponse(body, content_type=request.accepted_renderer.media_type)
         rows = weapons_table(filterset.qs, by=by, period=period)
-        if request.accepted_renderer.format == "csv":
+        if fmt == "csv":
             return self._csv(rows, by, period)
-        return Response({"by": by, "period": period, "timezone": str(timezone.get_current_timezone()), "results": rows})
+        return Response({**head, "results": rows})
 
     @staticmethod
     def _csv(rows: list[dict], by: str, period: str) -> HttpResponse:

@@ -302,3 +302,34 @@ def test_digits_that_are_not_ascii_are_a_400_not_a_500(anon, world, value):
         response = anon.get(reverse("api-attack-list"), {param: value})
         assert response.status_code == 400
         assert response.json()["parameter"] == param
+
+
+def test_names_ids_and_unknown_values_together(anon, world):
+    """Names, aliases and ids mixed in one filter (strikes.filtersets._named_rows and
+    _spelling_hits): the good ones all count; the 400 names the unknown ones, ids first."""
+    kharkiv_oblast, odesa_oblast = world.places["kharkiv_oblast"], world.places["odesa_oblast"]
+    assert ids(anon, oblast=f"kharkivska OBLAST,{odesa_oblast.pk}") == world.ids("a2", "a3", "a4")
+    assert ids(anon, munition=f"hwasong-11,{world.munitions['kh101'].pk}") == world.ids("a1", "a3")
+    assert ids(anon, oblast="Kharkiv", munition="Geran-2") == world.ids("a2")
+    for param, value, message in [
+        ("oblast", f"Narnia,Kharkiv,{kharkiv_oblast.pk},987654321", "No oblast matches 987654321, Narnia."),
+        ("place", "Kyiv,Atlantis,kiev", "No place matches Atlantis."),
+        ("munition", "zzz,KN-23,987654321,hwasong-11", "No munition matches 987654321, zzz."),
+    ]:
+        response = anon.get(reverse("api-attack-list"), {param: value})
+        assert response.status_code == 400
+        assert response.json()["parameter"] == param
+        assert response.json()["detail"] == f"Invalid value for '{param}': {message}"
+
+
+def test_each_named_filter_is_one_statement(anon, world):
+    """An oblast and a munition named by words: one statement each (the spellings walk their
+    index), then the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert ids(anon, oblast="kharkivska OBLAST", munition="Geran-2") == world.ids("a2")
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert sum("strikes_placename" in s for s in sqls) == 1
+    assert sum('FROM "strikes_munition"' in s for s in sqls) == 1

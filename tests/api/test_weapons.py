@@ -220,3 +220,66 @@ def test_options_names_the_filters_and_parameters(anon):
     data = anon.options(URL).json()
     assert set(data["filters"]) == {"occurred_after", "occurred_before"}
     assert data["query_parameters"] == ["by", "format", "occurred_after", "occurred_before", "period"]
+
+
+def test_labels_with_quotes_controls_and_line_separators_are_the_renderers_json(anon, db):
+    """The JSON answer's rows are written from text (PostgreSQL escapes the labels): every
+    character a source may send comes out as the JSON renderer writes it, and reads back as sent."""
+    from rest_framework.renderers import JSONRenderer
+
+    wave = WaveFactory(started_at=dt.datetime(2025, 5, 1, 1, 0, tzinfo=KYIV))
+    labels = [
+        'Say "Shahed"',
+        "back\\slash",
+        "tab\there\nnew\x01line\x1f",
+        "Ланцет\u2028next\u2029",
+        "émoji 🚀",
+        "/slash",
+    ]
+    for i, label in enumerate(labels):
+        WaveMunition.objects.create(wave=wave, label=label, launched=i + 1, intercepted=None if i % 2 else i)
+    for by in ("model", "category"):
+        response = anon.get(URL, {"by": by, "period": "day"})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        got = [label for row in body["results"] for label in row["labels"]]
+        assert sorted(got) == sorted(labels)
+        # The same bytes as the renderer writes for the same data.
+        assert response.content == JSONRenderer().render(body)
+        assert b"\\u2028" in response.content and "\u2028".encode() not in response.content
+    # by=category, every uncatalogued label in one row, in code point order ("/" < "L" < "S" < "b" < ...).
+    (row,) = anon.get(URL, {"by": "category", "period": "all"}).json()["results"]
+    assert row["labels"] == [
+        "/slash",
+        'Say "Shahed"',
+        "back\\slash",
+        "tab\there\nnew\x01line\x1f",
+        "émoji 🚀",
+        "Ланцет\u2028next\u2029",
+    ]
+    assert (row["weapon"], row["launched"], row["intercepted"], row["waves"]) == ("uncatalogued", 21, 0 + 2 + 4, 1)
+
+
+def test_one_wave_counted_once_when_two_of_its_labels_are_one_row(anon, db):
+    """Two labels of one wave that land in one row (two cruise missiles, by category): their counts
+    add up, the wave counts once, both labels listed; a count no label gave stays unknown."""
+    kh101 = MunitionFactory(name="Kh-101", category="cruise_missile")
+    kalibr = MunitionFactory(name="Kalibr", category="cruise_missile")
+    wave = WaveFactory(started_at=dt.datetime(2025, 6, 2, 1, 0, tzinfo=KYIV))
+    WaveMunition.objects.create(wave=wave, label="X-101", launched=8, intercepted=None).munitions.set([kh101])
+    WaveMunition.objects.create(wave=wave, label="Kalibr", launched=3, intercepted=None).munitions.set([kalibr])
+    response = anon.get(URL, {"by": "category", "period": "week"})
+    assert rows(response, "period", "weapon", "combined", "launched", "intercepted", "waves", "labels") == [
+        ("2025-06-02", "cruise_missile", False, 11, None, 1, ["Kalibr", "X-101"])
+    ]
+    by_model = anon.get(URL, {"by": "model", "period": "week", "format": "csv"}).content.decode()
+    assert by_model.splitlines()[1:] == [
+        "2025-06-02,Kh-101,false,Kh-101,cruise_missile,8,,1,X-101",
+        "2025-06-02,Kalibr,false,Kalibr,cruise_missile,3,,1,Kalibr",
+    ]
+
+
+def test_by_category_is_one_query(anon, waves, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the groups, with their categories: no catalogue needed
+        assert anon.get(URL, {"by": "category", "period": "day"}).status_code == 200
