@@ -277,12 +277,14 @@ $fn$;
 # A day is read from its pieces only when it has a piece 0 and no mark in
 # ``strikes_attackexport_stale``; any other day is read from the lines, so a day missing is
 # never wrong, only slower. Every write that can change a day's pieces marks it: a statement on
-# ``strikes_attack`` the days of the rows it had (a move, a retraction, a deletion leaves the
-# old day), an insert the new rows' days, and each refresh of lines (at commit, whatever table
-# the write touched) the days the refreshed attacks are in now. That refresh then rebuilds the
-# days the transaction marked when they are few (``SMALL_DAYS``: an editor's edit, an ingested
-# article); a bulk write leaves them marked, read from the lines until
-# ``strikes_attackexport_days_build(NULL)`` or the next rebuild. Marks are plain rows (no
+# ``strikes_attack`` the days of the public rows it had (a move, a retraction, a deletion leaves
+# the old day), an insert the days of the public rows it made, and each refresh of lines (at
+# commit, whatever table the write touched) the days the refreshed attacks are in now, if public.
+# An attack public neither before nor after a write is in no day: it marks nothing (the drafts
+# ingest creates and links articles to cost no day's rebuild). The refresh then rebuilds the
+# days the transaction marked when they are few (``SMALL_DAYS``: an editor's edit); a bulk write
+# leaves them marked, read from the lines until the beat task ``strikes.tasks.export_days_build``
+# (``stale_days_build``), ``strikes_attackexport_days_build(NULL)`` or the next rebuild. Marks are plain rows (no
 # unique key), so marking never waits for another writer; rebuilding a day takes a lock on it
 # first and computes in a statement of its own, which sees what a writer it waited for
 # committed, then removes the marks it can see (those its snapshot covers).
@@ -305,6 +307,17 @@ def _public_sql() -> str:
     """``SELECT id, occurred_at`` of ``_public()``, its values written into the SQL."""
     sql, params = _public().order_by().values("id", "occurred_at").query.sql_with_params()
     return sql % tuple(sql_text(str(p)) for p in params)
+
+
+def _public_row(alias: str) -> str:
+    """The condition of ``_public()`` on one row of ``strikes_attack`` called ``alias`` (a
+    transition table's row, whose state may no longer be the table's): the marks leave out
+    attacks that are in no stored day, before and after a write (an ingested draft)."""
+    sql = _public_sql()
+    where = sql.split(" WHERE ", 1)[1]
+    if " JOIN " in sql or not where.startswith("(") or '"strikes_attack".' not in where:
+        raise ValueError(f"The public attacks are no longer a condition on one row: {sql}")
+    return where.replace('"strikes_attack".', f"{alias}.")
 
 
 def stale_days_build(using: str = "default") -> int:
@@ -422,10 +435,12 @@ LANGUAGE plpgsql {options} AS $fn$
 BEGIN
     IF TG_ARGV[0] = 'n' THEN
         INSERT INTO strikes_attackexport_stale (xid, day)
-        SELECT DISTINCT txid_current(), (n.occurred_at)::date FROM n WHERE n.occurred_at IS NOT NULL;
+        SELECT DISTINCT txid_current(), (n.occurred_at)::date FROM n
+        WHERE n.occurred_at IS NOT NULL AND {_public_row("n")};
     ELSE
         INSERT INTO strikes_attackexport_stale (xid, day)
-        SELECT DISTINCT txid_current(), (o.occurred_at)::date FROM o WHERE o.occurred_at IS NOT NULL;
+        SELECT DISTINCT txid_current(), (o.occurred_at)::date FROM o
+        WHERE o.occurred_at IS NOT NULL AND {_public_row("o")};
     END IF;
     RETURN NULL;
 END;
@@ -438,7 +453,8 @@ DECLARE
     days date[];
 BEGIN
     INSERT INTO strikes_attackexport_stale (xid, day)
-    SELECT DISTINCT me, (a.occurred_at)::date FROM n JOIN strikes_attack a ON a.id = n.attack_id;
+    SELECT DISTINCT me, (a.occurred_at)::date FROM n JOIN strikes_attack a ON a.id = n.attack_id
+    WHERE {_public_row("a")};
     SELECT array_agg(DISTINCT s.day ORDER BY s.day) INTO days FROM strikes_attackexport_stale s WHERE s.xid = me;
     IF cardinality(days) <= {SMALL_DAYS} THEN
         PERFORM strikes_attackexport_days_build(days, ARRAY(SELECT n.attack_id FROM n));

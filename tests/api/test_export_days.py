@@ -138,6 +138,31 @@ def test_a_day_changed_is_rebuilt_at_commit(anon, world, days_read):
     assert_served_as_live(anon)
 
 
+def test_a_draft_marks_no_day_and_its_publication_rebuilds_its_day(anon, world):
+    """A draft is in no stored day: creating and editing one (what ingest does) marks and
+    rebuilds nothing; publishing it rebuilds its day at commit, with it in."""
+    build_days()
+
+    def piece_of_24_april() -> str:
+        day_state()  # the pending refresh (and any rebuild) first
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text || ids::text FROM strikes_attackexport_day WHERE day = '2025-04-24'")
+            return cursor.fetchone()[0]
+
+    before = piece_of_24_april()
+    draft = AttackFactory(status="draft", occurred_at=kyiv(2025, 4, 24, 12, 0), latitude=50.0, longitude=30.5)
+    Attack.objects.filter(pk=draft.pk).update(description="Still a draft", killed_best=3)
+    with connection.cursor() as cursor:  # before the refresh at commit: no statement marked a day
+        cursor.execute("SELECT count(*) FROM strikes_attackexport_stale")
+        assert cursor.fetchone()[0] == 0
+    assert piece_of_24_april() == before and day_state() == (4, 0)  # not written, nothing stale
+    Attack.objects.filter(pk=draft.pk).update(status="published")
+    after = piece_of_24_april()
+    assert after != before and str(draft.pk) in after.split("{", 1)[1]
+    assert day_state() == (4, 0)
+    assert_served_as_live(anon)
+
+
 def test_an_attack_moved_to_another_day_leaves_the_old_one(anon, world):
     build_days()
     a1 = world.attacks["a1"]
