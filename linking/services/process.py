@@ -7,12 +7,12 @@ this module calls; here is decided what to record.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models.expressions import RawSQL
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from casualties.services.grades import grade_refresh
@@ -23,7 +23,7 @@ from linking.services.munitions import attach_munitions
 from linking.services.reference import VERSION_SQL, reference_data
 from linking.services.waves import night_wave_attach
 from sources.choices import ReviewState
-from sources.models import Article
+from sources.models import Article, Outlet
 from sources.services import (
     article_extraction_claim,
     article_extraction_fail,
@@ -158,16 +158,51 @@ def article_process(*, article_id: int) -> None:
         raise
 
 
-def _process(article_id: int) -> None:
-    # The raw page (kept for provenance) and the old report are not needed here: not read at all.
-    # The outlet comes along for the claims' figures (its grade weighs them).
-    # The reference data's version comes with the article (one round trip fewer per article).
-    article = (
-        Article.objects.select_related("outlet")
-        .defer("raw_body", "report")
-        .annotate(reference_version=RawSQL(f"({VERSION_SQL})", ()))  # noqa: S611 -- a constant, no input
-        .get(pk=article_id)
+# Article columns extraction leaves unread: the raw page (kept for provenance), the old report.
+_UNREAD = frozenset({"raw_body", "report"})
+
+
+@functools.cache
+def _article_sql() -> str:
+    """The article's read for ``_process``, written once per process: its columns (but
+    ``_UNREAD``), its outlet's as ``outlet__<column>`` and the reference data's version.
+
+    The queryset it replaces (``select_related("outlet").defer(...).annotate(...)``) built and
+    compiled the same statement for every article: 1.1-1.25 ms of a worker's CPU per read
+    against 0.45-0.7 ms for this one (200 reads each, interleaved, load 12; issue 19). The
+    article, its outlet and the deferred fields are the same (``_article_read``).
+    """
+    qn = connection.ops.quote_name
+    article = [f"a.{qn(f.column)}" for f in Article._meta.concrete_fields if f.attname not in _UNREAD]
+    outlet = [f"o.{qn(f.column)} AS {qn('outlet__' + f.column)}" for f in Outlet._meta.concrete_fields]
+    # The models' own table and column names and a module constant: no input in the text.
+    return (
+        f"SELECT {', '.join(article + outlet)}, ({VERSION_SQL}) AS reference_version"  # noqa: S608
+        f" FROM {qn(Article._meta.db_table)} a LEFT JOIN {qn(Outlet._meta.db_table)} o ON o.id = a.outlet_id"
+        " WHERE a.id = %s"
     )
+
+
+def _article_read(article_id: int) -> Article:
+    """The article as ``_process`` needs it: ``_UNREAD`` deferred, its outlet loaded, and the
+    reference data's version (``reference_version``) from the same statement."""
+    article = next(iter(Article.objects.raw(_article_sql(), [article_id])), None)
+    if article is None:
+        raise Article.DoesNotExist(f"Article {article_id} does not exist.")
+    fields = Outlet._meta.concrete_fields
+    values = [article.__dict__.pop(f"outlet__{f.column}") for f in fields]
+    if article.outlet_id is not None:
+        outlet = Outlet.from_db(article._state.db, [f.attname for f in fields], values)
+        Article._meta.get_field("outlet").set_cached_value(article, outlet)
+    else:
+        Article._meta.get_field("outlet").set_cached_value(article, None)
+    return article
+
+
+def _process(article_id: int) -> None:
+    # One statement: the article, its outlet (its grade weighs the claims' figures) and the
+    # reference data's version (one round trip fewer per article).
+    article = _article_read(article_id)
     ref = reference_data(article.reference_version)
     document, offset = article_document(article)
     report = extract(document, published=_published_date(article), gazetteer=ref.gazetteer).to_dict()
@@ -220,7 +255,8 @@ def _process(article_id: int) -> None:
                 grade_refresh(attack=attack.pk)
         # In the same transaction: the attack is never committed without its article's words
         # in its search vector (a worker dying between the two used to leave it unsearchable).
-        search_refresh([attack.pk for attack, _new in touched])
+        # A new attack had its vector written with it, from this article (``_draft_attack``).
+        search_refresh([attack.pk for attack, new in touched if not new])
 
 
 def _linked_as_graded(article: Article) -> list[dict] | None:
@@ -272,7 +308,10 @@ def _draft_attack(article: Article, report: dict, place: Place) -> Attack:
         occurred_at=occurred_at,
         time_precision=time_precision,
         description=(article.title or "")[:500],
-        # Built from the gazetteer row just read; the search vector is rebuilt by the caller.
+        # Built from the gazetteer row just read.
         validate_constraints=False,
         refresh_search=False,
+        # Its only article will be this one, linked before the transaction commits: the vector
+        # is written by the INSERT from it, not by an UPDATE after the link.
+        search_article_id=article.pk,
     )

@@ -7,6 +7,7 @@ they are counted inside the test's transaction, where each ``atomic`` block is a
 """
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +15,7 @@ from casualties.models import PublishedFigure
 from linking.services import article_process
 from sources.models import Article
 from strikes.models import Attack
+from strikes.services import attack_search_refresh
 from tests.factories import OutletFactory
 
 FIRST = (
@@ -93,10 +95,42 @@ def test_ingesting_an_article_costs_a_pinned_number_of_queries(reference, make_a
     # reads again) where one read of its linked articles does. 18 before the reference data's
     # version came with the article's own read (the check was a statement of its own). 17 before
     # the claim returned its token (a SELECT after the UPDATE) and the new attack was graded from
-    # the article in hand (a read of its linked articles).
-    assert process_counting(first) == 15
+    # the article in hand (a read of its linked articles). 15 before the search vector was
+    # written by the attack's INSERT (an UPDATE of the new row after the link).
+    assert process_counting(first) == 14
     # A second article on that attack: the attack locked and its figures read back and
     # rewritten, graded once after the link, without a savepoint of its own. 34 before the fix
     # (the first grade, thrown away, and a savepoint around the second); 27 with the reference
     # data's check a statement of its own; 26 with the claim's token read by a SELECT of its own.
     assert process_counting(second) == 25
+
+
+def stored_vector(attack_id: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM strikes_attack WHERE id = %s", [attack_id])
+        return cursor.fetchone()[0]
+
+
+def postings(attack_id: int) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term FROM strikes_attack_term WHERE attack_id = %s", [attack_id])
+        return {term for (term,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_a_new_attack_is_found_by_its_articles_words_as_a_rebuild_of_its_vector_would_find_it(reference, make_article):
+    # The new attack's search vector is written by its INSERT, before the article is linked:
+    # it must hold the article's title and text as the rebuild from its linked articles does.
+    article = make_article(FIRST, "2025-04-24", title="Night strike on the capital", outlet=OutletFactory(name="AFP"))
+    article_process(article_id=article.pk)
+    attack_id = Article.objects.get(pk=article.pk).attack_id
+    found = Attack.objects.filter(search_vector=SearchQuery("Sviatoshynskyi district", config="english"))
+    assert list(found.values_list("pk", flat=True)) == [attack_id]  # a word of the text only
+    assert Attack.objects.filter(search_vector=SearchQuery("capital", config="english")).exists()  # the title
+    written = stored_vector(attack_id)
+    terms = postings(attack_id)
+    assert attack_search_refresh(attack_ids=[attack_id]) == 1
+    assert stored_vector(attack_id) == written
+    # The search's postings, kept by the attack's triggers, are those of the rebuilt vector.
+    assert postings(attack_id) == terms
+    assert "sviatoshynskyi" in terms
