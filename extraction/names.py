@@ -106,15 +106,21 @@ def norm_token(token: str) -> str:
         if t.endswith(a + "s"):
             t = t[:-2]
             break
-    out = []
-    for ch in t:
-        if ch in _APOSTROPHES:
-            continue
-        if ord(ch) < 0x0400 and not ch.isascii():
-            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(ch)
-    t = "".join(out)
+    t = t.translate(_DROP_APOSTROPHES)
+    # Only the letters between ASCII and Cyrillic carry accents to drop: a word without one
+    # (nearly every word) is not taken apart letter by letter.
+    if _ACCENTABLE_RE.search(t):
+        t = _ACCENTABLE_RE.sub(_unaccented, t)
     return _SKY_RE.sub("y", t)
+
+
+_DROP_APOSTROPHES = dict.fromkeys(map(ord, _APOSTROPHES))
+_ACCENTABLE_RE = re.compile("[\u0080-\u03ff]")
+
+
+def _unaccented(m: re.Match) -> str:
+    """A letter of ``_ACCENTABLE_RE`` without its accents ("é" -> "e", "ł" stays)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", m.group()) if not unicodedata.combining(c))
 
 
 def norm_name(name: str) -> str:
