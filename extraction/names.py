@@ -106,15 +106,21 @@ def norm_token(token: str) -> str:
         if t.endswith(a + "s"):
             t = t[:-2]
             break
-    out = []
-    for ch in t:
-        if ch in _APOSTROPHES:
-            continue
-        if ord(ch) < 0x0400 and not ch.isascii():
-            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(ch)
-    t = "".join(out)
+    t = t.translate(_DROP_APOSTROPHES)
+    # Only the letters between ASCII and Cyrillic carry accents to drop: a word without one
+    # (nearly every word) is not taken apart letter by letter.
+    if _ACCENTABLE_RE.search(t):
+        t = _ACCENTABLE_RE.sub(_unaccented, t)
     return _SKY_RE.sub("y", t)
+
+
+_DROP_APOSTROPHES = dict.fromkeys(map(ord, _APOSTROPHES))
+_ACCENTABLE_RE = re.compile("[\u0080-\u03ff]")
+
+
+def _unaccented(m: re.Match) -> str:
+    """A letter of ``_ACCENTABLE_RE`` without its accents ("é" -> "e", "ł" stays)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", m.group()) if not unicodedata.combining(c))
 
 
 def norm_name(name: str) -> str:
@@ -164,17 +170,87 @@ def cyrillic_lemmas(word: str) -> tuple[str, ...]:
     langs = ("uk",) if letters & _UK_ONLY else ("ru",) if letters & _RU_ONLY else ("uk", "ru")
     out: list[str] = []
     for lang in langs:
-        for parse in morph(lang).parse(word):
-            forms = [parse.normal_form]
-            if "ADJF" in parse.tag:
-                nominative = parse.inflect({"nomn"})
-                if nominative is not None:
-                    forms.append(nominative.word)
+        for forms in _parse_forms(lang, word):
             for form in forms:
                 key = norm_token(form)
                 if key not in out:
                     out.append(key)
     return tuple(out)
+
+
+def _parse_forms(lang: str, word: str) -> list[tuple[str, ...]]:
+    """For each of pymorphy3's parses of ``word``, in the order ``MorphAnalyzer.parse`` gives them
+    (most probable first), its normal form and, for an adjective, its nominative
+    (``Parse.inflect({"nomn"})``): what ``cyrillic_lemmas`` keeps of the parse.
+
+    The same answers as ``parse`` then ``inflect``, for about half the CPU time of a word new to
+    the process (the cold case of issue 19): the parses are ordered by probability only when
+    their forms differ (the order cannot change the lemmas otherwise, and each probability is
+    a walk of the pure-Python DAWG), and a dictionary adjective's nominative is read from its
+    paradigm (``_nominative_slot``) instead of building its whole lexeme."""
+    analyser = morph(lang)
+    # ``MorphAnalyzer.parse`` without its Parse objects: the analyser units in turn until a
+    # terminal one has found something, then the probability estimator's ordering (below).
+    raw: list[tuple] = []
+    seen: set = set()
+    for unit, is_terminal in analyser._units:
+        raw.extend(unit.parse(word, word, seen))
+        if is_terminal and raw:
+            break
+    forms = [_forms_of(analyser, lang, p) for p in raw]
+    estimator = analyser.prob_estimator
+    if estimator is not None and len(set(forms)) > 1:
+        # ``ProbabilityEstimator.apply_to_parses``: by P(tag | word), highest first, a stable sort;
+        # the analyser's order when no tag of the word has a probability.
+        probs = [estimator.p_t_given_w.prob(word, p[1]) for p in raw]
+        if sum(probs) != 0:
+            order = sorted(range(len(raw)), key=probs.__getitem__, reverse=True)
+            forms = [forms[i] for i in order]
+    return forms
+
+
+def _forms_of(analyser, lang: str, parse: tuple) -> tuple[str, ...]:
+    """A raw pymorphy3 parse ``(word, tag, normal_form, score, methods_stack)``: its normal form,
+    and its nominative when it is an adjective that has one."""
+    fixed_word, tag, normal_form, _score, methods_stack = parse
+    if "ADJF" not in tag:
+        return (normal_form,)
+    step = methods_stack[0]
+    if len(methods_stack) == 1 and step[0] is analyser._units[0][0]:
+        # A dictionary word: the nominative is the paradigm's form chosen for its slot, on its stem.
+        _unit, _word, para_id, idx = step
+        slot = _nominative_slot(lang, para_id, idx)
+        if slot is None:
+            return (normal_form,)
+        dictionary = analyser.dictionary
+        stem = dictionary.build_stem(dictionary.paradigms[para_id], idx, fixed_word)
+        return (normal_form, slot[0] + stem + slot[1])
+    # A guessed word (by its ending, its prefix): pymorphy3's own inflection.
+    nominative = analyser._result_type(*parse).inflect({"nomn"})
+    return (normal_form,) if nominative is None else (normal_form, nominative.word)
+
+
+@lru_cache(maxsize=20_000)
+def _nominative_slot(lang: str, para_id: int, idx: int) -> tuple[str, str] | None:
+    """The (prefix, suffix) of the nominative that ``Parse.inflect({"nomn"})`` gives the form
+    ``idx`` of dictionary paradigm ``para_id``, or None when it gives none.
+
+    pymorphy3 chooses that form by the tags of the paradigm alone (the form whose grammemes are
+    closest to the word's with "nomn"), never by the word's stem: so it is found once per slot,
+    by inflecting the slot's form with an empty stem, and the word's nominative is its stem
+    between that prefix and suffix. Cached like the words (the bench's cold passes empty it)."""
+    analyser = morph(lang)
+    dictionary = analyser.dictionary
+    paradigm = dictionary.paradigms[para_id]
+    n = len(paradigm) // 3
+    bare = dictionary.paradigm_prefixes[paradigm[2 * n + idx]] + dictionary.suffixes[paradigm[idx]]
+    step = (analyser._units[0][0], bare, para_id, idx)
+    parse = analyser._result_type(bare, dictionary.build_tag_info(para_id, idx), bare, 1.0, (step,))
+    nominative = parse.inflect({"nomn"})
+    if nominative is None:
+        return None
+    k = nominative.methods_stack[0][3]
+    return dictionary.paradigm_prefixes[paradigm[2 * n + k]], dictionary.suffixes[paradigm[k]]
 
 
 def cyrillic_stems(word: str) -> set[str]:

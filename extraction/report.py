@@ -169,11 +169,17 @@ class _Article:
         def find_dates(anchor):
             return all_dates(text, anchor, runs) if language == "en" else slavic_dates(low, anchor)
 
+        dates = None
         if anchor is None:
-            full = [d for d in find_dates(None) if d.date is not None and d.kind == "explicit" and d.has_year]
+            # Read without an anchor, the dates are the answer unless a full date gives one (then
+            # they are read again against it): not read twice for nothing (issue 19).
+            dates = find_dates(None)
+            full = [d for d in dates if d.date is not None and d.kind == "explicit" and d.has_year]
             if full:
                 anchor = max(d.date for d in full)
-        dates = find_dates(anchor)
+                dates = None
+        if dates is None:
+            dates = find_dates(anchor)
         skip = [(d.start, d.end) for d in dates if d.kind != "relative"] + time_spans(text, runs)
         strike_sents = {s.index for s in sents if STRIKE_RE.search(s.low)}
         gate = SentenceGate(low, sents)

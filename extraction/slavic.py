@@ -25,6 +25,7 @@ _APOS = "['’ʼ`]"
 _CYR_RE = re.compile("[а-яіїєґёыэъ]")
 _UK_ONLY_RE = re.compile("[іїєґ]")
 _RU_ONLY_RE = re.compile("[ыэъё]")
+_LATIN_BYTES = bytes(range(ord("a"), ord("z") + 1))
 
 
 def detect_language(low: str) -> str:
@@ -32,7 +33,10 @@ def detect_language(low: str) -> str:
     letters only Ukrainian writes (``_UK_ONLY_RE``) against those only Russian writes."""
     sample = low[:4000]
     cyr = len(_CYR_RE.findall(sample))
-    latin = sum(1 for c in sample if "a" <= c <= "z")
+    # The letters a-z, counted as the bytes that deleting them takes off the UTF-8 text (a byte
+    # under 0x80 is never part of another character's encoding): C passes, not a loop per character.
+    data = sample.encode("utf-8", "surrogatepass")
+    latin = len(data) - len(data.translate(None, _LATIN_BYTES))
     if cyr <= latin:
         return "en"
     # Ukrainian text without і, ї, є or ґ is rare: no such letter at all means Russian.
