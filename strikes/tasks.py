@@ -22,6 +22,6 @@ def export_days_build() -> int:
     """Build the stored GeoJSON days a bulk write left stale (until then their downloads are
     read from the per-attack lines: the same bytes, slower); returns how many days. Meant for
     beat, every ``EXPORT_DAYS_SECONDS``; nothing to do is one small read."""
-    from strikes.api.export_lines import stale_days_build
+    from strikes.api.export_days import stale_days_build
 
     return stale_days_build()

@@ -1,4 +1,4 @@
-"""Stored days (strikes.api.export_lines, "Days"; migration 0018): a GeoJSON download whose only
+"""Stored days (strikes.api.export_days; migration 0018): a GeoJSON download whose only
 filter is a date range reads each whole day's Features stored together, and its bytes are
 always the live export's, on any host, after every kind of write: a day changed, an attack
 moved to another day, a retraction, a bulk write that leaves days stale, a day of more than

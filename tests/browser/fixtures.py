@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -65,7 +66,16 @@ class BrowserSession:
 
         def route(r):
             if r.request.url.startswith(self.base_url):
-                return r.continue_()
+                try:
+                    return r.continue_()
+                except PlaywrightError as exc:
+                    # A request a test's page route held, that the page then dropped (a newer
+                    # one superseded it), is passed on here when the test removes that route,
+                    # already handled: nothing is left to answer. Seen in a fresh-clone run
+                    # (test_explore_ux's loading test). Any other error is the test's failure.
+                    if "already handled" not in str(exc):
+                        raise
+                    return None
             self.offsite.append(r.request.url)
             return r.abort()
 
