@@ -45,7 +45,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from strikes.api import asof
-from strikes.api.export_days import STORED_PIECE, _date_range, _days_sql, _with_url, days_sql
+from strikes.api.export_days import STORED_PIECE, _date_range, _days_sql, _with_url, days_sql, url_tail
 from strikes.api.formats import NO_LIMIT, csv_select_sql, feature_collection, feature_sql
 from strikes.api.representation import (
     ATTACK_FIELDS,
@@ -343,7 +343,7 @@ def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple], collect
             with cursor.cursor.copy(statement, params or None) as copy:
                 sent = collect(values(copy) if use else copy, use)
                 url = getattr(stored, "url", None) if use else None
-                yield from (_with_url(sent, *url) if url else sent)
+                yield from (_with_url(sent, url) if url else sent)
         finally:
             restore_session(connection, cursor)
 
@@ -444,7 +444,8 @@ def features_sql(
         cut = " AND pg_client_encoding() = 'UTF8'"
     line = f"(SELECT {value} FROM strikes_attackexport e WHERE e.attack_id = u.id)"
     url_values = (head, tail) if url_params else ()
-    bounds = _date_range(queryset) if tuple(names) == FIELD_NAMES else None
+    # The stored days hold the url's end as every host's request writes it (``url_tail``).
+    bounds = _date_range(queryset) if tuple(names) == FIELD_NAMES and tail == url_tail() else None
     if bounds is not None:
         return _days_sql(bounds, inner_sql, inner_params, line, chunk, url_values)
     # The array is read by sub-selects (computed once), not joined: joined, each piece's row
