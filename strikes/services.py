@@ -356,12 +356,19 @@ def attack_retract(*, attack: Attack, by, reason: str) -> Attack:
     return attack
 
 
+def _vector_sql(description: str, titles: str, texts: str) -> str:
+    """The weighted search vector of an attack from SQL expressions for its description (A),
+    its articles' titles (B) and texts (C): one definition for the rebuild and the INSERT."""
+    return (
+        f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce({description}, '')), 'A')"
+        f" || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce({titles}, '')), 'B')"
+        f" || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce({texts}, '')), 'C')"
+    )
+
+
 _SEARCH_SQL = f"""
 UPDATE strikes_attack AS a
-SET search_vector =
-    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(a.description, '')), 'A')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(src.titles, '')), 'B')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(src.texts, '')), 'C')
+SET search_vector = {_vector_sql("a.description", "src.titles", "src.texts")}
 FROM (
     SELECT ids.id,
            string_agg(ar.title, ' ' ORDER BY ar.id) AS titles,
@@ -378,9 +385,7 @@ WHERE a.id = src.id
 # aggregates of one row are that row's title and text), for the INSERT of the attack; the
 # description (first parameter) is the attack's own, not yet stored when this runs.
 _SEARCH_ONE_SQL = f"""(
-SELECT setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(%s, '')), 'A')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(ar.title, '')), 'B')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(left(ar.text, {SEARCH_TEXT_LIMIT}), '')), 'C')
+SELECT {_vector_sql("%s", "ar.title", f"left(ar.text, {SEARCH_TEXT_LIMIT})")}
 FROM sources_article AS ar
 WHERE ar.id = %s
 )"""  # noqa: S608 -- only module constants are interpolated; the values are bound parameters

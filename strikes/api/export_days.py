@@ -85,10 +85,7 @@ def stale_days_build(using: str = "default") -> int:
     how many. Marks of transactions still in progress are not seen, and stay. Run by the beat
     task ``strikes.tasks.export_days_build`` every ``EXPORT_DAYS_SECONDS``."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT array_agg(DISTINCT s.day ORDER BY s.day) FROM strikes_attackexport_stale s"
-            " WHERE to_regclass('strikes_attackexport_day') IS NOT NULL"
-        )
+        cursor.execute("SELECT array_agg(DISTINCT s.day ORDER BY s.day) FROM strikes_attackexport_stale s")
         days = cursor.fetchone()[0] or []
         if days:
             cursor.execute("SELECT strikes_attackexport_days_build(%s::date[])", [days])
