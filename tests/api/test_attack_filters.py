@@ -333,3 +333,61 @@ def test_each_named_filter_is_one_statement(anon, world):
     sqls = [q["sql"] for q in queries.captured_queries]
     assert sum("strikes_placename" in s for s in sqls) == 1
     assert sum('FROM "strikes_munition"' in s for s in sqls) == 1
+
+
+def _our_filtersets():
+    """Every filterset built on config.api.FilterSet (whose form cleans only the filters given)."""
+    import importlib
+
+    from config.api import FilterSet
+
+    for module in ("strikes.filtersets", "strikes.queries", "strikes.api.weapons"):  # where they are defined
+        importlib.import_module(module)
+
+    found, todo = [], [FilterSet]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls is not FilterSet:
+            found.append(cls)
+    return found
+
+
+@pytest.mark.django_db
+def test_absent_filters_clean_to_nothing():
+    """The form leaves a filter the query string does not give uncleaned (config.api._FilterForm):
+    that is only right if cleaning it would give an empty value, which django-filter applies as
+    no filter. Held here for every field of every such filterset, so a filter added with a
+    default (a checkbox's False, a choice's preset) fails this instead of silently filtering."""
+    from django.http import QueryDict
+    from django_filters.constants import EMPTY_VALUES
+
+    filtersets = _our_filtersets()
+    assert {"AttackFilterSet", "PlaceFilterSet", "MunitionFilterSet", "WaveFilterSet"} <= {
+        c.__name__ for c in filtersets
+    }
+    for cls in filtersets:
+        if cls._meta.model is None:  # a base declaring shared filters, used through its subclasses
+            continue
+        form = cls(QueryDict(""), queryset=cls._meta.model.objects.none()).form
+        for name, field in form.fields.items():
+            value = field.widget.value_from_datadict(QueryDict(""), {}, name)
+            assert field.clean(value) in EMPTY_VALUES, (cls.__name__, name)
+
+
+@pytest.mark.django_db
+def test_only_the_filters_given_are_cleaned(anon, world):
+    """A request naming one filter cleans that one: the others are left out of cleaned_data
+    (they would each clean to nothing), and a bad value among those given is still a 400."""
+    from django.http import QueryDict
+
+    from strikes.filtersets import AttackFilterSet
+    from strikes.models import Attack
+
+    filterset = AttackFilterSet(QueryDict("grade=fair"), queryset=Attack.objects.all())
+    assert filterset.is_valid()
+    assert set(filterset.form.cleaned_data) == {"grade"}
+    assert list(filterset.form.cleaned_data["grade"]) == ["fair"]
+    response = anon.get(reverse("api-attack-list"), {"grade": "superb"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "grade"
