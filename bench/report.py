@@ -40,6 +40,15 @@ def ratio(a, b) -> str:
     return f"{a / b:,.2f}×"
 
 
+def paired_p50s(case, results: dict) -> tuple[float, float] | None:
+    """(Strikewatch p50, Datasette p50) of ``case`` from the requests made in turn
+    (``bench.run.measure_pairs``), or None where it was not paired (exports, or an error)."""
+    p = (results.get("paired") or {}).get(case.key)
+    if not p or "error" in p:
+        return None
+    return p["sw"]["p50"], p["ds"]["p50"]
+
+
 def peer_ratio(case, r: dict, d: dict) -> str:
     if not d or "error" in d:
         return "–"
@@ -118,6 +127,11 @@ def render(meta: dict, case_list, results: dict) -> str:
         "and `_sort_desc` on the indexed date. The exact requests and indexes are listed under",
         "*Datasette as run* below.",
         "",
+        "*SW/Datasette*: where it says *in turn*, from a third pass in which both servers were asked the",
+        "same question alternately, request by request (`bench.run.measure_pairs`): the two columns of p50s",
+        "before it come from passes minutes apart, and this machine's latency moves by more than the",
+        "difference between the two servers from one minute to the next. Exports compare by rows/s.",
+        "",
         "*p50/p95/pass*: with the response caches **off** (every request computes; the targets are judged",
         "on these). *Cached*: the same request to a server with the data-versioned caches on (Redis), after",
         "warm-up: what a repeated query costs until the data changes (`docs/PERFORMANCE.md`).",
@@ -137,7 +151,13 @@ def render(meta: dict, case_list, results: dict) -> str:
             lines.append(f"| {case.title} | {target_text(case)} | {r['error']} | | **MISS** | | | | | | |")
             continue
         faster = None
-        if d and "error" not in d and r:
+        peer_cell = peer_ratio(case, r, d)
+        paired = paired_p50s(case, results)
+        if paired:
+            # Judged on the requests made in turn (the same minutes for both servers).
+            faster = paired[0] < paired[1]
+            peer_cell = f"{ratio(*paired)} ({ms(paired[0])} vs {ms(paired[1])} in turn)"
+        elif d and "error" not in d and r:
             # Exports compare by rate (both may be stopped at the time cap), the rest by latency.
             faster = (r.get("rows_per_s") or 0) > (d.get("rows_per_s") or 0) if case.streaming else r["p50"] < d["p50"]
         d_cell = d.get("error", ms(d.get("p50"))) if d else "n/a"
@@ -145,7 +165,7 @@ def render(meta: dict, case_list, results: dict) -> str:
             f"| {case.title} | {target_text(case)} | {ms(r.get('p50'))} | {ms(r.get('p95'))} | "
             f"{verdict(case_pass(case, r))} | {c_cell} | {ms(f.get('p50'))} ({f.get('queries', '–')} q) | "
             f"{ratio(r.get('p50'), f.get('p50'))} | {d_cell} | {ms(d.get('p95')) if d else ''} | "
-            f"{peer_ratio(case, r, d)}"
+            f"{peer_cell}"
             f"{'' if faster is None else (' (faster)' if faster else ' (**slower**)')} |"
         )
     csv = api.get("csv", {})
@@ -499,7 +519,11 @@ def analysis(meta, case_list, results) -> list[str]:
         ok = case_pass(case, r)
         f = floor.get(case.key)
         d = ds.get(case.key)
-        slower_than_peer = bool(d and "error" not in d and r and "error" not in r and r["p50"] >= d["p50"])
+        paired = paired_p50s(case, results)
+        if paired:
+            slower_than_peer = paired[0] >= paired[1]
+        else:
+            slower_than_peer = bool(d and "error" not in d and r and "error" not in r and r["p50"] >= d["p50"])
         if ok is not False and not slower_than_peer:
             continue
         if "error" in r:
@@ -516,7 +540,9 @@ def analysis(meta, case_list, results) -> list[str]:
                 if share > 0.6
                 else " — most of the time is Python (serialising, rendering): see the fix proposals below."
             )
-        if slower_than_peer:
+        if slower_than_peer and paired:
+            parts.append(f" Asked in turn, Datasette answered in {ms(paired[1])} ms p50 against {ms(paired[0])}.")
+        elif slower_than_peer:
             parts.append(f" Datasette answers the same question in {ms(d['p50'])} ms p50.")
         out.append("".join(parts))
     notes = meta.get("notes") or []

@@ -310,7 +310,54 @@ def measure_floor(url: str, sql_by_case: dict[str, list[str]], case_list, repeat
 # --- the peer: Datasette ---
 
 
-def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
+def _timed_get(client: httpx.Client, url: str) -> tuple[float, int]:
+    """(ms, status) of one GET, its body read to the end."""
+    t0 = time.perf_counter()
+    with client.stream("GET", url) as r:
+        for _chunk in r.iter_raw():
+            pass
+        status = r.status_code
+    return (time.perf_counter() - t0) * 1000, status
+
+
+def measure_pairs(sw: servers.Server, ds: servers.Server, pairs, repeat: int) -> dict:
+    """Strikewatch and Datasette asked the same question in turn, request by request.
+
+    The phases above time each server minutes apart, and this 2-core machine is not the same
+    from one minute to the next: the same 30 requests to the same server gave a p50 of 3.6 ms
+    and of 5.2 ms two seconds later (load ~1). Alternated (A B, then B A, so neither always goes
+    first), both sides meet the same minutes, and their ratio is what the comparison needs.
+    ``pairs``: (Strikewatch's case, Datasette's case), neither streaming. Returns, per case key,
+    each side's quantiles."""
+    out = {}
+    with httpx.Client(timeout=900) as a, httpx.Client(timeout=900) as b:
+        for sw_case, ds_case in pairs:
+            n = sw_case.repeat or repeat
+            sw_paths, ds_paths = sw_case.rotate or [sw_case.path], ds_case.rotate or [ds_case.path]
+            warmup = max(3, len(sw_paths), len(ds_paths))
+            samples: dict[str, list[float]] = {"sw": [], "ds": []}
+            failed = None
+            for i in range(warmup + n):
+                order = [
+                    ("sw", a, sw.base + sw_paths[i % len(sw_paths)]),
+                    ("ds", b, ds.base + ds_paths[i % len(ds_paths)]),
+                ]
+                for side, client, url in order if i % 2 == 0 else reversed(order):
+                    elapsed, status = _timed_get(client, url)
+                    if status != 200:
+                        failed = f"{side}: HTTP {status}"
+                    if i >= warmup:
+                        samples[side].append(elapsed)
+            if failed:
+                out[sw_case.key] = {"error": failed}
+            else:
+                out[sw_case.key] = {side: quantiles(values) for side, values in samples.items()}
+                sw_p50, ds_p50 = out[sw_case.key]["sw"]["p50"], out[sw_case.key]["ds"]["p50"]
+                say(f"  paired {sw_case.key}: Strikewatch p50 {sw_p50:.1f} ms, Datasette p50 {ds_p50:.1f} ms")
+    return out
+
+
+def measure_datasette(url: str, case_list, repeat: int, logdir: Path, workers: int = 0) -> dict:
     from bench import datasette_export
 
     # Datasette names the database after the file: /scale/attacks.json.
@@ -342,6 +389,12 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path) -> dict:
                 results[case.key] = res
                 say(f"  datasette {case.key}: {fmt_res(res)}")
             results["_sql"] = datasette_sql(client, ds.base, peer_cases, sqlite_path)
+        pairs = [(c, p) for c, p in zip(comparable, peer_cases, strict=True) if not c.streaming]
+        if workers and pairs:
+            say("Strikewatch and Datasette in turn, request by request (caches off)")
+            with servers.web(url, workers=workers, log=logdir / "web-paired.log") as sw:
+                warm_workers(sw.base, sw, [c for c, _p in pairs])
+                results["_paired"] = measure_pairs(sw, ds, pairs, repeat)
     return results
 
 
@@ -644,8 +697,9 @@ def main(argv=None) -> int:
         results["floor"] = measure_floor(scale_url, sql, case_list, args.repeat)
         results["floor_sql"] = {k: v[:3] for k, v in sql.items()}
     if "datasette" not in skip:
-        results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir)
+        results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir, workers=args.workers)
         results["datasette_sql"] = results["datasette"].pop("_sql", {})
+        results["paired"] = results["datasette"].pop("_paired", {})
     # The CPU-bound cases before the ones that write gigabytes (the release's files, the replica's
     # 15 GB copy at a million), so those writes cannot be what slows them. (Run after them,
     # extraction measured 169 articles/s against 246 alone minutes later; run before them, 138:

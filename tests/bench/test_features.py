@@ -303,3 +303,61 @@ def test_report_says_what_the_older_as_of_cases_started_from():
     assert "ASOF_SNAPSHOT_KEEP=14" in line
     assert "without a stored snapshot" in report.asof_snapshot_line(None)
     assert "could not be taken (boom)" in report.asof_snapshot_line({"error": "boom"})
+
+
+def test_pairs_ask_the_two_servers_in_turn_each_going_first_half_the_time():
+    """``run.measure_pairs``: one request to each server in turn (A B, then B A), warm-up first,
+    each side's quantiles over its own timed requests; a side that does not answer 200 is an
+    error for the case, not a number."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from types import SimpleNamespace
+
+    log: list[str] = []
+
+    def serving(name: str, status: int):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                log.append(f"{name}{self.path}")
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return httpd, SimpleNamespace(base=f"http://127.0.0.1:{httpd.server_address[1]}")
+
+    (a_httpd, a), (b_httpd, b), (c_httpd, c) = serving("a", 200), serving("b", 200), serving("c", 404)
+    try:
+        sw_case = bench_cases.Case("k", "k", "/x", 100, rotate=["/1", "/2"])
+        ds_case = bench_cases.Case("k", "k", "/y", 100)
+        out = run.measure_pairs(a, b, [(sw_case, ds_case)], repeat=4)
+        assert out["k"]["sw"]["n"] == 4 and out["k"]["ds"]["n"] == 4
+        # Warm-up of 3 (at least), then 4 timed: 7 rounds, alternating which server goes first.
+        assert log == ["a/1", "b/y", "b/y", "a/2", "a/1", "b/y", "b/y", "a/2", "a/1", "b/y", "b/y", "a/2", "a/1", "b/y"]
+        refused = run.measure_pairs(a, c, [(sw_case, ds_case)], repeat=2)
+        assert refused == {"k": {"error": "ds: HTTP 404"}}
+    finally:
+        for httpd in (a_httpd, b_httpd, c_httpd):
+            httpd.shutdown()
+
+
+def test_report_judges_the_comparison_on_the_requests_made_in_turn():
+    """Where both servers were asked in turn, that pass decides faster or slower, whatever the
+    separate passes said; a case without it is judged on those."""
+    params = bench_cases.Params(1, "Kharkiv Oblast", 2, "Shahed-136", [7], ("2024-01-01", "2024-01-31"), 10, "school")
+    case_list = [c for c in bench_cases.build(params) if c.key in ("q_rare", "detail")]
+    results = {
+        "api": {"q_rare": {"p50": 3.0, "p95": 4.0, "n": 30}, "detail": {"p50": 1.0, "p95": 2.0, "n": 30}},
+        "datasette": {"q_rare": {"p50": 3.5, "p95": 4.0, "n": 30}, "detail": {"p50": 1.5, "p95": 2.0, "n": 30}},
+        "paired": {"q_rare": {"sw": {"p50": 4.0}, "ds": {"p50": 3.6}}},
+    }
+    text = "\n".join(report.analysis({}, case_list, results))
+    assert "Asked in turn, Datasette answered in 3.6 ms p50 against 4.0." in text
+    assert "Attack detail" not in text  # faster in the separate passes, and not paired
+    assert report.paired_p50s(case_list[0], results) == (4.0, 3.6)
+    assert report.paired_p50s(case_list[1], results) is None
