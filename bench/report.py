@@ -41,7 +41,7 @@ def ratio(a, b) -> str:
 
 
 def paired_p50s(case, results: dict) -> tuple[float, float] | None:
-    """(Strikewatch p50, Datasette p50) of ``case`` from the requests made in turn
+    """(Strikewatch p50, Datasette p50) of ``case`` from the alternating blocks
     (``bench.run.measure_pairs``), or None where it was not paired (exports, or an error)."""
     p = (results.get("paired") or {}).get(case.key)
     if not p or "error" in p:
@@ -127,9 +127,9 @@ def render(meta: dict, case_list, results: dict) -> str:
         "and `_sort_desc` on the indexed date. The exact requests and indexes are listed under",
         "*Datasette as run* below.",
         "",
-        "*SW/Datasette*: where it says *in turn*, from a third pass in which both servers were asked the",
-        "same question alternately, request by request (`bench.run.measure_pairs`): the two columns of p50s",
-        "before it come from passes minutes apart, and this machine's latency moves by more than the",
+        "*SW/Datasette*: where it says *alternating*, from a third pass in which both servers were asked the",
+        "same question in alternating blocks of requests (`bench.run.measure_pairs`): the two columns of",
+        "p50s before it come from passes minutes apart, and this machine's latency moves by more than the",
         "difference between the two servers from one minute to the next. Exports compare by rows/s.",
         "",
         "*p50/p95/pass*: with the response caches **off** (every request computes; the targets are judged",
@@ -154,9 +154,9 @@ def render(meta: dict, case_list, results: dict) -> str:
         peer_cell = peer_ratio(case, r, d)
         paired = paired_p50s(case, results)
         if paired:
-            # Judged on the requests made in turn (the same minutes for both servers).
+            # Judged on the alternating blocks (the same minutes for both servers).
             faster = paired[0] < paired[1]
-            peer_cell = f"{ratio(*paired)} ({ms(paired[0])} vs {ms(paired[1])} in turn)"
+            peer_cell = f"{ratio(*paired)} ({ms(paired[0])} vs {ms(paired[1])} alternating)"
         elif d and "error" not in d and r:
             # Exports compare by rate (both may be stopped at the time cap), the rest by latency.
             faster = (r.get("rows_per_s") or 0) > (d.get("rows_per_s") or 0) if case.streaming else r["p50"] < d["p50"]
@@ -541,7 +541,9 @@ def analysis(meta, case_list, results) -> list[str]:
                 else " — most of the time is Python (serialising, rendering): see the fix proposals below."
             )
         if slower_than_peer and paired:
-            parts.append(f" Asked in turn, Datasette answered in {ms(paired[1])} ms p50 against {ms(paired[0])}.")
+            parts.append(
+                f" Asked in alternating blocks, Datasette answered in {ms(paired[1])} ms p50 against {ms(paired[0])}."
+            )
         elif slower_than_peer:
             parts.append(f" Datasette answers the same question in {ms(d['p50'])} ms p50.")
         out.append("".join(parts))

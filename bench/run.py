@@ -320,34 +320,46 @@ def _timed_get(client: httpx.Client, url: str) -> tuple[float, int]:
     return (time.perf_counter() - t0) * 1000, status
 
 
+PAIR_ROUNDS = 3  # blocks per server and case
+PAIR_WARMUP = 2  # requests at the start of each block, not timed
+
+
 def measure_pairs(sw: servers.Server, ds: servers.Server, pairs, repeat: int) -> dict:
-    """Strikewatch and Datasette asked the same question in turn, request by request.
+    """Strikewatch and Datasette asked the same question in alternating blocks.
 
     The phases above time each server minutes apart, and this 2-core machine is not the same
     from one minute to the next: the same 30 requests to the same server gave a p50 of 3.6 ms
-    and of 5.2 ms two seconds later (load ~1). Alternated (A B, then B A, so neither always goes
-    first), both sides meet the same minutes, and their ratio is what the comparison needs.
-    ``pairs``: (Strikewatch's case, Datasette's case), neither streaming. Returns, per case key,
-    each side's quantiles."""
+    and of 5.2 ms two seconds later (load ~1). Here each case's requests are split into
+    ``PAIR_ROUNDS`` blocks per server, the servers' blocks alternating (A B, B A, A B: neither
+    always first), so both meet the same minutes. Blocks, not single requests: alternated
+    request by request, each server's caches and threads went cold while the other worked,
+    and both p50s rose by a third (q_rare 3.4 -> 5.0 ms, Datasette 4.0 -> 4.8), a cost neither
+    pays serving a stream of requests. The first ``PAIR_WARMUP`` requests of a block are not
+    timed. ``pairs``: (Strikewatch's case, Datasette's case), neither streaming. Returns, per
+    case key, each side's quantiles over all its blocks."""
     out = {}
     with httpx.Client(timeout=900) as a, httpx.Client(timeout=900) as b:
         for sw_case, ds_case in pairs:
             n = sw_case.repeat or repeat
-            sw_paths, ds_paths = sw_case.rotate or [sw_case.path], ds_case.rotate or [ds_case.path]
-            warmup = max(3, len(sw_paths), len(ds_paths))
+            sizes = [n // PAIR_ROUNDS + (1 if b < n % PAIR_ROUNDS else 0) for b in range(PAIR_ROUNDS)]
+            sides = {
+                "sw": (a, sw.base, sw_case.rotate or [sw_case.path]),
+                "ds": (b, ds.base, ds_case.rotate or [ds_case.path]),
+            }
             samples: dict[str, list[float]] = {"sw": [], "ds": []}
             failed = None
-            for i in range(warmup + n):
-                order = [
-                    ("sw", a, sw.base + sw_paths[i % len(sw_paths)]),
-                    ("ds", b, ds.base + ds_paths[i % len(ds_paths)]),
-                ]
-                for side, client, url in order if i % 2 == 0 else reversed(order):
-                    elapsed, status = _timed_get(client, url)
-                    if status != 200:
-                        failed = f"{side}: HTTP {status}"
-                    if i >= warmup:
-                        samples[side].append(elapsed)
+            for block in range(PAIR_ROUNDS):
+                for side in ("sw", "ds") if block % 2 == 0 else ("ds", "sw"):
+                    client, base, paths = sides[side]
+                    first = sum(sizes[:block])
+                    for i in range(PAIR_WARMUP + sizes[block]):
+                        # Every path a case rotates through, in turn across the blocks.
+                        path = paths[(first + i) % len(paths)]
+                        elapsed, status = _timed_get(client, base + path)
+                        if status != 200:
+                            failed = f"{side}: HTTP {status}"
+                        if i >= PAIR_WARMUP:
+                            samples[side].append(elapsed)
             if failed:
                 out[sw_case.key] = {"error": failed}
             else:
@@ -391,7 +403,7 @@ def measure_datasette(url: str, case_list, repeat: int, logdir: Path, workers: i
             results["_sql"] = datasette_sql(client, ds.base, peer_cases, sqlite_path)
         pairs = [(c, p) for c, p in zip(comparable, peer_cases, strict=True) if not c.streaming]
         if workers and pairs:
-            say("Strikewatch and Datasette in turn, request by request (caches off)")
+            say("Strikewatch and Datasette in alternating blocks of requests (caches off)")
             with servers.web(url, workers=workers, log=logdir / "web-paired.log") as sw:
                 warm_workers(sw.base, sw, [c for c, _p in pairs])
                 results["_paired"] = measure_pairs(sw, ds, pairs, repeat)

@@ -305,10 +305,10 @@ def test_report_says_what_the_older_as_of_cases_started_from():
     assert "could not be taken (boom)" in report.asof_snapshot_line({"error": "boom"})
 
 
-def test_pairs_ask_the_two_servers_in_turn_each_going_first_half_the_time():
-    """``run.measure_pairs``: one request to each server in turn (A B, then B A), warm-up first,
-    each side's quantiles over its own timed requests; a side that does not answer 200 is an
-    error for the case, not a number."""
+def test_pairs_ask_the_two_servers_in_alternating_blocks():
+    """``run.measure_pairs``: each server asked in blocks, the blocks alternating (A B, B A,
+    A B), each block's first requests untimed, each side timed ``repeat`` times in all; a side
+    that does not answer 200 is an error for the case, not a number."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from types import SimpleNamespace
@@ -337,8 +337,16 @@ def test_pairs_ask_the_two_servers_in_turn_each_going_first_half_the_time():
         ds_case = bench_cases.Case("k", "k", "/y", 100)
         out = run.measure_pairs(a, b, [(sw_case, ds_case)], repeat=4)
         assert out["k"]["sw"]["n"] == 4 and out["k"]["ds"]["n"] == 4
-        # Warm-up of 3 (at least), then 4 timed: 7 rounds, alternating which server goes first.
-        assert log == ["a/1", "b/y", "b/y", "a/2", "a/1", "b/y", "b/y", "a/2", "a/1", "b/y", "b/y", "a/2", "a/1", "b/y"]
+        # Blocks of 2, 1 and 1 timed requests, each after 2 untimed; the rotation carries on
+        # across blocks.
+        assert run.PAIR_ROUNDS == 3 and run.PAIR_WARMUP == 2
+        sw_block = lambda first, size: [f"a/{(first + i) % 2 + 1}" for i in range(2 + size)]  # noqa: E731
+        assert log == [
+            *sw_block(0, 2), *["b/y"] * 4,
+            *["b/y"] * 3, *sw_block(2, 1),
+            *sw_block(3, 1), *["b/y"] * 3,
+        ]  # fmt: skip
+        log.clear()
         refused = run.measure_pairs(a, c, [(sw_case, ds_case)], repeat=2)
         assert refused == {"k": {"error": "ds: HTTP 404"}}
     finally:
@@ -346,9 +354,9 @@ def test_pairs_ask_the_two_servers_in_turn_each_going_first_half_the_time():
             httpd.shutdown()
 
 
-def test_report_judges_the_comparison_on_the_requests_made_in_turn():
-    """Where both servers were asked in turn, that pass decides faster or slower, whatever the
-    separate passes said; a case without it is judged on those."""
+def test_report_judges_the_comparison_on_the_alternating_blocks():
+    """Where both servers were asked in alternating blocks, that pass decides faster or slower,
+    whatever the separate passes said; a case without it is judged on those."""
     params = bench_cases.Params(1, "Kharkiv Oblast", 2, "Shahed-136", [7], ("2024-01-01", "2024-01-31"), 10, "school")
     case_list = [c for c in bench_cases.build(params) if c.key in ("q_rare", "detail")]
     results = {
@@ -357,7 +365,7 @@ def test_report_judges_the_comparison_on_the_requests_made_in_turn():
         "paired": {"q_rare": {"sw": {"p50": 4.0}, "ds": {"p50": 3.6}}},
     }
     text = "\n".join(report.analysis({}, case_list, results))
-    assert "Asked in turn, Datasette answered in 3.6 ms p50 against 4.0." in text
+    assert "Asked in alternating blocks, Datasette answered in 3.6 ms p50 against 4.0." in text
     assert "Attack detail" not in text  # faster in the separate passes, and not paired
     assert report.paired_p50s(case_list[0], results) == (4.0, 3.6)
     assert report.paired_p50s(case_list[1], results) is None
