@@ -328,8 +328,8 @@ def measure_pairs(sw: servers.Server, ds: servers.Server, pairs, repeat: int) ->
     """Strikewatch and Datasette asked the same question in alternating blocks.
 
     The phases above time each server minutes apart, and this 2-core machine is not the same
-    from one minute to the next: the same 30 requests to the same server gave a p50 of 3.6 ms
-    and of 5.2 ms two seconds later (load ~1). Here each case's requests are split into
+    from one minute to the next: the same 30 requests to the same server, timed eight times
+    two seconds apart, gave p50s from 3.6 to 5.2 ms (load ~1). Here each case's requests are split into
     ``PAIR_ROUNDS`` blocks per server, the servers' blocks alternating (A B, B A, A B: neither
     always first), so both meet the same minutes. Blocks, not single requests: alternated
     request by request, each server's caches and threads went cold while the other worked,
