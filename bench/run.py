@@ -100,23 +100,41 @@ def quantiles(samples: list[float]) -> dict:
 EXPORT_CAP_S = float(os.environ.get("BENCH_EXPORT_CAP_S", "90"))
 
 
+def _timed_get(client: httpx.Client, url: str) -> tuple[float, int, int]:
+    """(ms, status, bytes) of one GET, its body read to the end."""
+    t0 = time.perf_counter()
+    size = 0
+    with client.stream("GET", url) as r:
+        for chunk in r.iter_raw():
+            size += len(chunk)
+        status = r.status_code
+    return (time.perf_counter() - t0) * 1000, status, size
+
+
 def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: int, warmup: int = 2) -> dict:
-    """p50/p95 of full responses (body read to the end) after warm-up."""
+    """p50/p95 of full responses (body read to the end) after warm-up; an export's (``streaming``)
+    rows counted as they arrive, and stopped at ``EXPORT_CAP_S``."""
     paths = case.rotate or [case.path]
     samples, status, size, rows, capped = [], None, 0, None, False
     for i in range(warmup + repeat):
         path = paths[i % len(paths)]
+        if not case.streaming:
+            elapsed, status, size = _timed_get(client, base + path)
+            if status != 200:
+                return {"error": f"HTTP {status}", "status": status}
+            if i >= warmup:
+                samples.append(elapsed)
+            continue
         t0 = time.perf_counter()
         with client.stream("GET", base + path) as r:
             size = 0
             newlines = 0
             for chunk in r.iter_raw():
                 size += len(chunk)
-                if case.streaming:
-                    newlines += chunk.count(b"\n")
-                    if time.perf_counter() - t0 > EXPORT_CAP_S:
-                        capped = True
-                        break
+                newlines += chunk.count(b"\n")
+                if time.perf_counter() - t0 > EXPORT_CAP_S:
+                    capped = True
+                    break
             status = r.status_code
         elapsed = time.perf_counter() - t0
         if capped:
@@ -129,8 +147,7 @@ def time_http(client: httpx.Client, base: str, case: bench_cases.Case, repeat: i
             return {"error": f"HTTP {status}", "status": status}
         if i >= warmup:
             samples.append(elapsed * 1000)
-        if case.streaming:
-            rows = newlines - 1  # header line
+        rows = newlines - 1  # header line
     out = quantiles(samples) | {"bytes": size, "status": status}
     if rows is not None:
         out["rows"] = rows
@@ -310,16 +327,6 @@ def measure_floor(url: str, sql_by_case: dict[str, list[str]], case_list, repeat
 # --- the peer: Datasette ---
 
 
-def _timed_get(client: httpx.Client, url: str) -> tuple[float, int]:
-    """(ms, status) of one GET, its body read to the end."""
-    t0 = time.perf_counter()
-    with client.stream("GET", url) as r:
-        for _chunk in r.iter_raw():
-            pass
-        status = r.status_code
-    return (time.perf_counter() - t0) * 1000, status
-
-
 PAIR_ROUNDS = 3  # blocks per server and case
 PAIR_WARMUP = 2  # requests at the start of each block, not timed
 
@@ -355,7 +362,7 @@ def measure_pairs(sw: servers.Server, ds: servers.Server, pairs, repeat: int) ->
                     for i in range(PAIR_WARMUP + sizes[block]):
                         # Every path a case rotates through, in turn across the blocks.
                         path = paths[(first + i) % len(paths)]
-                        elapsed, status = _timed_get(client, base + path)
+                        elapsed, status, _size = _timed_get(client, base + path)
                         if status != 200:
                             failed = f"{side}: HTTP {status}"
                         if i >= PAIR_WARMUP:
