@@ -17,14 +17,19 @@ missing, takes the live path, which writes the same bytes. Filters, visibility, 
 throttles and caching are the view's own: only where the JSON text comes from changes.
 """
 
+import datetime as dt
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.expressions import RawSQL
+from django.db.models.query import BaseIterable
 from django.utils import timezone
+from psycopg.postgres import types as pg_types
+from psycopg.types.string import TextLoader
 
 from strikes.api import asof, export_lines
-from strikes.api.representation import FIELD_NAMES, AttackRowIterable
+from strikes.api.representation import FIELD_NAMES, AttackRow, AttackRowIterable
 from strikes.api.sql import ordering_keys, rows_sql
 
 # The properties object of a stored Feature, its url (request's scheme and host) put back in,
@@ -100,8 +105,49 @@ def rows(queryset, url: tuple[str, str]):
     table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
     body = RawSQL(_body_sql(f"{table}.id"), _params(url))  # noqa: S611 -- constants; values are parameters
     values = queryset.values(*dict.fromkeys(["id", *keys, *annotations]), **{BODY: body})
-    values._iterable_class = AttackRowIterable
+    values._iterable_class = LeanRowIterable
     return values
+
+
+_TIMESTAMPTZ = pg_types["timestamptz"].oid
+
+
+class LeanRowIterable(BaseIterable):
+    """``rows()``' page as ``AttackRow``s, read by one cursor: the same rows as Django's
+    ``values()`` iteration (``AttackRowIterable``, which it falls back to where a column needs a
+    converter), without its per-row work. A moment (the sort key) comes as PostgreSQL's text and
+    is read by ``datetime.fromisoformat`` (C) instead of Django's loader, a Python function per
+    row: the page's 101 rows took 0.53 ms to fetch with it, 0.24 without (docs/PERFORMANCE.md §30).
+    """
+
+    def __iter__(self):
+        queryset = self.queryset
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return
+        # As ValuesIterable names the columns (extra(select=...) first where not ``selected``).
+        names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if len(names) != compiler.col_count or compiler.get_converters(fields) or compiler.has_composite_fields(fields):
+            yield from AttackRowIterable(queryset, self.chunked_fetch, self.chunk_size)
+            return
+        connection = connections[queryset.db]
+        with connection.cursor() as cursor:
+            cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, TextLoader)  # this cursor's only
+            cursor.execute(sql, params)
+            moments = [i for i, column in enumerate(cursor.description) if column.type_code == _TIMESTAMPTZ]
+            rows = cursor.fetchall()
+        zone = connection.timezone
+        for row in rows:
+            if moments:
+                row = list(row)
+                for i in moments:
+                    if row[i] is not None:
+                        row[i] = dt.datetime.fromisoformat(row[i]).astimezone(zone)
+            yield AttackRow(zip(names, row[: len(names)], strict=True))
 
 
 def detail(queryset, url: tuple[str, str]) -> tuple[bool, bytes | None]:

@@ -391,3 +391,28 @@ def test_only_the_filters_given_are_cleaned(anon, world):
     response = anon.get(reverse("api-attack-list"), {"grade": "superb"})
     assert response.status_code == 400
     assert response.json()["parameter"] == "grade"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"munition": "Shahed-136"}, ("a1", "a2", "a4")),
+        ({"munition_category": "cruise_missile"}, ("a3",)),
+        ({"origin_country": "north korea"}, ("a1",)),
+    ],
+)
+def test_munition_filters_hold_inside_another_query(world, params, expected):
+    """The munition filters' subquery names the outer attack by an ORM column, so it follows the
+    attack query when another query nests it (its tables renamed U0, U1...): nested under a
+    query on another table, a stale table name would be an SQL error, not a silent match."""
+    from strikes.filtersets import AttackFilterSet
+    from strikes.models import Attack, AttackMunition, Place
+
+    filterset = AttackFilterSet(params, queryset=Attack.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    attacks = filterset.qs.values("pk")
+    links = AttackMunition.objects.filter(attack_id__in=attacks).values_list("attack_id", flat=True)
+    assert set(links) == world.ids(*expected)
+    # Twice nested: the places of those attacks, asked through the attacks' own table again.
+    places = Place.objects.filter(pk__in=Attack.objects.filter(pk__in=attacks).values("place_id"))
+    assert sorted(places.values_list("pk", flat=True)) == sorted({world.attacks[k].place_id for k in expected})
