@@ -216,6 +216,7 @@ def render(meta: dict, case_list, results: dict) -> str:
         lines += ["", "Its SQLite indexes:", "", "```sql", INDEXES.strip(), "```"]
         lines += datasette_sql_lines(results.get("datasette_sql") or {}, case_list)
     lines += features_lines(meta, case_list, results)
+    lines += python_lines(results.get("python"), case_list)
     lines += ["", "## Load (wrk on loopback: the list with the three filters, and the attack detail)", ""]
     for title, load, target in load_cases(results):
         lines += [f"**{title}**", ""]
@@ -357,6 +358,34 @@ def datasette_sql_lines(sql: dict, case_list) -> list[str]:
         out += ["-- plan: " + line for line in entry.get("plan", [])]
         out += ["```", ""]
     return out
+
+
+def python_lines(python: dict | None, case_list) -> list[str]:
+    """The Python each request costs the web process (``bench.python_cost``), against the target."""
+    from bench.python_cost import PER_ROUND, ROUNDS, TARGET_MS
+
+    lines = ["", "## Python per request (the WSGI application called in process, caches off)", ""]
+    if not python:
+        return [*lines, "Not measured (skipped)."]
+    if "error" in python:
+        return [*lines, f"Failed: `{python['error'][-300:]}`"]
+    lines += [
+        f"CPU of the web process per request (`bench.python_cost`: {ROUNDS} rounds of {PER_ROUND} "
+        "requests, the median round; the lowest and highest in brackets), in the server's environment. "
+        "PostgreSQL's work is its own process's and not counted; psycopg receiving the rows is.",
+        "",
+        "| Case | Python per request (ms) | Wall per request (ms) | Target | |",
+        "|---|---|---|---|---|",
+    ]
+    titles = {c.key: c.title for c in case_list}
+    for key, res in python.items():
+        if "error" in res:
+            lines.append(f"| {titles.get(key, key)} | {res['error']} | | < {TARGET_MS:g} ms | **MISS** |")
+            continue
+        cpu = f"{res['cpu_ms']:.2f} ({res['min_ms']:.2f}-{res['max_ms']:.2f})"
+        ok = verdict(res["cpu_ms"] < TARGET_MS)
+        lines.append(f"| {titles.get(key, key)} | {cpu} | {res['wall_ms']:.2f} | < {TARGET_MS:g} ms | {ok} |")
+    return lines
 
 
 def replica_lines(rep) -> list[str]:

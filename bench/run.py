@@ -31,7 +31,7 @@ import psutil
 import psycopg
 
 from bench import cases as bench_cases
-from bench import features, report, servers
+from bench import features, python_cost, report, servers
 from bench.db import BASE_DIR, CACHE, conninfo, ensure_database, manage, say, with_dbname
 
 
@@ -638,7 +638,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--skip",
         default=os.environ.get("BENCH_SKIP", ""),
-        help="comma list: datasette,ingest,load,floor,release,watch,replica",
+        help="comma list: datasette,ingest,load,floor,python,release,watch,replica",
     )
     parser.add_argument("--only", default="", help="comma list of case keys")
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "BENCHMARKS.md"))
@@ -715,6 +715,9 @@ def main(argv=None) -> int:
         sql = capture_sql(case_list)
         results["floor"] = measure_floor(scale_url, sql, case_list, args.repeat)
         results["floor_sql"] = {k: v[:3] for k, v in sql.items()}
+    if "python" not in skip:
+        say("Python per request, the application called in process (caches off)")
+        results["python"] = python_cost.measure(scale_url, case_list, say=say)
     if "datasette" not in skip:
         results["datasette"] = measure_datasette(scale_url, case_list, args.repeat, logdir, workers=args.workers)
         results["datasette_sql"] = results["datasette"].pop("_sql", {})

@@ -86,18 +86,16 @@ def describe() -> str:
     return f"granian {version('granian')}, {command[command.index('--blocking-threads') + 1]} threads per worker"
 
 
-def web(database_url: str, *, workers: int, log: Path, cache: bool = False, replica_urls: str = "") -> Server:
-    """Strikewatch as it runs in production: ``python -m config.serve`` (granian, ``workers``
-    processes, its default threads each), DEBUG off, throttles out of the way.
+def web_env(database_url: str, *, cache: bool = False, replica_urls: str = "") -> dict[str, str]:
+    """The environment Strikewatch runs under in the bench: DEBUG off, throttles out of the way.
 
     ``cache=False`` switches the data-versioned response caches off (every request computes:
     the cold numbers the targets are judged on); ``cache=True`` keeps them on, shared by the
     workers through Redis as in production. ``replica_urls``: DATABASE_REPLICA_URLS (public
     reads go to those replicas, config/replicas.py); empty for none.
     """
-    port = free_port()
     seconds = "60" if cache else "0"
-    env = {
+    return {
         **os.environ,
         "API_AGGREGATE_CACHE_SECONDS": seconds,
         "API_RESPONSE_CACHE_SECONDS": seconds,
@@ -115,11 +113,20 @@ def web(database_url: str, *, workers: int, log: Path, cache: bool = False, repl
         "THROTTLE_ANON": "100000000/s",
         "THROTTLE_USER": "100000000/s",
         "LOG_LEVEL": "WARNING",
+        "PUBLIC_API": "true",
+        "DATABASE_REPLICA_URLS": replica_urls,
+    }
+
+
+def web(database_url: str, *, workers: int, log: Path, cache: bool = False, replica_urls: str = "") -> Server:
+    """Strikewatch as it runs in production: ``python -m config.serve`` (granian, ``workers``
+    processes, its default threads each), in ``web_env``'s environment."""
+    port = free_port()
+    env = {
+        **web_env(database_url, cache=cache, replica_urls=replica_urls),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_WORKERS": str(workers),
-        "PUBLIC_API": "true",
-        "DATABASE_REPLICA_URLS": replica_urls,
     }
     return Server(
         [sys.executable, "-m", "config.serve"], env=env, port=port, ready_path="/api/v1/", log=log, workers=workers

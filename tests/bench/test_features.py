@@ -369,3 +369,36 @@ def test_report_judges_the_comparison_on_the_alternating_blocks():
     assert "Attack detail" not in text  # faster in the separate passes, and not paired
     assert report.paired_p50s(case_list[0], results) == (4.0, 3.6)
     assert report.paired_p50s(case_list[1], results) is None
+
+
+def test_python_cost_measures_each_case_in_the_web_environment_and_names_a_failed_one():
+    """The child calls the application as the server would (DEBUG off): a public detail answers
+    and is timed over every round; an attack that does not exist is reported as its status, not
+    timed; a case the measurement does not cover is left out."""
+    from bench import python_cost
+    from tests.factories import AttackFactory
+
+    attack = AttackFactory()
+    case_list = [
+        bench_cases.Case("detail", "Attack detail", f"/api/v1/attacks/{attack.pk}/"),
+        bench_cases.Case("list", "Attack list", f"/api/v1/attacks/{attack.pk + 1000}/"),
+        bench_cases.Case("timeline", "Timeline", "/api/v1/timeline/"),
+    ]
+    result = python_cost.measure(_test_db_url(), case_list, say=lambda *_: None, rounds=2, per_round=3)
+
+    assert set(result) == {"detail", "list"}
+    assert result["detail"]["requests"] == 6
+    assert 0 < result["detail"]["min_ms"] <= result["detail"]["cpu_ms"] <= result["detail"]["max_ms"]
+    assert result["list"] == {"error": "HTTP 404 Not Found"}
+
+
+def test_python_cost_report_judges_each_case_against_two_ms():
+    case_list = [bench_cases.Case("detail", "Attack detail", "/d/"), bench_cases.Case("list", "Three filters", "/l/")]
+    python = {
+        "detail": {"cpu_ms": 0.71, "min_ms": 0.69, "max_ms": 0.8, "wall_ms": 1.2, "requests": 700},
+        "list": {"cpu_ms": 2.95, "min_ms": 2.9, "max_ms": 3.1, "wall_ms": 4.6, "requests": 700},
+    }
+    lines = report.python_lines(python, case_list)
+    assert "| Attack detail | 0.71 (0.69-0.80) | 1.20 | < 2 ms | **pass** |" in lines
+    assert "| Three filters | 2.95 (2.90-3.10) | 4.60 | < 2 ms | **MISS** |" in lines
+    assert report.python_lines(None, case_list)[-1] == "Not measured (skipped)."
