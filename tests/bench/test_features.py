@@ -402,3 +402,35 @@ def test_python_cost_report_judges_each_case_against_two_ms():
     assert "| Attack detail | 0.71 (0.69-0.80) | 1.20 | < 2 ms | **pass** |" in lines
     assert "| Three filters | 2.95 (2.90-3.10) | 4.60 | < 2 ms | **MISS** |" in lines
     assert report.python_lines(None, case_list)[-1] == "Not measured (skipped)."
+
+
+def test_report_judges_geojson_against_three_times_datasette_on_the_alternating_blocks():
+    """The GeoJSON target is a ratio to Datasette: judged on the alternating blocks where they ran
+    (as *faster or slower* is), else on the separate passes; a miss is named in the analysis with
+    both ratios."""
+    params = bench_cases.Params(1, "Kharkiv Oblast", 2, "Shahed-136", [7], ("2024-01-01", "2024-01-31"), 10, "school")
+    geojson = next(c for c in bench_cases.build(params) if c.key == "geojson")
+    separate = {"api": {"geojson": {"p50": 15.0, "p95": 18.0, "n": 15}}, "datasette": {"geojson": {"p50": 48.0}}}
+    assert report.speedup_pass(geojson, separate) is True  # 3.2x, no alternating pass
+    alternating = {**separate, "paired": {"geojson": {"sw": {"p50": 20.0}, "ds": {"p50": 50.0}}}}
+    assert report.speedup_pass(geojson, alternating) is False  # 2.5x decides, though 3.2x apart
+    text = "\n".join(report.analysis({}, [geojson], alternating))
+    assert "2.5× alternating and 3.2× separate as fast as Datasette; the target is 3×." in text
+    assert report.target_text(geojson) == "≥ 3× faster than Datasette (p50)"
+
+
+def test_report_names_python_misses_and_the_csv_targets_of_issue_19():
+    case_list = [
+        bench_cases.Case("list", "Three filters", "/l/"),
+        bench_cases.Case("csv", "CSV", "/c/", streaming=True),
+    ]
+    results = {"python": {"list": {"cpu_ms": 2.4, "min_ms": 2.3, "max_ms": 2.5, "wall_ms": 3.0, "requests": 700}}}
+    assert report.analysis({}, case_list, results) == [
+        "- **Python per request, Three filters**: 2.40 ms of CPU; the target is < 2 ms."
+    ]
+    results["python"]["list"]["cpu_ms"] = 1.9
+    assert report.analysis({}, case_list, results) == ["Every measured target was met."]
+    csv = case_list[1]
+    assert report.case_pass(csv, {"rows_per_s": 150_000, "peak_rss_mb": 150}) is True
+    assert report.case_pass(csv, {"rows_per_s": 149_999, "peak_rss_mb": 100}) is False
+    assert report.case_pass(csv, {"rows_per_s": 300_000, "peak_rss_mb": 151}) is False
