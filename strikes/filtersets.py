@@ -236,7 +236,7 @@ class HasMunition(Expression):
     (``munition``), categories (``category``) or makers' countries, lowered (``origin_country``).
 
     The same rows as ``Exists(AttackMunition.objects.filter(..., attack_id=OuterRef("pk")))``,
-    which the ORM built and compiled on every request with a munition filter (0.5 ms of the
+    which the ORM built and compiled on every request with a munition filter (0.3 ms of the
     three-filter list's Python, docs/PERFORMANCE.md §30): here the subquery's SQL is written
     once. The outer attack's id stays an ORM column (``F("pk")``), so a query that nests the
     attack query (saved searches, aggregates, ``pk__in``) relabels its alias as any column's.
