@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -243,3 +243,18 @@ def test_the_detail_compiled_once_answers_each_id_and_each_reader(anon, world, e
         assert detail(anon, "a2").json()["id"] == world.attacks["a2"].pk
         assert detail(staff, "a1").json()["id"] == world.attacks["a1"].pk
     assert len(lean._DETAIL_SQL) == 2  # once for the public, once for staff
+
+
+def test_a_lean_page_reads_its_moments_exactly_and_leaves_the_connection_as_it_was(world):
+    """The page's cursor reads each sort key as text and parses it (``LeanRowIterable``): the
+    moments equal the ORM's, and the connection's own loader is untouched (a later query on it
+    still gets datetimes, not text)."""
+    queryset = Attack.objects.filter(status="published").order_by("-occurred_at", "-id")
+    queryset = queryset.annotate(sort_key=models.F("occurred_at"))
+    page = list(lean.rows(queryset, ("http://testserver/api/v1/attacks/", "/"))[:10])
+    expected = list(queryset.values_list("id", "occurred_at")[:10])
+    assert [(row.id, row.sort_key) for row in page] == expected
+    assert all(row.sort_key.tzinfo is not None for row in page)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        assert isinstance(cursor.fetchone()[0], timezone.datetime)
