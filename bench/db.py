@@ -3,6 +3,7 @@ starts: the helpers live here so that neither imports the other)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,22 @@ def manage(url: str, *args: str, capture: bool = False) -> str:
         check=True,
     )
     return proc.stdout or ""
+
+
+def child_json(module: str, *args: str, env: dict, timeout: int, check_status: bool = True, tail: int = 800) -> dict:
+    """Run ``python -m module args`` in the project (a measurement in its own process) and return
+    the last JSON object it printed on a line of its own; ``{"error": <the end of its output>}``
+    when it printed none, or (``check_status``) exited with a failure."""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if not lines or (check_status and proc.returncode != 0):
+        return {"error": (proc.stderr or proc.stdout)[-tail:]}
+    return json.loads(lines[-1])

@@ -440,20 +440,10 @@ def watch_child(searches: int, attacks: int) -> dict:
 
 
 def measure_watch(database_url: str, say=print) -> dict:
+    from bench.db import child_json
+
     env = {**os.environ, "DATABASE_URL": database_url}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.features", "watch", str(WATCH_SEARCHES), str(WATCH_ATTACKS)],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        return {"error": (proc.stderr or proc.stdout)[-800:]}
-    return json.loads(lines[-1])
+    return child_json("bench.features", "watch", str(WATCH_SEARCHES), str(WATCH_ATTACKS), env=env, timeout=3600)
 
 
 if __name__ == "__main__":

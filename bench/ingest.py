@@ -341,7 +341,7 @@ def end_to_end(n: int) -> dict:
 
 def measure(base_url: str, say=print) -> dict:
     """Both ingest figures; the end-to-end part in a fresh ``<db>_ingest`` database."""
-    from bench.db import CACHE, ensure_database, manage, with_dbname
+    from bench.db import CACHE, child_json, ensure_database, manage, with_dbname
 
     say("extraction throughput (one core)")
     out = {"extraction": measure_extraction()}
@@ -359,16 +359,9 @@ def measure(base_url: str, say=print) -> dict:
         return out
     say(f"end-to-end ingest of {E2E_ARTICLES} articles (2 Celery workers, {redis_url})")
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "BENCH_LOG_DIR": str(CACHE / "logs")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.ingest", str(E2E_ARTICLES)],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+    out["end_to_end"] = child_json(
+        "bench.ingest", str(E2E_ARTICLES), env=env, timeout=900, check_status=False, tail=500
     )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    out["end_to_end"] = json.loads(lines[-1]) if lines else {"error": (proc.stderr or proc.stdout)[-500:]}
     say(f"  end to end: {out['end_to_end']}")
     return out
 

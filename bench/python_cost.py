@@ -20,12 +20,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 from bench import servers
-from bench.db import BASE_DIR
+from bench.db import child_json
 
 # The cases measured (bench.cases / bench.features keys): the detail, the lists with one filter
 # (an evidence grade; a rare word, newest first) and with three (a year, an oblast, a munition).
@@ -41,19 +40,10 @@ def measure(database_url: str, case_list, say=print, rounds: int = ROUNDS, per_r
     paths = {c.key: c.rotate or [c.path] for c in case_list if c.key in CASES}
     if not paths:
         return {}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.python_cost", json.dumps(paths), str(rounds), str(per_round)],
-        cwd=BASE_DIR,
-        env=servers.web_env(database_url),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        return {"error": (proc.stderr or proc.stdout)[-800:]}
-    results = json.loads(lines[-1])
+    env = servers.web_env(database_url)
+    results = child_json("bench.python_cost", json.dumps(paths), str(rounds), str(per_round), env=env, timeout=1800)
+    if "error" in results:  # the child failed (no case is named "error")
+        return results
     for key, res in results.items():
         if "error" not in res:
             say(f"  python {key}: {res['cpu_ms']:.2f} ms of CPU a request ({res['min_ms']:.2f}-{res['max_ms']:.2f})")
