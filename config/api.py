@@ -17,6 +17,7 @@
 import binascii
 import copy
 import datetime as dt
+from typing import NamedTuple
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -78,6 +79,20 @@ class FilterSet(filters.FilterSet):
                 own.filter = FilterMethod(own)
             own.model, own.parent = model, self
             self.filters[name] = own
+
+    def with_cleaned_data(self, data: dict):
+        """This filterset with ``data`` as its form's cleaned values: its ``filter_queryset``
+        builds the same filters with other values (``strikes.api.plans`` compares the two)."""
+        other = copy.copy(self)
+        other._form = copy.copy(self.form)
+        other._form.cleaned_data = data
+        return other
+
+    def plan_values(self, name: str, value) -> tuple:
+        """Values the filter ``name`` computes from its cleaned ``value`` and passes to SQL
+        (``strikes.api.plans`` binds them; a computed value not named here leaves the request
+        unplanned)."""
+        return ()
 
     def get_form_class(self):
         cls = type(self)
@@ -270,6 +285,18 @@ def _cursor_load(raw: str):
     return signing.Signer(salt=_CURSOR_SALT).unsign_object(raw)
 
 
+class PageWindow(NamedTuple):
+    """One page of a keyset-paged list: ``size`` rows ordered by ``names`` (``signature``),
+    after the cursor's ``keys`` (None: from the start), read backwards when ``reverse``."""
+
+    size: int
+    names: tuple[str, ...]
+    descending: bool
+    signature: str
+    keys: tuple | None
+    reverse: bool
+
+
 class KeysetPagination(pagination.BasePagination):
     """Cursor paging over the queryset's own ordering: stable under inserts, no depth limit.
 
@@ -329,34 +356,48 @@ class KeysetPagination(pagination.BasePagination):
         # crossing a second boundary no longer sees two different links to one page.
         return signing.Signer(salt=_CURSOR_SALT).sign_object(data, compress=True)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def window(self, request, names, descending: bool) -> "PageWindow":
+        """The page this request asks for over a list ordered by ``names`` (descending or
+        not): its size and where it starts; a 400 for a bad ``page_size`` or cursor."""
         self.request = request
         size = self.get_page_size(request)
-        names, descending = self.keys(queryset)
-        names = ["id" if n == "pk" else n for n in names]
+        names = tuple("id" if n == "pk" else n for n in names)
         signature = ",".join(("-" if descending else "") + n for n in names)
         cursor = self._decode(request, signature)
         if cursor is not None and len(cursor[0]) != len(names):
             raise bad_parameter("cursor", "Invalid cursor; use the next or previous link as given.")
-        reverse = bool(cursor and cursor[1])
-        if cursor is not None:
+        keys = None if cursor is None else tuple(cursor[0])
+        return PageWindow(size, names, descending, signature, keys, bool(cursor and cursor[1]))
+
+    @staticmethod
+    def narrow(queryset, window: "PageWindow", keys):
+        """``queryset`` cut to ``window``: past the cursor ``keys`` (the window's own, or other
+        values of the same types; None: the first page), at most one row more than a page."""
+        if keys is not None:
             # Forward past the cursor: smaller keys when descending; backward: the other side.
-            op = "<" if descending != reverse else ">"
-            queryset = queryset.filter(RowCompare([F(n) for n in names], op, [Value(v) for v in cursor[0]]))
-        if reverse:
+            op = "<" if window.descending != window.reverse else ">"
+            queryset = queryset.filter(RowCompare([F(n) for n in window.names], op, [Value(v) for v in keys]))
+        if window.reverse:
             queryset = queryset.reverse()
-        rows = list(queryset[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size]
-        if reverse:
+        return queryset[: window.size + 1]
+
+    def finish(self, rows: list, window: "PageWindow") -> list:
+        """The page's rows from ``narrow``'s, in order, its next and previous cursors set."""
+        has_more = len(rows) > window.size
+        rows = rows[: window.size]
+        if window.reverse:
             rows.reverse()
         self.next_cursor = self.previous_cursor = None
         if rows:
-            if has_more or reverse:
-                self.next_cursor = self._encode(rows[-1], names, signature, reverse=False)
-            if cursor is not None and (has_more or not reverse):
-                self.previous_cursor = self._encode(rows[0], names, signature, reverse=True)
+            if has_more or window.reverse:
+                self.next_cursor = self._encode(rows[-1], window.names, window.signature, reverse=False)
+            if window.keys is not None and (has_more or not window.reverse):
+                self.previous_cursor = self._encode(rows[0], window.names, window.signature, reverse=True)
         return rows
+
+    def paginate_queryset(self, queryset, request, view=None):
+        window = self.window(request, *self.keys(queryset))
+        return self.finish(list(self.narrow(queryset, window, window.keys)), window)
 
     def _link(self, cursor):
         if cursor is None:

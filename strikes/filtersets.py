@@ -449,6 +449,14 @@ class AttackFilterSet(FilterSet):
         key = self._posting_date if name == "occurred_at" and self._posting_date is not None else ORDERINGS[name]
         return queryset.annotate(sort_key=key).order_by(f"{direction}sort_key", f"{direction}id")
 
+    def plan_values(self, name: str, value) -> tuple:
+        # The exclusive bound of a date-only occurred_before; origin_country's values lowered.
+        if name == "occurred_before" and value and value[1]:
+            return (_upper_bound(value),)
+        if name == "origin_country" and value:
+            return ([v.lower() for v in value],)
+        return ()
+
     # --- filters ---
 
     def filter_noop(self, queryset, name, value):

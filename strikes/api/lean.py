@@ -74,12 +74,14 @@ def _body_sql(attack_id: str) -> str:
     return f"CASE WHEN {_CURRENT} THEN ({line}) END"
 
 
-def _params(url: tuple[str, str]) -> tuple:
+def body_params(url: tuple[str, str]) -> tuple:
+    """The parameters of ``_body_sql``: the refresh function, the lines' version for this
+    request's zone, and the url's text around the id."""
     zone = str(timezone.get_current_timezone())
     return (export_lines.REFRESH, export_lines.current_version(zone), *_url_parts(url))
 
 
-def _flush(using: str) -> None:
+def flush(using: str) -> None:
     """Inside a writing transaction, bring its attacks' lines up to date first (the commit
     would): a reader sees its own writes. A statement of its own: a function's writes are not
     seen by the statement that calls it."""
@@ -96,14 +98,16 @@ def text(value: str) -> bytes:
     return value[:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
-def rows(queryset, url: tuple[str, str]):
+def rows(queryset, url: tuple[str, str], params: tuple | None = None):
     """``queryset`` yielding ``AttackRow``s of its sort keys (and annotations, which keyset
-    paging reads) and ``BODY``, the stored JSON (None: take the live path)."""
-    _flush(queryset.db)
+    paging reads) and ``BODY``, the stored JSON (None: take the live path). ``params``: the
+    stored JSON's parameters (``body_params(url)``, the default), or others of the same types
+    (``strikes.api.plans`` builds the statement with such). Iterating it flushes first."""
     annotations = [name for name in queryset.query.annotations if not name.startswith("_")]
     keys, _ = ordering_keys(queryset)
     table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-    body = RawSQL(_body_sql(f"{table}.id"), _params(url))  # noqa: S611 -- constants; values are parameters
+    params = body_params(url) if params is None else params
+    body = RawSQL(_body_sql(f"{table}.id"), params)  # noqa: S611 -- constants; values are parameters
     values = queryset.values(*dict.fromkeys(["id", *keys, *annotations]), **{BODY: body})
     values._iterable_class = LeanRowIterable
     return values
@@ -112,42 +116,59 @@ def rows(queryset, url: tuple[str, str]):
 _TIMESTAMPTZ = pg_types["timestamptz"].oid
 
 
+def statement(queryset) -> tuple[str, tuple, list[str]] | None:
+    """(SQL, parameters, column names) of a ``rows()`` queryset as ``LeanRowIterable`` reads
+    it; None where Django's iteration is needed (a column with a converter). Raises
+    EmptyResultSet where Django knows the filter matches nothing."""
+    query = queryset.query
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    # As ValuesIterable names the columns (extra(select=...) first where not ``selected``).
+    names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    if len(names) != compiler.col_count or compiler.get_converters(fields) or compiler.has_composite_fields(fields):
+        return None
+    return sql, tuple(params), names
+
+
+def read(using: str, sql: str, params, names: list[str]) -> list[AttackRow]:
+    """The rows of a ``statement()`` as ``AttackRow``s, read by one cursor. A moment (the sort
+    key) comes as PostgreSQL's text and is read by ``datetime.fromisoformat`` (C) instead of
+    Django's loader, a Python function per row: the page's 101 rows took 0.53 ms to fetch with
+    it, 0.24 without (docs/PERFORMANCE.md §30)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, TextLoader)  # this cursor's only
+        cursor.execute(sql, params)
+        moments = [i for i, column in enumerate(cursor.description) if column.type_code == _TIMESTAMPTZ]
+        fetched = cursor.fetchall()
+    zone = connection.timezone
+    out = []
+    for row in fetched:
+        if moments:
+            row = list(row)
+            for i in moments:
+                if row[i] is not None:
+                    row[i] = dt.datetime.fromisoformat(row[i]).astimezone(zone)
+        out.append(AttackRow(zip(names, row[: len(names)], strict=True)))
+    return out
+
+
 class LeanRowIterable(BaseIterable):
-    """``rows()``' page as ``AttackRow``s, read by one cursor: the same rows as Django's
-    ``values()`` iteration (``AttackRowIterable``, which it falls back to where a column needs a
-    converter), without its per-row work. A moment (the sort key) comes as PostgreSQL's text and
-    is read by ``datetime.fromisoformat`` (C) instead of Django's loader, a Python function per
-    row: the page's 101 rows took 0.53 ms to fetch with it, 0.24 without (docs/PERFORMANCE.md §30).
-    """
+    """``rows()``' page as ``AttackRow``s, read by one cursor (``read``): the same rows as
+    Django's ``values()`` iteration (``AttackRowIterable``, which it falls back to where a
+    column needs a converter), without its per-row work."""
 
     def __iter__(self):
-        queryset = self.queryset
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
+        flush(self.queryset.db)
         try:
-            sql, params = compiler.as_sql()
+            compiled = statement(self.queryset)
         except EmptyResultSet:
             return
-        # As ValuesIterable names the columns (extra(select=...) first where not ``selected``).
-        names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        if len(names) != compiler.col_count or compiler.get_converters(fields) or compiler.has_composite_fields(fields):
-            yield from AttackRowIterable(queryset, self.chunked_fetch, self.chunk_size)
+        if compiled is None:
+            yield from AttackRowIterable(self.queryset, self.chunked_fetch, self.chunk_size)
             return
-        connection = connections[queryset.db]
-        with connection.cursor() as cursor:
-            cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, TextLoader)  # this cursor's only
-            cursor.execute(sql, params)
-            moments = [i for i, column in enumerate(cursor.description) if column.type_code == _TIMESTAMPTZ]
-            rows = cursor.fetchall()
-        zone = connection.timezone
-        for row in rows:
-            if moments:
-                row = list(row)
-                for i in moments:
-                    if row[i] is not None:
-                        row[i] = dt.datetime.fromisoformat(row[i]).astimezone(zone)
-            yield AttackRow(zip(names, row[: len(names)], strict=True))
+        yield from read(self.queryset.db, *compiled)
 
 
 def detail(queryset, url: tuple[str, str]) -> tuple[bool, bytes | None]:
@@ -157,9 +178,9 @@ def detail(queryset, url: tuple[str, str]) -> tuple[bool, bytes | None]:
 
 
 def _detail_of(using: str, inner_sql: str, inner_params, url: tuple[str, str]) -> tuple[bool, bytes | None]:
-    _flush(using)
+    flush(using)
     with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {_body_sql('f.id')} FROM ({inner_sql}) f", (*_params(url), *inner_params))
+        cursor.execute(f"SELECT {_body_sql('f.id')} FROM ({inner_sql}) f", (*body_params(url), *inner_params))
         row = cursor.fetchone()
     if row is None:
         return False, None

@@ -33,7 +33,7 @@ from config.api import (
     bad_parameter,
     selected_fields,
 )
-from strikes.api import asof, docs, export_lines, lean
+from strikes.api import asof, docs, export_lines, lean, plans
 from strikes.api.cache import cached
 from strikes.api.formats import (
     csv_copy_sql,
@@ -236,13 +236,19 @@ class AttackViewSet(
     def _page(self):
         """(the page's rows, their representations' JSON text)."""
         shape = self.shape()  # checked on an empty page too: a bad value is a 400 either way
-        queryset = self.filter_queryset(self.get_queryset())
+        # The filters' values checked first (every 400), the queryset built only where needed.
+        filterset = StrictFilterBackend().get_valid_filterset(self.request, self.get_queryset(), self)
         if self.request.accepted_renderer.format == "json" and lean.serves(shape):
-            # The default shape: each row's JSON as stored, in the page's own statement (strikes.api.lean).
-            page = self.paginate_queryset(lean.rows(queryset, shape.url))
+            # The default shape: each row's JSON as stored, in the page's own statement
+            # (strikes.api.lean), planned once per request shape (strikes.api.plans).
+            planned = plans.page_rows(self, filterset, shape)
+            if planned is not None:
+                page = self.paginator.finish(*planned)
+            else:
+                page = self.paginate_queryset(lean.rows(filterset.qs, shape.url))
             if all(row[lean.BODY] is not None for row in page):
                 return page, [lean.text(row[lean.BODY]) for row in page]
-        page = self.paginate_queryset(attack_rows(queryset))
+        page = self.paginate_queryset(attack_rows(filterset.qs))
         return page, self.representations(page, shape)
 
     def _links(self) -> dict:

@@ -1,0 +1,192 @@
+"""The lean list page's statement planned once per request shape (strikes.api.plans).
+
+Every request here is asked in pairs of the same shape with different values, the first
+planning the shape and the second bound to the plan, and each answer must be the bytes the
+unplanned path gives (the plans refused). Other tests show a plan really answered, and that a
+value a filter transforms without saying so, or full text, leaves the request unplanned."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from strikes.api import lean, plans
+from strikes.filtersets import AttackFilterSet
+from tests.api.conftest import client_for, result_ids
+from tests.api.test_lean_read import assert_same
+
+LIST = reverse("api-attack-list")
+
+# Pairs of requests of one shape (the same filters, values of the same kinds) whose answers differ.
+SAME_SHAPE = [
+    ({"oblast": "Kharkiv Oblast"}, {"oblast": "Odesa Oblast"}),
+    ({"oblast": "Kharkiv Oblast,Odesa Oblast"}, {"oblast": "Kyiv City,Odesa Oblast"}),
+    ({"munition": "Shahed-136"}, {"munition": "Kh-101"}),
+    (
+        {"occurred_after": "2025-04-24", "occurred_before": "2025-04-24"},
+        {"occurred_after": "2025-03-01", "occurred_before": "2025-03-31"},
+    ),
+    ({"occurred_after": "2025-04-24T00:00:00+03:00"}, {"occurred_after": "2025-04-24T23:00:00+03:00"}),
+    ({"occurred_before": "2025-04-24T23:00:00+03:00"}, {"occurred_before": "2025-04-25T01:00:00+03:00"}),
+    ({"origin_country": "Iran"}, {"origin_country": "RUSSIA"}),
+    ({"origin_country": "iran"}, {"origin_country": "north korea"}),
+    ({"munition_category": "attack_drone"}, {"munition_category": "cruise_missile"}),
+    ({"target_type": "energy"}, {"target_type": "residential"}),
+    ({"grade": "discounted"}, {"grade": "single_source,unverified"}),
+    ({"killed_min": "2", "killed_max": "12"}, {"killed_min": "1", "killed_max": "1"}),
+    ({"killed_min": "2", "injured_min": "2"}, {"killed_min": "5", "injured_min": "90"}),
+    ({"bbox": "36,49,37,50"}, {"bbox": "30,46,31,47"}),
+    ({"place": "Kyiv"}, {"place": "Kharkiv"}),
+    (
+        {"ordering": "occurred_at", "page_size": "1", "oblast": "Kharkiv Oblast"},
+        {"ordering": "occurred_at", "page_size": "1", "oblast": "Odesa Oblast"},
+    ),
+    ({"ordering": "-updated_at", "oblast": "Kharkiv Oblast"}, {"ordering": "-updated_at", "oblast": "Kyiv City"}),
+    ({"geo_precision_max": "2"}, {"geo_precision_max": "5"}),
+]
+
+
+def unplanned(client, params):
+    original = plans.page_rows
+    plans.page_rows = lambda *args: None
+    try:
+        return client.get(LIST, params)
+    finally:
+        plans.page_rows = original
+
+
+@pytest.fixture(autouse=True)
+def _no_plans():
+    """Each test plans its shapes itself (plans of other tests' shapes would answer theirs)."""
+    plans._PLANS.clear()
+    yield
+    plans._PLANS.clear()
+
+
+def planned_shapes() -> int:
+    return sum(isinstance(plan, plans.Plan) for entry in plans._PLANS.values() for plan in entry.values())
+
+
+@pytest.mark.parametrize("first,second", SAME_SHAPE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+def test_a_planned_shape_answers_each_request_as_the_unplanned_path(anon, world, first, second):
+    answers = [anon.get(LIST, first), anon.get(LIST, second), anon.get(LIST, first)]
+    assert planned_shapes() == 1  # the second and third requests were bound to the first's plan
+    assert answers[0].content != answers[1].content  # the values, not the plan, chose the rows
+    for params, answer in zip([first, second, first], answers, strict=True):
+        assert_same(answer, unplanned(anon, params))
+
+
+def test_every_page_forwards_and_back_answers_as_the_unplanned_path(anon, world):
+    path, params, pages = LIST, {"page_size": "2"}, 0
+    while path:
+        answer = anon.get(path, params)
+        assert_same(answer, unplanned(anon, params) if path == LIST else anon_unplanned_path(anon, path))
+        pages += 1
+        path, params = answer.json()["next"], None
+        if path:
+            back = anon.get(path).json()["previous"]
+            assert_same(anon.get(back), anon_unplanned_path(anon, back))
+    assert pages == 3  # five published attacks, two a page
+    # One plan per window: the first page, forward past a cursor, backward before one.
+    assert planned_shapes() == 3
+
+
+def anon_unplanned_path(client, path):
+    original = plans.page_rows
+    plans.page_rows = lambda *args: None
+    try:
+        return client.get(path)
+    finally:
+        plans.page_rows = original
+
+
+def test_staff_and_public_shapes_are_planned_apart(anon, world, editor):
+    staff = client_for(editor)
+    public = anon.get(LIST, {"oblast": "Kyiv City"})
+    inside = staff.get(LIST, {"oblast": "Kyiv City"})
+    assert world.attacks["a5"].pk in result_ids(inside)  # the draft, for staff only
+    assert world.attacks["a5"].pk not in result_ids(public)
+    assert_same(public, unplanned(anon, {"oblast": "Kyiv City"}))
+    assert_same(inside, unplanned(staff, {"oblast": "Kyiv City"}))
+
+
+def test_a_planned_page_is_one_statement(anon, world):
+    anon.get(LIST, {"munition": "Shahed-136"})
+    with CaptureQueriesContext(connection) as queries:
+        assert anon.get(LIST, {"munition": "Kh-101"}).status_code == 200
+    lean_statements = [q["sql"] for q in queries.captured_queries if "strikes_attackexport e" in q["sql"]]
+    assert len(lean_statements) == 1
+    # The munition's id checked, the stored lines flushed (a test runs in a transaction), the page.
+    assert len(queries.captured_queries) == 3
+
+
+def test_a_value_transformed_unsaid_leaves_the_request_unplanned(anon, world, monkeypatch):
+    """origin_country is compared lowered; with the lowering not declared to the planner its
+    plan would bind the value as given ("IRAN" would match nothing): the two statements built
+    to plan it disagree on that parameter, so the shape is built per request."""
+    monkeypatch.setattr(AttackFilterSet, "plan_values", lambda self, name, value: ())
+    for country in ("iran", "IRAN"):
+        answer = anon.get(LIST, {"origin_country": country})
+        assert result_ids(answer) == world.ids("a1", "a2", "a4")
+        assert_same(answer, unplanned(anon, {"origin_country": country}))
+    assert planned_shapes() == 0
+    assert [plan for entry in plans._PLANS.values() for key, plan in entry.items() if key != "keys"] == [None]
+
+
+def test_a_boolean_is_part_of_the_shape(anon, world):
+    """disputed=true and =false are different SQL (the column, or NOT the column): two plans."""
+    for value in ("true", "false", "true"):
+        assert_same(anon.get(LIST, {"disputed": value}), unplanned(anon, {"disputed": value}))
+    assert planned_shapes() == 2
+
+
+def test_a_sort_key_read_through_a_converter_is_not_planned(anon, world):
+    """ordering=killed_best sorts on a Coalesce, which Django reads through a converter: the
+    lean page takes Django's own iteration for it, planned or not."""
+    for low in ("1", "2"):
+        params = {"ordering": "killed_best", "killed_min": low}
+        assert_same(anon.get(LIST, params), unplanned(anon, params))
+    assert planned_shapes() == 0
+
+
+def test_full_text_is_not_planned(anon, world):
+    for word in ("drones", "substation"):
+        assert_same(anon.get(LIST, {"q": word}), unplanned(anon, {"q": word}))
+    assert plans._PLANS == {}
+
+
+def test_bad_values_are_refused_before_any_plan(anon, world):
+    for params in ({"oblast": "Atlantis"}, {"page_size": "0"}, {"cursor": "forged"}, {"occurred_after": "soon"}):
+        answer = anon.get(LIST, params)
+        assert answer.status_code == 400
+        assert_same(answer, unplanned(anon, params))
+    assert planned_shapes() == 0
+
+
+def test_the_plan_binds_the_stored_lines_parameters_per_request(anon, world):
+    """The url's host and the lines' version are values, not part of the plan: another host
+    links to itself, and lines of another declaration are not read (the live path answers)."""
+    a2 = world.attacks["a2"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT strikes_attackexport_flush()")
+        # A stored line changed behind the triggers' back: only the lean path reads it.
+        cursor.execute(
+            "UPDATE strikes_attackexport SET feature_tail = replace(feature_tail, 'Drones hit a substation.', 'MARK')"
+            " WHERE attack_id = %s",
+            [a2.pk],
+        )
+    first = anon.get(LIST)
+    other_host = anon.get(LIST, HTTP_HOST="localhost")
+    assert planned_shapes() == 1
+    assert b"MARK" in first.content and b"MARK" in other_host.content
+    assert b"http://localhost/api/v1/attacks/" in other_host.content
+    assert b"http://localhost/" not in first.content
+    original = lean.body_params
+    lean.body_params = lambda url: (original(url)[0], "another declaration", *original(url)[2:])
+    try:
+        stale = anon.get(LIST)
+    finally:
+        lean.body_params = original
+    assert planned_shapes() == 1
+    assert b"MARK" not in stale.content
+    assert b"Drones hit a substation." in stale.content
