@@ -71,6 +71,9 @@ class FilterSet(filters.FilterSet):
         self.base_filters = {}
         super().__init__(*args, **kwargs)
         del self.base_filters
+        self._own_filters()
+
+    def _own_filters(self) -> None:
         model = self.queryset.model
         self.filters = {}
         for name, declared in self.base_filters.items():
@@ -84,9 +87,15 @@ class FilterSet(filters.FilterSet):
         """This filterset with ``data`` as its form's cleaned values: its ``filter_queryset``
         builds the same filters with other values (``strikes.api.plans`` compares the two)."""
         other = copy.copy(self)
+        other._own_filters()  # its methods run on it (a method may keep state, as full text's)
         other._form = copy.copy(self.form)
         other._form.cleaned_data = data
         return other
+
+    def plan_shape(self, name: str, value):
+        """What of the filter ``name``'s cleaned ``value`` changes its SQL's text beyond the
+        kinds of its values (``strikes.api.plans``): None when nothing does."""
+        return None
 
     def plan_values(self, name: str, value) -> tuple:
         """Values the filter ``name`` computes from its cleaned ``value`` and passes to SQL

@@ -450,12 +450,29 @@ class AttackFilterSet(FilterSet):
         return queryset.annotate(sort_key=key).order_by(f"{direction}sort_key", f"{direction}id")
 
     def plan_values(self, name: str, value) -> tuple:
-        # The exclusive bound of a date-only occurred_before; origin_country's values lowered.
+        # The exclusive bound of a date-only occurred_before; origin_country's values lowered;
+        # the word whose postings a search walks (the text itself comes stripped by its field).
         if name == "occurred_before" and value and value[1]:
             return (_upper_bound(value),)
         if name == "origin_country" and value:
             return ([v.lower() for v in value],)
+        if name == "q" and value:
+            walk = self._search_plan(value)
+            return () if walk is None or walk.term is None else (walk.term,)
         return ()
+
+    def plan_shape(self, name: str, value):
+        # A search's SQL depends on whether it walks a word's postings, and how (strikes.search).
+        if name == "q" and value:
+            walk = self._search_plan(value)
+            return None if walk is None else ("walk", walk.term is None, walk.alone)
+        return None
+
+    def _search_plan(self, value: str):
+        """The postings walk ``filter_q`` makes for ``value`` (None: no walk, the plain ``@@``)."""
+        if not self._walks_postings():
+            return None
+        return search.plan(value.strip(), using=self.queryset.db)
 
     # --- filters ---
 

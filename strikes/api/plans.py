@@ -36,8 +36,8 @@ from django.core.exceptions import EmptyResultSet
 
 from strikes.api import lean
 
-# Filters whose SQL depends on their value beyond its kind: full text picks a word's postings.
-UNPLANNED = frozenset({"q"})
+# Filters never planned (none today: full text says what of its value shapes its SQL, ``plan_shape``).
+UNPLANNED: frozenset[str] = frozenset()
 # Filters whose value is part of the SQL's text (an ORDER BY), never a parameter.
 STRUCTURAL = frozenset({"ordering"})
 _SCALARS = (int, float, str, decimal.Decimal, dt.datetime, dt.date)
@@ -95,7 +95,8 @@ def filter_key(filterset, shows_unpublished: bool, zone: str) -> tuple | None:
         for name, value in sorted(filterset.form.cleaned_data.items()):
             if name in UNPLANNED and value not in (None, "", [], ()):
                 return None
-            shape.append((name, ("=", value) if name in STRUCTURAL else _structure(value)))
+            kind = ("=", value) if name in STRUCTURAL else _structure(value)
+            shape.append((name, kind, filterset.plan_shape(name, value)))
     except _Unplannable:
         return None
     return (type(filterset), shows_unpublished, zone, tuple(shape))

@@ -149,10 +149,40 @@ def test_a_sort_key_read_through_a_converter_is_not_planned(anon, world):
     assert planned_shapes() == 0
 
 
-def test_full_text_is_not_planned(anon, world):
-    for word in ("drones", "substation"):
-        assert_same(anon.get(LIST, {"q": word}), unplanned(anon, {"q": word}))
-    assert plans._PLANS == {}
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ({"q": "drones", "ordering": "-occurred_at"}, {"q": "substation", "ordering": "-occurred_at"}),  # a walk
+        (
+            {"q": "drones", "ordering": "occurred_at", "oblast": "Kharkiv Oblast"},
+            {"q": "kharkiv", "ordering": "occurred_at", "oblast": "Kharkiv Oblast"},
+        ),
+    ],
+    ids=["walk", "filtered"],
+)
+def test_full_text_is_planned_by_its_search_plan(anon, world, first, second):
+    answers = [anon.get(LIST, first), anon.get(LIST, second)]
+    assert planned_shapes() == 1
+    assert answers[0].content != answers[1].content
+    for params, answer in zip([first, second], answers, strict=True):
+        assert_same(answer, unplanned(anon, params))
+
+
+def test_a_ranked_search_is_not_planned(anon, world):
+    """Ranked (q without ordering) sorts on a rank Django reads through a converter: the lean
+    page takes Django's own iteration for it, as for ordering=killed_best."""
+    for text in ("drones", "substation"):
+        assert_same(anon.get(LIST, {"q": text}), unplanned(anon, {"q": text}))
+    assert planned_shapes() == 0
+
+
+def test_searches_walked_differently_are_different_shapes(anon, world):
+    """One word walks its postings alone; a word and a negated one walks them with the whole
+    @@ beside: two statements, two plans, each answering as the unplanned path."""
+    for text in ("drones", "drones -substation", "kharkiv"):
+        params = {"q": text, "ordering": "-occurred_at"}
+        assert_same(anon.get(LIST, params), unplanned(anon, params))
+    assert planned_shapes() == 2
 
 
 def test_bad_values_are_refused_before_any_plan(anon, world):
