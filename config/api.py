@@ -22,6 +22,7 @@ from typing import NamedTuple
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, F, Func, Value
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django_filters import rest_framework as filters
 from django_filters.filters import FilterMethod
@@ -35,6 +36,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from config.filters import PendingIds, check_pending
 from config.throttles import AnonThrottle, UserThrottle  # noqa: F401 -- views import them from here
 
 # Parameters every list endpoint understands, besides its filterset's.
@@ -151,6 +153,22 @@ class _FilterForm:
                     self.cleaned_data[name] = getattr(self, f"clean_{name}")()
             except DjangoValidationError as exc:
                 self.add_error(name, exc)
+        self._check_pending()
+
+    def _check_pending(self) -> None:
+        """Ids that fields left to be found (``config.filters.PendingIds``) found in one
+        statement; a field's error keeps its place among the others (the 400 names the first)."""
+        pending = {n: v for n, v in self.cleaned_data.items() if isinstance(v, PendingIds)}
+        if not pending:
+            return
+        for name, result in check_pending(pending).items():
+            if isinstance(result, DjangoValidationError):
+                del self.cleaned_data[name]
+                self.add_error(name, result)
+            else:
+                self.cleaned_data[name] = result
+        order = {name: i for i, name in enumerate(self.fields)}
+        self._errors = ErrorDict(sorted(self._errors.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -3,9 +3,11 @@ parameter, so a malformed value is a 400 naming it, never a 500 later in the dat
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -101,6 +103,47 @@ class ListField(TextField):
             if bad:
                 raise ValidationError(f"Unknown value(s) {', '.join(bad)}; valid: {', '.join(self.allowed)}.")
         return items
+
+
+class PendingIds(NamedTuple):
+    """A cleaned value that is ids still to be found in a table: the form finds every such value
+    of a request in one statement (``check_pending``) and puts the ids, sorted, in its place.
+
+    ``rows``: the SQL and parameters selecting the ids the value may name, on database
+    ``using``; ``what``: the table's name in the message for ids it does not hold."""
+
+    ids: list[int]
+    rows: tuple[str, tuple]
+    using: str
+    what: str
+
+
+def check_pending(pending: dict[str, PendingIds]) -> dict:
+    """{name: the ids, sorted, or the ValidationError naming those not found} for ``pending``,
+    found in one statement per database (the attack list's oblast and munition: one round trip
+    instead of two, docs/PERFORMANCE.md §31)."""
+    results: dict = {}
+    by_db: dict[str, list[tuple[str, PendingIds]]] = {}
+    for name, value in pending.items():
+        by_db.setdefault(value.using, []).append((name, value))
+    for using, items in by_db.items():
+        parts, params = [], []
+        for tag, (_name, value) in enumerate(items):
+            sql, rows_params = value.rows
+            parts.append(f"SELECT {tag}, u.id FROM unnest(%s::bigint[]) u(id) WHERE u.id IN ({sql})")  # noqa: S608
+            params += [value.ids, *rows_params]
+        found: dict[int, set[int]] = {tag: set() for tag in range(len(items))}
+        with connections[using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for tag, pk in cursor.fetchall():
+                found[tag].add(pk)
+        for tag, (name, value) in enumerate(items):
+            missing = [str(i) for i in value.ids if i not in found[tag]]
+            if missing:
+                results[name] = ValidationError(f"No {value.what} matches {', '.join(missing)}.")
+            else:
+                results[name] = sorted(set(value.ids))
+    return results
 
 
 class StrictBooleanField(TextField):

@@ -22,6 +22,7 @@ the pages, the map and the timeline cannot read one parameter two ways.
 """
 
 import datetime as dt
+from functools import partial
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -34,7 +35,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.api import FilterSet
-from config.filters import MAX_INT, BBoxField, ListField, MomentField, StrictBooleanField, TextField
+from config.filters import MAX_INT, BBoxField, ListField, MomentField, PendingIds, StrictBooleanField, TextField
 from strikes import search
 from strikes.choices import AttackStatus, EvidenceGrade, GeoPrecision, MunitionCategory, PlaceKind, TargetType
 from strikes.models import Attack, AttackMunition, Munition, Place, PlaceName, Wave
@@ -174,7 +175,10 @@ def _spelling_hits(queryset, spellings: list[str], what: str) -> dict[int, list[
 
 
 class RefField(ListField):
-    """A list of ids or names resolved against a reference table while the form is cleaned."""
+    """A list of ids or names resolved against a reference table while the form is cleaned.
+
+    Ids alone are left for the form to find (``PendingIds``) with the other fields' in one
+    statement; a name is resolved here."""
 
     def __init__(self, *args, resolver=None, **kwargs):
         self.resolver = resolver
@@ -184,6 +188,10 @@ class RefField(ListField):
         items = super().to_python(value)
         if items is None:
             return None
+        ids, names = _split_ids(items)
+        if not names and isinstance(self.resolver, Resolver):
+            queryset = self.resolver.rows()
+            return PendingIds(ids, _rows_sql(queryset, self.resolver.what), queryset.db, self.resolver.what)
         return self.resolver(items)
 
 
@@ -219,16 +227,20 @@ def _resolve_places(queryset, values: list[str], what: str, *, suffix: str = "")
     return sorted(found)
 
 
-def resolve_oblasts(values):
-    return _resolve_places(Place.objects.oblasts(), values, "oblast", suffix=" oblast")
+class Resolver:
+    """Values naming rows of a reference table (``rows()``, called per use: its database is the
+    router's choice per request) -> their ids, a form error for a value naming none."""
+
+    def __init__(self, rows, what: str, resolve):
+        self.rows, self.what, self._resolve = rows, what, resolve
+
+    def __call__(self, values):
+        return self._resolve(self.rows(), values, self.what)
 
 
-def resolve_places(values):
-    return _resolve_places(Place.objects.all(), values, "place")
-
-
-def resolve_munitions(values):
-    return _resolve(Munition.objects.all(), values, "munition")
+resolve_oblasts = Resolver(lambda: Place.objects.oblasts(), "oblast", partial(_resolve_places, suffix=" oblast"))
+resolve_places = Resolver(lambda: Place.objects.all(), "place", _resolve_places)
+resolve_munitions = Resolver(lambda: Munition.objects.all(), "munition", _resolve)
 
 
 class HasMunition(Expression):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import itertools
+import re
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -40,6 +41,7 @@ from strikes.api import lean
 UNPLANNED: frozenset[str] = frozenset()
 # Filters whose value is part of the SQL's text (an ORDER BY), never a parameter.
 STRUCTURAL = frozenset({"ordering"})
+_WORD = re.compile(r"\w+")
 _SCALARS = (int, float, str, decimal.Decimal, dt.datetime, dt.date)
 # Shapes kept per process; past it the plans are dropped and made again (a bound on memory
 # whatever the requests: the url's host is among the values, not the shape).
@@ -141,7 +143,10 @@ def _perturb(value, steps):
     if isinstance(value, (float, decimal.Decimal)):
         return value + type(value)(n) / 16
     if isinstance(value, str):
-        return value + "Q" * n  # a capital: a lowered value no longer matches
+        # Every word changed, with a capital: a lowered value no longer matches, and a value
+        # derived from any word of a text (the word a search walks) changes too.
+        changed = _WORD.sub(lambda word: word.group(0) + "Q" * n, value)
+        return changed if changed != value else value + "Q" * n
     if isinstance(value, dt.datetime):
         return value + dt.timedelta(days=37 * n, seconds=11 * n)
     if isinstance(value, dt.date):
@@ -159,9 +164,12 @@ def _wrapper(leaf, param) -> type | bool | None:
     if _same(leaf, param):
         return None
     kind = type(param)
-    if kind is not type(leaf) and issubclass(kind, type(leaf)) and _same(kind(leaf), param):
-        return kind
-    return False
+    if kind is type(leaf) or not issubclass(kind, type(leaf)):
+        return False
+    try:
+        return kind if _same(kind(leaf), param) else False
+    except (TypeError, ValueError):  # a subclass that takes no such value (an enumeration)
+        return False
 
 
 def _plan(first: tuple, second: tuple, leaves1: list, leaves2: list) -> Plan | None:
@@ -169,9 +177,13 @@ def _plan(first: tuple, second: tuple, leaves1: list, leaves2: list) -> Plan | N
     (sql1, params1, names), (sql2, params2, _names) = first, second
     if sql1 != sql2 or len(params1) != len(params2):
         return None
+    if any(_same(l1, l2) for l1, l2 in zip(leaves1, leaves2, strict=True)):
+        return None  # a value derived so that the change did not reach it: it cannot be told apart
     params = []
     for p1, p2 in zip(params1, params2, strict=True):
         if _same(p1, p2):
+            if any(_wrapper(leaf, p1) is not False for leaf in leaves1):
+                return None  # a constant equal to a value: the value may have made it
             params.append(p1)
             continue
         slots = []

@@ -176,6 +176,20 @@ def test_a_ranked_search_is_not_planned(anon, world):
     assert planned_shapes() == 0
 
 
+def test_a_search_walking_another_word_binds_that_word(anon, world):
+    """Both walk their required word's postings beside the whole @@ (one shape), but not the
+    same word: the word is a value derived from the text, bound per request. (A change at the
+    text's end alone left "drones" the word to walk: the plan took it for a constant and
+    answered "strike -drones" from the drones' postings, nothing.)"""
+    first = {"q": "drones -substation", "ordering": "-occurred_at"}
+    second = {"q": "strike -drones", "ordering": "-occurred_at"}
+    answers = [anon.get(LIST, first), anon.get(LIST, second)]
+    assert planned_shapes() == 1
+    assert result_ids(answers[1]) == world.ids("a7")
+    for params, answer in zip([first, second], answers, strict=True):
+        assert_same(answer, unplanned(anon, params))
+
+
 def test_searches_walked_differently_are_different_shapes(anon, world):
     """One word walks its postings alone; a word and a negated one walks them with the whole
     @@ beside: two statements, two plans, each answering as the unplanned path."""
@@ -220,3 +234,36 @@ def test_the_plan_binds_the_stored_lines_parameters_per_request(anon, world):
     assert planned_shapes() == 1
     assert b"MARK" not in stale.content
     assert b"Drones hit a substation." in stale.content
+
+
+def test_ids_of_two_filters_are_found_in_one_statement(anon, world):
+    params = {"oblast": str(world.places["kharkiv_oblast"].pk), "munition": str(world.munitions["shahed"].pk)}
+    with CaptureQueriesContext(connection) as queries:
+        answer = anon.get(LIST, params)
+    assert result_ids(answer) == world.ids("a2")  # Kharkiv Oblast and a Shahed: not a3's Kh-101
+    checks = [q["sql"] for q in queries.captured_queries if "unnest" in q["sql"]]
+    assert len(checks) == 1
+    assert " UNION ALL " in checks[0]
+    # The check, the flush (a test runs in a transaction), the page.
+    assert len(queries.captured_queries) == 3
+
+
+@pytest.mark.parametrize(
+    "params,parameter,detail",
+    [
+        ({"munition": "999999", "oblast": "999998"}, "oblast", "No oblast matches 999998."),
+        ({"munition": "999999,{shahed}", "oblast": "{kharkiv_oblast}"}, "munition", "No munition matches 999999."),
+        ({"oblast": "{kharkiv},{kharkiv_oblast}"}, "oblast", "No oblast matches {kharkiv}."),  # a city is no oblast
+        ({"occurred_after": "soon", "oblast": "999998"}, "occurred_after", "Use an ISO 8601 date"),
+        # A later parameter's error, found while cleaning, still comes after the oblast's.
+        ({"munition_category": "bogus", "oblast": "999998"}, "oblast", "No oblast matches 999998."),
+    ],
+)
+def test_ids_not_found_are_named_by_their_parameter(anon, world, params, parameter, detail):
+    ids = {**{k: v.pk for k, v in world.places.items()}, **{k: v.pk for k, v in world.munitions.items()}}
+    params = {k: v.format(**ids) for k, v in params.items()}
+    answer = anon.get(LIST, params)
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == parameter
+    assert detail.format(**ids) in answer.json()["detail"]
+    assert planned_shapes() == 0
