@@ -8,21 +8,22 @@ of that shape bind their own values to it.
 
 A request's shape (``filter_key`` and the page's ``window_key``): which filters it gives, the
 kind of each value (an int, a text, a moment; a list's length), every value that can change
-the SQL's text itself (booleans such as a date-only bound, ``ordering``), whether the user sees
-unpublished attacks, the zone, the filterset class; the page size, whether a cursor is given
-and which way it reads. Its *values*: every other value, in a fixed order (``_leaves``): the
-cleaned filter values (a list both whole and element by element), the values a filter derives
-from them (``plan_values``: a date's exclusive upper bound, lowered countries), the cursor's
-keys and the stored JSON's parameters.
+the SQL's text itself (booleans such as a date-only bound, ``ordering``, how a search walks its
+postings: the filterset's ``plan_shape``), whether the user sees unpublished attacks, the zone,
+the filterset class; the page size, whether a cursor is given and which way it reads. Its
+*values*: every other value, in a fixed order (``_leaves``): the cleaned filter values (a list
+both whole and element by element), the values a filter derives from them (``plan_values``: a
+date's exclusive upper bound, lowered countries, the word a search walks), the cursor's keys and
+the stored JSON's parameters.
 
-Planning a shape builds the statement twice, with the request's values and with every value
-changed (``_perturb``: each by a different amount, a text with a capital letter added). The
-plan is kept only if both give the same SQL and every parameter is either the same in both (a
-constant) or, in both, exactly the value of one leaf (a slot): so no parameter comes from a
-transformation the plan would not repeat (a lowered or rounded value, a bound computed from a
-date). Anything else, or a filter listed in ``UNPLANNED`` (full text: its statement depends on
-the words), is built per request as before; so is any request whose shape is not yet planned.
-Validation (every 400) is not part of the plan: it runs for every request before.
+The first request of a shape plans it: the statement is built twice, with the request's values
+and with every value changed (``_perturb``: each by a different amount, every word of a text
+with a capital added). The plan is kept only if both give the same SQL, every value changed
+between the two, and every parameter is either the same in both and equal to none of the
+request's values (a constant) or, in both, exactly one value (a slot): so no parameter comes
+from a transformation the plan would not repeat (a lowered or rounded value, a bound computed
+from a date, a word picked from a text). Otherwise the shape is marked unplanned and its
+requests are built as before. Validation (every 400) is not part of the plan: it runs first.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from django.core.exceptions import EmptyResultSet
 
 from strikes.api import lean
 
-# Filters never planned (none today: full text says what of its value shapes its SQL, ``plan_shape``).
-UNPLANNED: frozenset[str] = frozenset()
 # Filters whose value is part of the SQL's text (an ORDER BY), never a parameter.
 STRUCTURAL = frozenset({"ordering"})
 _WORD = re.compile(r"\w+")
@@ -95,8 +94,6 @@ def filter_key(filterset, shows_unpublished: bool, zone: str) -> tuple | None:
     shape = []
     try:
         for name, value in sorted(filterset.form.cleaned_data.items()):
-            if name in UNPLANNED and value not in (None, "", [], ()):
-                return None
             kind = ("=", value) if name in STRUCTURAL else _structure(value)
             shape.append((name, kind, filterset.plan_shape(name, value)))
     except _Unplannable:
@@ -105,7 +102,7 @@ def filter_key(filterset, shows_unpublished: bool, zone: str) -> tuple | None:
 
 
 def window_key(window) -> tuple:
-    return (window.size, window.keys is None or len(window.keys), window.reverse)
+    return (window.size, None if window.keys is None else len(window.keys), window.reverse)
 
 
 def _leaves(filterset, data: dict, keys, body: tuple) -> list:
@@ -229,15 +226,18 @@ def page_rows(view, filterset, shape) -> tuple[list, object] | None:
 
 
 def _make(view, filterset, shape, window, leaves) -> Plan | None:
-    data = filterset.form.cleaned_data
+    """The plan of this request's shape, from the statement built with its values and with
+    every value changed; None: the shape is built per request."""
+    data, body = filterset.form.cleaned_data, lean.body_params(shape.url)
     steps = itertools.count(1)
-    other = {name: value if name in STRUCTURAL else _perturb(value, steps) for name, value in data.items()}
-    other_keys = _perturb(window.keys, steps)
-    other_body = _perturb(lean.body_params(shape.url), steps)
     try:
-        first = _statement(view, filterset, data, window, window.keys, lean.body_params(shape.url), shape)
+        other = {name: value if name in STRUCTURAL else _perturb(value, steps) for name, value in data.items()}
+        other_keys, other_body = _perturb(window.keys, steps), _perturb(body, steps)
+        first = _statement(view, filterset, data, window, window.keys, body, shape)
         second = _statement(view, filterset, other, window, other_keys, other_body, shape)
-    except (EmptyResultSet, _Unplannable):
+    except (EmptyResultSet, _Unplannable, OverflowError, ValueError, TypeError):
+        # Django knows no row matches, or a changed value is out of its kind's range (a moment
+        # past year 9999): built per request, where the request's own values decide.
         return None
     if first is None or second is None:
         return None

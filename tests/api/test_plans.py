@@ -267,3 +267,21 @@ def test_ids_not_found_are_named_by_their_parameter(anon, world, params, paramet
     assert answer.json()["parameter"] == parameter
     assert detail.format(**ids) in answer.json()["detail"]
     assert planned_shapes() == 0
+
+
+def test_a_shape_whose_values_cannot_all_be_changed_is_built_per_request(anon, world):
+    """Planning changes each value by a little more than the last: fourteen values before a
+    moment in 9998 push it past year 9999, where no moment goes. That shape is built per request,
+    and its answer is the unplanned path's, never a 500."""
+    params = {
+        "oblast": "Kyiv City,Kharkiv Oblast,Odesa Oblast",
+        "munition": "KN-23,Shahed-136,Kh-101",
+        "munition_category": "ballistic_missile,attack_drone,cruise_missile",
+        "target_type": "residential,energy,transport,unknown",
+        "updated_since": "9998-12-31",
+    }
+    answer = anon.get(LIST, params)
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []
+    assert_same(answer, unplanned(anon, params))
+    assert planned_shapes() == 0
