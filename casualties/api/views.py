@@ -18,7 +18,8 @@ from casualties.api.serializers import (
 from casualties.choices import ClaimOrigin
 from casualties.filtersets import ClaimFilterSet, DecisionFilterSet
 from casualties.models import Claim, Decision, Proposal
-from config.api import CountMixin, KeysetPagination, StrictFilterBackend
+from config.api import CountMixin, StrictFilterBackend
+from config.paging import KeysetPagination
 from strikes.querysets import AttackQuerySet
 
 STALE_RESPONSE = OpenApiResponse(

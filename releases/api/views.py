@@ -15,7 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import JSONErrorsMixin, KeysetPagination, StrictFilterBackend, bad_parameter
+from config.api import JSONErrorsMixin, StrictFilterBackend, bad_parameter
+from config.paging import KeysetPagination
 from releases.api.serializers import ReleaseDetailSerializer, ReleaseSerializer
 from releases.models import Release, ReleaseFile, ReleaseFilePart
 from strikes.api.docs import ERROR_RESPONSE

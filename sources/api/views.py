@@ -6,7 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from config.api import CountMixin, KeysetPagination, StrictFilterBackend
+from config.api import CountMixin, StrictFilterBackend
+from config.paging import KeysetPagination
 from config.roles import can_log
 from sources.api.serializers import ArticleSerializer, ArticleSubmitSerializer, FeedSerializer, OutletSerializer
 from sources.filtersets import ArticleFilterSet, FeedFilterSet, OutletFilterSet

@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
-from config.api import KeysetPagination
+from config.paging import KeysetPagination
 
 
 def sql_iso(column: str) -> str:

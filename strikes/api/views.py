@@ -28,11 +28,11 @@ from casualties.services import attack_edit
 from config.api import (
     CountMixin,
     JSONErrorsMixin,
-    KeysetPagination,
     StrictFilterBackend,
     bad_parameter,
     selected_fields,
 )
+from config.paging import KeysetPagination
 from strikes.api import asof, docs, export_lines, lean, plans
 from strikes.api.cache import cached
 from strikes.api.formats import (

@@ -204,7 +204,7 @@ def test_a_cursor_signed_before_the_change_still_pages(anon, many):
     """Links handed out by the previous version (timestamped signatures) still work."""
     from django.core import signing
 
-    from config.api import _CURSOR_SALT
+    from config.paging import _CURSOR_SALT
 
     url, params = reverse("api-attack-list"), {"page_size": 5, "fields": "id"}
     today = anon.get(url, params).json()["next"].split("cursor=")[1].split("&")[0]
