@@ -42,8 +42,8 @@ from strikes.api import lean
 STRUCTURAL = frozenset({"ordering"})
 _WORD = re.compile(r"\w+")
 _SCALARS = (int, float, str, decimal.Decimal, dt.datetime, dt.date)
-# Shapes kept per process; past it the plans are dropped and made again (a bound on memory
-# whatever the requests: the url's host is among the values, not the shape).
+# Plans (a shape's window each) kept per process; past it they are all dropped and made again:
+# a bound on memory whatever the requests (a client varying page_size makes a window each).
 MAX_PLANS = 2000
 
 
@@ -206,8 +206,7 @@ def page_rows(view, filterset, shape) -> tuple[list, object] | None:
         return None
     entry = _PLANS.get(fkey)
     if entry is None:
-        if len(_PLANS) >= MAX_PLANS:
-            _PLANS.clear()
+        _make_room()
         queryset = filterset.filter_queryset(filterset.queryset.all())
         entry = _PLANS[fkey] = {"keys": paginator.keys(queryset)}
     window = paginator.window(request, *entry["keys"])
@@ -218,11 +217,21 @@ def page_rows(view, filterset, shape) -> tuple[list, object] | None:
     wkey = window_key(window)
     plan = entry.get(wkey, False)
     if plan is False:
+        if _make_room():
+            entry = _PLANS[fkey] = {"keys": entry["keys"]}
         plan = entry[wkey] = _make(view, filterset, shape, window, leaves)
     if plan is None:
         return None
     lean.flush(using)
     return lean.read(using, plan.sql, plan.bind(leaves), plan.names), window
+
+
+def _make_room() -> bool:
+    """Drop every plan when ``MAX_PLANS`` entries are kept (True: they were dropped)."""
+    if sum(len(entry) for entry in _PLANS.values()) < MAX_PLANS:
+        return False
+    _PLANS.clear()
+    return True
 
 
 def _make(view, filterset, shape, window, leaves) -> Plan | None:

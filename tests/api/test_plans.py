@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strikes.api import lean, plans
+from strikes.choices import TargetType
 from strikes.filtersets import AttackFilterSet
 from tests.api.conftest import client_for, result_ids
 from tests.api.test_lean_read import assert_same
@@ -285,3 +286,20 @@ def test_a_shape_whose_values_cannot_all_be_changed_is_built_per_request(anon, w
     assert answer.json()["results"] == []
     assert_same(answer, unplanned(anon, params))
     assert planned_shapes() == 0
+
+
+def test_plans_kept_are_bounded_whatever_the_requests(anon, world, monkeypatch):
+    """A client varying page_size (a window each) cannot grow the plans without end: past
+    MAX_PLANS they are dropped and made again, and every answer stays the unplanned one."""
+    monkeypatch.setattr(plans, "MAX_PLANS", 5)
+    for size in range(1, 13):
+        params = {"page_size": str(size), "oblast": "Kharkiv Oblast"}
+        assert_same(anon.get(LIST, params), unplanned(anon, params))
+        assert sum(len(entry) for entry in plans._PLANS.values()) <= 5
+    # Shapes refused by their page size (a 400 after the shape's entry is made) count too.
+    for size in range(1, len(TargetType.values) + 1):
+        params = {"page_size": "0", "target_type": ",".join(TargetType.values[:size])}  # a shape each
+        answer = anon.get(LIST, params)
+        assert answer.status_code == 400
+        assert answer.json()["parameter"] == "page_size"
+        assert sum(len(entry) for entry in plans._PLANS.values()) <= 5
