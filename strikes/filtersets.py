@@ -238,9 +238,9 @@ class Resolver:
         return self._resolve(self.rows(), values, self.what)
 
 
-resolve_oblasts = Resolver(lambda: Place.objects.oblasts(), "oblast", partial(_resolve_places, suffix=" oblast"))
-resolve_places = Resolver(lambda: Place.objects.all(), "place", _resolve_places)
-resolve_munitions = Resolver(lambda: Munition.objects.all(), "munition", _resolve)
+resolve_oblasts = Resolver(Place.objects.oblasts, "oblast", partial(_resolve_places, suffix=" oblast"))
+resolve_places = Resolver(Place.objects.all, "place", _resolve_places)
+resolve_munitions = Resolver(Munition.objects.all, "munition", _resolve)
 
 
 class HasMunition(Expression):

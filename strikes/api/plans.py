@@ -37,6 +37,7 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 
 from strikes.api import lean
+from strikes.querysets import AttackQuerySet
 
 # Filters whose value is part of the SQL's text (an ORDER BY), never a parameter.
 STRUCTURAL = frozenset({"ordering"})
@@ -198,8 +199,6 @@ def page_rows(view, filterset, shape) -> tuple[list, object] | None:
     """(the page's rows, as ``lean.read`` gives them, and its window) for the lean JSON list,
     from the plan of this request's shape (planned now if new); None where the request is not
     planned (build it as before). Raises the paginator's 400s."""
-    from strikes.querysets import AttackQuerySet
-
     request, paginator = view.request, view.paginator
     fkey = filter_key(filterset, AttackQuerySet.shows_unpublished_to(request.user), str(shape.tz))
     if fkey is None:
@@ -219,7 +218,7 @@ def page_rows(view, filterset, shape) -> tuple[list, object] | None:
     if plan is False:
         if _make_room():
             entry = _PLANS[fkey] = {"keys": entry["keys"]}
-        plan = entry[wkey] = _make(view, filterset, shape, window, leaves)
+        plan = entry[wkey] = _make(view, filterset, shape, window, body, leaves)
     if plan is None:
         return None
     lean.flush(using)
@@ -234,10 +233,11 @@ def _make_room() -> bool:
     return True
 
 
-def _make(view, filterset, shape, window, leaves) -> Plan | None:
-    """The plan of this request's shape, from the statement built with its values and with
-    every value changed; None: the shape is built per request."""
-    data, body = filterset.form.cleaned_data, lean.body_params(shape.url)
+def _make(view, filterset, shape, window, body: tuple, leaves: list) -> Plan | None:
+    """The plan of this request's shape, from the statement built with its values (``body``:
+    the stored JSON's parameters) and with every value changed; None: the shape is built per
+    request."""
+    data = filterset.form.cleaned_data
     steps = itertools.count(1)
     try:
         other = {name: value if name in STRUCTURAL else _perturb(value, steps) for name, value in data.items()}

@@ -154,17 +154,23 @@ def lean_statements(queries) -> list[str]:
     return [q["sql"] for q in queries if "strikes_attackexport e" in q["sql"]]
 
 
-def test_default_shape_reads_the_stored_line(anon, world):
-    """The lean path answers: a stored line it alone reads (altered here behind the triggers'
-    back) is what the detail and the list show."""
-    a2 = world.attacks["a2"]
+def mark_stored_line(attack) -> None:
+    """``attack``'s stored line changed behind the triggers' back (its description 'MARK'):
+    only a read of the stored lines shows it."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT strikes_attackexport_flush()")
         cursor.execute(
             "UPDATE strikes_attackexport SET feature_tail = replace(feature_tail, 'Drones hit a substation.', 'MARK')"
             " WHERE attack_id = %s",
-            [a2.pk],
+            [attack.pk],
         )
+
+
+def test_default_shape_reads_the_stored_line(anon, world):
+    """The lean path answers: a stored line it alone reads (altered here behind the triggers'
+    back) is what the detail and the list show."""
+    a2 = world.attacks["a2"]
+    mark_stored_line(a2)
     detail = anon.get(reverse("api-attack-detail", args=[a2.pk]))
     assert detail.json()["description"] == "MARK"
     rows = {row["id"]: row for row in anon.get(LIST).json()["results"]}

@@ -14,7 +14,7 @@ from strikes.api import lean, plans
 from strikes.choices import TargetType
 from strikes.filtersets import AttackFilterSet
 from tests.api.conftest import client_for, result_ids
-from tests.api.test_lean_read import assert_same
+from tests.api.test_lean_read import assert_same, mark_stored_line
 
 LIST = reverse("api-attack-list")
 
@@ -47,11 +47,12 @@ SAME_SHAPE = [
 ]
 
 
-def unplanned(client, params):
+def unplanned(client, params=None, path=LIST):
+    """The answer with the plans refused (the unplanned path)."""
     original = plans.page_rows
     plans.page_rows = lambda *args: None
     try:
-        return client.get(LIST, params)
+        return client.get(path, params)
     finally:
         plans.page_rows = original
 
@@ -81,24 +82,15 @@ def test_every_page_forwards_and_back_answers_as_the_unplanned_path(anon, world)
     path, params, pages = LIST, {"page_size": "2"}, 0
     while path:
         answer = anon.get(path, params)
-        assert_same(answer, unplanned(anon, params) if path == LIST else anon_unplanned_path(anon, path))
+        assert_same(answer, unplanned(anon, params, path))
         pages += 1
         path, params = answer.json()["next"], None
         if path:
             back = anon.get(path).json()["previous"]
-            assert_same(anon.get(back), anon_unplanned_path(anon, back))
+            assert_same(anon.get(back), unplanned(anon, path=back))
     assert pages == 3  # five published attacks, two a page
     # One plan per window: the first page, forward past a cursor, backward before one.
     assert planned_shapes() == 3
-
-
-def anon_unplanned_path(client, path):
-    original = plans.page_rows
-    plans.page_rows = lambda *args: None
-    try:
-        return client.get(path)
-    finally:
-        plans.page_rows = original
 
 
 def test_staff_and_public_shapes_are_planned_apart(anon, world, editor):
@@ -211,15 +203,7 @@ def test_bad_values_are_refused_before_any_plan(anon, world):
 def test_the_plan_binds_the_stored_lines_parameters_per_request(anon, world):
     """The url's host and the lines' version are values, not part of the plan: another host
     links to itself, and lines of another declaration are not read (the live path answers)."""
-    a2 = world.attacks["a2"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT strikes_attackexport_flush()")
-        # A stored line changed behind the triggers' back: only the lean path reads it.
-        cursor.execute(
-            "UPDATE strikes_attackexport SET feature_tail = replace(feature_tail, 'Drones hit a substation.', 'MARK')"
-            " WHERE attack_id = %s",
-            [a2.pk],
-        )
+    mark_stored_line(world.attacks["a2"])  # only the lean path reads it
     first = anon.get(LIST)
     other_host = anon.get(LIST, HTTP_HOST="localhost")
     assert planned_shapes() == 1
