@@ -405,6 +405,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 ]
 # GeoJSON Features per piece of the streamed export (memory stays constant in the set's size).
 API_EXPORT_CHUNK = env.int("API_EXPORT_CHUNK", default=2000)
+# Where this server keeps its files of the stored days' pieces (strikes.api.export_cache): a
+# directory of its own, on local disk; empty for none (every piece then read from PostgreSQL).
+EXPORT_CACHE_DIR = env.str("EXPORT_CACHE_DIR", default=str(BASE_DIR / ".state" / "export-cache"))
 
 # --- Ingest pipeline (sources) ---
 # Whole-fetch deadline: a server trickling bytes cannot hold a worker past this.

@@ -21,7 +21,15 @@ def asof_snapshot_take() -> int:
 def export_days_build() -> int:
     """Build the stored GeoJSON days a bulk write left stale (until then their downloads are
     read from the per-attack lines: the same bytes, slower); returns how many days. Meant for
-    beat, every ``EXPORT_DAYS_SECONDS``; nothing to do is one small read."""
+    beat, every ``EXPORT_DAYS_SECONDS``; nothing to do is one small read. Then removes this
+    machine's files of pieces no longer stored (``strikes.api.export_cache.prune``), when the
+    worker shares the web server's ``EXPORT_CACHE_DIR``."""
+    from django.db import connection
+
+    from strikes.api import export_cache
     from strikes.api.export_days import stale_days_build
 
-    return stale_days_build()
+    built = stale_days_build()
+    with connection.cursor() as cursor:
+        export_cache.prune(cursor)
+    return built

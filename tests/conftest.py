@@ -61,6 +61,13 @@ def _fresh_throttle_counters():
 
 
 @pytest.fixture(autouse=True)
+def _export_cache_of_the_test(settings, tmp_path):
+    """Each test's files of stored days in a directory of its own (strikes.api.export_cache):
+    none left by an earlier test, none in the checkout."""
+    settings.EXPORT_CACHE_DIR = str(tmp_path / "export-cache")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default PBKDF2 costs about a second per user on this machine; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -234,9 +234,17 @@ FOR EACH STATEMENT EXECUTE FUNCTION strikes_attackexport_days_truncated();
 class WithUrl(tuple):
     """A stored COPY's (statement, parameters) whose pieces hold stored days (``_days_sql``):
     each url written chr(1) id and its end (``url_tail()``); chr(1) replaced by ``url`` (the
-    request's url before the id, as JSON text) in what is sent."""
+    request's url before the id, as JSON text) in what is sent.
+
+    ``held``: (statement, parameters) of the same COPY for a server keeping pieces in files
+    (``strikes.api.export_cache``), its last parameter left for the digests of the pieces it
+    holds: those come as chr(2) and their digest in hex, any other stored piece as chr(3), its
+    digest in hex, then its text. ``pieces``: (statement, parameters) of every stored piece of
+    the days in range (digest, bytes, Features), which the holder looks for in its files."""
 
     url: bytes
+    held: tuple[str, tuple]
+    pieces: tuple[str, tuple]
 
 
 def url_tail() -> str:
@@ -320,15 +328,36 @@ def _days_sql(
         conditions.append(f"d.day <= (%s::timestamptz)::date AND (d.day + 1)::timestamptz <= %s::timestamptz{slack}")
         params += [end, end]
     where = "".join(f" AND {c}" for c in conditions)
-    days = "(SELECT s.days FROM s)::date[]"
     ids = "(SELECT r.ids FROM r WHERE r.day = k.day)"
     piece = (
         "SELECT CASE WHEN count(x.line) = count(*) THEN string_agg(x.line, ',' ORDER BY x.k) END"
         f" FROM (SELECT u.k, {line} AS line FROM unnest({ids}[k.piece * {chunk} + 1 : (k.piece + 1) * {chunk}])"
         f" WITH ORDINALITY u(id, k) ORDER BY u.k LIMIT {chunk}) x"
     )
-    stored = "SELECT p.features FROM strikes_attackexport_day p WHERE p.day = k.day AND p.piece = k.piece"
-    select = (
+    where_piece = "FROM strikes_attackexport_day p WHERE p.day = k.day AND p.piece = k.piece"
+    held = (
+        "SELECT CASE WHEN p.digest = ANY (%s::bytea[]) THEN chr(2) || encode(p.digest, 'hex')"
+        f" ELSE chr(3) || encode(p.digest, 'hex') || p.features END {where_piece}"
+    )
+    statements = [
+        _days_select(where, inner_sql, piece, chunk, stored) for stored in (f"SELECT p.features {where_piece}", held)
+    ]
+    all_params = (*params, *inner_params, *url)
+    statement = WithUrl((f"COPY ({statements[0]}) TO STDOUT (FORMAT binary)", all_params))
+    statement.url = url[0].encode()
+    statement.held = (f"COPY ({statements[1]}) TO STDOUT (FORMAT binary)", all_params)
+    statement.pieces = (
+        "SELECT d.digest, octet_length(d.features), cardinality(d.ids)"
+        f" FROM strikes_attackexport_day d WHERE true{where}",
+        tuple(params),
+    )
+    return statement
+
+
+def _days_select(where: str, inner_sql: str, piece: str, chunk: int, stored: str) -> str:
+    """``_days_sql``'s SELECT, a stored piece read by ``stored``."""
+    days = "(SELECT s.days FROM s)::date[]"
+    return (
         "WITH s AS MATERIALIZED (SELECT coalesce(array_agg(d.day), '{}') AS days,"
         " coalesce(range_agg(tstzrange(d.day::timestamptz, (d.day + 1)::timestamptz)), '{}') AS moments"
         " FROM strikes_attackexport_day d"
@@ -343,6 +372,3 @@ def _days_sql(
         f" SELECT CASE WHEN k.line THEN ({piece}) ELSE ({stored}) END FROM k"
         f" ORDER BY k.day DESC, k.piece LIMIT {NO_LIMIT}"
     )
-    statement = WithUrl((f"COPY ({select}) TO STDOUT (FORMAT binary)", (*params, *inner_params, *url)))
-    statement.url = url[0].encode()
-    return statement

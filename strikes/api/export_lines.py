@@ -44,7 +44,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from strikes.api import asof
+from strikes.api import asof, export_cache
 from strikes.api.export_days import STORED_PIECE, _date_range, _days_sql, _with_url, days_sql, url_tail
 from strikes.api.formats import NO_LIMIT, csv_select_sql, feature_collection, feature_sql
 from strikes.api.representation import (
@@ -284,14 +284,16 @@ def install(using: str = "default", *, verbosity: int = 1) -> bool:
     Without the column ``feature_marks`` (migrated back before 0016) the functions write none:
     they must not name a column the table lacks. Their hash is then not ``current_version``, so
     no export reads those lines (the live path answers) until migrated forward again. Likewise
-    without the stored days (before 0018): no day is built, and no export reads lines."""
+    without the stored days or their digests (before 0018, 0020): no day is built, and no
+    export reads lines."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
             "SELECT to_regclass('strikes_attackexport') IS NOT NULL, obj_description(to_regprocedure(%s), 'pg_proc'),"
             " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('strikes_attackexport')"
             " AND attname = 'feature_marks' AND NOT attisdropped),"
-            " to_regclass('strikes_attackexport_day') IS NOT NULL",
+            " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('strikes_attackexport_day')"
+            " AND attname = 'digest' AND NOT attisdropped)",
             [REFRESH],
         )
         exists, have, marks, days = cursor.fetchone()
@@ -329,7 +331,9 @@ def stream(
     refreshes are done first, so it reads its own writes. One statement sets the session up
     (as ``formats._copy``), checks and flushes: an export costs no query more than before.
     ``collect(pieces, stored)`` turns what the COPY gives into what is sent (as is by default);
-    a ``stored`` statement with a ``url`` (``WithUrl``) has its url placeholders replaced in it."""
+    a ``stored`` statement with a ``url`` (``WithUrl``) has its url placeholders replaced in it.
+    A FeatureCollection of stored days reads the pieces this server keeps in files from them
+    (``export_cache``: one statement more, for their digests, before the COPY)."""
     connection = connections[queryset.db]
     zone = str(timezone.get_current_timezone())
     snapshot = asof.active()  # strikes_attack is a temporary table of the past: flush nothing
@@ -342,12 +346,22 @@ def stream(
         )
         use = cursor.fetchone()[2] == current_version(zone) and not snapshot
         statement, params = stored if use else live()
+        # Stored days this server keeps in files (export_cache): only their digests come.
+        days = use and collect is feature_collection_of and hasattr(stored, "held")
+        held = export_cache.hold(cursor, stored) if days else None
+        if held is not None:
+            statement, params = stored.held[0], (*stored.held[1], held.claims())
         try:
             with cursor.cursor.copy(statement, params or None) as copy:
+                if held is not None:
+                    yield from held.collection(values(copy), _OPENING)
+                    return
                 sent = collect(values(copy) if use else copy, use)
                 url = getattr(stored, "url", None) if use else None
                 yield from (_with_url(sent, url) if url else sent)
         finally:
+            if held is not None:
+                held.close()
             restore_session(connection, cursor)
 
 
