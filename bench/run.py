@@ -100,6 +100,30 @@ def quantiles(samples: list[float]) -> dict:
 EXPORT_CAP_S = float(os.environ.get("BENCH_EXPORT_CAP_S", "90"))
 
 
+def steady_client_allocator() -> None:
+    """Keep the timing client's (this process's) freed buffers for its next response.
+
+    glibc returns a freed buffer above its mmap threshold to the kernel and moves that threshold
+    as it goes. Receiving a 16 MB body, httpx then switched between runs of about 7 ms and runs
+    of about 20 ms per response, against a server sending the same static bytes every time; the
+    difference was the client's own page faults (a raw socket reader took 2-3 ms for that body).
+    Fixed thresholds keep every response at the 7 ms speed, the same for both servers. The
+    servers run in their own processes and are not affected (docs/PERFORMANCE.md §32)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if platform.system() != "Linux" or not name:
+        return
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 32 << 20)
+    mallopt(m_trim_threshold, 256 << 20)
+
+
 def _timed_get(client: httpx.Client, url: str) -> tuple[float, int, int]:
     """(ms, status, bytes) of one GET, its body read to the end."""
     t0 = time.perf_counter()
@@ -652,6 +676,7 @@ def main(argv=None) -> int:
     if args.render:
         return render_saved(args.scale, args.output)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    steady_client_allocator()
 
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
