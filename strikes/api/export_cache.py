@@ -167,18 +167,21 @@ def hold(cursor, statement) -> Held | None:
         prune(cursor)
     cursor.execute(*statement.pieces)
     held, extra = Held(directory, statement.url), len(statement.url) - 1
-    for digest, length, count in cursor.fetchall():
-        name = bytes(digest).hex()
-        path = os.path.join(directory, name)
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:  # not written yet (or not readable: written again)
-            continue
-        if os.fstat(fd).st_size != 1 + length + count * extra:
-            os.close(fd)
-            _remove(path)
-            continue
-        held.files[name] = (fd, 1 + length + count * extra)
+    try:
+        for digest, length, count in cursor.fetchall():
+            name, size = bytes(digest).hex(), 1 + length + count * extra
+            path = os.path.join(directory, name)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:  # not written yet (or not readable: written again)
+                continue
+            held.files[name] = (fd, size)
+            if os.fstat(fd).st_size != size:  # not what this piece makes: written again
+                os.close(held.files.pop(name)[0])
+                _remove(path)
+    except BaseException:
+        held.close()
+        raise
     return held
 
 

@@ -329,7 +329,7 @@ def stream(
     Stored lines answer when they were written by this code's declaration for this request's
     zone, and the request is not a snapshot (as_of). Inside a writing transaction its pending
     refreshes are done first, so it reads its own writes. One statement sets the session up
-    (as ``formats._copy``), checks and flushes: an export costs no query more than before.
+    (as ``formats._copy``), checks and flushes.
     ``collect(pieces, stored)`` turns what the COPY gives into what is sent (as is by default);
     a ``stored`` statement with a ``url`` (``WithUrl``) has its url placeholders replaced in it.
     A FeatureCollection of stored days reads the pieces this server keeps in files from them
@@ -346,12 +346,13 @@ def stream(
         )
         use = cursor.fetchone()[2] == current_version(zone) and not snapshot
         statement, params = stored if use else live()
-        # Stored days this server keeps in files (export_cache): only their digests come.
-        days = use and collect is feature_collection_of and hasattr(stored, "held")
-        held = export_cache.hold(cursor, stored) if days else None
-        if held is not None:
-            statement, params = stored.held[0], (*stored.held[1], held.claims())
+        held = None
         try:
+            if use and collect is feature_collection_of and hasattr(stored, "held"):
+                # Stored days this server keeps in files (export_cache): only their digests come.
+                held = export_cache.hold(cursor, stored)
+            if held is not None:
+                statement, params = stored.held[0], (*stored.held[1], held.claims())
             with cursor.cursor.copy(statement, params or None) as copy:
                 if held is not None:
                     yield from held.collection(values(copy), _OPENING)
