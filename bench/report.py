@@ -125,6 +125,9 @@ def render(meta: dict, case_list, results: dict) -> str:
         f"- Repetitions: {meta['repeat']} timed requests per case after warm-up (two requests per "
         "worker, at least 3, and every path a case rotates through once, on both servers: the detail asks Strikewatch and Datasette for the same 40 attacks in turn); exports: fewer, see "
         "table; p50/p95 over those.",
+        "- Client: httpx in the bench's own process, reading every body to the end, with glibc's mmap and trim "
+        "thresholds fixed so that it keeps its freed buffers (`bench.run.steady_client_allocator`: otherwise its "
+        "own page faults made a 16 MB response take 7 or 20 ms at random); both servers are timed by it.",
         "",
         "## Generation",
         "",
