@@ -43,6 +43,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
+from strikes.api.export_days import fill_url
+
 logger = logging.getLogger(__name__)
 
 MAX_HEADS = 4
@@ -122,11 +124,11 @@ class Held:
             if kind == _HELD:
                 yield self._read(bytes(value[1 : 1 + _DIGEST]).decode())
             elif kind == _SENT:
-                data = (b"," + value[1 + _DIGEST :]).replace(b"\x01", head)
+                data = fill_url(b"," + value[1 + _DIGEST :], head)
                 self._write(bytes(value[1 : 1 + _DIGEST]).decode(), data)
                 yield data
             else:
-                yield (b"," + value).replace(b"\x01", head)
+                yield fill_url(b"," + value, head)
 
     def _read(self, name: str) -> bytes:
         fd, size = self.files[name]

@@ -50,6 +50,10 @@ STORED_PIECE = 128
 
 SMALL_DAYS = 3
 
+# What stands for a url's start (before the id) in a stored day: chr(1) in the SQL that writes
+# the days, replaced by the request's in what is sent (``fill_url``).
+URL_MARK = b"\x01"
+
 # pg_advisory_xact_lock's first key for the lock on a day (the second: the day's number).
 _DAY_LOCK = 0x5D1A
 
@@ -102,7 +106,7 @@ def days_sql(options: str) -> str:
     of the one-day build, not knowing the array, read every public attack's line: 2 s per
     edit at 200,000 attacks against 4 ms."""
     public = _public_sql()
-    feature = f"e.feature_head || chr(1) || e.attack_id::text || {sql_text(url_tail())} || e.feature_tail"
+    feature = f"e.feature_head || chr({URL_MARK[0]}) || e.attack_id::text || {sql_text(url_tail())} || e.feature_tail"
 
     def ranks(rows: str) -> str:
         # Each public attack of the days ``rows`` selects, with its rank in its day's order.
@@ -263,7 +267,12 @@ def _with_url(chunks: Iterator[bytes], head: bytes) -> Iterator[bytes]:
     attacks, load 12). No other byte is touched: JSON text never holds a raw control
     character, so the pieces read from the lines have none (and are sent as they are)."""
     for chunk in chunks:
-        yield chunk.replace(b"\x01", head)
+        yield fill_url(chunk, head)
+
+
+def fill_url(data, head: bytes) -> bytes:
+    """``data`` (bytes-like) with each ``URL_MARK`` replaced by ``head``."""
+    return data.replace(URL_MARK, head)
 
 
 Bounds = tuple[dt.datetime | None, dt.datetime | None, bool]
